@@ -1,0 +1,426 @@
+//! The one error type of `cfn-core`.
+//!
+//! Every error carries its kind ([`ErrorKind`]), the template path it concerns
+//! (`Resources/WebAsg/Properties/MinSize`) and, for parsed templates, the file,
+//! line and column. Messages are lowercase, name the bad value and say how to
+//! fix it.
+
+use std::fmt;
+
+/// A position in a source file (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The file name, when the template came from a file.
+    pub file: Option<String>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.file {
+            Some(file) => write!(f, "{file}:{}:{}", self.line, self.column),
+            None => write!(f, "line {}, column {}", self.line, self.column),
+        }
+    }
+}
+
+/// What went wrong. New kinds may be added in any release.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A logical ID that CloudFormation would reject.
+    #[error("invalid logical id `{id}`: {reason}; use 1 to 255 ASCII letters and digits, for example `WebServerGroup`")]
+    InvalidLogicalId {
+        /// The rejected ID.
+        id: String,
+        /// Why it is invalid.
+        reason: String,
+    },
+    /// The same logical ID declared twice.
+    #[error("logical id `{id}` is already declared in {existing}; logical ids must be unique across Parameters, Conditions, Mappings, Resources and Outputs, so rename one of them")]
+    DuplicateLogicalId {
+        /// The ID.
+        id: String,
+        /// The section that already holds it.
+        existing: String,
+    },
+    /// `Ref` to something that does not exist.
+    #[error("`Ref` to `{target}`, which is not a parameter, a resource or a pseudo parameter; declare it or correct the name{hint}")]
+    DanglingRef {
+        /// The missing target.
+        target: String,
+        /// A suggestion (` (did you mean ...?)`) or empty.
+        hint: String,
+    },
+    /// `Fn::GetAtt` (or `${X.Attr}` in `Fn::Sub`) of a resource that does not exist.
+    #[error("`Fn::GetAtt` of `{target}.{attribute}`, but there is no resource `{target}`; declare it or correct the name{hint}")]
+    DanglingGetAtt {
+        /// The missing resource.
+        target: String,
+        /// The attribute asked for.
+        attribute: String,
+        /// A suggestion or empty.
+        hint: String,
+    },
+    /// An attribute the resource type does not have.
+    #[error("resource `{target}` of type `{type_name}` has no attribute `{attribute}`; valid attributes: {valid}")]
+    UnknownAttribute {
+        /// The resource.
+        target: String,
+        /// Its type.
+        type_name: String,
+        /// The unknown attribute.
+        attribute: String,
+        /// The valid names, comma separated.
+        valid: String,
+    },
+    /// A condition name that is not declared.
+    #[error("condition `{name}` is not declared in Conditions; add it or correct the name{hint}")]
+    DanglingCondition {
+        /// The missing condition.
+        name: String,
+        /// A suggestion or empty.
+        hint: String,
+    },
+    /// `Fn::FindInMap` of a mapping (or key) that does not exist.
+    #[error("`Fn::FindInMap` looks up {what}, which does not exist; add it to Mappings or correct the name")]
+    DanglingMapping {
+        /// What was looked up (`mapping `RegionMap``, `key `x` of mapping `M``).
+        what: String,
+    },
+    /// `DependsOn` naming a resource that does not exist.
+    #[error("`DependsOn` names `{target}`, which is not a resource; remove it or correct the name{hint}")]
+    DanglingDependsOn {
+        /// The missing resource.
+        target: String,
+        /// A suggestion or empty.
+        hint: String,
+    },
+    /// A dependency cycle between resources.
+    #[error("circular dependency: {cycle}; break it by removing one of these references or DependsOn entries")]
+    DependencyCycle {
+        /// The cycle, `A -> B -> A`.
+        cycle: String,
+    },
+    /// A condition that refers to a resource.
+    #[error("conditions may only refer to parameters and pseudo parameters, but this one refers to resource `{target}`; use a parameter instead")]
+    ResourceInCondition {
+        /// The resource.
+        target: String,
+    },
+    /// A CloudFormation quota exceeded.
+    #[error("{what}: {count} exceeds the CloudFormation limit of {limit}; {fix}")]
+    LimitExceeded {
+        /// What is counted.
+        what: String,
+        /// The count.
+        count: usize,
+        /// The limit.
+        limit: usize,
+        /// How to get under it.
+        fix: String,
+    },
+    /// The rendered body is larger than a deployment path allows.
+    #[error("template body is {bytes} bytes, over the {limit}-byte limit for {path}; {fix}")]
+    TemplateTooLarge {
+        /// The body size.
+        bytes: usize,
+        /// The limit exceeded.
+        limit: usize,
+        /// The deployment path (`direct upload`, `an S3 template URL`).
+        path: String,
+        /// What to do.
+        fix: String,
+    },
+    /// A parameter that nothing refers to.
+    #[error("parameter `{name}` is never referenced; remove it or use it")]
+    UnusedParameter {
+        /// The parameter.
+        name: String,
+    },
+    /// A mapping that nothing refers to.
+    #[error("mapping `{name}` is never used by Fn::FindInMap; remove it or use it")]
+    UnusedMapping {
+        /// The mapping.
+        name: String,
+    },
+    /// A condition that nothing refers to.
+    #[error(
+        "condition `{name}` is never used; remove it or attach it to a resource, output or Fn::If"
+    )]
+    UnusedCondition {
+        /// The condition.
+        name: String,
+    },
+    /// A `DependsOn` entry already implied by a `Ref` or `Fn::GetAtt`.
+    #[error("`DependsOn` on `{target}` is redundant: the resource already refers to it with {via}; remove the DependsOn entry")]
+    RedundantDependsOn {
+        /// The target.
+        target: String,
+        /// The intrinsic that already implies it.
+        via: String,
+    },
+    /// A parameter default that breaks the parameter's own constraints.
+    #[error("default {value} of parameter `{name}` breaks its own constraint: {reason}; change the default or the constraint")]
+    InvalidParameterDefault {
+        /// The parameter.
+        name: String,
+        /// The default, JSON-encoded.
+        value: String,
+        /// The constraint broken.
+        reason: String,
+    },
+    /// A literal value that CloudFormation would reject.
+    #[error("invalid value {value}: {reason}")]
+    InvalidValue {
+        /// The value, JSON-encoded.
+        value: String,
+        /// Why, and the fix.
+        reason: String,
+    },
+    /// An export name used twice.
+    #[error("export name `{name}` is also used by output `{other}`; export names must be unique in a region")]
+    DuplicateExport {
+        /// The name.
+        name: String,
+        /// The other output.
+        other: String,
+    },
+    /// The source text is not valid JSON or YAML.
+    #[error("{format} syntax error: {message}")]
+    Syntax {
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// The parser's message.
+        message: String,
+    },
+    /// A map key used twice in the source.
+    #[error("duplicate key `{key}`; keys must be unique within a map, so remove or rename one")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// `Fn::Something` that CloudFormation does not know.
+    #[error("unknown intrinsic function `{name}`{hint}; known functions: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::GetAZs, Fn::Cidr, Fn::ImportValue, Fn::FindInMap, Fn::Base64, Fn::If, Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition, Fn::Transform, Fn::Length, Fn::ToJsonString")]
+    UnknownIntrinsic {
+        /// The name as written.
+        name: String,
+        /// A suggestion or empty.
+        hint: String,
+    },
+    /// An intrinsic called with the wrong arguments.
+    #[error("`{function}` expects {expected}, found {found}")]
+    WrongArguments {
+        /// The function.
+        function: String,
+        /// What it takes.
+        expected: String,
+        /// What it got.
+        found: String,
+    },
+    /// A value of the wrong shape (a list where a map belongs, ...).
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// The expected shape.
+        expected: String,
+        /// What was found.
+        found: String,
+    },
+    /// A key that does not belong where it is.
+    #[error("unknown key `{key}`{hint}; allowed keys: {allowed}")]
+    UnknownKey {
+        /// The key.
+        key: String,
+        /// A suggestion or empty.
+        hint: String,
+        /// The allowed keys, comma separated.
+        allowed: String,
+    },
+    /// A required key that is missing.
+    #[error("missing required key `{key}`; {fix}")]
+    MissingKey {
+        /// The key.
+        key: String,
+        /// What to add.
+        fix: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("cannot {action} `{path}`: {message}")]
+    Io {
+        /// `read`, `write`, ...
+        action: String,
+        /// The file.
+        path: String,
+        /// The OS error.
+        message: String,
+    },
+    /// Synthesis found errors; each is listed.
+    #[error("template has {count} error(s):\n{list}")]
+    Invalid {
+        /// Number of errors.
+        count: usize,
+        /// One line per error.
+        list: String,
+    },
+}
+
+/// The error type of `cfn-core`: a kind, the template path it concerns and,
+/// for parsed templates, the source location.
+///
+/// ```
+/// use cfn_core::LogicalId;
+/// let err = LogicalId::new("web-server").unwrap_err();
+/// assert!(err.to_string().starts_with("invalid logical id `web-server`"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    kind: ErrorKind,
+    path: Option<String>,
+    location: Option<Location>,
+}
+
+impl Error {
+    /// An error of this kind, without a path.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            path: None,
+            location: None,
+        }
+    }
+
+    /// An error of this kind at a template path.
+    pub fn at(path: impl Into<String>, kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            path: Some(path.into()),
+            location: None,
+        }
+    }
+
+    /// Sets the source location.
+    pub fn with_location(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the template path.
+    pub fn with_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The template path (`Resources/Web/Properties/MinSize`), if known.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The source location, for parsed templates.
+    pub fn location(&self) -> Option<&Location> {
+        self.location.as_ref()
+    }
+
+    pub(crate) fn set_file(&mut self, file: &str) {
+        if let Some(loc) = &mut self.location {
+            loc.file = Some(file.to_owned());
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(loc) = &self.location {
+            write!(f, "{loc}: ")?;
+        }
+        if let Some(path) = &self.path {
+            if !path.is_empty() {
+                write!(f, "{path}: ")?;
+            }
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Finds the closest candidate to `name` (edit distance at most 1/3 of its
+/// length, minimum 2), for "did you mean" hints.
+pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    let limit = (name.len() / 3).max(2);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&name.to_lowercase(), &c.to_lowercase());
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    match best {
+        Some((_, c)) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestion_finds_near_names() {
+        assert_eq!(
+            suggest("WebSever", ["WebServer", "Db"]),
+            " (did you mean `WebServer`?)"
+        );
+        assert_eq!(suggest("Zzz", ["WebServer"]), "");
+    }
+
+    #[test]
+    fn display_has_location_path_and_kind() {
+        let e = Error::at(
+            "Resources/A",
+            ErrorKind::DanglingDependsOn {
+                target: "B".into(),
+                hint: String::new(),
+            },
+        )
+        .with_location(Location {
+            file: Some("t.yaml".into()),
+            line: 3,
+            column: 5,
+        });
+        assert_eq!(
+            e.to_string(),
+            "t.yaml:3:5: Resources/A: `DependsOn` names `B`, which is not a resource; remove it or correct the name"
+        );
+    }
+}

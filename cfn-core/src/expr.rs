@@ -1,0 +1,578 @@
+//! The untyped expression tree: every value a template can hold.
+//!
+//! [`Expr`] is what [`Value<T>`](crate::Value) wraps. It is a JSON-like tree
+//! (null, booleans, numbers, strings, lists, maps) in which any node may be an
+//! intrinsic function ([`Intrinsic`]). Maps keep insertion order, so rendering
+//! is deterministic.
+
+use indexmap::IndexMap;
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+
+/// An insertion-ordered map of strings to expressions.
+pub type ExprMap = IndexMap<String, Expr>;
+
+/// A template value: a literal or an intrinsic function call.
+///
+/// ```
+/// use cfn_core::Expr;
+/// let e = Expr::from("hello");
+/// assert_eq!(serde_json::to_string(&e).unwrap(), "\"hello\"");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// JSON `null`.
+    Null,
+    /// A boolean literal.
+    Bool(bool),
+    /// A number literal (integer or float, kept exactly as written).
+    Number(serde_json::Number),
+    /// A string literal.
+    String(String),
+    /// A list.
+    List(Vec<Expr>),
+    /// A map with insertion-ordered keys.
+    Map(ExprMap),
+    /// An intrinsic function, condition function or pseudo-parameter reference.
+    Fn(Box<Intrinsic>),
+}
+
+/// Every intrinsic function CloudFormation knows, including the condition
+/// functions, the `Rules`-only functions and the `AWS::LanguageExtensions`
+/// functions.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Intrinsic {
+    /// `Ref`: a parameter, a resource or a pseudo parameter (`AWS::Region`).
+    Ref(String),
+    /// `Fn::GetAtt`: an attribute of a resource. The attribute name is
+    /// usually a string, but may be a `Ref` to a parameter.
+    GetAtt {
+        /// Logical ID of the resource.
+        resource: String,
+        /// Attribute name (`Arn`, `Endpoint.Address`, ...).
+        attribute: Expr,
+    },
+    /// `Fn::Sub`: string substitution. `vars` is `Some` for the two-element
+    /// list form, even when the map is empty.
+    Sub {
+        /// The template string with `${Name}` placeholders.
+        template: String,
+        /// Variables of the list form.
+        vars: Option<ExprMap>,
+    },
+    /// `Fn::Join`: joins a list with a delimiter.
+    Join {
+        /// The delimiter.
+        delimiter: String,
+        /// A list, or an intrinsic returning a list.
+        values: Expr,
+    },
+    /// `Fn::Select`: picks one element of a list.
+    Select {
+        /// The zero-based index.
+        index: Expr,
+        /// The list.
+        list: Expr,
+    },
+    /// `Fn::Split`: splits a string into a list.
+    Split {
+        /// The delimiter.
+        delimiter: String,
+        /// The string to split.
+        source: Expr,
+    },
+    /// `Fn::GetAZs`: the Availability Zones of a region (`""` means the
+    /// stack's region).
+    GetAZs(Expr),
+    /// `Fn::Cidr`: an array of CIDR address blocks.
+    Cidr {
+        /// The CIDR block to divide.
+        ip_block: Expr,
+        /// How many CIDRs to generate (1-256).
+        count: Expr,
+        /// Host bits per CIDR (`8` gives `/24` in IPv4).
+        cidr_bits: Expr,
+    },
+    /// `Fn::ImportValue`: an output exported by another stack.
+    ImportValue(Expr),
+    /// `Fn::FindInMap`: a value of a mapping. `default` is the
+    /// `AWS::LanguageExtensions` `DefaultValue` option.
+    FindInMap {
+        /// The mapping name.
+        map: Expr,
+        /// The top-level key.
+        top_key: Expr,
+        /// The second-level key.
+        second_key: Expr,
+        /// `{"DefaultValue": ...}` (needs the `AWS::LanguageExtensions` transform).
+        default: Option<Expr>,
+    },
+    /// `Fn::Base64`: base64-encodes a string (user data).
+    Base64(Expr),
+    /// `Fn::If`: one of two values depending on a condition.
+    If {
+        /// The condition name.
+        condition: String,
+        /// Value when true.
+        then: Expr,
+        /// Value when false.
+        otherwise: Expr,
+    },
+    /// `Fn::Equals`: compares two values.
+    Equals(Expr, Expr),
+    /// `Fn::And`: all of 2-10 conditions.
+    And(Vec<Expr>),
+    /// `Fn::Or`: any of 2-10 conditions.
+    Or(Vec<Expr>),
+    /// `Fn::Not`: negates a condition.
+    Not(Expr),
+    /// `Condition`: refers to a named condition inside a condition.
+    Condition(String),
+    /// `Fn::Transform`: calls a macro (`AWS::Include`, ...).
+    Transform {
+        /// The macro name.
+        name: Expr,
+        /// The macro's parameters.
+        parameters: ExprMap,
+    },
+    /// `Fn::Length` (`AWS::LanguageExtensions`): the length of a list.
+    Length(Expr),
+    /// `Fn::ToJsonString` (`AWS::LanguageExtensions`): an object as a JSON string.
+    ToJsonString(Expr),
+    /// `Fn::Contains` (Rules only).
+    Contains(Expr, Expr),
+    /// `Fn::EachMemberEquals` (Rules only).
+    EachMemberEquals(Expr, Expr),
+    /// `Fn::EachMemberIn` (Rules only).
+    EachMemberIn(Expr, Expr),
+    /// `Fn::RefAll` (Rules only): all values of a parameter type.
+    RefAll(Expr),
+    /// `Fn::ValueOf` (Rules only): an attribute of a parameter value.
+    ValueOf(Expr, Expr),
+    /// `Fn::ValueOfAll` (Rules only).
+    ValueOfAll(Expr, Expr),
+}
+
+/// The names of all intrinsic functions, as written in templates.
+pub const INTRINSIC_NAMES: &[&str] = &[
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::Sub",
+    "Fn::Join",
+    "Fn::Select",
+    "Fn::Split",
+    "Fn::GetAZs",
+    "Fn::Cidr",
+    "Fn::ImportValue",
+    "Fn::FindInMap",
+    "Fn::Base64",
+    "Fn::If",
+    "Fn::Equals",
+    "Fn::And",
+    "Fn::Or",
+    "Fn::Not",
+    "Condition",
+    "Fn::Transform",
+    "Fn::Length",
+    "Fn::ToJsonString",
+    "Fn::Contains",
+    "Fn::EachMemberEquals",
+    "Fn::EachMemberIn",
+    "Fn::RefAll",
+    "Fn::ValueOf",
+    "Fn::ValueOfAll",
+];
+
+impl Intrinsic {
+    /// The function's name as written in a template (`Fn::GetAtt`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Intrinsic::Ref(_) => "Ref",
+            Intrinsic::GetAtt { .. } => "Fn::GetAtt",
+            Intrinsic::Sub { .. } => "Fn::Sub",
+            Intrinsic::Join { .. } => "Fn::Join",
+            Intrinsic::Select { .. } => "Fn::Select",
+            Intrinsic::Split { .. } => "Fn::Split",
+            Intrinsic::GetAZs(_) => "Fn::GetAZs",
+            Intrinsic::Cidr { .. } => "Fn::Cidr",
+            Intrinsic::ImportValue(_) => "Fn::ImportValue",
+            Intrinsic::FindInMap { .. } => "Fn::FindInMap",
+            Intrinsic::Base64(_) => "Fn::Base64",
+            Intrinsic::If { .. } => "Fn::If",
+            Intrinsic::Equals(..) => "Fn::Equals",
+            Intrinsic::And(_) => "Fn::And",
+            Intrinsic::Or(_) => "Fn::Or",
+            Intrinsic::Not(_) => "Fn::Not",
+            Intrinsic::Condition(_) => "Condition",
+            Intrinsic::Transform { .. } => "Fn::Transform",
+            Intrinsic::Length(_) => "Fn::Length",
+            Intrinsic::ToJsonString(_) => "Fn::ToJsonString",
+            Intrinsic::Contains(..) => "Fn::Contains",
+            Intrinsic::EachMemberEquals(..) => "Fn::EachMemberEquals",
+            Intrinsic::EachMemberIn(..) => "Fn::EachMemberIn",
+            Intrinsic::RefAll(_) => "Fn::RefAll",
+            Intrinsic::ValueOf(..) => "Fn::ValueOf",
+            Intrinsic::ValueOfAll(..) => "Fn::ValueOfAll",
+        }
+    }
+
+    /// The function's argument, as the JSON-shaped expression it renders to.
+    pub fn argument(&self) -> Expr {
+        fn s(v: &str) -> Expr {
+            Expr::String(v.to_owned())
+        }
+        fn l(v: Vec<Expr>) -> Expr {
+            Expr::List(v)
+        }
+        match self {
+            Intrinsic::Ref(n) | Intrinsic::Condition(n) => s(n),
+            Intrinsic::GetAtt {
+                resource,
+                attribute,
+            } => l(vec![s(resource), attribute.clone()]),
+            Intrinsic::Sub { template, vars } => match vars {
+                None => s(template),
+                Some(v) => l(vec![s(template), Expr::Map(v.clone())]),
+            },
+            Intrinsic::Join { delimiter, values } => l(vec![s(delimiter), values.clone()]),
+            Intrinsic::Select { index, list } => l(vec![index.clone(), list.clone()]),
+            Intrinsic::Split { delimiter, source } => l(vec![s(delimiter), source.clone()]),
+            Intrinsic::GetAZs(e)
+            | Intrinsic::ImportValue(e)
+            | Intrinsic::Base64(e)
+            | Intrinsic::RefAll(e)
+            | Intrinsic::Length(e)
+            | Intrinsic::ToJsonString(e) => e.clone(),
+            Intrinsic::Not(e) => l(vec![e.clone()]),
+            Intrinsic::Cidr {
+                ip_block,
+                count,
+                cidr_bits,
+            } => l(vec![ip_block.clone(), count.clone(), cidr_bits.clone()]),
+            Intrinsic::FindInMap {
+                map,
+                top_key,
+                second_key,
+                default,
+            } => {
+                let mut v = vec![map.clone(), top_key.clone(), second_key.clone()];
+                if let Some(d) = default {
+                    let mut m = ExprMap::new();
+                    m.insert("DefaultValue".into(), d.clone());
+                    v.push(Expr::Map(m));
+                }
+                l(v)
+            }
+            Intrinsic::If {
+                condition,
+                then,
+                otherwise,
+            } => l(vec![s(condition), then.clone(), otherwise.clone()]),
+            Intrinsic::Equals(a, b)
+            | Intrinsic::Contains(a, b)
+            | Intrinsic::EachMemberEquals(a, b)
+            | Intrinsic::EachMemberIn(a, b)
+            | Intrinsic::ValueOf(a, b)
+            | Intrinsic::ValueOfAll(a, b) => l(vec![a.clone(), b.clone()]),
+            Intrinsic::And(v) | Intrinsic::Or(v) => l(v.clone()),
+            Intrinsic::Transform { name, parameters } => {
+                let mut m = ExprMap::new();
+                m.insert("Name".into(), name.clone());
+                m.insert("Parameters".into(), Expr::Map(parameters.clone()));
+                Expr::Map(m)
+            }
+        }
+    }
+
+    /// The direct sub-expressions of this function (for walking the tree).
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Intrinsic::Ref(_) | Intrinsic::Condition(_) => vec![],
+            Intrinsic::GetAtt { attribute, .. } => vec![attribute],
+            Intrinsic::Sub { vars, .. } => vars.iter().flat_map(|m| m.values()).collect(),
+            Intrinsic::Join { values, .. } => vec![values],
+            Intrinsic::Select { index, list } => vec![index, list],
+            Intrinsic::Split { source, .. } => vec![source],
+            Intrinsic::GetAZs(e)
+            | Intrinsic::ImportValue(e)
+            | Intrinsic::Base64(e)
+            | Intrinsic::Not(e)
+            | Intrinsic::RefAll(e)
+            | Intrinsic::Length(e)
+            | Intrinsic::ToJsonString(e) => vec![e],
+            Intrinsic::Cidr {
+                ip_block,
+                count,
+                cidr_bits,
+            } => vec![ip_block, count, cidr_bits],
+            Intrinsic::FindInMap {
+                map,
+                top_key,
+                second_key,
+                default,
+            } => {
+                let mut v = vec![map, top_key, second_key];
+                v.extend(default.iter());
+                v
+            }
+            Intrinsic::If {
+                then, otherwise, ..
+            } => vec![then, otherwise],
+            Intrinsic::Equals(a, b)
+            | Intrinsic::Contains(a, b)
+            | Intrinsic::EachMemberEquals(a, b)
+            | Intrinsic::EachMemberIn(a, b)
+            | Intrinsic::ValueOf(a, b)
+            | Intrinsic::ValueOfAll(a, b) => vec![a, b],
+            Intrinsic::And(v) | Intrinsic::Or(v) => v.iter().collect(),
+            Intrinsic::Transform { name, parameters } => {
+                let mut v = vec![name];
+                v.extend(parameters.values());
+                v
+            }
+        }
+    }
+}
+
+impl Expr {
+    /// Wraps an intrinsic function.
+    pub fn func(f: Intrinsic) -> Expr {
+        Expr::Fn(Box::new(f))
+    }
+
+    /// The string, if this is a string literal.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Expr::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The intrinsic, if this is a function call.
+    pub fn as_intrinsic(&self) -> Option<&Intrinsic> {
+        match self {
+            Expr::Fn(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a literal (no intrinsic anywhere inside).
+    pub fn is_literal(&self) -> bool {
+        match self {
+            Expr::Fn(_) => false,
+            Expr::List(v) => v.iter().all(Expr::is_literal),
+            Expr::Map(m) => m.values().all(Expr::is_literal),
+            _ => true,
+        }
+    }
+
+    /// Calls `f` on this expression and every expression inside it, depth
+    /// first, with the path of each node relative to this one.
+    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match self {
+            Expr::List(v) => v.iter().for_each(|e| e.walk(f)),
+            Expr::Map(m) => m.values().for_each(|e| e.walk(f)),
+            Expr::Fn(i) => i.children().into_iter().for_each(|e| e.walk(f)),
+            _ => {}
+        }
+    }
+
+    /// Converts a `serde_json::Value` literally: objects that look like
+    /// intrinsic functions stay plain maps. Use
+    /// [`parse::expr_from_json`](crate::parse::expr_from_json) to recognise
+    /// intrinsics.
+    pub fn from_json_literal(v: serde_json::Value) -> Expr {
+        match v {
+            serde_json::Value::Null => Expr::Null,
+            serde_json::Value::Bool(b) => Expr::Bool(b),
+            serde_json::Value::Number(n) => Expr::Number(n),
+            serde_json::Value::String(s) => Expr::String(s),
+            serde_json::Value::Array(a) => {
+                Expr::List(a.into_iter().map(Expr::from_json_literal).collect())
+            }
+            serde_json::Value::Object(o) => Expr::Map(
+                o.into_iter()
+                    .map(|(k, v)| (k, Expr::from_json_literal(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The expression as a `serde_json::Value`, intrinsics included in their
+    /// long (`{"Fn::Name": ...}`) form.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl Serialize for Expr {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Expr::Null => s.serialize_unit(),
+            Expr::Bool(b) => s.serialize_bool(*b),
+            Expr::Number(n) => n.serialize(s),
+            Expr::String(v) => s.serialize_str(v),
+            Expr::List(v) => {
+                let mut seq = s.serialize_seq(Some(v.len()))?;
+                for e in v {
+                    seq.serialize_element(e)?;
+                }
+                seq.end()
+            }
+            Expr::Map(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in m {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Expr::Fn(f) => f.serialize(s),
+        }
+    }
+}
+
+impl Serialize for Intrinsic {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(1))?;
+        map.serialize_entry(self.name(), &self.argument())?;
+        map.end()
+    }
+}
+
+impl From<&str> for Expr {
+    fn from(v: &str) -> Self {
+        Expr::String(v.to_owned())
+    }
+}
+impl From<String> for Expr {
+    fn from(v: String) -> Self {
+        Expr::String(v)
+    }
+}
+impl From<bool> for Expr {
+    fn from(v: bool) -> Self {
+        Expr::Bool(v)
+    }
+}
+macro_rules! expr_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Expr {
+            fn from(v: $t) -> Self { Expr::Number(v.into()) }
+        }
+    )*};
+}
+expr_from_int!(i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+impl From<f64> for Expr {
+    fn from(v: f64) -> Self {
+        serde_json::Number::from_f64(v)
+            .map(Expr::Number)
+            .unwrap_or(Expr::Null)
+    }
+}
+impl From<Vec<Expr>> for Expr {
+    fn from(v: Vec<Expr>) -> Self {
+        Expr::List(v)
+    }
+}
+impl From<ExprMap> for Expr {
+    fn from(v: ExprMap) -> Self {
+        Expr::Map(v)
+    }
+}
+impl From<Intrinsic> for Expr {
+    fn from(v: Intrinsic) -> Self {
+        Expr::func(v)
+    }
+}
+
+/// One piece of an `Fn::Sub` template string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubPart<'a> {
+    /// Literal text (with `${!` escapes already turned into `${`).
+    Text(String),
+    /// A `${Name}` or `${Resource.Attribute}` placeholder.
+    Var(&'a str),
+}
+
+/// Splits an `Fn::Sub` string into text and `${...}` placeholders.
+/// `${!Literal}` is an escape and yields the text `${Literal}`.
+///
+/// ```
+/// use cfn_core::expr::{sub_parts, SubPart};
+/// let p = sub_parts("arn:${AWS::Partition}:s3:::${Bucket}/${!x}");
+/// assert_eq!(p[1], SubPart::Var("AWS::Partition"));
+/// assert_eq!(p[4], SubPart::Text("/${x}".into()));
+/// ```
+pub fn sub_parts(template: &str) -> Vec<SubPart<'_>> {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("${") {
+        text.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        if let Some(stripped) = after.strip_prefix('!') {
+            text.push_str("${");
+            rest = stripped;
+            continue;
+        }
+        match after.find('}') {
+            Some(end) => {
+                if !text.is_empty() {
+                    parts.push(SubPart::Text(std::mem::take(&mut text)));
+                }
+                parts.push(SubPart::Var(after[..end].trim()));
+                rest = &after[end + 1..];
+            }
+            None => {
+                text.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    if !text.is_empty() {
+        parts.push(SubPart::Text(text));
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_parts_handles_escapes_and_unclosed() {
+        assert_eq!(
+            sub_parts("a${B}c${!D}${E.F}"),
+            vec![
+                SubPart::Text("a".into()),
+                SubPart::Var("B"),
+                SubPart::Text("c${D}".into()),
+                SubPart::Var("E.F"),
+            ]
+        );
+        assert_eq!(sub_parts("x${y"), vec![SubPart::Text("x${y".into())]);
+        assert_eq!(sub_parts(""), vec![]);
+    }
+
+    #[test]
+    fn intrinsic_serializes_in_long_form() {
+        let e = Expr::func(Intrinsic::GetAtt {
+            resource: "Vpc".into(),
+            attribute: "CidrBlock".into(),
+        });
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"Fn::GetAtt":["Vpc","CidrBlock"]}"#
+        );
+    }
+
+    #[test]
+    fn is_literal_sees_nested_functions() {
+        let e = Expr::List(vec![Expr::from(1), Expr::func(Intrinsic::Ref("X".into()))]);
+        assert!(!e.is_literal());
+        assert!(Expr::from("x").is_literal());
+    }
+}

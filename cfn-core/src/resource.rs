@@ -1,0 +1,599 @@
+//! Resources: the `Resources` entry, its attributes (DependsOn, Condition,
+//! DeletionPolicy, UpdateReplacePolicy, UpdatePolicy, CreationPolicy,
+//! Metadata) and the typed handle a declared resource returns.
+
+use crate::expr::{Expr, ExprMap, Intrinsic};
+use crate::id::LogicalId;
+use crate::template::ConditionHandle;
+use crate::value::{Json, Value};
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+
+/// A resource type with typed properties.
+///
+/// Generated types in `cfn-resources` implement it; so does [`Raw`] for any
+/// type given by name. `Ref` and `Attributes` say what the handle returned by
+/// [`Template::add`](crate::Template::add) offers.
+pub trait ResourceType {
+    /// What `Ref` returns (an id marker such as a VPC id, or `String`).
+    type Ref;
+    /// The typed `Fn::GetAtt` getters, built from the logical ID.
+    type Attributes: Attributes;
+    /// The CloudFormation type name (`AWS::EC2::VPC`).
+    fn type_name(&self) -> &str;
+    /// The `Properties` map.
+    fn into_properties(self) -> ExprMap;
+}
+
+/// The attribute getters of a resource type: one method per attribute, each
+/// returning `Fn::GetAtt`. Built from the resource's logical ID.
+pub trait Attributes {
+    /// The getters of the resource `id`.
+    fn for_resource(id: LogicalId) -> Self;
+}
+
+/// Attribute getters of a type whose attributes are unknown: use
+/// [`Handle::get_att_unchecked`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoAttributes {
+    id: LogicalId,
+}
+
+impl Attributes for NoAttributes {
+    fn for_resource(id: LogicalId) -> Self {
+        NoAttributes { id }
+    }
+}
+
+impl NoAttributes {
+    /// The resource's logical ID.
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+}
+
+/// `Fn::GetAtt` of `resource.attribute`, typed by the caller. Generated
+/// attribute getters call this.
+pub fn get_att<T>(resource: &LogicalId, attribute: &str) -> Value<T> {
+    Value::from_expr_unchecked(Expr::func(Intrinsic::GetAtt {
+        resource: resource.as_str().to_owned(),
+        attribute: Expr::String(attribute.to_owned()),
+    }))
+}
+
+/// A resource of any type, with properties given as free-form values: for
+/// types `cfn-resources` does not cover (third-party, custom resources,
+/// brand-new types). Attributes are reachable only through
+/// [`Handle::get_att_unchecked`].
+///
+/// ```
+/// use cfn_core::{Raw, Template};
+/// let mut t = Template::new();
+/// let topic = t.add("Alerts", Raw::new("AWS::SNS::Topic").property("TopicName", "alerts")).unwrap();
+/// let arn = topic.get_att_unchecked::<String>("TopicArn");
+/// # let _ = arn;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw {
+    type_name: String,
+    properties: ExprMap,
+}
+
+impl Raw {
+    /// A resource of `type_name` with no properties yet.
+    pub fn new(type_name: impl Into<String>) -> Self {
+        Raw {
+            type_name: type_name.into(),
+            properties: ExprMap::new(),
+        }
+    }
+    /// Sets a property.
+    pub fn property(mut self, name: impl Into<String>, value: impl Into<Value<Json>>) -> Self {
+        self.properties
+            .insert(name.into(), value.into().into_expr());
+        self
+    }
+}
+
+impl ResourceType for Raw {
+    type Ref = String;
+    type Attributes = NoAttributes;
+    fn type_name(&self) -> &str {
+        &self.type_name
+    }
+    fn into_properties(self) -> ExprMap {
+        self.properties
+    }
+}
+
+/// The typed handle of a declared resource. `Ref` and `Fn::GetAtt` come from
+/// here; the attribute getters of `R` are reachable directly through `Deref`
+/// (`bucket.arn()`).
+pub struct Handle<R: ResourceType> {
+    id: LogicalId,
+    attributes: R::Attributes,
+    _type: PhantomData<fn() -> R>,
+}
+
+impl<R: ResourceType> Handle<R> {
+    pub(crate) fn new(id: LogicalId) -> Self {
+        Handle {
+            attributes: R::Attributes::for_resource(id.clone()),
+            id,
+            _type: PhantomData,
+        }
+    }
+
+    /// The resource's logical ID.
+    pub fn id(&self) -> &LogicalId {
+        &self.id
+    }
+
+    /// `Ref` to the resource: its physical id (a VPC id, a bucket name, ...).
+    pub fn reference(&self) -> Value<R::Ref> {
+        Value::from_expr_unchecked(Expr::func(Intrinsic::Ref(self.id.as_str().to_owned())))
+    }
+
+    /// The attribute getters (also reachable through `Deref`).
+    pub fn attributes(&self) -> &R::Attributes {
+        &self.attributes
+    }
+
+    /// `Fn::GetAtt` of an attribute by name, unchecked: for attributes the
+    /// types do not know. A typo here is only caught at deploy time.
+    pub fn get_att_unchecked<T>(&self, attribute: &str) -> Value<T> {
+        get_att(&self.id, attribute)
+    }
+}
+
+impl<R: ResourceType> Deref for Handle<R> {
+    type Target = R::Attributes;
+    fn deref(&self) -> &R::Attributes {
+        &self.attributes
+    }
+}
+
+impl<R: ResourceType> Clone for Handle<R>
+where
+    R::Attributes: Clone,
+{
+    fn clone(&self) -> Self {
+        Handle {
+            id: self.id.clone(),
+            attributes: self.attributes.clone(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<R: ResourceType> fmt::Debug for Handle<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Handle({})", self.id)
+    }
+}
+
+/// Anything that names a resource for `DependsOn`.
+pub trait ResourceRef {
+    /// The logical ID.
+    fn logical_id(&self) -> &LogicalId;
+}
+
+impl<R: ResourceType> ResourceRef for Handle<R> {
+    fn logical_id(&self) -> &LogicalId {
+        &self.id
+    }
+}
+
+impl ResourceRef for LogicalId {
+    fn logical_id(&self) -> &LogicalId {
+        self
+    }
+}
+
+/// `DeletionPolicy` and `UpdateReplacePolicy` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Policy {
+    /// Delete the physical resource (the default for most types).
+    Delete,
+    /// Keep the physical resource when it leaves the stack.
+    Retain,
+    /// Retain, except when the stack's creation failed (`DeletionPolicy` only).
+    RetainExceptOnCreate,
+    /// Take a snapshot before deleting (volumes, databases, caches).
+    Snapshot,
+}
+
+impl Policy {
+    /// The value as written in templates.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Policy::Delete => "Delete",
+            Policy::Retain => "Retain",
+            Policy::RetainExceptOnCreate => "RetainExceptOnCreate",
+            Policy::Snapshot => "Snapshot",
+        }
+    }
+}
+
+/// A resource entry of the `Resources` section, untyped: what typed
+/// resources become and what parsing produces.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// `Type`.
+    pub type_name: String,
+    /// `Properties`; `None` when the section is absent.
+    pub properties: Option<ExprMap>,
+    /// `DependsOn`.
+    pub depends_on: Option<DependsOn>,
+    /// `Condition`.
+    pub condition: Option<String>,
+    /// `DeletionPolicy` (a [`Policy`] name, or an intrinsic).
+    pub deletion_policy: Option<Expr>,
+    /// `UpdateReplacePolicy`.
+    pub update_replace_policy: Option<Expr>,
+    /// `UpdatePolicy`.
+    pub update_policy: Option<Expr>,
+    /// `CreationPolicy`.
+    pub creation_policy: Option<Expr>,
+    /// `Metadata`.
+    pub metadata: Option<Expr>,
+}
+
+impl Resource {
+    /// A resource of this type with no properties or attributes.
+    pub fn new(type_name: impl Into<String>) -> Self {
+        Resource {
+            type_name: type_name.into(),
+            properties: None,
+            depends_on: None,
+            condition: None,
+            deletion_policy: None,
+            update_replace_policy: None,
+            update_policy: None,
+            creation_policy: None,
+            metadata: None,
+        }
+    }
+}
+
+/// `DependsOn`: one name or a list, kept as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DependsOn {
+    /// The resources depended on.
+    pub targets: Vec<String>,
+    /// Whether it was written as a list (a single string otherwise).
+    pub list_form: bool,
+}
+
+/// A typed resource with its resource attributes, ready for
+/// [`Template::add`](crate::Template::add). Every `ResourceType` converts
+/// into one; call [`Declared::new`] to set attributes.
+///
+/// ```
+/// use cfn_core::{Declared, Policy, Raw, Template};
+/// let mut t = Template::new();
+/// let key = t.add("Key", Raw::new("AWS::KMS::Key")).unwrap();
+/// let bucket = t.add(
+///     "Assets",
+///     Declared::new(Raw::new("AWS::S3::Bucket")).retain().depends_on(&key),
+/// ).unwrap();
+/// # let _ = bucket;
+/// ```
+#[derive(Debug, Clone)]
+pub struct Declared<R> {
+    resource: R,
+    depends_on: Vec<String>,
+    condition: Option<String>,
+    deletion_policy: Option<Expr>,
+    update_replace_policy: Option<Expr>,
+    update_policy: Option<Expr>,
+    creation_policy: Option<Expr>,
+    metadata: Option<Expr>,
+}
+
+impl<R: ResourceType> From<R> for Declared<R> {
+    fn from(resource: R) -> Self {
+        Declared::new(resource)
+    }
+}
+
+impl<R: ResourceType> Declared<R> {
+    /// Wraps a resource with no attributes.
+    pub fn new(resource: R) -> Self {
+        Declared {
+            resource,
+            depends_on: Vec::new(),
+            condition: None,
+            deletion_policy: None,
+            update_replace_policy: None,
+            update_policy: None,
+            creation_policy: None,
+            metadata: None,
+        }
+    }
+    /// Adds an explicit dependency. Dependencies through `Ref`, `Fn::GetAtt`
+    /// and `Fn::Sub` are inferred; use this only for hidden ones.
+    pub fn depends_on(mut self, other: &impl ResourceRef) -> Self {
+        self.depends_on.push(other.logical_id().as_str().to_owned());
+        self
+    }
+    /// Creates the resource only when `condition` holds.
+    pub fn condition(mut self, condition: &ConditionHandle) -> Self {
+        self.condition = Some(condition.id().as_str().to_owned());
+        self
+    }
+    /// Sets `DeletionPolicy`.
+    pub fn deletion_policy(mut self, p: Policy) -> Self {
+        self.deletion_policy = Some(p.as_str().into());
+        self
+    }
+    /// Sets `UpdateReplacePolicy`.
+    pub fn update_replace_policy(mut self, p: Policy) -> Self {
+        self.update_replace_policy = Some(p.as_str().into());
+        self
+    }
+    /// `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain`: what every
+    /// resource holding data should carry.
+    pub fn retain(self) -> Self {
+        self.deletion_policy(Policy::Retain)
+            .update_replace_policy(Policy::Retain)
+    }
+    /// Sets `UpdatePolicy`.
+    pub fn update_policy(mut self, p: UpdatePolicy) -> Self {
+        self.update_policy = Some(p.into_expr());
+        self
+    }
+    /// Sets `CreationPolicy`.
+    pub fn creation_policy(mut self, p: CreationPolicy) -> Self {
+        self.creation_policy = Some(p.into_expr());
+        self
+    }
+    /// Sets `Metadata` (e.g. `AWS::CloudFormation::Init`, lint suppressions).
+    pub fn metadata(mut self, m: impl Into<Value<Json>>) -> Self {
+        self.metadata = Some(m.into().into_expr());
+        self
+    }
+
+    pub(crate) fn into_resource(self) -> Resource {
+        let type_name = self.resource.type_name().to_owned();
+        let props = self.resource.into_properties();
+        Resource {
+            type_name,
+            properties: if props.is_empty() { None } else { Some(props) },
+            depends_on: match self.depends_on.len() {
+                0 => None,
+                n => Some(DependsOn {
+                    targets: self.depends_on,
+                    list_form: n > 1,
+                }),
+            },
+            condition: self.condition,
+            deletion_policy: self.deletion_policy,
+            update_replace_policy: self.update_replace_policy,
+            update_policy: self.update_policy,
+            creation_policy: self.creation_policy,
+            metadata: self.metadata,
+        }
+    }
+}
+
+fn put(m: &mut ExprMap, k: &str, v: Option<Expr>) {
+    if let Some(v) = v {
+        m.insert(k.to_owned(), v);
+    }
+}
+
+/// `UpdatePolicy`: how CloudFormation updates Auto Scaling groups and other
+/// resources that support it.
+///
+/// ```
+/// use cfn_core::{UpdatePolicy, RollingUpdate};
+/// let p = UpdatePolicy::new().rolling_update(
+///     RollingUpdate::new().max_batch_size(1).min_instances_in_service(1)
+///         .pause_time("PT10M").wait_on_resource_signals(true),
+/// );
+/// assert!(serde_json::to_string(&p.into_expr()).unwrap().contains("AutoScalingRollingUpdate"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdatePolicy {
+    rolling: Option<Expr>,
+    replacing: Option<Expr>,
+    scheduled: Option<Expr>,
+    lambda_alias: Option<Expr>,
+    enable_version_upgrade: Option<Expr>,
+    use_online_resharding: Option<Expr>,
+}
+
+impl UpdatePolicy {
+    /// An empty update policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// `AutoScalingRollingUpdate`: replace instances in batches.
+    pub fn rolling_update(mut self, r: RollingUpdate) -> Self {
+        self.rolling = Some(Expr::Map(r.0));
+        self
+    }
+    /// `AutoScalingReplacingUpdate`: replace the whole group.
+    pub fn replacing_update(mut self, will_replace: impl Into<Value<bool>>) -> Self {
+        let mut m = ExprMap::new();
+        m.insert("WillReplace".into(), will_replace.into().into_expr());
+        self.replacing = Some(Expr::Map(m));
+        self
+    }
+    /// `AutoScalingScheduledAction`: keep scheduled sizes during updates.
+    pub fn scheduled_action(
+        mut self,
+        ignore_unmodified_group_size: impl Into<Value<bool>>,
+    ) -> Self {
+        let mut m = ExprMap::new();
+        m.insert(
+            "IgnoreUnmodifiedGroupSizeProperties".into(),
+            ignore_unmodified_group_size.into().into_expr(),
+        );
+        self.scheduled = Some(Expr::Map(m));
+        self
+    }
+    /// `CodeDeployLambdaAliasUpdate` for Lambda aliases.
+    pub fn code_deploy_lambda_alias_update(
+        mut self,
+        application_name: impl Into<Value<String>>,
+        deployment_group_name: impl Into<Value<String>>,
+    ) -> Self {
+        let mut m = ExprMap::new();
+        m.insert(
+            "ApplicationName".into(),
+            application_name.into().into_expr(),
+        );
+        m.insert(
+            "DeploymentGroupName".into(),
+            deployment_group_name.into().into_expr(),
+        );
+        self.lambda_alias = Some(Expr::Map(m));
+        self
+    }
+    /// `EnableVersionUpgrade` for OpenSearch domains.
+    pub fn enable_version_upgrade(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.enable_version_upgrade = Some(v.into().into_expr());
+        self
+    }
+    /// `UseOnlineResharding` for ElastiCache replication groups.
+    pub fn use_online_resharding(mut self, v: impl Into<Value<bool>>) -> Self {
+        self.use_online_resharding = Some(v.into().into_expr());
+        self
+    }
+    /// The policy as an expression.
+    pub fn into_expr(self) -> Expr {
+        let mut m = ExprMap::new();
+        put(&mut m, "AutoScalingReplacingUpdate", self.replacing);
+        put(&mut m, "AutoScalingRollingUpdate", self.rolling);
+        put(&mut m, "AutoScalingScheduledAction", self.scheduled);
+        put(&mut m, "CodeDeployLambdaAliasUpdate", self.lambda_alias);
+        put(&mut m, "EnableVersionUpgrade", self.enable_version_upgrade);
+        put(&mut m, "UseOnlineResharding", self.use_online_resharding);
+        Expr::Map(m)
+    }
+}
+
+/// The keys `UpdatePolicy` accepts.
+pub const UPDATE_POLICY_KEYS: &[&str] = &[
+    "AutoScalingReplacingUpdate",
+    "AutoScalingRollingUpdate",
+    "AutoScalingScheduledAction",
+    "CodeDeployLambdaAliasUpdate",
+    "EnableVersionUpgrade",
+    "UseOnlineResharding",
+];
+
+/// The keys `AutoScalingRollingUpdate` accepts.
+pub const ROLLING_UPDATE_KEYS: &[&str] = &[
+    "MaxBatchSize",
+    "MinActiveInstancesPercent",
+    "MinInstancesInService",
+    "MinSuccessfulInstancesPercent",
+    "PauseTime",
+    "SuspendProcesses",
+    "WaitOnResourceSignals",
+];
+
+/// The keys `CreationPolicy` accepts.
+pub const CREATION_POLICY_KEYS: &[&str] =
+    &["AutoScalingCreationPolicy", "ResourceSignal", "StartFleet"];
+
+/// `AutoScalingRollingUpdate` settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RollingUpdate(ExprMap);
+
+impl RollingUpdate {
+    /// No settings (CloudFormation's defaults: batches of 1, no pause).
+    pub fn new() -> Self {
+        Self::default()
+    }
+    fn set(mut self, k: &str, v: Expr) -> Self {
+        self.0.insert(k.to_owned(), v);
+        self
+    }
+    /// `MaxBatchSize`: instances replaced at once.
+    pub fn max_batch_size(self, n: impl Into<Value<i64>>) -> Self {
+        self.set("MaxBatchSize", n.into().into_expr())
+    }
+    /// `MinActiveInstancesPercent`.
+    pub fn min_active_instances_percent(self, n: impl Into<Value<i64>>) -> Self {
+        self.set("MinActiveInstancesPercent", n.into().into_expr())
+    }
+    /// `MinInstancesInService`: instances kept in service during the update.
+    pub fn min_instances_in_service(self, n: impl Into<Value<i64>>) -> Self {
+        self.set("MinInstancesInService", n.into().into_expr())
+    }
+    /// `MinSuccessfulInstancesPercent`.
+    pub fn min_successful_instances_percent(self, n: impl Into<Value<i64>>) -> Self {
+        self.set("MinSuccessfulInstancesPercent", n.into().into_expr())
+    }
+    /// `PauseTime` (ISO 8601 duration, `PT5M`).
+    pub fn pause_time(self, d: impl Into<Value<String>>) -> Self {
+        self.set("PauseTime", d.into().into_expr())
+    }
+    /// `SuspendProcesses` during the update.
+    pub fn suspend_processes(self, p: impl Into<Value<Vec<String>>>) -> Self {
+        self.set("SuspendProcesses", p.into().into_expr())
+    }
+    /// `WaitOnResourceSignals`: wait for cfn-signal from new instances.
+    pub fn wait_on_resource_signals(self, b: impl Into<Value<bool>>) -> Self {
+        self.set("WaitOnResourceSignals", b.into().into_expr())
+    }
+}
+
+/// `CreationPolicy`: wait for success signals before a resource counts as
+/// created.
+///
+/// ```
+/// use cfn_core::CreationPolicy;
+/// let p = CreationPolicy::new().resource_signal(2, "PT15M").min_successful_instances_percent(100);
+/// # let _ = p;
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CreationPolicy {
+    signal: Option<ExprMap>,
+    asg: Option<ExprMap>,
+    start_fleet: Option<Expr>,
+}
+
+impl CreationPolicy {
+    /// An empty creation policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// `ResourceSignal`: `count` signals within `timeout` (ISO 8601, `PT15M`).
+    pub fn resource_signal(
+        mut self,
+        count: impl Into<Value<i64>>,
+        timeout: impl Into<Value<String>>,
+    ) -> Self {
+        let mut m = ExprMap::new();
+        m.insert("Count".into(), count.into().into_expr());
+        m.insert("Timeout".into(), timeout.into().into_expr());
+        self.signal = Some(m);
+        self
+    }
+    /// `AutoScalingCreationPolicy/MinSuccessfulInstancesPercent`.
+    pub fn min_successful_instances_percent(mut self, n: impl Into<Value<i64>>) -> Self {
+        let mut m = ExprMap::new();
+        m.insert("MinSuccessfulInstancesPercent".into(), n.into().into_expr());
+        self.asg = Some(m);
+        self
+    }
+    /// `StartFleet` (AppStream fleets).
+    pub fn start_fleet(mut self, b: impl Into<Value<bool>>) -> Self {
+        self.start_fleet = Some(b.into().into_expr());
+        self
+    }
+    /// The policy as an expression.
+    pub fn into_expr(self) -> Expr {
+        let mut m = ExprMap::new();
+        put(&mut m, "AutoScalingCreationPolicy", self.asg.map(Expr::Map));
+        put(&mut m, "ResourceSignal", self.signal.map(Expr::Map));
+        put(&mut m, "StartFleet", self.start_fleet);
+        Expr::Map(m)
+    }
+}

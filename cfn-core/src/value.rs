@@ -1,0 +1,288 @@
+//! `Value<T>`: a typed template value, a literal `T` or any intrinsic that
+//! yields a `T`.
+//!
+//! The type parameter is only a compile-time marker; the value itself is an
+//! [`Expr`]. Literals convert with `.into()`; intrinsics come from [`crate::fns`],
+//! [`crate::pseudo`] and the handles a [`Template`](crate::Template) returns.
+//!
+//! ```
+//! use cfn_core::{fns, pseudo, Value};
+//! let port: Value<i64> = 443.into();
+//! let name: Value<String> = fns::sub("${AWS::StackName}-assets");
+//! let azs: Value<Vec<String>> = fns::get_azs(pseudo::region());
+//! let first: Value<String> = fns::select(0, azs);
+//! let enabled: Value<bool> = true.into();
+//! # let _ = (port, name, first, enabled);
+//! ```
+
+use crate::expr::{Expr, ExprMap};
+use indexmap::IndexMap;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A template value of type `T`: a literal or an intrinsic function.
+pub struct Value<T> {
+    expr: Expr,
+    _type: PhantomData<fn() -> T>,
+}
+
+/// Marker for free-form JSON values (policy documents, `Metadata`, ...).
+/// `Value<Json>` accepts any [`Expr`], intrinsics included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Json {}
+
+/// Implemented by marker types whose values are string identifiers of some
+/// resource (a VPC id, a role ARN). Such a value converts into
+/// `Value<String>`, and a literal can be given explicitly with
+/// [`Value::existing`], for resources outside the stack.
+pub trait Identifier {
+    /// What the identifier is, for documentation and messages (`AWS::EC2::VPC.Id`).
+    const DESCRIPTION: &'static str;
+}
+
+/// Implemented by generated property structs: they render to a map.
+pub trait ToExpr {
+    /// The expression this value renders to.
+    fn to_expr(&self) -> Expr;
+}
+
+impl<T> Value<T> {
+    /// Wraps an expression without checking that it yields a `T`. Prefer the
+    /// typed constructors; this is the escape hatch for values the types
+    /// cannot describe.
+    pub fn from_expr_unchecked(expr: Expr) -> Self {
+        Value {
+            expr,
+            _type: PhantomData,
+        }
+    }
+
+    /// The underlying expression.
+    pub fn expr(&self) -> &Expr {
+        &self.expr
+    }
+
+    /// Consumes the value, returning the underlying expression.
+    pub fn into_expr(self) -> Expr {
+        self.expr
+    }
+
+    /// Reinterprets the value as another type, unchecked. Named so that it
+    /// stands out in review.
+    pub fn cast_unchecked<U>(self) -> Value<U> {
+        Value::from_expr_unchecked(self.expr)
+    }
+
+    /// Forgets the type: any value can go where free-form JSON is accepted.
+    pub fn into_json(self) -> Value<Json> {
+        Value::from_expr_unchecked(self.expr)
+    }
+
+    /// Whether the value is a literal (no intrinsic inside).
+    pub fn is_literal(&self) -> bool {
+        self.expr.is_literal()
+    }
+}
+
+impl<T: Identifier> Value<T> {
+    /// An identifier of a resource outside this stack, given literally
+    /// (`vpc-0abc...`). Explicit on purpose: inside a stack, take the id from
+    /// the resource's handle so the dependency is tracked.
+    ///
+    /// ```
+    /// use cfn_core::{Identifier, Value};
+    /// struct VpcId;
+    /// impl Identifier for VpcId { const DESCRIPTION: &'static str = "AWS::EC2::VPC.Id"; }
+    /// let v: Value<VpcId> = Value::existing("vpc-0123456789abcdef0");
+    /// assert_eq!(v.expr().as_str(), Some("vpc-0123456789abcdef0"));
+    /// ```
+    pub fn existing(id: impl Into<String>) -> Self {
+        Value::from_expr_unchecked(Expr::String(id.into()))
+    }
+
+    /// An identifier computed by some string expression (a parameter,
+    /// `Fn::ImportValue`, `Fn::FindInMap`): the caller vouches that it names
+    /// the right kind of resource.
+    pub fn from_string(v: Value<String>) -> Self {
+        Value::from_expr_unchecked(v.expr)
+    }
+}
+
+impl<T: Identifier> From<Value<T>> for Value<String> {
+    fn from(v: Value<T>) -> Self {
+        Value::from_expr_unchecked(v.expr)
+    }
+}
+
+impl<T> Clone for Value<T> {
+    fn clone(&self) -> Self {
+        Value::from_expr_unchecked(self.expr.clone())
+    }
+}
+
+impl<T> PartialEq for Value<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.expr == other.expr
+    }
+}
+
+impl<T> fmt::Debug for Value<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)
+    }
+}
+
+impl<T> Serialize for Value<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.expr.serialize(s)
+    }
+}
+
+impl<T> From<Value<T>> for Expr {
+    fn from(v: Value<T>) -> Self {
+        v.expr
+    }
+}
+
+impl<T> From<&Value<T>> for Expr {
+    fn from(v: &Value<T>) -> Self {
+        v.expr.clone()
+    }
+}
+
+impl From<&str> for Value<String> {
+    fn from(v: &str) -> Self {
+        Value::from_expr_unchecked(Expr::String(v.to_owned()))
+    }
+}
+impl From<String> for Value<String> {
+    fn from(v: String) -> Self {
+        Value::from_expr_unchecked(Expr::String(v))
+    }
+}
+impl From<&String> for Value<String> {
+    fn from(v: &String) -> Self {
+        Value::from_expr_unchecked(Expr::String(v.clone()))
+    }
+}
+impl From<bool> for Value<bool> {
+    fn from(v: bool) -> Self {
+        Value::from_expr_unchecked(Expr::Bool(v))
+    }
+}
+macro_rules! int_values {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value<i64> {
+            fn from(v: $t) -> Self { Value::from_expr_unchecked(Expr::from(v)) }
+        }
+        impl From<$t> for Value<f64> {
+            fn from(v: $t) -> Self { Value::from_expr_unchecked(Expr::from(v)) }
+        }
+    )*};
+}
+int_values!(i32, i64, u8, u16, u32);
+impl From<f64> for Value<f64> {
+    fn from(v: f64) -> Self {
+        Value::from_expr_unchecked(Expr::from(v))
+    }
+}
+impl From<serde_json::Value> for Value<Json> {
+    fn from(v: serde_json::Value) -> Self {
+        Value::from_expr_unchecked(crate::parse::expr_from_json_lossy(v))
+    }
+}
+impl From<Expr> for Value<Json> {
+    fn from(v: Expr) -> Self {
+        Value::from_expr_unchecked(v)
+    }
+}
+impl From<&str> for Value<Json> {
+    fn from(v: &str) -> Self {
+        Value::from_expr_unchecked(Expr::String(v.to_owned()))
+    }
+}
+
+impl<T, V: Into<Value<T>>> From<Vec<V>> for Value<Vec<T>> {
+    fn from(v: Vec<V>) -> Self {
+        Value::from_expr_unchecked(Expr::List(v.into_iter().map(|x| x.into().expr).collect()))
+    }
+}
+
+impl<T, V: Into<Value<T>>, const N: usize> From<[V; N]> for Value<Vec<T>> {
+    fn from(v: [V; N]) -> Self {
+        Value::from_expr_unchecked(Expr::List(v.into_iter().map(|x| x.into().expr).collect()))
+    }
+}
+
+impl<T, V: Into<Value<T>>> From<IndexMap<String, V>> for Value<IndexMap<String, T>> {
+    fn from(v: IndexMap<String, V>) -> Self {
+        Value::from_expr_unchecked(Expr::Map(
+            v.into_iter().map(|(k, x)| (k, x.into().expr)).collect(),
+        ))
+    }
+}
+
+impl<T: ToExpr> From<T> for Value<T> {
+    fn from(v: T) -> Self {
+        Value::from_expr_unchecked(v.to_expr())
+    }
+}
+
+/// Builds a free-form JSON object whose values may hold intrinsics: the way
+/// to write policy documents and metadata.
+///
+/// ```
+/// use cfn_core::{json_object, fns, Value, Json};
+/// let doc: Value<Json> = json_object([
+///     ("Version", "2012-10-17".into()),
+///     ("Resource", fns::sub("arn:${AWS::Partition}:s3:::bucket/*").into_json()),
+/// ]);
+/// assert_eq!(
+///     serde_json::to_string(&doc).unwrap(),
+///     r#"{"Version":"2012-10-17","Resource":{"Fn::Sub":"arn:${AWS::Partition}:s3:::bucket/*"}}"#
+/// );
+/// ```
+pub fn json_object<'a>(entries: impl IntoIterator<Item = (&'a str, Value<Json>)>) -> Value<Json> {
+    let map: ExprMap = entries
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.expr))
+        .collect();
+    Value::from_expr_unchecked(Expr::Map(map))
+}
+
+/// Builds a free-form JSON list whose items may hold intrinsics.
+pub fn json_list(items: impl IntoIterator<Item = Value<Json>>) -> Value<Json> {
+    Value::from_expr_unchecked(Expr::List(items.into_iter().map(|v| v.expr).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_convert() {
+        let v: Value<Vec<String>> = vec!["a", "b"].into();
+        assert_eq!(
+            v.expr(),
+            &Expr::List(vec![Expr::from("a"), Expr::from("b")])
+        );
+        let n: Value<i64> = 5.into();
+        assert_eq!(serde_json::to_string(&n).unwrap(), "5");
+        let f: Value<f64> = 2.5.into();
+        assert_eq!(serde_json::to_string(&f).unwrap(), "2.5");
+        let m: Value<IndexMap<String, String>> = IndexMap::from([("k".to_string(), "v")]).into();
+        assert_eq!(serde_json::to_string(&m).unwrap(), r#"{"k":"v"}"#);
+    }
+
+    #[test]
+    fn identifiers_turn_into_strings() {
+        struct SubnetId;
+        impl Identifier for SubnetId {
+            const DESCRIPTION: &'static str = "AWS::EC2::Subnet.Id";
+        }
+        let s: Value<SubnetId> = Value::existing("subnet-1");
+        let as_string: Value<String> = s.into();
+        assert_eq!(as_string.expr().as_str(), Some("subnet-1"));
+    }
+}

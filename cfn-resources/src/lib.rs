@@ -1,0 +1,1 @@
+//! CloudFormation resource types (placeholder until the generator lands).

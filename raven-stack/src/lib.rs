@@ -1,0 +1,1 @@
+//! The Content Raven reference stack.
