@@ -38,9 +38,29 @@ pub fn account_id() -> Value<String> {
 pub fn notification_arns() -> Value<Vec<String>> {
     r("AWS::NotificationARNs")
 }
-/// `AWS::NoValue`: removes the property it is given to (use inside `Fn::If`).
-pub fn no_value<T>() -> Value<T> {
-    r("AWS::NoValue")
+/// `AWS::NoValue`: removes the property it is given to (use inside
+/// `Fn::If`). Converts into a `Value` of any type.
+///
+/// ```
+/// use cfn_core::{fns, pseudo, Template, Parameter, Value};
+/// let mut t = Template::new();
+/// let p = t.add_parameter("Name", Parameter::string().default("")).unwrap();
+/// let has_name = t.add_condition("HasName", fns::not(fns::equals(p.reference(), ""))).unwrap();
+/// let name: Value<String> = fns::if_(&has_name, p.reference(), pseudo::no_value());
+/// # let _ = name;
+/// ```
+pub fn no_value() -> NoValue {
+    NoValue
+}
+
+/// `Ref: AWS::NoValue`, convertible into a `Value` of any type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoValue;
+
+impl<T> From<NoValue> for Value<T> {
+    fn from(_: NoValue) -> Self {
+        r("AWS::NoValue")
+    }
 }
 /// `AWS::Partition`: `aws`, `aws-cn`, `aws-us-gov`, ...
 pub fn partition() -> Value<String> {

@@ -381,7 +381,14 @@ fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
                     format!("{path}/AllowedPattern"),
                     ErrorKind::InvalidValue {
                         value: format!("{pat:?}"),
-                        reason: format!("not a valid regular expression ({e}); fix the pattern"),
+                        reason: format!(
+                            "not a valid regular expression ({}); fix the pattern",
+                            e.to_string()
+                                .lines()
+                                .last()
+                                .unwrap_or_default()
+                                .trim_start_matches("error: ")
+                        ),
                     },
                 );
                 None

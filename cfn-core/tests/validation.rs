@@ -1,0 +1,219 @@
+//! Validation finds every problem at once; the text a user sees is a snapshot.
+
+use cfn_core::expr::{Expr, Intrinsic};
+use cfn_core::{fns, Declared, Output, Parameter, Raw, Template, Value};
+
+fn reff(x: &str) -> Value<cfn_core::Json> {
+    Value::from_expr_unchecked(Expr::func(Intrinsic::Ref(x.into())))
+}
+
+fn report_text(t: &Template) -> String {
+    t.validate().to_string()
+}
+
+#[test]
+fn dangling_references_of_every_kind() {
+    let src = r#"
+Parameters:
+  Env: {Type: String, Default: dev}
+  Unused: {Type: String}
+Mappings:
+  Sizes: {dev: {Instance: t4g.small}}
+  Spare: {a: {b: c}}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Lonely: !Equals [!Ref Env, x]
+  UsesResource: !Equals [!Ref Topic, x]
+Resources:
+  Topic:
+    Type: AWS::SNS::Topic
+    Condition: IsPrd
+    DependsOn: [Queue, Missing]
+    Properties:
+      DisplayName: !Ref Evn
+      TopicName: !GetAtt Queu.QueueName
+      KmsMasterKeyId: !Sub "${Key.Arn}-${Nope}"
+      Size: !FindInMap [Sizes, prod, Instance]
+      Other: !FindInMap [Size, dev, Instance]
+      Flag: !If [IsProdd, a, b]
+  Queue:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: !GetAtt Topic.TopicName
+      Fine: !Ref Env
+Outputs:
+  A:
+    Value: !Ref Topic
+    Condition: Nope
+    Export: {Name: shared}
+  B:
+    Value: x
+    Export: {Name: shared}
+"#;
+    let t = Template::from_yaml(src).unwrap();
+    insta::assert_snapshot!(report_text(&t));
+}
+
+#[test]
+fn cycles_are_reported_whole() {
+    let mut t = Template::new();
+    for id in ["A", "B", "C"] {
+        t.add(id, Raw::new("AWS::SNS::Topic")).unwrap();
+    }
+    let set = |t: &mut Template, from: &str, to: &str| {
+        t.resources.get_mut(from).unwrap().properties = Some(
+            [("P".to_string(), Expr::func(Intrinsic::Ref(to.into())))]
+                .into_iter()
+                .collect(),
+        );
+    };
+    set(&mut t, "A", "B");
+    set(&mut t, "B", "C");
+    set(&mut t, "C", "A");
+    let self_dep = t.add("D", Raw::new("AWS::SNS::Topic")).unwrap();
+    t.resource_mut(&self_dep).unwrap().depends_on = Some(cfn_core::DependsOn {
+        targets: vec!["D".into()],
+        list_form: false,
+    });
+    insta::assert_snapshot!(report_text(&t));
+}
+
+#[test]
+fn redundant_depends_on_and_ids() {
+    let src = r#"{
+  "Resources": {
+    "Key": {"Type": "AWS::KMS::Key"},
+    "Topic": {"Type": "AWS::SNS::Topic", "DependsOn": "Key", "Properties": {"KmsMasterKeyId": {"Ref": "Key"}}},
+    "bad-id": {"Type": "AWS::SNS::Topic"},
+    "Weird": {"Type": "AWS::SNS", "DeletionPolicy": "Retian"}
+  },
+  "Outputs": {"Key": {"Value": "dup"}}
+}"#;
+    let t = Template::from_json(src).unwrap();
+    insta::assert_snapshot!(report_text(&t));
+}
+
+#[test]
+fn parameter_defaults_that_break_their_constraints() {
+    let mut t = Template::new();
+    let params = [
+        (
+            "Env",
+            Parameter::string()
+                .allowed_values(["dev", "prod"])
+                .default("test"),
+        ),
+        (
+            "Name",
+            Parameter::string()
+                .allowed_pattern("[a-z]+")
+                .default("Raven1"),
+        ),
+        (
+            "Short",
+            Parameter::string()
+                .min_length(3)
+                .max_length(5)
+                .default("ab"),
+        ),
+        (
+            "Count",
+            Parameter::number().min_value(1).max_value(10).default(11),
+        ),
+        ("NotNum", Parameter::number().default("ten")),
+        (
+            "Zones",
+            Parameter::comma_delimited_list()
+                .allowed_values(["a", "b"])
+                .default("a,c"),
+        ),
+        (
+            "BadPattern",
+            Parameter::string().allowed_pattern("[a-").default("x"),
+        ),
+    ];
+    for (id, p) in params {
+        let h = t.add_parameter(id, p).unwrap();
+        t.add(
+            &format!("Use{id}"),
+            Raw::new("AWS::SNS::Topic").property("DisplayName", h.reference().into_json()),
+        )
+        .unwrap();
+    }
+    insta::assert_snapshot!(report_text(&t));
+}
+
+#[test]
+fn limits() {
+    let mut t = Template::new();
+    t.set_description("d".repeat(1025));
+    for i in 0..501 {
+        t.add(&format!("Topic{i}"), Raw::new("AWS::SNS::Topic"))
+            .unwrap();
+    }
+    for i in 0..201 {
+        let p = t
+            .add_parameter(&format!("P{i}"), Parameter::string().default("x"))
+            .unwrap();
+        t.add_output(&format!("O{i}"), Output::new(p.reference()))
+            .unwrap();
+    }
+    let secrets: Vec<Value<String>> = (0..61)
+        .map(|i| fns::resolve_ssm(&format!("/p/{i}"), None))
+        .collect();
+    t.add(
+        "Secrets",
+        Raw::new("AWS::SNS::Topic")
+            .property("Tags", Value::<Vec<String>>::from(secrets).into_json()),
+    )
+    .unwrap();
+    let report = t.validate();
+    let errors: Vec<String> = report.errors().map(|d| d.to_string()).collect();
+    insta::assert_snapshot!(errors.join("\n"));
+}
+
+#[test]
+fn size_report_warns_above_direct_upload_limit() {
+    let mut t = Template::new();
+    for i in 0..60 {
+        t.add(
+            &format!("Topic{i}"),
+            Raw::new("AWS::SNS::Topic").property("DisplayName", "x".repeat(900).as_str()),
+        )
+        .unwrap();
+    }
+    let report = t.validate();
+    assert!(report.is_ok(), "{report}");
+    assert!(!report.size.fits_direct_upload());
+    assert!(report.size.fits_s3());
+    let warnings: Vec<String> = report.warnings().map(|d| d.to_string()).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+}
+
+#[test]
+fn synth_fails_with_every_error_listed() {
+    let mut t = Template::new();
+    t.add(
+        "A",
+        Raw::new("AWS::SNS::Topic").property("X", reff("Nothing")),
+    )
+    .unwrap();
+    t.add(
+        "B",
+        Declared::new(Raw::new("AWS::SNS::Topic"))
+            .depends_on(&cfn_core::LogicalId::new("Gone").unwrap()),
+    )
+    .unwrap();
+    let err = t.synth(cfn_core::Format::Json).unwrap_err();
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn builder_refuses_bad_and_duplicate_ids() {
+    let mut t = Template::new();
+    t.add_parameter("Env", Parameter::string()).unwrap();
+    let dup = t.add("Env", Raw::new("AWS::SNS::Topic")).unwrap_err();
+    let bad = t.add("my-topic", Raw::new("AWS::SNS::Topic")).unwrap_err();
+    let empty = t.add_output("", Output::new(fns::sub("x"))).unwrap_err();
+    insta::assert_snapshot!(format!("{dup}\n{bad}\n{empty}"));
+}
