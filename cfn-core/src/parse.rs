@@ -25,6 +25,8 @@ pub(crate) struct Node {
     col: usize,
 }
 
+type NodeMap = indexmap::IndexMap<String, Node>;
+
 #[derive(Debug, Clone, PartialEq)]
 enum NodeKind {
     Null,
@@ -32,7 +34,7 @@ enum NodeKind {
     Number(serde_json::Number),
     Str(String),
     Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
+    Map(NodeMap),
     Tagged(String, Box<Node>),
 }
 
@@ -52,7 +54,7 @@ impl Node {
             NodeKind::Number(n) => format!("number {n}"),
             NodeKind::Str(s) => format!("string {s:?}"),
             NodeKind::Seq(v) => format!("a list of {} item(s)", v.len()),
-            NodeKind::Map(m) if m.len() == 1 => format!("a map with key `{}`", m[0].0),
+            NodeKind::Map(m) if m.len() == 1 => format!("a map with key `{}`", m.keys().next().map(String::as_str).unwrap_or_default()),
             NodeKind::Map(m) => format!("a map of {} key(s)", m.len()),
             NodeKind::Tagged(t, _) => format!("tag !{t}"),
         }
@@ -110,13 +112,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::new(NodeKind::Seq(v)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Node, A::Error> {
-        let mut v: Vec<(String, Node)> = Vec::new();
+        let mut v = NodeMap::new();
         while let Some(k) = a.next_key::<String>()? {
-            if v.iter().any(|(e, _)| *e == k) {
+            if v.contains_key(&k) {
                 return Err(de::Error::custom(format!("{DUPLICATE_MARK}{k}`")));
             }
             let n = a.next_value()?;
-            v.push((k, n));
+            v.insert(k, n);
         }
         Ok(Node::new(NodeKind::Map(v)))
     }
@@ -155,7 +157,7 @@ fn strip_position(msg: &str) -> String {
 enum Frame {
     Seq(Vec<Node>, Node, Option<String>, usize),
     Map(
-        Vec<(String, Node)>,
+        NodeMap,
         Option<String>,
         Node,
         Option<String>,
@@ -242,7 +244,7 @@ fn yaml_node(src: &str) -> Result<Node> {
             Event::MappingStart(anchor, tag) => {
                 let tag = tag.as_deref().and_then(tag_name);
                 stack.push(Frame::Map(
-                    Vec::new(),
+                    NodeMap::new(),
                     None,
                     Node {
                         kind: NodeKind::Null,
@@ -295,7 +297,7 @@ fn yaml_node(src: &str) -> Result<Node> {
                                     .into(),
                             )),
                         };
-                    if items.iter().any(|(k, _)| *k == key) {
+                    if items.contains_key(&key) {
                         return Err(Error::new(ErrorKind::DuplicateKey { key }).with_location(
                             Location {
                                 file: None,
@@ -306,7 +308,9 @@ fn yaml_node(src: &str) -> Result<Node> {
                     }
                     *pending = Some(key);
                 }
-                Some(key) => items.push((key, node)),
+                Some(key) => {
+                    items.insert(key, node);
+                }
             },
         }
     }
@@ -543,10 +547,12 @@ fn as_str<'n>(node: &'n Node, path: &P<'_>, what: &str) -> Result<&'n str> {
     }
 }
 
-fn as_map<'n>(node: &'n Node, path: &P<'_>, what: &str) -> Result<&'n [(String, Node)]> {
+static EMPTY_MAP: std::sync::OnceLock<NodeMap> = std::sync::OnceLock::new();
+
+fn as_map<'n>(node: &'n Node, path: &P<'_>, what: &str) -> Result<&'n NodeMap> {
     match &node.kind {
         NodeKind::Map(m) => Ok(m),
-        NodeKind::Null => Ok(&[]),
+        NodeKind::Null => Ok(EMPTY_MAP.get_or_init(NodeMap::new)),
         _ => Err(wrong_type(node, path, what)),
     }
 }
@@ -571,8 +577,7 @@ fn expr(node: &Node, path: &P<'_>) -> Result<Expr> {
                 .collect::<Result<_>>()?,
         ),
         NodeKind::Map(m) => {
-            if m.len() == 1 {
-                let (k, v) = &m[0];
+            if let (1, Some((k, v))) = (m.len(), m.first()) {
                 let is_fn = k == "Ref"
                     || k.starts_with("Fn::")
                     || (k == "Condition" && matches!(v.kind, NodeKind::Str(_)));
@@ -751,8 +756,8 @@ fn intrinsic(name: &str, arg: &Node, whole: &Node, path: &P<'_>) -> Result<Intri
                 None => None,
                 Some(d) => {
                     let m = as_map(d, &path.index(3), "{DefaultValue: value}")?;
-                    match m {
-                        [(k, v)] if k == "DefaultValue" => Some(expr(v, &path.index(3).key(k))?),
+                    match (m.len(), m.first()) {
+                        (1, Some((k, v))) if k == "DefaultValue" => Some(expr(v, &path.index(3).key(k))?),
                         _ => return Err(wrong_type(d, &path.index(3), "{DefaultValue: value}")),
                     }
                 }
@@ -877,8 +882,8 @@ fn unknown_key(node: &Node, path: &P<'_>, key: &str, allowed: &[&str]) -> Error 
     )
 }
 
-fn key_node<'n>(m: &'n [(String, Node)], k: &str) -> Option<&'n Node> {
-    m.iter().find(|(key, _)| key == k).map(|(_, n)| n)
+fn key_node<'n>(m: &'n NodeMap, k: &str) -> Option<&'n Node> {
+    m.get(k)
 }
 
 // ---------------------------------------------------------------- sections
@@ -1175,8 +1180,8 @@ fn output(node: &Node, path: &P<'_>) -> Result<Output> {
             "Condition" => o.condition = Some(as_str(v, &kp, "a condition name")?.to_owned()),
             "Export" => {
                 let em = as_map(v, &kp, "{Name: export name}")?;
-                match em {
-                    [(nk, nv)] if nk == "Name" => o.export = Some(expr(nv, &kp.key(nk))?),
+                match (em.len(), em.first()) {
+                    (1, Some((nk, nv))) if nk == "Name" => o.export = Some(expr(nv, &kp.key(nk))?),
                     _ => {
                         return Err(err_at(
                             v,
@@ -1452,6 +1457,6 @@ mod tests {
     fn anchors_and_aliases_expand() {
         let n = yaml_node("a: &x [1, 2]\nb: *x\n").unwrap();
         let NodeKind::Map(m) = n.kind else { panic!() };
-        assert_eq!(m[0].1.kind, m[1].1.kind);
+        assert_eq!(m["a"].kind, m["b"].kind);
     }
 }
