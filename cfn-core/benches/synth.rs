@@ -25,8 +25,18 @@ fn build(resources: usize) -> Template {
             &format!("Subnet{i}"),
             Raw::new("AWS::EC2::Subnet")
                 .property("VpcId", vpc.reference().into_json())
-                .property("CidrBlock", fns::select(0, fns::cidr(vpc.get_att_unchecked::<String>("CidrBlock"), 4, 8)).into_json())
-                .property("AvailabilityZone", fns::select(0, fns::get_azs(pseudo::region())).into_json()),
+                .property(
+                    "CidrBlock",
+                    fns::select(
+                        0,
+                        fns::cidr(vpc.get_att_unchecked::<String>("CidrBlock"), 4, 8),
+                    )
+                    .into_json(),
+                )
+                .property(
+                    "AvailabilityZone",
+                    fns::select(0, fns::get_azs(pseudo::region())).into_json(),
+                ),
         )
         .unwrap();
         t.add(
@@ -38,7 +48,10 @@ fn build(resources: usize) -> Template {
         .unwrap();
         t.add(
             &format!("Bucket{i}"),
-            Raw::new("AWS::S3::Bucket").property("BucketName", fns::sub(format!("${{AWS::StackName}}-b{i}")).into_json()),
+            Raw::new("AWS::S3::Bucket").property(
+                "BucketName",
+                fns::sub(format!("${{AWS::StackName}}-b{i}")).into_json(),
+            ),
         )
         .unwrap();
     }
@@ -49,9 +62,13 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("template");
     g.sample_size(10);
     for n in [1_000usize, 10_000] {
-        g.bench_with_input(BenchmarkId::new("synthesize", n), &n, |b, &n| b.iter(|| black_box(build(n))));
+        g.bench_with_input(BenchmarkId::new("synthesize", n), &n, |b, &n| {
+            b.iter(|| black_box(build(n)))
+        });
         let t = build(n);
-        g.bench_with_input(BenchmarkId::new("validate", n), &t, |b, t| b.iter(|| black_box(t.validate())));
+        g.bench_with_input(BenchmarkId::new("validate", n), &t, |b, t| {
+            b.iter(|| black_box(t.validate()))
+        });
         g.bench_with_input(BenchmarkId::new("synth_and_validate", n), &n, |b, &n| {
             b.iter(|| {
                 let t = build(n);
@@ -59,8 +76,12 @@ fn benches(c: &mut Criterion) {
                 black_box((t.render(Format::Json), r))
             })
         });
-        g.bench_with_input(BenchmarkId::new("render_json", n), &t, |b, t| b.iter(|| black_box(t.to_json_pretty())));
-        g.bench_with_input(BenchmarkId::new("render_yaml", n), &t, |b, t| b.iter(|| black_box(t.to_yaml())));
+        g.bench_with_input(BenchmarkId::new("render_json", n), &t, |b, t| {
+            b.iter(|| black_box(t.to_json_pretty()))
+        });
+        g.bench_with_input(BenchmarkId::new("render_yaml", n), &t, |b, t| {
+            b.iter(|| black_box(t.to_yaml()))
+        });
         let json = t.to_json_pretty();
         let yaml = t.to_yaml();
         g.bench_with_input(BenchmarkId::new("parse_json", n), &json, |b, s| {

@@ -54,7 +54,10 @@ impl Node {
             NodeKind::Number(n) => format!("number {n}"),
             NodeKind::Str(s) => format!("string {s:?}"),
             NodeKind::Seq(v) => format!("a list of {} item(s)", v.len()),
-            NodeKind::Map(m) if m.len() == 1 => format!("a map with key `{}`", m.keys().next().map(String::as_str).unwrap_or_default()),
+            NodeKind::Map(m) if m.len() == 1 => format!(
+                "a map with key `{}`",
+                m.keys().next().map(String::as_str).unwrap_or_default()
+            ),
             NodeKind::Map(m) => format!("a map of {} key(s)", m.len()),
             NodeKind::Tagged(t, _) => format!("tag !{t}"),
         }
@@ -156,13 +159,7 @@ fn strip_position(msg: &str) -> String {
 
 enum Frame {
     Seq(Vec<Node>, Node, Option<String>, usize),
-    Map(
-        NodeMap,
-        Option<String>,
-        Node,
-        Option<String>,
-        usize,
-    ),
+    Map(NodeMap, Option<String>, Node, Option<String>, usize),
 }
 
 fn yaml_error(line: usize, col: usize, message: String) -> Error {
@@ -757,7 +754,9 @@ fn intrinsic(name: &str, arg: &Node, whole: &Node, path: &P<'_>) -> Result<Intri
                 Some(d) => {
                     let m = as_map(d, &path.index(3), "{DefaultValue: value}")?;
                     match (m.len(), m.first()) {
-                        (1, Some((k, v))) if k == "DefaultValue" => Some(expr(v, &path.index(3).key(k))?),
+                        (1, Some((k, v))) if k == "DefaultValue" => {
+                            Some(expr(v, &path.index(3).key(k))?)
+                        }
                         _ => return Err(wrong_type(d, &path.index(3), "{DefaultValue: value}")),
                     }
                 }
