@@ -276,7 +276,10 @@ pub enum ErrorKind {
 /// assert!(err.to_string().starts_with("invalid logical id `web-server`"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct Inner {
     kind: ErrorKind,
     path: Option<String>,
     location: Option<Location>,
@@ -285,51 +288,51 @@ pub struct Error {
 impl Error {
     /// An error of this kind, without a path.
     pub fn new(kind: ErrorKind) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             path: None,
             location: None,
-        }
+        }))
     }
 
     /// An error of this kind at a template path.
     pub fn at(path: impl Into<String>, kind: ErrorKind) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             path: Some(path.into()),
             location: None,
-        }
+        }))
     }
 
     /// Sets the source location.
     pub fn with_location(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.0.location = Some(location);
         self
     }
 
     /// Sets the template path.
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
-        self.path = Some(path.into());
+        self.0.path = Some(path.into());
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The template path (`Resources/Web/Properties/MinSize`), if known.
     pub fn path(&self) -> Option<&str> {
-        self.path.as_deref()
+        self.0.path.as_deref()
     }
 
     /// The source location, for parsed templates.
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref()
+        self.0.location.as_ref()
     }
 
     pub(crate) fn set_file(&mut self, file: &str) {
-        if let Some(loc) = &mut self.location {
+        if let Some(loc) = &mut self.0.location {
             loc.file = Some(file.to_owned());
         }
     }
@@ -337,15 +340,15 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(loc) = &self.location {
+        if let Some(loc) = &self.0.location {
             write!(f, "{loc}: ")?;
         }
-        if let Some(path) = &self.path {
+        if let Some(path) = &self.0.path {
             if !path.is_empty() {
                 write!(f, "{path}: ")?;
             }
         }
-        write!(f, "{}", self.kind)
+        write!(f, "{}", self.0.kind)
     }
 }
 

@@ -135,18 +135,16 @@ fn collect(e: &Expr, path: &mut String, out: &mut Vec<Reference>) {
                     out.push(mk(RefKind::Condition, condition, None))
                 }
                 Intrinsic::FindInMap {
-                    map,
+                    map: Expr::String(m),
                     top_key,
                     second_key,
                     ..
                 } => {
-                    if let Expr::String(m) = map {
-                        let mut r = mk(RefKind::FindInMap, m, None);
-                        if let (Expr::String(a), Expr::String(b)) = (top_key, second_key) {
-                            r.keys = Some((a.clone(), b.clone()));
-                        }
-                        out.push(r);
+                    let mut r = mk(RefKind::FindInMap, m, None);
+                    if let (Expr::String(a), Expr::String(b)) = (top_key, second_key) {
+                        r.keys = Some((a.clone(), b.clone()));
                     }
+                    out.push(r);
                 }
                 _ => {}
             }
@@ -220,8 +218,7 @@ impl DependencyGraph {
             let exprs = r
                 .properties
                 .iter()
-                .map(|m| m.values().collect::<Vec<_>>())
-                .flatten()
+                .flat_map(|m| m.values())
                 .chain(r.metadata.iter())
                 .chain(r.update_policy.iter())
                 .chain(r.creation_policy.iter())

@@ -1281,7 +1281,7 @@ pub fn locate(src: &str, path: &str) -> Option<Location> {
             };
         }
     }
-    (cur.line > 0).then(|| Location {
+    (cur.line > 0).then_some(Location {
         file: None,
         line: cur.line,
         column: cur.col,

@@ -300,16 +300,11 @@ impl Ctx<'_> {
                             format!("{} condition(s)", v.len()),
                         ))
                     }
-                    Intrinsic::Cidr { count, .. } => {
-                        if let Expr::Number(n) = count {
-                            if !n.as_u64().is_some_and(|c| (1..=256).contains(&c)) {
-                                problems.push((
-                                    f.name(),
-                                    "a count of 1 to 256",
-                                    format!("count {n}"),
-                                ))
-                            }
-                        }
+                    Intrinsic::Cidr {
+                        count: Expr::Number(n),
+                        ..
+                    } if !n.as_u64().is_some_and(|c| (1..=256).contains(&c)) => {
+                        problems.push((f.name(), "a count of 1 to 256", format!("count {n}")))
                     }
                     _ => {}
                 }
