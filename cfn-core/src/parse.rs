@@ -184,6 +184,9 @@ fn tag_name(tag: &saphyr_parser::Tag) -> Option<String> {
     }
 }
 
+/// The deepest nesting accepted in YAML (JSON input is limited to 128 by serde_json).
+const MAX_DEPTH: usize = 256;
+
 fn yaml_node(src: &str) -> Result<Node> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -223,6 +226,13 @@ fn yaml_node(src: &str) -> Result<Node> {
                     anchors.insert(anchor, n.clone());
                 }
                 n
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if stack.len() >= MAX_DEPTH => {
+                return Err(yaml_error(
+                    line,
+                    col - 1,
+                    format!("nesting deeper than {MAX_DEPTH} levels; flatten the template"),
+                ))
             }
             Event::SequenceStart(anchor, tag) => {
                 let tag = tag.as_deref().and_then(tag_name);
@@ -413,11 +423,9 @@ fn resolve_plain(v: &str) -> NodeKind {
             .next()
             .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit() || b == b'_'))
     {
-        let mut acc: i128 = 0;
-        for p in body.split(':') {
-            acc = acc * 60 + digits(p, 10).unwrap_or(0);
-        }
-        Some(acc)
+        body.split(':').try_fold(0i128, |acc, p| {
+            acc.checked_mul(60)?.checked_add(digits(p, 10)?)
+        })
     } else {
         None
     };
@@ -1450,6 +1458,26 @@ mod tests {
             "{e}"
         );
         assert_eq!(e.location().unwrap().line, 2);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let e = yaml_node(&deep).unwrap_err().to_string();
+        assert!(
+            e.contains("recursion limit") || e.contains("nesting deeper"),
+            "{e}"
+        );
+        let block: String = (0..300)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect();
+        let e = yaml_node(&block).unwrap_err().to_string();
+        assert!(
+            e.contains("recursion limit") || e.contains("nesting deeper"),
+            "{e}"
+        );
+        let e = json_node(&deep).unwrap_err();
+        assert!(e.to_string().contains("recursion limit"), "{e}");
     }
 
     #[test]
