@@ -1,0 +1,11 @@
+//! `cfn-tools`: tools over CloudFormation templates, usable without the CLI.
+//!
+//! - [`lint`]: security rules with suppressions;
+//! - [`diff`]: a semantic diff that classifies every change;
+//! - [`graph`]: the dependency graph as DOT and Mermaid.
+
+#![warn(missing_docs)]
+
+pub mod diff;
+pub mod graph;
+pub mod lint;

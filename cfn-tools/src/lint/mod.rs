@@ -1,0 +1,319 @@
+//! Security lint rules over templates, with suppressions.
+//!
+//! Rules are modelled on what cfn_nag, checkov and cdk-nag check for the
+//! services the Raven stack uses. Each has an id, a severity, a rationale and
+//! a fix; [`RULES`] lists them all. A rule only judges literal values: a
+//! property set by an intrinsic whose value is unknown at synthesis is given
+//! the benefit of the doubt.
+//!
+//! Suppressions carry a reason and are listed in the report. They come from
+//! code ([`Linter::suppress`]) or from a resource's `Metadata`:
+//!
+//! ```yaml
+//! Metadata:
+//!   cfnkit:
+//!     suppress:
+//!       - id: S3005
+//!         reason: access logs go to the central logging account
+//! ```
+//!
+//! ```
+//! use cfn_core::{Raw, Template};
+//! use cfn_tools::lint::Linter;
+//! let mut t = Template::new();
+//! t.add("Topic", Raw::new("AWS::SNS::Topic")).unwrap();
+//! let report = Linter::new().run(&t);
+//! assert_eq!(report.findings[0].rule, "SNS001");
+//! ```
+
+pub mod rules;
+
+use cfn_core::{Expr, Template};
+use serde::Serialize;
+use std::fmt;
+
+pub use rules::RULES;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Exploitable or data-losing as written.
+    High,
+    /// Weakens a security control.
+    Medium,
+    /// Best practice.
+    Low,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        })
+    }
+}
+
+/// A lint rule's description.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct RuleInfo {
+    /// Stable id (`S3002`).
+    pub id: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// One line: what is wrong.
+    pub title: &'static str,
+    /// Why it matters.
+    pub rationale: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: &'static str,
+    /// The rule's severity.
+    pub severity: Severity,
+    /// The resource's logical id.
+    pub resource: String,
+    /// The template path (`Resources/WebSg/Properties/SecurityGroupIngress/0`).
+    pub path: String,
+    /// What is wrong here, specifically.
+    pub message: String,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} [{}] {}: {}; fix: {}",
+            self.severity, self.rule, self.path, self.message, self.fix
+        )
+    }
+}
+
+/// A finding that a suppression silenced, with the suppression's reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppressed {
+    /// The finding.
+    pub finding: Finding,
+    /// Why it is accepted.
+    pub reason: String,
+    /// Where the suppression lives (`code` or `Metadata`).
+    pub source: &'static str,
+}
+
+/// The result of a lint run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LintReport {
+    /// Unsuppressed findings, by resource in template order, then rule.
+    pub findings: Vec<Finding>,
+    /// Suppressed findings with their reasons.
+    pub suppressed: Vec<Suppressed>,
+    /// Problems with the suppressions themselves (no reason, unknown rule).
+    pub suppression_errors: Vec<String>,
+}
+
+impl LintReport {
+    /// Whether nothing unsuppressed was found and every suppression is well formed.
+    pub fn is_clean(&self) -> bool {
+        self.findings.is_empty() && self.suppression_errors.is_empty()
+    }
+}
+
+impl fmt::Display for LintReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for x in &self.findings {
+            writeln!(f, "{x}")?;
+        }
+        for e in &self.suppression_errors {
+            writeln!(f, "error: {e}")?;
+        }
+        for s in &self.suppressed {
+            writeln!(
+                f,
+                "suppressed [{}] {} ({}): {}",
+                s.finding.rule, s.finding.path, s.source, s.reason
+            )?;
+        }
+        writeln!(
+            f,
+            "{} finding(s), {} suppressed",
+            self.findings.len(),
+            self.suppressed.len()
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CodeSuppression {
+    rule: String,
+    resource: Option<String>,
+    reason: String,
+}
+
+/// Runs the rules over a template.
+#[derive(Debug, Clone, Default)]
+pub struct Linter {
+    suppressions: Vec<CodeSuppression>,
+}
+
+impl Linter {
+    /// A linter with every rule on and no suppressions.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Suppresses `rule` for one resource (or every resource with `None`),
+    /// with the reason shown in the report.
+    pub fn suppress(mut self, rule: &str, resource: Option<&str>, reason: &str) -> Self {
+        self.suppressions.push(CodeSuppression {
+            rule: rule.to_owned(),
+            resource: resource.map(str::to_owned),
+            reason: reason.to_owned(),
+        });
+        self
+    }
+
+    /// Lints `t`.
+    pub fn run(&self, t: &Template) -> LintReport {
+        let mut raw = Vec::new();
+        for rule in RULES {
+            (rule.check)(t, &mut |resource: &str, path: String, message: String| {
+                raw.push(Finding {
+                    rule: rule.info.id,
+                    severity: rule.info.severity,
+                    resource: resource.to_owned(),
+                    path,
+                    message,
+                    fix: rule.info.fix,
+                })
+            });
+        }
+        let order: indexmap::IndexMap<&str, usize> = t
+            .resources
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
+        raw.sort_by(|a, b| {
+            let ia = order
+                .get(a.resource.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            let ib = order
+                .get(b.resource.as_str())
+                .copied()
+                .unwrap_or(usize::MAX);
+            ia.cmp(&ib)
+                .then(a.rule.cmp(b.rule))
+                .then(a.path.cmp(&b.path))
+        });
+
+        let mut report = LintReport::default();
+        let known = |id: &str| RULES.iter().any(|r| r.info.id == id);
+        for s in &self.suppressions {
+            if !known(&s.rule) {
+                report.suppression_errors.push(format!(
+                    "suppression in code names unknown rule `{}`",
+                    s.rule
+                ));
+            }
+            if s.reason.trim().is_empty() {
+                report.suppression_errors.push(format!(
+                    "suppression of `{}` in code has no reason; say why the finding is accepted",
+                    s.rule
+                ));
+            }
+        }
+        let metadata = metadata_suppressions(t, &mut report.suppression_errors);
+        for f in raw {
+            let code = self.suppressions.iter().find(|s| {
+                s.rule == f.rule
+                    && !s.reason.trim().is_empty()
+                    && s.resource.as_deref().is_none_or(|r| r == f.resource)
+            });
+            if let Some(s) = code {
+                report.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: s.reason.clone(),
+                    source: "code",
+                });
+                continue;
+            }
+            let meta = metadata
+                .iter()
+                .find(|(res, rule, _)| *res == f.resource && *rule == f.rule);
+            if let Some((_, _, reason)) = meta {
+                report.suppressed.push(Suppressed {
+                    finding: f,
+                    reason: reason.clone(),
+                    source: "Metadata",
+                });
+                continue;
+            }
+            report.findings.push(f);
+        }
+        report
+    }
+}
+
+/// The key under a resource's `Metadata` that holds suppressions.
+pub const METADATA_KEY: &str = "cfnkit";
+
+fn metadata_suppressions(t: &Template, errors: &mut Vec<String>) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for (id, r) in &t.resources {
+        let Some(Expr::Map(meta)) = &r.metadata else {
+            continue;
+        };
+        let Some(ours) = meta.get(METADATA_KEY) else {
+            continue;
+        };
+        let path = format!("Resources/{id}/Metadata/{METADATA_KEY}/suppress");
+        let list = match ours {
+            Expr::Map(m) => match m.get("suppress") {
+                Some(Expr::List(l)) => l,
+                _ => {
+                    errors.push(format!(
+                        "{path}: expected a list of {{id, reason}} under `suppress`"
+                    ));
+                    continue;
+                }
+            },
+            _ => {
+                errors.push(format!(
+                    "Resources/{id}/Metadata/{METADATA_KEY}: expected a map with `suppress`"
+                ));
+                continue;
+            }
+        };
+        for (i, item) in list.iter().enumerate() {
+            let m = match item {
+                Expr::Map(m) => m,
+                _ => {
+                    errors.push(format!("{path}/{i}: expected {{id, reason}}"));
+                    continue;
+                }
+            };
+            let rule = m.get("id").and_then(Expr::as_str).unwrap_or_default();
+            let reason = m.get("reason").and_then(Expr::as_str).unwrap_or_default();
+            if !RULES.iter().any(|r| r.info.id == rule) {
+                errors.push(format!("{path}/{i}: unknown rule id `{rule}`"));
+            } else if reason.trim().is_empty() {
+                errors.push(format!(
+                    "{path}/{i}: suppression of `{rule}` has no reason; add `reason: ...` saying why the finding is accepted"
+                ));
+            } else {
+                out.push((id.as_str().to_owned(), rule.to_owned(), reason.to_owned()));
+            }
+        }
+    }
+    out
+}
