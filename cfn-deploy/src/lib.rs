@@ -1,0 +1,1 @@
+//! Deploys templates through the CloudFormation API (in progress).
