@@ -1272,28 +1272,67 @@ fn rule(node: &Node, path: &P<'_>) -> Result<Rule> {
 // ---------------------------------------------------------------- public API
 
 /// Finds the source position of a template path (`Resources/A/Properties`)
-/// in JSON or YAML text, for error messages about parsed templates.
+/// in JSON or YAML text, for error messages about parsed templates. When the
+/// whole path is not in the source (a short-form tag, a default), the
+/// position of the deepest part that is comes back.
 pub fn locate(src: &str, path: &str) -> Option<Location> {
-    let root = yaml_node(src).ok()?;
-    let mut cur = &root;
-    if !path.is_empty() {
-        for seg in path.split('/') {
-            cur = match &cur.kind {
-                NodeKind::Map(m) => {
-                    let n = key_node(m, seg)?;
-                    n
-                }
-                NodeKind::Seq(v) => v.get(seg.parse::<usize>().ok()?)?,
-                NodeKind::Tagged(_, inner) => inner,
-                _ => return None,
-            };
-        }
+    SourceMap::new(src)?.locate(path)
+}
+
+/// A parsed source kept for locating many template paths in it.
+///
+/// ```
+/// use cfn_core::parse::SourceMap;
+/// let src = "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties:\n      X: !Ref Nope\n";
+/// let map = SourceMap::new(src).unwrap();
+/// let loc = map.locate("Resources/A/Properties/X/Ref").unwrap();
+/// assert_eq!((loc.line, loc.column), (5, 10));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    root: Node,
+}
+
+impl SourceMap {
+    /// Parses `src` (JSON or YAML); `None` when it does not parse.
+    pub fn new(src: &str) -> Option<Self> {
+        yaml_node(src).ok().map(|root| SourceMap { root })
     }
-    (cur.line > 0).then_some(Location {
-        file: None,
-        line: cur.line,
-        column: cur.col,
-    })
+
+    /// The position of `path`, or of its deepest part present in the source.
+    pub fn locate(&self, path: &str) -> Option<Location> {
+        let mut cur = &self.root;
+        let mut best = (cur.line > 0).then_some(cur);
+        if !path.is_empty() {
+            for seg in path.split('/') {
+                let next = match &cur.kind {
+                    NodeKind::Map(m) => key_node(m, seg),
+                    NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
+                    NodeKind::Tagged(tag, inner) if long_name(tag) == seg => Some(&**inner),
+                    NodeKind::Tagged(_, inner) => match &inner.kind {
+                        NodeKind::Map(m) => key_node(m, seg),
+                        NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match next {
+                    Some(n) => {
+                        cur = n;
+                        if n.line > 0 {
+                            best = Some(n);
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+        best.map(|n| Location {
+            file: None,
+            line: n.line,
+            column: n.col,
+        })
+    }
 }
 
 fn finish(mut e: Error, src: &str, file: Option<&str>) -> Error {
