@@ -1,1 +1,888 @@
-//! The command line (in progress).
+//! The command line, for stack programs and for template files.
+//!
+//! A stack program gets the whole CLI from a few lines in its `main`:
+//!
+//! ```no_run
+//! use cfn_cli::{Program, Stack};
+//! use cfn_core::{Raw, Template};
+//!
+//! fn main() -> std::process::ExitCode {
+//!     Program::new("demo", || {
+//!         let mut t = Template::new();
+//!         t.add("Topic", Raw::new("AWS::SNS::Topic")).map_err(|e| e.to_string())?;
+//!         Ok(vec![Stack::new("demo-dev", "dev", t)])
+//!     })
+//!     .run()
+//! }
+//! ```
+//!
+//! `cargo run --example demo` then synthesizes; `-- validate`, `-- lint`,
+//! `-- diff --against out`, `-- graph` work on the program's stacks. The
+//! `cfnkit` binary does the same on template files written by anyone.
+//!
+//! Exit codes (the same for both):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | the check failed: validation errors, unsuppressed lint findings, a diff matching `--fail-on` |
+//! | 2 | bad command line (unknown flag, missing argument) |
+//! | 3 | bad input or output: a missing, unreadable or malformed file, an invalid stack, an unwritable output directory |
+
+#![warn(missing_docs)]
+
+pub mod report;
+
+use cfn_core::{Format, Template};
+use cfn_tools::diff::{self, SchemaFacts, StaticFacts};
+use cfn_tools::graph::{self, Clustering};
+use cfn_tools::lint::Linter;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// One stack a program synthesizes.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    /// The stack name (`raven-prod`); also the output file stem.
+    pub name: String,
+    /// The environment it belongs to (`prod`), for `--env`.
+    pub env: String,
+    /// The template.
+    pub template: Template,
+    /// Other files to write beside the template: (file name, contents).
+    pub files: Vec<(String, String)>,
+}
+
+impl Stack {
+    /// A stack with no extra files.
+    pub fn new(name: impl Into<String>, env: impl Into<String>, template: Template) -> Self {
+        Stack {
+            name: name.into(),
+            env: env.into(),
+            template,
+            files: Vec::new(),
+        }
+    }
+}
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// A check failed (exit 1); the report was already printed.
+    Check(String),
+    /// Bad input or output (exit 3).
+    Input(String),
+}
+
+impl Failure {
+    fn code(&self) -> u8 {
+        match self {
+            Failure::Check(_) => 1,
+            Failure::Input(_) => 3,
+        }
+    }
+}
+
+type Outcome = Result<(), Failure>;
+
+/// When to color human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Color when standard output is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+impl ColorChoice {
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+}
+
+/// Output format of `validate` and `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Lines for people, with template path and line.
+    Human,
+    /// A JSON list.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text for a terminal.
+    Text,
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// JSON for machines.
+    Json,
+}
+
+/// When `diff` exits non-zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A resource replaced, or a stateful one deleted.
+    Replacement,
+    /// Any change.
+    Any,
+    /// Never (report only).
+    None,
+}
+
+/// Template format for `synth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutFormat {
+    /// Pretty JSON.
+    Json,
+    /// YAML.
+    Yaml,
+    /// Both.
+    Both,
+}
+
+/// Graph output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// Graph boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClusterBy {
+    /// By service.
+    Service,
+    /// By the `Tier` tag.
+    Tier,
+    /// No boxes.
+    None,
+}
+
+/// Arguments of `validate` and `lint`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: CheckFormat,
+}
+
+/// Arguments of `diff` shared by both front ends.
+#[derive(Debug, Clone, Args)]
+pub struct DiffOutput {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Exit 1 when the diff has a replacement, any change, or never.
+    #[arg(long, value_enum, default_value = "none")]
+    pub fail_on: FailOn,
+}
+
+/// Arguments of `graph`.
+#[derive(Debug, Clone, Args)]
+pub struct GraphArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    /// How resources are grouped.
+    #[arg(long, value_enum, default_value = "service")]
+    pub cluster: ClusterBy,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    about = "Synthesize, check, compare and draw this program's CloudFormation stacks",
+    version
+)]
+struct ProgramCli {
+    #[command(subcommand)]
+    command: Option<ProgramCommand>,
+    /// Only the stacks of these environments (repeatable).
+    #[arg(long, global = true)]
+    env: Vec<String>,
+    /// Color human output.
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProgramCommand {
+    /// Write every stack's template (the default command).
+    Synth(SynthArgs),
+    /// Check templates: references, cycles, limits, parameters.
+    Validate(CheckArgs),
+    /// Run the security rules.
+    Lint(CheckArgs),
+    /// Compare fresh templates with earlier renders.
+    Diff(ProgramDiffArgs),
+    /// Draw the dependency graph.
+    Graph(GraphArgs),
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+struct SynthArgs {
+    /// Output directory.
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Template format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: OutFormat,
+    /// Also write YAML (same as `--format both`).
+    #[arg(long)]
+    yaml: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+struct ProgramDiffArgs {
+    /// Earlier renders: a directory holding `<stack>.template.json` (or
+    /// `.yaml`) files, or one template file when one stack is selected.
+    #[arg(long, default_value = "out")]
+    against: PathBuf,
+    #[command(flatten)]
+    output: DiffOutput,
+}
+
+/// A stack program's command line.
+pub struct Program<F> {
+    name: String,
+    stacks: F,
+    facts: Box<dyn SchemaFacts>,
+}
+
+impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
+    /// A program named `name` whose stacks `stacks` builds.
+    pub fn new(name: &str, stacks: F) -> Self {
+        Program {
+            name: name.to_owned(),
+            stacks,
+            facts: Box::new(StaticFacts::new()),
+        }
+    }
+
+    /// The resource-type facts `diff` classifies changes with.
+    pub fn with_facts(mut self, facts: impl SchemaFacts + 'static) -> Self {
+        self.facts = Box::new(facts);
+        self
+    }
+
+    /// Parses `std::env::args()` and runs.
+    pub fn run(self) -> ExitCode {
+        self.run_from(std::env::args_os())
+    }
+
+    /// Parses the given arguments (the first is the program name) and runs.
+    pub fn run_from<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cli = match ProgramCli::try_parse_from(args) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = e.print();
+                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            }
+        };
+        finish(self.dispatch(cli))
+    }
+
+    fn dispatch(&self, cli: ProgramCli) -> Outcome {
+        let color = cli.color.enabled();
+        if let Some(ProgramCommand::Completions { shell }) = &cli.command {
+            let mut cmd = ProgramCli::command();
+            clap_complete::generate(*shell, &mut cmd, self.name.clone(), &mut std::io::stdout());
+            return Ok(());
+        }
+        let mut stacks = (self.stacks)()
+            .map_err(|e| Failure::Input(format!("building the stacks failed: {e}")))?;
+        if !cli.env.is_empty() {
+            let known: Vec<String> = stacks.iter().map(|s| s.env.clone()).collect();
+            for e in &cli.env {
+                if !known.contains(e) {
+                    return Err(Failure::Input(format!(
+                        "unknown environment `{e}`; this program has: {}",
+                        dedup(&known).join(", ")
+                    )));
+                }
+            }
+            stacks.retain(|s| cli.env.contains(&s.env));
+        }
+        match cli.command {
+            None => synth(
+                &stacks,
+                &SynthArgs {
+                    out: PathBuf::from("out"),
+                    format: OutFormat::Json,
+                    yaml: false,
+                },
+            ),
+            Some(ProgramCommand::Synth(a)) => synth(&stacks, &a),
+            Some(ProgramCommand::Validate(a)) => {
+                let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
+                validate(&loaded, &a, color, &self.name)
+            }
+            Some(ProgramCommand::Lint(a)) => {
+                let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
+                lint(&loaded, &a, color, &self.name)
+            }
+            Some(ProgramCommand::Diff(a)) => {
+                let mut pairs = Vec::new();
+                for s in &stacks {
+                    let old = if a.against.is_dir() {
+                        find_render(&a.against, &s.name)?
+                    } else if stacks.len() == 1 {
+                        Some(load_file(&a.against)?.template)
+                    } else {
+                        return Err(Failure::Input(format!(
+                            "`{}` is not a directory; with several stacks, --against takes the directory of earlier renders (or select one stack with --env)",
+                            a.against.display()
+                        )));
+                    };
+                    pairs.push((s.name.clone(), old.unwrap_or_default(), s.template.clone()));
+                }
+                diff_pairs(&pairs, &a.output, color, &*self.facts)
+            }
+            Some(ProgramCommand::Graph(a)) => {
+                let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
+                draw(&loaded, &a)
+            }
+            Some(ProgramCommand::Completions { .. }) => Ok(()),
+        }
+    }
+}
+
+fn dedup(v: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for x in v {
+        if !out.contains(x) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+fn finish(outcome: Outcome) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            match &f {
+                Failure::Check(m) if m.is_empty() => {}
+                Failure::Check(m) | Failure::Input(m) => eprintln!("error: {m}"),
+            }
+            ExitCode::from(f.code())
+        }
+    }
+}
+
+/// A template with where it came from.
+struct Loaded {
+    name: String,
+    file: Option<String>,
+    src: Option<String>,
+    template: Template,
+}
+
+impl Loaded {
+    fn from_stack(s: &Stack) -> Self {
+        Loaded {
+            name: s.name.clone(),
+            file: None,
+            src: None,
+            template: s.template.clone(),
+        }
+    }
+}
+
+fn load_file(path: &Path) -> Result<Loaded, Failure> {
+    let name = path.display().to_string();
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("cannot read `{name}`: {e}; check the path")))?;
+    let format = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("yaml") | Some("yml") => Format::Yaml,
+        _ => cfn_core::parse::detect_format(&src),
+    };
+    let template = Template::parse_str(&src, format, Some(&name))
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    Ok(Loaded {
+        name: name.clone(),
+        file: Some(name),
+        src: Some(src),
+        template,
+    })
+}
+
+fn find_render(dir: &Path, stack: &str) -> Result<Option<Template>, Failure> {
+    for ext in ["json", "yaml", "yml"] {
+        let p = dir.join(format!("{stack}.template.{ext}"));
+        if p.exists() {
+            return load_file(&p).map(|l| Some(l.template));
+        }
+    }
+    eprintln!(
+        "note: no earlier render of `{stack}` in `{}`; every resource shows as added",
+        dir.display()
+    );
+    Ok(None)
+}
+
+/// Writes through a temporary file renamed into place, so a failure never
+/// leaves a half-written file.
+fn write_atomic(path: &Path, contents: &str) -> Outcome {
+    let tmp = path.with_extension(format!(
+        "{}.tmp",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("out")
+    ));
+    std::fs::write(&tmp, contents)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::Input(format!("cannot write `{}`: {e}", path.display()))
+        })
+}
+
+fn synth(stacks: &[Stack], a: &SynthArgs) -> Outcome {
+    let format = if a.yaml { OutFormat::Both } else { a.format };
+    // render everything first: nothing is written unless every stack is valid
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut rows = Vec::new();
+    for s in stacks {
+        let json = s
+            .template
+            .synth(Format::Json)
+            .map_err(|e| Failure::Input(format!("stack `{}`: {e}", s.name)))?;
+        if matches!(format, OutFormat::Json | OutFormat::Both) {
+            files.push((a.out.join(format!("{}.template.json", s.name)), json));
+        }
+        if matches!(format, OutFormat::Yaml | OutFormat::Both) {
+            files.push((
+                a.out.join(format!("{}.template.yaml", s.name)),
+                s.template.to_yaml(),
+            ));
+        }
+        for (name, contents) in &s.files {
+            files.push((a.out.join(name), contents.clone()));
+        }
+        rows.push((
+            s.name.clone(),
+            s.template.resources.len(),
+            s.template.to_json_compact().len(),
+        ));
+    }
+    std::fs::create_dir_all(&a.out).map_err(|e| {
+        Failure::Input(format!(
+            "cannot create output directory `{}`: {e}; pass a writable one with --out",
+            a.out.display()
+        ))
+    })?;
+    for (path, contents) in &files {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Failure::Input(format!("cannot create `{}`: {e}", parent.display()))
+            })?;
+        }
+        write_atomic(path, contents)?;
+    }
+    use cfn_core::validate::limits::{DIRECT_BODY_BYTES, S3_BODY_BYTES};
+    println!(
+        "{:<16} {:>9} {:>10} {:>17} {:>18}",
+        "stack", "resources", "bytes", "of 51,200 direct", "of 1,000,000 (S3)"
+    );
+    for (name, resources, bytes) in rows {
+        println!(
+            "{:<16} {:>9} {:>10} {:>16.1}% {:>17.1}%",
+            name,
+            resources,
+            bytes,
+            100.0 * bytes as f64 / DIRECT_BODY_BYTES as f64,
+            100.0 * bytes as f64 / S3_BODY_BYTES as f64
+        );
+    }
+    println!(
+        "{} file(s) written to {} (bytes: compact JSON, the upload size)",
+        files.len(),
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn emit(problems: &[report::Problem], format: CheckFormat, color: bool, tool: &str, summary: &str) {
+    match format {
+        CheckFormat::Human => {
+            print!("{}", report::human(problems, color));
+            println!("{summary}");
+        }
+        CheckFormat::Json => print!("{}", report::json(problems)),
+        CheckFormat::Sarif => print!("{}", report::sarif(tool, problems)),
+    }
+}
+
+fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
+    let mut problems = Vec::new();
+    for l in inputs {
+        let r = l.template.validate();
+        problems.extend(report::from_validation(
+            &l.name,
+            l.file.as_deref(),
+            l.src.as_deref(),
+            &r.diagnostics,
+        ));
+    }
+    let errors = problems
+        .iter()
+        .filter(|p| p.level == report::Level::Error)
+        .count();
+    let warnings = problems.len() - errors;
+    emit(
+        &problems,
+        a.format,
+        color,
+        tool,
+        &format!(
+            "{} template(s): {errors} error(s), {warnings} warning(s)",
+            inputs.len()
+        ),
+    );
+    if errors > 0 {
+        Err(Failure::Check(String::new()))
+    } else {
+        Ok(())
+    }
+}
+
+fn lint(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
+    let mut problems = Vec::new();
+    let mut suppressed = Vec::new();
+    for l in inputs {
+        let r = Linter::new().run(&l.template);
+        problems.extend(report::from_lint(
+            &l.name,
+            l.file.as_deref(),
+            l.src.as_deref(),
+            &r,
+        ));
+        for s in r.suppressed {
+            suppressed.push(format!(
+                "suppressed [{}] {}: {}: {} ({})",
+                s.finding.rule, l.name, s.finding.path, s.reason, s.source
+            ));
+        }
+    }
+    let failing = problems
+        .iter()
+        .filter(|p| p.level == report::Level::Error)
+        .count();
+    let mut summary = String::new();
+    for s in &suppressed {
+        summary.push_str(s);
+        summary.push('\n');
+    }
+    summary.push_str(&format!(
+        "{} template(s): {} finding(s) ({failing} high/medium), {} suppressed",
+        inputs.len(),
+        problems.len(),
+        suppressed.len()
+    ));
+    emit(&problems, a.format, color, tool, &summary);
+    if failing > 0 {
+        Err(Failure::Check(String::new()))
+    } else {
+        Ok(())
+    }
+}
+
+fn diff_pairs(
+    pairs: &[(String, Template, Template)],
+    o: &DiffOutput,
+    color: bool,
+    facts: &dyn SchemaFacts,
+) -> Outcome {
+    let mut fail = false;
+    let mut json_out = serde_json::Map::new();
+    for (name, old, new) in pairs {
+        let d = diff::diff(old, new, facts);
+        fail |= match o.fail_on {
+            FailOn::Replacement => d.has_replacement(),
+            FailOn::Any => !d.is_empty(),
+            FailOn::None => false,
+        };
+        match o.format {
+            DiffFormat::Text => {
+                if pairs.len() > 1 {
+                    println!("== {name}");
+                }
+                print!("{}", diff::render_text(&d, color));
+            }
+            DiffFormat::Markdown => println!("{}", diff::render_markdown(&d, name)),
+            DiffFormat::Json => {
+                json_out.insert(name.clone(), serde_json::to_value(&d).unwrap_or_default());
+            }
+        }
+    }
+    if o.format == DiffFormat::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_out).unwrap_or_default()
+        );
+    }
+    if fail {
+        Err(Failure::Check(
+            format!("the diff matches --fail-on {:?}", o.fail_on).to_lowercase(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn draw(inputs: &[Loaded], a: &GraphArgs) -> Outcome {
+    let cluster = match a.cluster {
+        ClusterBy::Service => Clustering::Service,
+        ClusterBy::Tier => Clustering::Tier,
+        ClusterBy::None => Clustering::None,
+    };
+    let mut out = String::new();
+    for l in inputs {
+        if inputs.len() > 1 {
+            out.push_str(&format!(
+                "{} {}\n",
+                if a.format == GraphFormat::Dot {
+                    "//"
+                } else {
+                    "%%"
+                },
+                l.name
+            ));
+        }
+        out.push_str(&match a.format {
+            GraphFormat::Dot => graph::to_dot(&l.template, cluster),
+            GraphFormat::Mermaid => graph::to_mermaid(&l.template, cluster),
+        });
+    }
+    match &a.out {
+        Some(p) => write_atomic(p, &out),
+        None => {
+            print!("{out}");
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------- files
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cfnkit",
+    about = "Validate, lint, compare, convert and draw CloudFormation templates (JSON or YAML)",
+    version
+)]
+struct FileCli {
+    #[command(subcommand)]
+    command: FileCommand,
+    /// Color human output.
+    #[arg(long, value_enum, global = true, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+enum FileCommand {
+    /// Validate templates: references, cycles, limits, parameters.
+    Validate {
+        /// Template files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        args: CheckArgs,
+    },
+    /// Run the security rules.
+    Lint {
+        /// Template files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        args: CheckArgs,
+    },
+    /// Compare two templates, or two directories of templates matched by file name.
+    Diff {
+        /// The old template (or directory).
+        old: PathBuf,
+        /// The new template (or directory).
+        new: PathBuf,
+        #[command(flatten)]
+        output: DiffOutput,
+    },
+    /// Draw the dependency graph.
+    Graph {
+        /// Template file.
+        file: PathBuf,
+        #[command(flatten)]
+        args: GraphArgs,
+    },
+    /// Validate and re-render a template (JSON to YAML or back), deterministically.
+    Convert {
+        /// Template file.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "yaml")]
+        to: ConvertTo,
+        /// Write here instead of standard output (never over the input).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print shell completions.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertTo {
+    Json,
+    Yaml,
+}
+
+/// Runs the `cfnkit` binary on the given arguments.
+pub fn run_files<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match FileCli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    finish(dispatch_files(cli))
+}
+
+fn dispatch_files(cli: FileCli) -> Outcome {
+    let color = cli.color.enabled();
+    let facts = StaticFacts::new();
+    match cli.command {
+        FileCommand::Validate { files, args } => {
+            let loaded = files
+                .iter()
+                .map(|f| load_file(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            validate(&loaded, &args, color, "cfnkit")
+        }
+        FileCommand::Lint { files, args } => {
+            let loaded = files
+                .iter()
+                .map(|f| load_file(f))
+                .collect::<Result<Vec<_>, _>>()?;
+            lint(&loaded, &args, color, "cfnkit")
+        }
+        FileCommand::Diff { old, new, output } => {
+            let pairs = if old.is_dir() && new.is_dir() {
+                let mut names: Vec<String> = Vec::new();
+                for dir in [&old, &new] {
+                    let entries = std::fs::read_dir(dir).map_err(|e| {
+                        Failure::Input(format!("cannot read directory `{}`: {e}", dir.display()))
+                    })?;
+                    for e in entries.flatten() {
+                        let n = e.file_name().to_string_lossy().to_string();
+                        if (n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml"))
+                            && !names.contains(&n)
+                        {
+                            names.push(n);
+                        }
+                    }
+                }
+                names.sort();
+                let mut pairs = Vec::new();
+                for n in names {
+                    let load = |d: &Path| -> Result<Template, Failure> {
+                        let p = d.join(&n);
+                        if p.exists() {
+                            load_file(&p).map(|l| l.template)
+                        } else {
+                            Ok(Template::default())
+                        }
+                    };
+                    pairs.push((n.clone(), load(&old)?, load(&new)?));
+                }
+                pairs
+            } else if old.is_dir() || new.is_dir() {
+                return Err(Failure::Input(
+                    "diff takes two files or two directories, not one of each".into(),
+                ));
+            } else {
+                vec![(
+                    new.display().to_string(),
+                    load_file(&old)?.template,
+                    load_file(&new)?.template,
+                )]
+            };
+            diff_pairs(&pairs, &output, color, &facts)
+        }
+        FileCommand::Graph { file, args } => draw(&[load_file(&file)?], &args),
+        FileCommand::Convert { file, to, out } => {
+            let l = load_file(&file)?;
+            let rendered = l
+                .template
+                .synth(if to == ConvertTo::Json {
+                    Format::Json
+                } else {
+                    Format::Yaml
+                })
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            match out {
+                Some(p) => {
+                    if p.canonicalize().ok() == file.canonicalize().ok() {
+                        return Err(Failure::Input(format!(
+                            "refusing to overwrite the input `{}`; write to another file",
+                            file.display()
+                        )));
+                    }
+                    write_atomic(&p, &rendered)
+                }
+                None => {
+                    print!("{rendered}");
+                    Ok(())
+                }
+            }
+        }
+        FileCommand::Completions { shell } => {
+            let mut cmd = FileCli::command();
+            clap_complete::generate(shell, &mut cmd, "cfnkit", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_command_lines_are_well_formed() {
+        ProgramCli::command().debug_assert();
+        FileCli::command().debug_assert();
+    }
+}

@@ -1,0 +1,234 @@
+//! Output formats for validate and lint: human (optionally colored, with
+//! template path and, for parsed files, line), JSON and SARIF 2.1.0.
+
+use cfn_core::parse::SourceMap;
+use cfn_core::{Diagnostic, Severity};
+use cfn_tools::lint::{LintReport, RULES};
+use serde_json::{json, Value as Json};
+
+/// One problem ready to print, from validation or lint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Which input (stack name or file path).
+    pub source: String,
+    /// The file, when the input was a file.
+    pub file: Option<String>,
+    /// 1-based line and column in the file, when known.
+    pub line: Option<(usize, usize)>,
+    /// `error`, `warning`, or a lint severity.
+    pub level: Level,
+    /// Rule or error kind id.
+    pub rule: String,
+    /// Template path.
+    pub path: String,
+    /// The message (what, the bad value, the fix).
+    pub message: String,
+}
+
+/// Severity as output formats see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Fails the command.
+    Error,
+    /// Reported, does not fail validation.
+    Warning,
+    /// Informational.
+    Note,
+}
+
+impl Level {
+    fn sarif(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Note => "note",
+        }
+    }
+}
+
+/// The variant name of an error kind (`DanglingRef`), used as a rule id.
+pub fn kind_id(d: &Diagnostic) -> String {
+    let dbg = format!("{:?}", d.error.kind());
+    dbg.split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Turns validation diagnostics into problems, locating them in `src`.
+pub fn from_validation(
+    source: &str,
+    file: Option<&str>,
+    src: Option<&str>,
+    diags: &[Diagnostic],
+) -> Vec<Problem> {
+    let map = src.and_then(SourceMap::new);
+    diags
+        .iter()
+        .map(|d| {
+            let path = d.error.path().unwrap_or_default().to_owned();
+            let line = map
+                .as_ref()
+                .and_then(|m| m.locate(&path))
+                .map(|l| (l.line, l.column));
+            Problem {
+                source: source.to_owned(),
+                file: file.map(str::to_owned),
+                line,
+                level: match d.severity {
+                    Severity::Error => Level::Error,
+                    Severity::Warning => Level::Warning,
+                },
+                rule: kind_id(d),
+                path,
+                message: d.error.kind().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Turns lint findings into problems (high and medium fail, low is a warning).
+pub fn from_lint(
+    source: &str,
+    file: Option<&str>,
+    src: Option<&str>,
+    report: &LintReport,
+) -> Vec<Problem> {
+    let map = src.and_then(SourceMap::new);
+    let mut out: Vec<Problem> = report
+        .findings
+        .iter()
+        .map(|f| Problem {
+            source: source.to_owned(),
+            file: file.map(str::to_owned),
+            line: map
+                .as_ref()
+                .and_then(|m| m.locate(&f.path))
+                .map(|l| (l.line, l.column)),
+            level: match f.severity {
+                cfn_tools::lint::Severity::High | cfn_tools::lint::Severity::Medium => Level::Error,
+                cfn_tools::lint::Severity::Low => Level::Warning,
+            },
+            rule: f.rule.to_owned(),
+            path: f.path.clone(),
+            message: format!("{} ({} severity); fix: {}", f.message, f.severity, f.fix),
+        })
+        .collect();
+    for e in &report.suppression_errors {
+        out.push(Problem {
+            source: source.to_owned(),
+            file: file.map(str::to_owned),
+            line: None,
+            level: Level::Error,
+            rule: "suppression".into(),
+            path: String::new(),
+            message: e.clone(),
+        });
+    }
+    out
+}
+
+/// Human-readable lines.
+pub fn human(problems: &[Problem], color: bool) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::new();
+    for p in problems {
+        let level = match p.level {
+            Level::Error => paint("1;31", "error"),
+            Level::Warning => paint("1;33", "warning"),
+            Level::Note => paint("1;36", "note"),
+        };
+        let place = match (&p.file, p.line) {
+            (Some(f), Some((l, c))) => format!("{f}:{l}:{c}: "),
+            (Some(f), None) => format!("{f}: "),
+            (None, _) => format!("{}: ", p.source),
+        };
+        let path = if p.path.is_empty() {
+            String::new()
+        } else {
+            format!("{}: ", paint("1", &p.path))
+        };
+        out.push_str(&format!(
+            "{level}[{}]: {place}{path}{}\n",
+            p.rule, p.message
+        ));
+    }
+    out
+}
+
+/// JSON: a list of problem objects.
+pub fn json(problems: &[Problem]) -> String {
+    let list: Vec<Json> = problems
+        .iter()
+        .map(|p| {
+            json!({
+                "source": p.source,
+                "file": p.file,
+                "line": p.line.map(|l| l.0),
+                "column": p.line.map(|l| l.1),
+                "level": p.level.sarif(),
+                "rule": p.rule,
+                "path": p.path,
+                "message": p.message,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// SARIF 2.1.0, for code scanning.
+pub fn sarif(tool: &str, problems: &[Problem]) -> String {
+    let mut rule_ids: Vec<&str> = problems.iter().map(|p| p.rule.as_str()).collect();
+    rule_ids.sort();
+    rule_ids.dedup();
+    let rules: Vec<Json> = rule_ids
+        .iter()
+        .map(|id| match RULES.iter().find(|r| r.info.id == *id) {
+            Some(r) => json!({
+                "id": id,
+                "shortDescription": {"text": r.info.title},
+                "fullDescription": {"text": r.info.rationale},
+                "help": {"text": r.info.fix},
+            }),
+            None => json!({"id": id}),
+        })
+        .collect();
+    let results: Vec<Json> = problems
+        .iter()
+        .map(|p| {
+            let uri = p.file.clone().unwrap_or_else(|| p.source.clone());
+            let mut physical = json!({"artifactLocation": {"uri": uri}});
+            if let Some((line, column)) = p.line {
+                physical["region"] = json!({"startLine": line, "startColumn": column});
+            }
+            json!({
+                "ruleId": p.rule,
+                "level": p.level.sarif(),
+                "message": {"text": if p.path.is_empty() { p.message.clone() } else { format!("{}: {}", p.path, p.message) }},
+                "locations": [{
+                    "physicalLocation": physical,
+                    "logicalLocations": [{"fullyQualifiedName": p.path}],
+                }],
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": tool, "rules": rules}},
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

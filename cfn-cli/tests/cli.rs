@@ -1,0 +1,153 @@
+//! The `cfnkit` binary end to end: every output format of validate, lint and
+//! diff (snapshots), exit codes, and bad input.
+
+use std::process::Command;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn cfnkit(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_cfnkit"))
+        .args(args)
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("cfnkit runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn validate_human_json_sarif() {
+    let ok = cfnkit(&["validate", "good.json"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let human = cfnkit(&["validate", "broken.yaml"]);
+    assert_eq!(human.code, 1);
+    insta::assert_snapshot!("validate_human", human.stdout);
+    let json = cfnkit(&["validate", "--format", "json", "broken.yaml"]);
+    assert_eq!(json.code, 1);
+    insta::assert_snapshot!("validate_json", json.stdout);
+    let sarif = cfnkit(&["validate", "--format", "sarif", "broken.yaml"]);
+    assert_eq!(sarif.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    insta::assert_snapshot!("validate_sarif", sarif.stdout);
+}
+
+#[test]
+fn lint_formats_and_exit_codes() {
+    let clean = cfnkit(&["lint", "good.json"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    let human = cfnkit(&["lint", "insecure.yaml"]);
+    assert_eq!(human.code, 1);
+    insta::assert_snapshot!("lint_human", human.stdout);
+    let json = cfnkit(&["lint", "--format", "json", "insecure.yaml"]);
+    let list: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(list.as_array().unwrap().len() >= 25);
+    let sarif = cfnkit(&["lint", "--format", "sarif", "insecure.yaml"]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules.iter().all(|r| r["help"]["text"].is_string()),
+        "every lint rule carries its fix"
+    );
+    insta::assert_snapshot!(
+        "lint_json_first_finding",
+        serde_json::to_string_pretty(&list[0]).unwrap()
+    );
+}
+
+#[test]
+fn diff_formats_and_fail_on() {
+    let text = cfnkit(&["diff", "old.yaml", "new.yaml"]);
+    assert_eq!(text.code, 0);
+    insta::assert_snapshot!("diff_text", text.stdout);
+    let md = cfnkit(&["diff", "--format", "markdown", "old.yaml", "new.yaml"]);
+    insta::assert_snapshot!("diff_markdown", md.stdout);
+    let json = cfnkit(&["diff", "--format", "json", "old.yaml", "new.yaml"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(doc["new.yaml"]["resources"].is_array());
+    // unknown types: a changed property may replace, so --fail-on replacement trips
+    let fail = cfnkit(&["diff", "--fail-on", "replacement", "old.yaml", "new.yaml"]);
+    assert_eq!(fail.code, 1);
+    assert!(
+        fail.stderr.contains("--fail-on replacement"),
+        "{}",
+        fail.stderr
+    );
+    let same = cfnkit(&["diff", "--fail-on", "any", "old.yaml", "old.yaml"]);
+    assert_eq!(same.code, 0);
+    assert_eq!(same.stdout, "no changes\n");
+}
+
+#[test]
+fn graph_and_convert() {
+    let dot = cfnkit(&["graph", "--format", "dot", "insecure.yaml"]);
+    assert_eq!(dot.code, 0);
+    assert!(dot.stdout.starts_with("digraph template {"));
+    let yaml = cfnkit(&["convert", "good.json", "--to", "yaml"]);
+    assert_eq!(yaml.code, 0, "{}", yaml.stderr);
+    assert!(yaml.stdout.contains("EnableKeyRotation: true"));
+    let refuse = cfnkit(&["convert", "good.json", "--to", "json", "--out", "good.json"]);
+    assert_eq!(refuse.code, 3);
+    assert!(
+        refuse.stderr.contains("refusing to overwrite the input"),
+        "{}",
+        refuse.stderr
+    );
+}
+
+#[test]
+fn bad_input() {
+    let cases: &[&[&str]] = &[
+        &["validate", "missing.yaml"],
+        &["validate", "malformed.json"],
+        &["lint", "malformed.json"],
+        &["diff", "old.yaml", "missing.yaml"],
+        &["diff", "old.yaml", "."],
+        &["validate"],
+        &["validate", "--format", "xml", "good.json"],
+        &["frobnicate"],
+        &["diff", "--fail-on", "sometimes", "old.yaml", "new.yaml"],
+    ];
+    let mut out = String::new();
+    for args in cases {
+        let r = cfnkit(args);
+        assert!(r.code == 2 || r.code == 3, "{args:?}: {}", r.code);
+        let first = r.stderr.lines().next().unwrap_or_default();
+        out.push_str(&format!(
+            "cfnkit {} -> exit {}\n  {first}\n",
+            args.join(" "),
+            r.code
+        ));
+    }
+    insta::assert_snapshot!("bad_input", out);
+}
+
+#[test]
+fn help_and_completions() {
+    let help = cfnkit(&["--help"]);
+    assert_eq!(help.code, 0);
+    for cmd in [
+        "validate",
+        "lint",
+        "diff",
+        "graph",
+        "convert",
+        "completions",
+    ] {
+        assert!(help.stdout.contains(cmd), "{cmd} missing from --help");
+        assert_eq!(cfnkit(&[cmd, "--help"]).code, 0);
+    }
+    let bash = cfnkit(&["completions", "bash"]);
+    assert_eq!(bash.code, 0);
+    assert!(bash.stdout.contains("cfnkit"));
+}
