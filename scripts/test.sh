@@ -41,8 +41,8 @@ cargo test --workspace
 step "main job: cargo run --example raven, twice, identical bytes"
 out1=$(mktemp -d) out2=$(mktemp -d)
 trap 'rm -rf "$out1" "$out2"' EXIT
-cargo run --quiet --example raven -- --yaml --out "$out1"
-cargo run --quiet --example raven -- --yaml --out "$out2" > /dev/null
+cargo run --quiet --example raven -- synth --yaml --out "$out1"
+cargo run --quiet --example raven -- synth --yaml --out "$out2" > /dev/null
 diff -r "$out1" "$out2"
 "$CFN_LINT" -- "$out1"/*.json "$out1"/*.yaml
 
