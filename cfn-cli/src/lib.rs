@@ -34,9 +34,10 @@
 pub mod report;
 
 use cfn_core::{Format, Template};
-use cfn_tools::diff::{self, SchemaFacts, StaticFacts};
+use cfn_tools::diff::{self, SchemaFacts};
 use cfn_tools::graph::{self, Clustering};
 use cfn_tools::lint::Linter;
+use cfn_tools::schema::RegistryFacts;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -227,7 +228,8 @@ struct ProgramCli {
 enum ProgramCommand {
     /// Write every stack's template (the default command).
     Synth(SynthArgs),
-    /// Check templates: references, cycles, limits, parameters.
+    /// Check templates: references, cycles, limits, parameters, and every
+    /// resource against its registry schema.
     Validate(CheckArgs),
     /// Run the security rules.
     Lint(CheckArgs),
@@ -278,11 +280,12 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
         Program {
             name: name.to_owned(),
             stacks,
-            facts: Box::new(StaticFacts::new()),
+            facts: Box::new(RegistryFacts),
         }
     }
 
-    /// The resource-type facts `diff` classifies changes with.
+    /// The resource-type facts `diff` classifies changes with (the registry
+    /// schemas' by default).
     pub fn with_facts(mut self, facts: impl SchemaFacts + 'static) -> Self {
         self.facts = Box::new(facts);
         self
@@ -543,12 +546,13 @@ fn emit(problems: &[report::Problem], format: CheckFormat, color: bool, tool: &s
 fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
     let mut problems = Vec::new();
     for l in inputs {
-        let r = l.template.validate();
+        let mut diagnostics = l.template.validate().diagnostics;
+        diagnostics.extend(cfn_tools::schema::validate(&l.template));
         problems.extend(report::from_validation(
             &l.name,
             l.file.as_deref(),
             l.src.as_deref(),
-            &r.diagnostics,
+            &diagnostics,
         ));
     }
     let errors = problems
@@ -708,7 +712,8 @@ struct FileCli {
 
 #[derive(Debug, Subcommand)]
 enum FileCommand {
-    /// Validate templates: references, cycles, limits, parameters.
+    /// Validate templates: references, cycles, limits, parameters, and every
+    /// resource against its registry schema (offline).
     Validate {
         /// Template files.
         #[arg(required = true)]
@@ -782,7 +787,7 @@ where
 
 fn dispatch_files(cli: FileCli) -> Outcome {
     let color = cli.color.enabled();
-    let facts = StaticFacts::new();
+    let facts = RegistryFacts;
     match cli.command {
         FileCommand::Validate { files, args } => {
             let loaded = files

@@ -75,7 +75,7 @@ fn diff_formats_and_fail_on() {
     let json = cfnkit(&["diff", "--format", "json", "old.yaml", "new.yaml"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert!(doc["new.yaml"]["resources"].is_array());
-    // unknown types: a changed property may replace, so --fail-on replacement trips
+    // BucketName is create-only in the registry schema: --fail-on replacement trips
     let fail = cfnkit(&["diff", "--fail-on", "replacement", "old.yaml", "new.yaml"]);
     assert_eq!(fail.code, 1);
     assert!(

@@ -66,7 +66,7 @@ pub enum ErrorKind {
         hint: String,
     },
     /// An attribute the resource type does not have.
-    #[error("resource `{target}` of type `{type_name}` has no attribute `{attribute}`; valid attributes: {valid}")]
+    #[error("resource `{target}` of type `{type_name}` has no attribute `{attribute}`{hint}; valid attributes: {valid}")]
     UnknownAttribute {
         /// The resource.
         target: String,
@@ -74,8 +74,26 @@ pub enum ErrorKind {
         type_name: String,
         /// The unknown attribute.
         attribute: String,
+        /// A suggestion or empty.
+        hint: String,
         /// The valid names, comma separated.
         valid: String,
+    },
+    /// A resource type the registry schemas do not know.
+    #[error("unknown resource type `{type_name}`{hint}; check the name against the CloudFormation resource type reference")]
+    UnknownResourceType {
+        /// The type as written.
+        type_name: String,
+        /// A suggestion or empty.
+        hint: String,
+    },
+    /// A property value that breaks the resource type's registry schema.
+    #[error("{type_name}: {message}")]
+    SchemaViolation {
+        /// The resource type.
+        type_name: String,
+        /// What is wrong and how to fix it.
+        message: String,
     },
     /// A condition name that is not declared.
     #[error("condition `{name}` is not declared in Conditions; add it or correct the name{hint}")]
@@ -364,8 +382,13 @@ impl From<ErrorKind> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Finds the closest candidate to `name` (edit distance at most 1/3 of its
-/// length, minimum 2), for "did you mean" hints.
-pub(crate) fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+/// length, minimum 2), for "did you mean" hints: ` (did you mean `X`?)`, or
+/// an empty string.
+///
+/// ```
+/// assert_eq!(cfn_core::error::suggest("Resource", ["Resources", "Outputs"]), " (did you mean `Resources`?)");
+/// ```
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let limit = (name.len() / 3).max(2);
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {

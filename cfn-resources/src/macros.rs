@@ -7,6 +7,7 @@
 
 /// A resource type: its struct, constructor, setters, `ResourceType` impl
 /// and attribute getters.
+#[allow(unused_macros)] // unused when every service feature is off
 macro_rules! resource {
     (
         $(#[$doc:meta])*
@@ -93,6 +94,7 @@ macro_rules! resource {
 }
 
 /// A nested property type: a struct rendering to a map.
+#[allow(unused_macros)]
 macro_rules! property {
     (
         $(#[$doc:meta])*
@@ -149,6 +151,7 @@ macro_rules! property {
 }
 
 /// A string enum of a property's allowed values.
+#[allow(unused_macros)]
 macro_rules! string_enum {
     (
         $(#[$doc:meta])*

@@ -1,0 +1,206 @@
+//! Checks against the CloudFormation registry schemas (through
+//! `cfn_resources::schema`, offline and in-process): resource types exist,
+//! properties match their schema (types, required, enums, patterns, ranges,
+//! unknown properties), `Fn::GetAtt` names exist. Also the registry's
+//! create-only facts for [`diff`](crate::diff).
+
+use crate::diff::SchemaFacts;
+use cfn_core::error::suggest;
+use cfn_core::graph::{references, RefKind};
+use cfn_core::{Diagnostic, Error, ErrorKind, Severity, Template};
+use cfn_resources::schema::{self, TypeSchema};
+
+/// The attribute names `Fn::GetAtt` accepts for a type: its read-only
+/// properties (dotted for nested ones) and, as older types allow, its
+/// top-level properties.
+pub fn attribute_names(s: &TypeSchema) -> Vec<String> {
+    let mut names: Vec<String> = s
+        .read_only
+        .iter()
+        .filter(|p| !p.contains('*'))
+        .map(|p| p.trim_start_matches("/properties/").replace('/', "."))
+        .collect();
+    for p in s.properties.keys() {
+        if !names.contains(p) {
+            names.push(p.clone());
+        }
+    }
+    names
+}
+
+fn attribute_ok(s: &TypeSchema, attr: &str) -> bool {
+    if attribute_names(s).iter().any(|a| a == attr) {
+        return true;
+    }
+    // nested paths under a known object property (`Endpoint.Address`)
+    let first = attr.split('.').next().unwrap_or(attr);
+    attr.contains('.') && s.properties.contains_key(first)
+}
+
+/// Validates every resource against its registry schema. Unknown types are
+/// errors for `AWS::` types and warnings otherwise (third-party and module
+/// types are not in the schemas); custom resources are skipped.
+///
+/// ```
+/// use cfn_core::Template;
+/// let t = Template::from_yaml("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketNam: x}\n").unwrap();
+/// let d = cfn_tools::schema::validate(&t);
+/// assert!(d[0].to_string().contains("did you mean `BucketName`?"), "{}", d[0]);
+/// ```
+pub fn validate(t: &Template) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut push = |severity, path: String, kind| {
+        out.push(Diagnostic {
+            severity,
+            error: Error::at(path, kind),
+        })
+    };
+    for (id, r) in &t.resources {
+        let ty = r.type_name.as_str();
+        if ty.starts_with("Custom::") || ty == "AWS::CloudFormation::CustomResource" {
+            continue;
+        }
+        match schema::lookup(ty) {
+            None => {
+                let hint = suggest(ty, schema::type_names());
+                let severity = if ty.starts_with("AWS::") {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
+                push(
+                    severity,
+                    format!("Resources/{id}/Type"),
+                    ErrorKind::UnknownResourceType {
+                        type_name: ty.to_owned(),
+                        hint,
+                    },
+                );
+            }
+            Some(s) => {
+                let empty = cfn_core::ExprMap::new();
+                for p in schema::validate_properties(s, r.properties.as_ref().unwrap_or(&empty)) {
+                    push(
+                        Severity::Error,
+                        format!("Resources/{id}/{}", p.path),
+                        ErrorKind::SchemaViolation {
+                            type_name: ty.to_owned(),
+                            message: p.kind.to_string(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+    // Fn::GetAtt and ${X.Attr} names
+    let mut exprs: Vec<(String, &cfn_core::Expr)> = Vec::new();
+    for (id, r) in &t.resources {
+        for (k, v) in r.properties.iter().flatten() {
+            exprs.push((format!("Resources/{id}/Properties/{k}"), v));
+        }
+    }
+    for (id, o) in &t.outputs {
+        exprs.push((format!("Outputs/{id}/Value"), &o.value));
+    }
+    for (base, e) in exprs {
+        for reference in references(e, &base) {
+            if !matches!(reference.kind, RefKind::GetAtt | RefKind::Sub) {
+                continue;
+            }
+            let (Some(attr), Some(target)) = (
+                &reference.attribute,
+                t.resources.get(reference.target.as_str()),
+            ) else {
+                continue;
+            };
+            if attr.starts_with('{') {
+                continue; // an intrinsic attribute name
+            }
+            if let Some(s) = schema::lookup(&target.type_name) {
+                if !attribute_ok(s, attr) {
+                    let names = attribute_names(s);
+                    let valid: Vec<&str> = s
+                        .read_only
+                        .iter()
+                        .filter(|p| !p.contains('*'))
+                        .map(|p| p.trim_start_matches("/properties/"))
+                        .collect();
+                    let hint = suggest(attr, names.iter().map(String::as_str));
+                    push(
+                        Severity::Error,
+                        reference.path.clone(),
+                        ErrorKind::UnknownAttribute {
+                            target: reference.target.clone(),
+                            type_name: target.type_name.clone(),
+                            attribute: attr.clone(),
+                            hint,
+                            valid: if valid.is_empty() {
+                                "(none)".into()
+                            } else {
+                                valid.join(", ").replace('/', ".")
+                            },
+                        },
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Create-only and stateful facts from the registry schemas.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegistryFacts;
+
+impl SchemaFacts for RegistryFacts {
+    fn create_only(&self, type_name: &str) -> Option<Vec<String>> {
+        schema::lookup(type_name).map(|s| s.create_only.clone())
+    }
+    fn conditional_create_only(&self, type_name: &str) -> Vec<String> {
+        schema::lookup(type_name)
+            .map(|s| s.conditional_create_only.clone())
+            .unwrap_or_default()
+    }
+    fn is_stateful(&self, type_name: &str) -> bool {
+        schema::lookup(type_name).is_some_and(|s| s.stateful)
+            || crate::lint::rules::STATEFUL_TYPES.contains(&type_name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn get_att_names_are_checked() {
+        let t = Template::from_yaml(
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\nOutputs:\n  A: {Value: !GetAtt B.Arn}\n  C: {Value: !GetAtt B.Arm}\n  D: {Value: !Sub '${B.DomainName}'}\n",
+        )
+        .unwrap();
+        let d = validate(&t);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let text = d[0].to_string();
+        assert!(text.contains("Outputs/C/Value/Fn::GetAtt"), "{text}");
+        assert!(text.contains("did you mean `Arn`?"), "{text}");
+    }
+
+    #[test]
+    fn unknown_types_suggest() {
+        let t = Template::from_yaml("Resources:\n  B:\n    Type: AWS::S3::Buckets\n  C:\n    Type: Custom::Thing\n  M:\n    Type: Org::Mod::Thing::MODULE\n").unwrap();
+        let d = validate(&t);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].to_string().contains("did you mean `AWS::S3::Bucket`?"));
+        assert_eq!(d[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn registry_facts_know_create_only_properties() {
+        let f = RegistryFacts;
+        assert!(f
+            .create_only("AWS::S3::Bucket")
+            .unwrap()
+            .contains(&"/properties/BucketName".to_string()));
+        assert!(f.is_stateful("AWS::S3::Bucket"));
+        assert!(f.create_only("AWS::Nope::Nope").is_none());
+    }
+}
