@@ -1,5 +1,6 @@
 //! The main job: synthesizes every environment of the Content Raven stack
-//! into `out/` and prints a size table. The same program is the whole CLI:
+//! (template, and each tier's AppSpec and hook scripts) into `out/` and
+//! prints a size table. The same program is the whole CLI:
 //!
 //! ```text
 //! cargo run --example raven                          # synth: JSON into ./out
@@ -7,7 +8,7 @@
 //! cargo run --example raven -- validate --format sarif
 //! cargo run --example raven -- lint
 //! cargo run --example raven -- diff --env prod --against out --format markdown
-//! cargo run --example raven -- graph --format dot --cluster service
+//! cargo run --example raven -- graph --format dot --cluster tier
 //! cargo run --example raven -- --help
 //! ```
 //!
@@ -16,15 +17,16 @@
 //! identical bytes.
 
 use cfn_cli::{Program, Stack};
-use raven_stack::{template, Environment};
 
 fn main() -> std::process::ExitCode {
     Program::new("raven", || {
-        Environment::all()
-            .into_iter()
+        let envs = raven_stack::environments().map_err(|e| e.to_string())?;
+        envs.iter()
             .map(|env| {
-                let t = template(&env).map_err(|e| format!("{}: {e}", env.name))?;
-                Ok(Stack::new(env.stack_name(), env.name.clone(), t))
+                let s = raven_stack::build(env).map_err(|e| format!("{}: {e}", env.name))?;
+                let mut stack = Stack::new(s.name, env.name.clone(), s.template);
+                stack.files = s.files;
+                Ok(stack)
             })
             .collect()
     })

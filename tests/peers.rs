@@ -7,7 +7,6 @@
 //! the run instead of skipping these tests.
 
 use cfn_core::{Format, Raw, Template};
-use raven_stack::{template, Environment};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -34,9 +33,13 @@ fn temp_dir(name: &str) -> PathBuf {
 
 /// Every template the main job renders, in JSON and YAML.
 fn rendered() -> Vec<(String, Template)> {
-    Environment::all()
-        .into_iter()
-        .map(|env| (env.stack_name(), template(&env).unwrap()))
+    raven_stack::environments()
+        .unwrap()
+        .iter()
+        .map(|env| {
+            let s = raven_stack::build(env).unwrap();
+            (s.name, s.template)
+        })
         .collect()
 }
 

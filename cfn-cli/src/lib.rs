@@ -467,6 +467,19 @@ fn write_atomic(path: &Path, contents: &str) -> Outcome {
         })
 }
 
+/// Hook scripts must be executable for CodeDeploy to run them.
+#[cfg(unix)]
+fn make_executable(path: &Path) -> Outcome {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| Failure::Input(format!("cannot make `{}` executable: {e}", path.display())))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &Path) -> Outcome {
+    Ok(())
+}
+
 fn synth(stacks: &[Stack], a: &SynthArgs) -> Outcome {
     let format = if a.yaml { OutFormat::Both } else { a.format };
     // render everything first: nothing is written unless every stack is valid
@@ -508,6 +521,9 @@ fn synth(stacks: &[Stack], a: &SynthArgs) -> Outcome {
             })?;
         }
         write_atomic(path, contents)?;
+        if path.extension().is_some_and(|e| e == "sh") {
+            make_executable(path)?;
+        }
     }
     use cfn_core::validate::limits::{DIRECT_BODY_BYTES, S3_BODY_BYTES};
     println!(

@@ -1,0 +1,18 @@
+//! Hand-written patterns with secure defaults, over the generated resource
+//! types of `cfn-resources`. Patterns take objects (`&Network`,
+//! `&EncryptionKey`), not raw ids, and document every default.
+
+#![warn(missing_docs)]
+
+pub mod alarms;
+pub mod alb;
+pub mod codedeploy;
+pub mod compute;
+pub mod iam;
+pub mod kms;
+pub mod logs;
+pub mod network;
+pub mod storage;
+pub mod tags;
+
+pub use tags::Tags;

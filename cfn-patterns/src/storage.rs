@@ -1,0 +1,208 @@
+//! Buckets with secure defaults: a log bucket for access logs and flow
+//! logs, and KMS-encrypted data buckets.
+
+use crate::iam::{deny_insecure_transport, PolicyDocument, Principal, Statement};
+use crate::kms::EncryptionKey;
+use crate::tags::{tag_list, Tags};
+use cfn_core::{fns, json_list, json_object, Declared, Handle, Result, Template, Value};
+use cfn_resources::s3::{bucket, Bucket, BucketPolicy};
+
+fn public_access_block() -> bucket::PublicAccessBlockConfiguration {
+    bucket::PublicAccessBlockConfiguration::new()
+        .block_public_acls(true)
+        .block_public_policy(true)
+        .ignore_public_acls(true)
+        .restrict_public_buckets(true)
+}
+
+fn owner_enforced() -> bucket::OwnershipControls {
+    bucket::OwnershipControls::new(vec![bucket::OwnershipControlsRule::new()
+        .object_ownership(bucket::ObjectOwnership::BucketOwnerEnforced)])
+}
+
+/// The bucket that receives S3 server access logs, VPC flow logs and load
+/// balancer access logs.
+///
+/// Defaults: SSE-S3 (log delivery by S3 and ELB writes only to SSE-S3
+/// buckets; the two lint findings this causes are suppressed in the
+/// bucket's `Metadata` with that reason), versioning, all public access
+/// blocked, ACLs disabled, objects expire after `retention_days`, a policy
+/// that denies non-TLS requests and lets only the three delivery services
+/// write under their prefixes (`s3-access/`, `flow-logs/`, `elb/`) for this
+/// account, Retain on delete and replace.
+pub struct LogBucket {
+    /// The bucket.
+    pub bucket: Handle<Bucket>,
+    /// Its policy.
+    pub policy: Handle<BucketPolicy>,
+}
+
+impl LogBucket {
+    /// Declares `{id}` and `{id}Policy`.
+    pub fn new(t: &mut Template, id: &str, retention_days: i64, tags: &Tags) -> Result<Self> {
+        let b = t.add(
+            id,
+            Declared::new(
+                Bucket::new()
+                    .bucket_encryption(bucket::BucketEncryption::new(vec![bucket::ServerSideEncryptionRule::new()
+                        .server_side_encryption_by_default(bucket::ServerSideEncryptionByDefault::new(
+                            bucket::SseAlgorithm::Aes256,
+                        ))]))
+                    .versioning_configuration(bucket::VersioningConfiguration::new(
+                        bucket::VersioningConfigurationStatus::Enabled,
+                    ))
+                    .public_access_block_configuration(public_access_block())
+                    .ownership_controls(owner_enforced())
+                    .lifecycle_configuration(bucket::LifecycleConfiguration::new(vec![bucket::Rule::new(
+                        bucket::RuleStatus::Enabled,
+                    )
+                    .id("ExpireLogs")
+                    .expiration_in_days(retention_days)
+                    .noncurrent_version_expiration_in_days(30)]))
+                    .tags(tag_list!(bucket::Tag, tags, "logs", "ops")),
+            )
+            .retain()
+            .metadata(json_object([(
+                "cfnkit",
+                json_object([(
+                    "suppress",
+                    json_list([
+                        json_object([
+                            ("id", "S3001".into()),
+                            ("reason", "S3 server access logs and ELB access logs are delivered only to SSE-S3 buckets".into()),
+                        ]),
+                        json_object([
+                            ("id", "S3005".into()),
+                            ("reason", "this is the log bucket; logging it into itself would loop".into()),
+                        ]),
+                    ]),
+                )]),
+            )])),
+        )?;
+        let arn: Value<String> = b.arn();
+        let under = |prefix: &str| fns::sub(format!("${{{id}.Arn}}/{prefix}/*"));
+        let this_account = || fns::sub("${AWS::AccountId}").into_json();
+        let doc = PolicyDocument::new()
+            .statement(deny_insecure_transport([
+                arn.clone(),
+                fns::sub(format!("${{{id}.Arn}}/*")),
+            ]))
+            .statement(
+                Statement::allow()
+                    .sid("AllowServerAccessLogs")
+                    .principal(Principal::Service("logging.s3.amazonaws.com".into()))
+                    .action("s3:PutObject")
+                    .resource(under("s3-access"))
+                    .condition("StringEquals", "aws:SourceAccount", this_account()),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("AllowFlowLogDelivery")
+                    .principal(Principal::Service("delivery.logs.amazonaws.com".into()))
+                    .action("s3:PutObject")
+                    .resource(under("flow-logs"))
+                    .condition("StringEquals", "aws:SourceAccount", this_account()),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("AllowFlowLogAclCheck")
+                    .principal(Principal::Service("delivery.logs.amazonaws.com".into()))
+                    .action("s3:GetBucketAcl")
+                    .resource(arn.clone())
+                    .condition("StringEquals", "aws:SourceAccount", this_account()),
+            )
+            .statement(
+                Statement::allow()
+                    .sid("AllowLoadBalancerAccessLogs")
+                    .principal(Principal::Service(
+                        "logdelivery.elasticloadbalancing.amazonaws.com".into(),
+                    ))
+                    .action("s3:PutObject")
+                    .resource(under("elb"))
+                    .condition("StringEquals", "aws:SourceAccount", this_account()),
+            );
+        let policy = t.add(
+            &format!("{id}Policy"),
+            BucketPolicy::new(b.reference(), doc.to_json()),
+        )?;
+        Ok(LogBucket { bucket: b, policy })
+    }
+
+    /// The bucket's name (`Ref`).
+    pub fn name(&self) -> Value<String> {
+        self.bucket.reference().into()
+    }
+}
+
+/// A bucket for data: assets, deployment bundles.
+///
+/// Defaults: SSE-KMS with the given key and S3 Bucket Keys (fewer KMS
+/// calls), versioning, all public access blocked, ACLs disabled, server
+/// access logs to the log bucket under `s3-access/{id}/`, a TLS-only bucket
+/// policy, Retain on delete and replace.
+pub struct EncryptedBucket {
+    /// The bucket.
+    pub bucket: Handle<Bucket>,
+    /// Its policy.
+    pub policy: Handle<BucketPolicy>,
+}
+
+impl EncryptedBucket {
+    /// Declares `{id}` and `{id}Policy`.
+    pub fn new(
+        t: &mut Template,
+        id: &str,
+        key: &EncryptionKey,
+        logs: &LogBucket,
+        tags: &Tags,
+        tier: &str,
+    ) -> Result<Self> {
+        let b = t.add(
+            id,
+            Declared::new(
+                Bucket::new()
+                    .bucket_encryption(bucket::BucketEncryption::new(vec![
+                        bucket::ServerSideEncryptionRule::new()
+                            .server_side_encryption_by_default(
+                                bucket::ServerSideEncryptionByDefault::new(
+                                    bucket::SseAlgorithm::AwsKms,
+                                )
+                                .kms_master_key_id(key.id()),
+                            )
+                            .bucket_key_enabled(true),
+                    ]))
+                    .versioning_configuration(bucket::VersioningConfiguration::new(
+                        bucket::VersioningConfigurationStatus::Enabled,
+                    ))
+                    .public_access_block_configuration(public_access_block())
+                    .ownership_controls(owner_enforced())
+                    .logging_configuration(
+                        bucket::LoggingConfiguration::new()
+                            .destination_bucket_name(logs.name())
+                            .log_file_prefix(format!("s3-access/{id}/")),
+                    )
+                    .tags(tag_list!(bucket::Tag, tags, &id.to_lowercase(), tier)),
+            )
+            .retain(),
+        )?;
+        let doc = PolicyDocument::new().statement(deny_insecure_transport([
+            b.arn(),
+            fns::sub(format!("${{{id}.Arn}}/*")),
+        ]));
+        let policy = t.add(
+            &format!("{id}Policy"),
+            BucketPolicy::new(b.reference(), doc.to_json()),
+        )?;
+        Ok(EncryptedBucket { bucket: b, policy })
+    }
+
+    /// The bucket's ARN.
+    pub fn arn(&self) -> Value<String> {
+        self.bucket.arn()
+    }
+
+    /// The ARN of every object (`arn/*`), for policies.
+    pub fn objects_arn(&self) -> Value<String> {
+        fns::sub(format!("${{{}.Arn}}/*", self.bucket.id()))
+    }
+}
