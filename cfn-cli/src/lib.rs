@@ -181,6 +181,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
+    /// Fail on warnings too (validate: unused declarations, a body too
+    /// large for direct upload; lint: low-severity findings).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Arguments of `diff` shared by both front ends.
@@ -564,6 +568,7 @@ fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcom
     for l in inputs {
         let mut diagnostics = l.template.validate().diagnostics;
         diagnostics.extend(cfn_tools::schema::validate(&l.template));
+        diagnostics.extend(cfn_tools::network::check(&l.template));
         problems.extend(report::from_validation(
             &l.name,
             l.file.as_deref(),
@@ -576,6 +581,7 @@ fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcom
         .filter(|p| p.level == report::Level::Error)
         .count();
     let warnings = problems.len() - errors;
+    let failing = if a.strict { problems.len() } else { errors };
     emit(
         &problems,
         a.format,
@@ -586,7 +592,7 @@ fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcom
             inputs.len()
         ),
     );
-    if errors > 0 {
+    if failing > 0 {
         Err(Failure::Check(String::new()))
     } else {
         Ok(())
@@ -611,10 +617,14 @@ fn lint(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
             ));
         }
     }
-    let failing = problems
-        .iter()
-        .filter(|p| p.level == report::Level::Error)
-        .count();
+    let failing = if a.strict {
+        problems.len()
+    } else {
+        problems
+            .iter()
+            .filter(|p| p.level == report::Level::Error)
+            .count()
+    };
     let mut summary = String::new();
     for s in &suppressed {
         summary.push_str(s);

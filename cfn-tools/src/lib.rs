@@ -10,4 +10,5 @@
 pub mod diff;
 pub mod graph;
 pub mod lint;
+pub mod network;
 pub mod schema;
