@@ -4,16 +4,37 @@
 #   scripts/test.sh
 #
 # - creates .venv (Python) with the pinned peers from scripts/requirements-peers.txt
-#   (cfn-lint 1.58.0 and its dependencies, PyYAML among them), once;
+#   (cfn-lint 1.58.0, moto[server] 5.2.5 and their dependencies, PyYAML among
+#   them), once;
+# - starts moto's server (a local CloudFormation API) on 127.0.0.1, on a free
+#   port, for the deploy tests: exports MOTO_ENDPOINT and dummy credentials
+#   (so no test can reach a real AWS account), and stops it on exit;
 # - checks formatting and lints (rustfmt, clippy -D warnings);
 # - runs every Rust test (unit, integration, doc, snapshot, compile-fail, peer)
 #   with snapshots read-only (INSTA_UPDATE=no): a changed snapshot fails;
+# - runs cfnkit's deploy tests (the `deploy` feature) against moto;
+# - regenerates cfn-resources from the pinned, checksummed schemas and fails
+#   if the checked-in generated code differs;
 # - runs the main job twice and checks it writes identical bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
 step() { printf '\n==> %s\n' "$*"; }
+
+# One EXIT trap for everything the script starts or creates.
+moto_pid=""
+cleanup_paths=()
+cleanup() {
+  if [ -n "$moto_pid" ]; then
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+  fi
+  if [ "${#cleanup_paths[@]}" -gt 0 ]; then
+    rm -rf "${cleanup_paths[@]}"
+  fi
+}
+trap cleanup EXIT
 
 venv="$root/.venv"
 stamp="$venv/.requirements.sha256"
@@ -29,18 +50,55 @@ export CFN_LINT="$venv/bin/cfn-lint" PEER_PYTHON="$venv/bin/python" PEERS_REQUIR
 export INSTA_UPDATE=no CARGO_TERM_COLOR=never
 "$CFN_LINT" --version
 
+# moto's server boots while the checks below run; the tests wait for it.
+moto_dir=$(mktemp -d)
+cleanup_paths+=("$moto_dir")
+moto_port=$("$PEER_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+# Its working directory is a temporary one: ValidateTemplate writes file.tmp there.
+(cd "$moto_dir" && exec "$venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port") > "$moto_dir/moto.log" 2>&1 &
+moto_pid=$!
+wait_for_moto() {
+  local url="http://127.0.0.1:$moto_port/moto-api/"
+  for _ in $(seq 1 120); do
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+      echo "moto's server exited; its log:" >&2
+      cat "$moto_dir/moto.log" >&2
+      return 1
+    fi
+    if "$PEER_PYTHON" -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "moto's server did not answer on $url within 60 s; its log:" >&2
+  cat "$moto_dir/moto.log" >&2
+  return 1
+}
+export MOTO_ENDPOINT="http://127.0.0.1:$moto_port"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+unset AWS_SESSION_TOKEN AWS_PROFILE AWS_DEFAULT_PROFILE
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --workspace --all-targets -- -D warnings"
+step "cargo clippy --workspace --all-targets -- -D warnings (and the CLI with --features deploy)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p cfn-cli --features deploy --all-targets --quiet -- -D warnings
 
-step "cargo test --workspace"
+step "cargo test --workspace (moto's server at $MOTO_ENDPOINT)"
+wait_for_moto
+"$PEER_PYTHON" -c 'import moto; print("moto", moto.__version__, "answers")'
 cargo test --workspace
+
+step "cfnkit deploy against moto (cfn-cli --features deploy)"
+cargo test -p cfn-cli --features deploy --test deploy_cli
+
+step "generated code is what the pinned schemas give (scripts/check-generated.sh)"
+scripts/check-generated.sh
 
 step "main job: cargo run --example raven, twice, identical bytes"
 out1=$(mktemp -d) out2=$(mktemp -d)
-trap 'rm -rf "$out1" "$out2"' EXIT
+cleanup_paths+=("$out1" "$out2")
 cargo run --quiet --example raven -- synth --yaml --out "$out1"
 cargo run --quiet --example raven -- synth --yaml --out "$out2" > /dev/null
 diff -r "$out1" "$out2"

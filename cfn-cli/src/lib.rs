@@ -31,6 +31,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "deploy")]
+pub mod deploy;
 pub mod report;
 
 use cfn_core::{Format, Template};
@@ -241,6 +243,9 @@ enum ProgramCommand {
     Diff(ProgramDiffArgs),
     /// Draw the dependency graph.
     Graph(GraphArgs),
+    /// Deploy one stack through a change set (select it with --env).
+    #[cfg(feature = "deploy")]
+    Deploy(deploy::DeployArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -267,6 +272,13 @@ struct ProgramDiffArgs {
     /// `.yaml`) files, or one template file when one stack is selected.
     #[arg(long, default_value = "out")]
     against: PathBuf,
+    /// Compare with the deployed stacks instead (GetTemplate).
+    #[cfg(feature = "deploy")]
+    #[arg(long, conflicts_with = "against")]
+    against_stack: bool,
+    #[cfg(feature = "deploy")]
+    #[command(flatten)]
+    connection: deploy::ConnectionArgs,
     #[command(flatten)]
     output: DiffOutput,
 }
@@ -358,6 +370,12 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             Some(ProgramCommand::Diff(a)) => {
                 let mut pairs = Vec::new();
                 for s in &stacks {
+                    #[cfg(feature = "deploy")]
+                    if a.against_stack {
+                        let old = deploy::deployed_template(&s.name, &a.connection)?;
+                        pairs.push((s.name.clone(), old, s.template.clone()));
+                        continue;
+                    }
                     let old = if a.against.is_dir() {
                         find_render(&a.against, &s.name)?
                     } else if stacks.len() == 1 {
@@ -375,6 +393,24 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             Some(ProgramCommand::Graph(a)) => {
                 let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
                 draw(&loaded, &a)
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Deploy(a)) => {
+                let [stack] = stacks.as_slice() else {
+                    return Err(Failure::Input(format!(
+                        "deploy takes one stack; choose it with --env (this program has: {})",
+                        stacks
+                            .iter()
+                            .map(|s| s.env.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                };
+                stack
+                    .template
+                    .synth(Format::JsonCompact)
+                    .map_err(|e| Failure::Input(format!("stack `{}`: {e}", stack.name)))?;
+                deploy::deploy(&stack.name, stack.template.clone(), &a, color)
             }
             Some(ProgramCommand::Completions { .. }) => Ok(()),
         }
@@ -782,6 +818,17 @@ enum FileCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Deploy a template as a stack through a change set.
+    #[cfg(feature = "deploy")]
+    Deploy {
+        /// Template file.
+        file: PathBuf,
+        /// The stack name.
+        #[arg(long)]
+        stack_name: String,
+        #[command(flatten)]
+        args: deploy::DeployArgs,
+    },
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -898,6 +945,29 @@ fn dispatch_files(cli: FileCli) -> Outcome {
                     Ok(())
                 }
             }
+        }
+        #[cfg(feature = "deploy")]
+        FileCommand::Deploy {
+            file,
+            stack_name,
+            args,
+        } => {
+            let l = load_file(&file)?;
+            let report = l.template.validate();
+            if !report.is_ok() {
+                let problems = report::from_validation(
+                    &l.name,
+                    l.file.as_deref(),
+                    l.src.as_deref(),
+                    &report.diagnostics,
+                );
+                eprint!("{}", report::human(&problems, color));
+                return Err(Failure::Input(format!(
+                    "`{}` is not valid; fix it before deploying",
+                    file.display()
+                )));
+            }
+            deploy::deploy(&stack_name, l.template, &args, color)
         }
         FileCommand::Completions { shell } => {
             let mut cmd = FileCli::command();

@@ -1,1 +1,69 @@
-//! Deploys templates through the CloudFormation API (in progress).
+//! `cfn-deploy`: deploys templates through the CloudFormation API with
+//! change sets, for the CLI's `deploy` and `diff --against-stack`.
+//!
+//! - [`Deployer::deploy`]: create or update through a change set, show it
+//!   ([`Plan`]: resource changes and the semantic diff against the deployed
+//!   template), refuse data loss unless allowed by name, ask ([`Confirm`]),
+//!   execute, stream stack events ([`Report`]) until a terminal state,
+//!   collect the failing resources on failure ([`Error::DeployFailed`]).
+//!   "No changes" is a success ([`Outcome::NoChanges`]); a stack left in
+//!   ROLLBACK_COMPLETE is deleted and created again.
+//! - [`Deployer::delete_stack`], [`Deployer::get_deployed_template`],
+//!   [`Deployer::describe_stack`].
+//! - The decisions are plain functions, tested without a network:
+//!   [`refused_changes`], [`next_step`], [`is_no_changes_reason`].
+//!
+//! ```no_run
+//! use cfn_deploy::{block_on, ConnectOptions, Deployer, DeployRequest, Progress};
+//! # fn main() -> Result<(), cfn_deploy::Error> {
+//! let template = cfn_core::Template::from_path("out/app.json").unwrap();
+//! let req = DeployRequest::new("app-dev", template).yes(true);
+//! let report = block_on(async {
+//!     let d = Deployer::connect(&ConnectOptions::new().region("eu-west-1")).await?;
+//!     d.deploy(
+//!         &req,
+//!         &mut |_: &cfn_deploy::Plan| true,
+//!         &mut |p: Progress<'_>| match p {
+//!             Progress::Plan(plan) => print!("{}", plan.render_text(false)),
+//!             Progress::Event(e) => println!("{e}"),
+//!             Progress::Notice(n) => eprintln!("{n}"),
+//!             _ => {}
+//!         },
+//!     )
+//!     .await
+//! })??;
+//! println!("{:?}", report.outcome);
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod deploy;
+mod error;
+mod plan;
+
+pub use deploy::{
+    Confirm, ConnectOptions, DeleteOutcome, DeployReport, DeployRequest, Deployer, Outcome,
+    PollSettings, Progress, Quiet, Report, StackEvent, StackInfo, TEMPLATE_BODY_LIMIT,
+};
+pub use error::{Error, ResourceFailure, Result};
+pub use plan::{
+    effective_replacement, is_failure, is_no_changes_reason, is_terminal, next_step,
+    refused_changes, Action, Capability, ChangeSetKind, NextStep, Plan, RefusalReason,
+    RefusedChange, Replacement, ResourceChange,
+};
+
+/// Runs a future to completion on a new current-thread tokio runtime: the
+/// way for a synchronous `main` to call this crate.
+///
+/// ```
+/// assert_eq!(cfn_deploy::block_on(async { 1 + 1 }).unwrap(), 2);
+/// ```
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::Runtime)?;
+    Ok(rt.block_on(future))
+}
