@@ -15,6 +15,7 @@
 # - runs cfnkit's deploy tests (the `deploy` feature) against moto;
 # - regenerates cfn-resources from the pinned, checksummed schemas and fails
 #   if the checked-in generated code differs;
+# - fuzzes parsing, validation and diff for 15 s per target (scripts/fuzz.sh);
 # - runs the main job twice and checks it writes identical bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,6 +96,9 @@ cargo test -p cfn-cli --features deploy --test deploy_cli
 
 step "generated code is what the pinned schemas give (scripts/check-generated.sh)"
 scripts/check-generated.sh
+
+step "bounded fuzzing: 15 s per target from the checked-in corpus (scripts/fuzz.sh)"
+scripts/fuzz.sh
 
 step "main job: cargo run --example raven, twice, identical bytes"
 out1=$(mktemp -d) out2=$(mktemp -d)

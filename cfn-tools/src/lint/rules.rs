@@ -397,8 +397,10 @@ pub static RULES: &[Rule] = &[
         "without flow logs there is no record of accepted and rejected traffic for investigations",
         "add an AWS::EC2::FlowLog with ResourceType VPC and ResourceId the VPC",
         |t, report| {
+            // collected once: scanning every resource per VPC would be quadratic
+            let flow_logs: Vec<&Resource> = of_type(t, &["AWS::EC2::FlowLog"]).map(|(_, r)| r).collect();
             for (id, _) in of_type(t, &["AWS::EC2::VPC"]) {
-                let logged = of_type(t, &["AWS::EC2::FlowLog"]).any(|(_, f)| prop(f, "ResourceId").is_some_and(|e| refers_to(e, id)));
+                let logged = flow_logs.iter().any(|f| prop(f, "ResourceId").is_some_and(|e| refers_to(e, id)));
                 if !logged {
                     report(id, format!("Resources/{id}"), "no AWS::EC2::FlowLog refers to this VPC".into());
                 }
@@ -606,11 +608,12 @@ pub static RULES: &[Rule] = &[
         "a console password alone is one phishing email away from the account",
         "attach a policy that denies everything except MFA self-service when aws:MultiFactorAuthPresent is false",
         |t, report| {
+            let policies: Vec<&Resource> = of_type(t, &["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"]).map(|(_, r)| r).collect();
             let enforces = |group: &str| -> bool {
                 let own = t.resources.get(group).and_then(|r| prop(r, "Policies")).map(|ps| {
                     items(ps).into_iter().filter_map(|p| get(p, "PolicyDocument")).any(denies_without_mfa)
                 });
-                let attached = of_type(t, &["AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"]).any(|(_, p)| {
+                let attached = policies.iter().any(|p| {
                     prop(p, "Groups").is_some_and(|g| items(g).iter().any(|x| refers_to(x, group) || lit_str(x) == Some(group)))
                         && prop(p, "PolicyDocument").is_some_and(denies_without_mfa)
                 });
@@ -715,8 +718,9 @@ pub static RULES: &[Rule] = &[
         "without a TLS-only policy, clients may send data in clear text",
         "add a bucket policy denying s3:* when aws:SecureTransport is false",
         |t, report| {
+            let bucket_policies: Vec<&Resource> = of_type(t, &["AWS::S3::BucketPolicy"]).map(|(_, r)| r).collect();
             for (id, _) in of_type(t, &["AWS::S3::Bucket"]) {
-                let covered = of_type(t, &["AWS::S3::BucketPolicy"]).any(|(_, p)| {
+                let covered = bucket_policies.iter().any(|p| {
                     prop(p, "Bucket").is_some_and(|b| refers_to(b, id))
                         && prop(p, "PolicyDocument").is_some_and(|d| statements(d).iter().any(|(_, s)| {
                             s.get("Effect").and_then(lit_str) == Some("Deny")
