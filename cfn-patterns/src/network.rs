@@ -154,6 +154,40 @@ pub fn plan_subnets(cidr: &str, az_count: usize) -> Result<(Ipv4Net, Vec<Ipv4Net
     Ok((net, public, private))
 }
 
+/// Declares subnet `i` of a kind (`Public`, `Private`) in AZ `i`, with its
+/// route table association.
+#[allow(clippy::too_many_arguments)]
+fn add_subnet(
+    t: &mut Template,
+    id: &str,
+    kind: &str,
+    i: usize,
+    cidr: &Ipv4Net,
+    vpc: &Handle<Vpc>,
+    route_table: &Handle<RouteTable>,
+    tags: &Tags,
+) -> Result<Handle<Subnet>> {
+    let n = i + 1;
+    let s = t.add(
+        &format!("{id}{kind}Subnet{n}"),
+        Subnet::new(vpc.reference())
+            .cidr_block(cidr.to_string())
+            .availability_zone(availability_zone(i))
+            .map_public_ip_on_launch(false)
+            .tags(tag_list!(
+                ec2::subnet::Tag,
+                tags,
+                &format!("{}-{n}", kind.to_lowercase()),
+                "network"
+            )),
+    )?;
+    t.add(
+        &format!("{id}{kind}Subnet{n}RouteTableAssociation"),
+        SubnetRouteTableAssociation::new(route_table.reference(), s.reference()),
+    )?;
+    Ok(s)
+}
+
 impl Network {
     /// Declares the network; resource ids start with `id` (`{id}Vpc`,
     /// `{id}PublicSubnet1`, ...).
@@ -210,24 +244,7 @@ impl Network {
             cidrs: public_cidrs.clone(),
         };
         for (i, cidr) in public_cidrs.iter().enumerate() {
-            let n = i + 1;
-            let s = t.add(
-                &format!("{id}PublicSubnet{n}"),
-                Subnet::new(vpc.reference())
-                    .cidr_block(cidr.to_string())
-                    .availability_zone(availability_zone(i))
-                    .map_public_ip_on_launch(false)
-                    .tags(tag_list!(
-                        ec2::subnet::Tag,
-                        tags,
-                        &format!("public-{n}"),
-                        "network"
-                    )),
-            )?;
-            t.add(
-                &format!("{id}PublicSubnet{n}RouteTableAssociation"),
-                SubnetRouteTableAssociation::new(public_rt.reference(), s.reference()),
-            )?;
+            let s = add_subnet(t, id, "Public", i, cidr, &vpc, &public_rt, tags)?;
             public.subnets.push(s);
         }
 
@@ -285,23 +302,7 @@ impl Network {
                     .destination_cidr_block("0.0.0.0/0")
                     .nat_gateway_id(nats[i.min(nats.len() - 1)].reference()),
             )?;
-            let s = t.add(
-                &format!("{id}PrivateSubnet{n}"),
-                Subnet::new(vpc.reference())
-                    .cidr_block(cidr.to_string())
-                    .availability_zone(availability_zone(i))
-                    .map_public_ip_on_launch(false)
-                    .tags(tag_list!(
-                        ec2::subnet::Tag,
-                        tags,
-                        &format!("private-{n}"),
-                        "network"
-                    )),
-            )?;
-            t.add(
-                &format!("{id}PrivateSubnet{n}RouteTableAssociation"),
-                SubnetRouteTableAssociation::new(rt.reference(), s.reference()),
-            )?;
+            let s = add_subnet(t, id, "Private", i, cidr, &vpc, &rt, tags)?;
             private.subnets.push(s);
             private_route_tables.push(rt);
         }
