@@ -16,19 +16,6 @@
 //! a failed run never leaves a half-written template. Running it twice gives
 //! identical bytes.
 
-use cfn_cli::{Program, Stack};
-
 fn main() -> std::process::ExitCode {
-    Program::new("raven", || {
-        let envs = raven_stack::environments().map_err(|e| e.to_string())?;
-        envs.iter()
-            .map(|env| {
-                let s = raven_stack::build(env).map_err(|e| format!("{}: {e}", env.name))?;
-                let mut stack = Stack::new(s.name, env.name.clone(), s.template);
-                stack.files = s.files;
-                Ok(stack)
-            })
-            .collect()
-    })
-    .run()
+    cfn_suite::raven_program().run()
 }

@@ -12,7 +12,8 @@
 # - checks formatting and lints (rustfmt, clippy -D warnings);
 # - runs every Rust test (unit, integration, doc, snapshot, compile-fail, peer)
 #   with snapshots read-only (INSTA_UPDATE=no): a changed snapshot fails;
-# - runs cfnkit's deploy tests (the `deploy` feature) against moto;
+# - runs cfnkit's deploy tests and deploys the Raven dev stack through its
+#   own CLI (the `deploy` feature) against moto;
 # - regenerates cfn-resources from the pinned, checksummed schemas and fails
 #   if the checked-in generated code differs;
 # - fuzzes parsing, validation and diff for 15 s per target (scripts/fuzz.sh);
@@ -84,7 +85,7 @@ cargo fmt --all -- --check
 
 step "cargo clippy --workspace --all-targets -- -D warnings (and the CLI with --features deploy)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-cargo clippy -p cfn-cli --features deploy --all-targets --quiet -- -D warnings
+cargo clippy -p cfn-cli -p cfn-suite --features deploy --all-targets --quiet -- -D warnings
 
 step "cargo test --workspace (moto's server at $MOTO_ENDPOINT)"
 wait_for_moto
@@ -93,6 +94,7 @@ cargo test --workspace
 
 step "cfnkit deploy against moto (cfn-cli --features deploy)"
 cargo test -p cfn-cli --features deploy --test deploy_cli
+cargo test --features deploy --test raven_deploy
 
 step "generated code is what the pinned schemas give (scripts/check-generated.sh)"
 scripts/check-generated.sh

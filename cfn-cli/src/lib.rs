@@ -77,12 +77,16 @@ pub enum Failure {
     Check(String),
     /// Bad input or output (exit 3).
     Input(String),
+    /// A bad command line (exit 2); clap already printed why.
+    Usage(String),
 }
 
 impl Failure {
-    fn code(&self) -> u8 {
+    /// The process exit code.
+    pub fn code(&self) -> u8 {
         match self {
             Failure::Check(_) => 1,
+            Failure::Usage(_) => 2,
             Failure::Input(_) => 3,
         }
     }
@@ -318,14 +322,27 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let cli = match ProgramCli::try_parse_from(args) {
-            Ok(c) => c,
+        finish(self.try_run_from(args))
+    }
+
+    /// Like [`Program::run_from`], returning the failure instead of an exit
+    /// code (for tests and embedding).
+    pub fn try_run_from<I, T>(&self, args: I) -> Result<(), Failure>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        match ProgramCli::try_parse_from(args) {
+            Ok(cli) => self.dispatch(cli),
             Err(e) => {
                 let _ = e.print();
-                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+                if e.use_stderr() {
+                    Err(Failure::Usage(e.kind().to_string()))
+                } else {
+                    Ok(())
+                }
             }
-        };
-        finish(self.dispatch(cli))
+        }
     }
 
     fn dispatch(&self, cli: ProgramCli) -> Outcome {
@@ -433,6 +450,7 @@ fn finish(outcome: Outcome) -> ExitCode {
         Err(f) => {
             match &f {
                 Failure::Check(m) if m.is_empty() => {}
+                Failure::Usage(_) => {}
                 Failure::Check(m) | Failure::Input(m) => eprintln!("error: {m}"),
             }
             ExitCode::from(f.code())
