@@ -16,9 +16,16 @@ fn synth_writes_templates_appspecs_and_executable_scripts() {
     let dir = temp("ok");
     let out = dir.join("out");
     let program = cfn_suite::raven_program();
-    assert_eq!(program.try_run_from(["raven", "synth", "--yaml", "--out", out.to_str().unwrap()]), Ok(()));
+    assert_eq!(
+        program.try_run_from(["raven", "synth", "--yaml", "--out", out.to_str().unwrap()]),
+        Ok(())
+    );
     for env in ["dev", "staging", "prod"] {
-        for f in [format!("raven-{env}.template.json"), format!("raven-{env}.template.yaml"), format!("raven-{env}/web/appspec.yml")] {
+        for f in [
+            format!("raven-{env}.template.json"),
+            format!("raven-{env}.template.yaml"),
+            format!("raven-{env}/web/appspec.yml"),
+        ] {
             assert!(out.join(&f).is_file(), "{f} missing");
         }
         #[cfg(unix)]
@@ -26,10 +33,18 @@ fn synth_writes_templates_appspecs_and_executable_scripts() {
             use std::os::unix::fs::PermissionsExt;
             let script = out.join(format!("raven-{env}/backend/scripts/validate_service.sh"));
             let mode = std::fs::metadata(&script).unwrap().permissions().mode();
-            assert_eq!(mode & 0o111, 0o111, "{} is not executable", script.display());
+            assert_eq!(
+                mode & 0o111,
+                0o111,
+                "{} is not executable",
+                script.display()
+            );
         }
     }
-    let leftovers: Vec<_> = walk(&out).into_iter().filter(|p| p.ends_with(".tmp")).collect();
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.ends_with(".tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -58,12 +73,21 @@ fn unusable_output_directory_is_a_clear_error_and_writes_nothing() {
         matches!(&result, Err(Failure::Input(m)) if m.contains("cannot create output directory") && m.contains("--out")),
         "{result:?}"
     );
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me", "the user's file is untouched");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "keep me",
+        "the user's file is untouched"
+    );
     assert_eq!(walk(&dir).len(), 1);
     let nested = file.join("sub");
     let result = program.try_run_from(["raven", "synth", "--out", nested.to_str().unwrap()]);
     assert!(matches!(result, Err(Failure::Input(_))));
-    assert!(matches!(program.try_run_from(["raven", "--env", "qa"]), Err(Failure::Input(m)) if m.contains("unknown environment `qa`")));
-    assert!(matches!(program.try_run_from(["raven", "synth", "--format", "xml"]), Err(Failure::Usage(_))));
+    assert!(
+        matches!(program.try_run_from(["raven", "--env", "qa"]), Err(Failure::Input(m)) if m.contains("unknown environment `qa`"))
+    );
+    assert!(matches!(
+        program.try_run_from(["raven", "synth", "--format", "xml"]),
+        Err(Failure::Usage(_))
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
