@@ -390,10 +390,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// ```
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let limit = (name.len() / 3).max(2);
+    let wanted: Vec<char> = name.to_lowercase().chars().collect();
     let mut best: Option<(usize, &str)> = None;
+    let mut buffers = (Vec::new(), Vec::new(), Vec::new());
     for c in candidates {
-        let d = edit_distance(&name.to_lowercase(), &c.to_lowercase());
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        // a length difference alone exceeds the limit: skip the full comparison
+        if c.len().abs_diff(name.len()) > limit {
+            continue;
+        }
+        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1)).min(limit);
+        buffers.0.clear();
+        buffers.0.extend(c.chars().flat_map(char::to_lowercase));
+        if let Some(d) = edit_distance(&wanted, &buffers.0, bound, &mut buffers.1, &mut buffers.2) {
             best = Some((d, c));
         }
     }
@@ -403,18 +411,33 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+/// Levenshtein distance of `a` and `b` if it is at most `bound`.
+fn edit_distance(
+    a: &[char],
+    b: &[char],
+    bound: usize,
+    prev: &mut Vec<usize>,
+    cur: &mut Vec<usize>,
+) -> Option<usize> {
+    prev.clear();
+    prev.extend(0..=b.len());
+    for (i, ca) in a.iter().enumerate() {
+        cur.clear();
+        cur.push(i + 1);
+        let mut row_min = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            let cost = usize::from(ca != cb);
+            let v = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(v);
+            cur.push(v);
         }
-        prev = cur;
+        if row_min > bound {
+            return None;
+        }
+        std::mem::swap(prev, cur);
     }
-    prev[b.len()]
+    let d = prev[b.len()];
+    (d <= bound).then_some(d)
 }
 
 #[cfg(test)]
