@@ -58,6 +58,23 @@ fn raven_dev_deploys_then_has_no_changes() {
         Ok(()),
         "the deployed template equals the fresh synth"
     );
+    // a stack that was never deployed: a clear error naming it
+    let unknown = [
+        "raven",
+        "diff",
+        "--env",
+        "staging",
+        "--against-stack",
+        "--endpoint-url",
+        &endpoint,
+        "--region",
+        "us-east-1",
+    ];
+    let result = program.try_run_from(unknown);
+    assert!(
+        matches!(&result, Err(cfn_cli::Failure::Input(m)) if m.contains("raven-staging")),
+        "{result:?}"
+    );
     let two = [
         "raven",
         "deploy",

@@ -63,6 +63,8 @@ fn lint_formats_and_exit_codes() {
         "lint_json_first_finding",
         serde_json::to_string_pretty(&list[0]).unwrap()
     );
+    insta::assert_snapshot!("lint_json", json.stdout);
+    insta::assert_snapshot!("lint_sarif", sarif.stdout);
 }
 
 #[test]
