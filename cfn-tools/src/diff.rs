@@ -644,9 +644,8 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
             });
         }
     }
-    let as_json = |v: &dyn erased::ToJson| v.to_json();
-    d.parameters = entries(&old.parameters, &new.parameters, |p| as_json(p), "");
-    d.outputs = entries(&old.outputs, &new.outputs, |o| as_json(o), "");
+    d.parameters = entries(&old.parameters, &new.parameters, to_json, "");
+    d.outputs = entries(&old.outputs, &new.outputs, to_json, "");
     let exports = |t: &Template| -> IndexMap<String, Json> {
         t.outputs
             .iter()
@@ -677,7 +676,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
         "Mappings/",
     ));
     d.other
-        .extend(entries(&old.rules, &new.rules, |r| as_json(r), "Rules/"));
+        .extend(entries(&old.rules, &new.rules, to_json, "Rules/"));
     let top = |t: &Template| -> IndexMap<&'static str, Json> {
         let mut m = IndexMap::new();
         if let Some(v) = &t.description {
@@ -717,16 +716,8 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
     d
 }
 
-mod erased {
-    use serde_json::Value;
-    pub trait ToJson {
-        fn to_json(&self) -> Value;
-    }
-    impl<T: serde::Serialize> ToJson for T {
-        fn to_json(&self) -> Value {
-            serde_json::to_value(self).unwrap_or_default()
-        }
-    }
+fn to_json<T: Serialize>(v: &T) -> Json {
+    serde_json::to_value(v).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- rendering
