@@ -1,7 +1,8 @@
 //! The README's example builds and prints exactly the JSON the README shows,
 //! and its error message is the real one.
 
-use cfn_core::{fns, pseudo, Declared, Format, Output, Parameter, Raw, Template};
+use cfn_core::{fns, pseudo, Declared, Format, Output, Parameter, Template, Value};
+use cfn_resources::{kms::Key, sns::Topic};
 
 fn example(key_ref: &str) -> cfn_core::Result<String> {
     let mut t = Template::new();
@@ -14,26 +15,25 @@ fn example(key_ref: &str) -> cfn_core::Result<String> {
     let is_prod = t.add_condition("IsProd", fns::equals(env.reference(), "prod"))?;
     let key = t.add(
         "DataKey",
-        Declared::new(
-            Raw::new("AWS::KMS::Key").property("EnableKeyRotation", serde_json::json!(true)),
-        )
-        .retain(),
+        Declared::new(Key::new().enable_key_rotation(true)).retain(),
     )?;
-    let key_value = if key_ref == "DataKey" {
-        key.reference().into_json()
+    let key_id = if key_ref == "DataKey" {
+        key.reference()
     } else {
-        cfn_core::Value::from_expr_unchecked(cfn_core::Expr::func(cfn_core::Intrinsic::Ref(
+        // a mistake the types cannot see: a reference built by hand
+        Value::from_expr_unchecked(cfn_core::Expr::func(cfn_core::Intrinsic::Ref(
             key_ref.into(),
         )))
     };
     let topic = t.add(
         "Alerts",
-        Raw::new("AWS::SNS::Topic")
-            .property("KmsMasterKeyId", key_value)
-            .property(
-                "DisplayName",
-                fns::if_::<String>(&is_prod, "Raven alerts", pseudo::no_value()).into_json(),
-            ),
+        Topic::new()
+            .kms_master_key_id(key_id) // a typed id: a bucket's name would not compile here
+            .display_name(fns::if_::<String>(
+                &is_prod,
+                "Raven alerts",
+                pseudo::no_value(),
+            )),
     )?;
     t.add_output(
         "AlertsArn",
@@ -53,6 +53,13 @@ fn block(readme: &str, lang: &str) -> String {
 }
 
 #[test]
+fn print_example() {
+    if std::env::var("PRINT_README_EXAMPLE").is_ok() {
+        println!("{}", example("DataKey").unwrap());
+    }
+}
+
+#[test]
 fn readme_json_is_what_the_example_prints() {
     let printed: serde_json::Value = serde_json::from_str(&example("DataKey").unwrap()).unwrap();
     let shown: serde_json::Value = serde_json::from_str(&block(&readme(), "json")).unwrap();
@@ -65,6 +72,9 @@ fn readme_rust_matches_the_tested_example() {
     for line in [
         "let env = t.add_parameter(\"Env\", Parameter::string().allowed_values([\"dev\", \"prod\"]).default(\"dev\"))?;",
         "let is_prod = t.add_condition(\"IsProd\", fns::equals(env.reference(), \"prod\"))?;",
+        "let key = t.add(\"DataKey\", Declared::new(Key::new().enable_key_rotation(true)).retain())?;",
+        ".kms_master_key_id(key.reference()) // a typed id: a bucket's name would not compile here",
+        ".display_name(fns::if_::<String>(&is_prod, \"Raven alerts\", pseudo::no_value())),",
         "t.add_output(\"AlertsArn\", Output::new(topic.reference()).export(fns::sub(\"${AWS::StackName}-alerts\")))?;",
     ] {
         assert!(rust.contains(line), "README example lost: {line}");

@@ -109,10 +109,11 @@ pub struct Output {
 }
 
 impl Output {
-    /// An output of any value.
-    pub fn new<T>(value: impl Into<Value<T>>) -> Self {
+    /// An output of any value: a `Value` of any type (typed ids included)
+    /// or a literal.
+    pub fn new(value: impl Into<Expr>) -> Self {
         Output {
-            value: value.into().into_expr(),
+            value: value.into(),
             description: None,
             export: None,
             condition: None,
