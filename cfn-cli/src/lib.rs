@@ -481,11 +481,7 @@ fn load_file(path: &Path) -> Result<Loaded, Failure> {
     let name = path.display().to_string();
     let src = std::fs::read_to_string(path)
         .map_err(|e| Failure::Input(format!("cannot read `{name}`: {e}; check the path")))?;
-    let format = match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => Format::Json,
-        Some("yaml") | Some("yml") => Format::Yaml,
-        _ => cfn_core::parse::detect_format(&src),
-    };
+    let format = cfn_core::parse::format_for_path(path, &src);
     let template = Template::parse_str(&src, format, Some(&name))
         .map_err(|e| Failure::Input(e.to_string()))?;
     Ok(Loaded {

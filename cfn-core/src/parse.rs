@@ -1347,6 +1347,16 @@ fn finish(mut e: Error, src: &str, file: Option<&str>) -> Error {
     e
 }
 
+/// The format of a template file: from its extension (`.json`, `.yaml`,
+/// `.yml`), else from its content ([`detect_format`]).
+pub fn format_for_path(path: &std::path::Path, src: &str) -> Format {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => Format::Json,
+        Some("yaml") | Some("yml") => Format::Yaml,
+        _ => detect_format(src),
+    }
+}
+
 /// Guesses the format of a template text: JSON if it starts with `{`.
 pub fn detect_format(src: &str) -> Format {
     if src.trim_start().starts_with('{') {
@@ -1406,12 +1416,7 @@ impl Template {
                 message: e.to_string(),
             })
         })?;
-        let format = match path.extension().and_then(|e| e.to_str()) {
-            Some("json") => Format::Json,
-            Some("yaml") | Some("yml") => Format::Yaml,
-            _ => detect_format(&src),
-        };
-        Self::parse_str(&src, format, Some(&name))
+        Self::parse_str(&src, format_for_path(path, &src), Some(&name))
     }
 }
 

@@ -279,14 +279,7 @@ fn leaves(
         return;
     }
     match (old, new) {
-        (Some(Expr::Map(a)), Some(Expr::Map(b))) => {
-            let keys: IndexSet<&String> = a.keys().chain(b.keys()).collect();
-            for k in keys {
-                path.push(k.clone());
-                leaves(a.get(k), b.get(k), path, out);
-                path.pop();
-            }
-        }
+        (Some(Expr::Map(a)), Some(Expr::Map(b))) => map_leaves(a, b, path, out),
         (Some(Expr::List(a)), Some(Expr::List(b))) if a.len() == b.len() => {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
                 path.push(i.to_string());
@@ -295,6 +288,21 @@ fn leaves(
             }
         }
         _ => out.push((path.clone(), old.map(json), new.map(json))),
+    }
+}
+
+/// Leaf-level differences between two maps.
+fn map_leaves(
+    a: &cfn_core::ExprMap,
+    b: &cfn_core::ExprMap,
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Option<Json>, Option<Json>)>,
+) {
+    let keys: IndexSet<&String> = a.keys().chain(b.keys()).collect();
+    for k in keys {
+        path.push(k.clone());
+        leaves(a.get(k), b.get(k), path, out);
+        path.pop();
     }
 }
 
@@ -352,12 +360,7 @@ fn resource_diff(
         new.properties.as_ref().unwrap_or(&empty),
     );
     let mut found = Vec::new();
-    leaves(
-        Some(&Expr::Map(po.clone())),
-        Some(&Expr::Map(pn.clone())),
-        &mut Vec::new(),
-        &mut found,
-    );
+    map_leaves(po, pn, &mut Vec::new(), &mut found);
     for (path, o, n) in found {
         changes.push(PropertyChange {
             impact: classify(&path, &create_only, &conditional),

@@ -52,6 +52,16 @@ fn groups(t: &Template, clustering: Clustering) -> IndexMap<String, Vec<String>>
     groups
 }
 
+/// Each (from, to, is DependsOn) edge once, in first-seen order.
+fn distinct_edges(g: &DependencyGraph) -> Vec<(&str, &str, bool)> {
+    let mut seen = std::collections::BTreeSet::new();
+    g.edges()
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str(), e.kind == RefKind::DependsOn))
+        .filter(|edge| seen.insert(*edge))
+        .collect()
+}
+
 fn dot_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -96,20 +106,12 @@ pub fn to_dot(t: &Template, clustering: Clustering) -> String {
             out.push_str("  }\n");
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for e in g.edges() {
-        if !seen.insert((e.from.clone(), e.to.clone(), e.kind == RefKind::DependsOn)) {
-            continue;
-        }
-        let style = if e.kind == RefKind::DependsOn {
-            " [style=dashed]"
-        } else {
-            ""
-        };
+    for (from, to, dashed) in distinct_edges(&g) {
+        let style = if dashed { " [style=dashed]" } else { "" };
         out.push_str(&format!(
             "  \"{}\" -> \"{}\"{style};\n",
-            dot_escape(&e.from),
-            dot_escape(&e.to)
+            dot_escape(from),
+            dot_escape(to)
         ));
     }
     out.push_str("}\n");
@@ -161,17 +163,12 @@ pub fn to_mermaid(t: &Template, clustering: Clustering) -> String {
             out.push_str("  end\n");
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for e in g.edges() {
-        let dashed = e.kind == RefKind::DependsOn;
-        if !seen.insert((e.from.clone(), e.to.clone(), dashed)) {
-            continue;
-        }
+    for (from, to, dashed) in distinct_edges(&g) {
         let arrow = if dashed { "-.->" } else { "-->" };
         out.push_str(&format!(
             "  {} {arrow} {}\n",
-            mermaid_id(&e.from),
-            mermaid_id(&e.to)
+            mermaid_id(from),
+            mermaid_id(to)
         ));
     }
     out
