@@ -14,6 +14,7 @@ pub mod model;
 pub mod naming;
 pub mod patches;
 pub mod placeholder;
+pub mod stateful;
 pub mod testgen;
 
 use model::{Builder, Markers, Resource, Ty};
@@ -29,6 +30,8 @@ pub struct Input {
     pub schema_date: String,
     /// Type name -> schema, sorted by type name.
     pub types: BTreeMap<String, J>,
+    /// Stateful types: cfn-lint's list united with the reviewed overlay.
+    pub stateful: Vec<stateful::StatefulType>,
 }
 
 /// Reads the unpacked wheel at `root` (the directory holding `cfnlint/`).
@@ -56,10 +59,14 @@ pub fn load(root: &Path, version: &str) -> Result<Input, String> {
             read(&base.join(format!("resources/{hash}.json")))?,
         );
     }
+    let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| {
+        types.contains_key(t)
+    })?;
     Ok(Input {
         version: version.to_owned(),
         schema_date: date,
         types,
+        stateful,
     })
 }
 
@@ -182,6 +189,10 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
     files.insert(
         "src/generated/schema_facts.txt".into(),
         facts::facts(&input.types),
+    );
+    files.insert(
+        "src/generated/stateful_types.rs".into(),
+        stateful::emit(&header, &input.stateful),
     );
     let tested: Vec<&Resource> = by_service
         .iter()

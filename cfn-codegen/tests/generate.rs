@@ -15,6 +15,7 @@ fn fixtures() -> Input {
         version: "0.0.0".into(),
         schema_date: "fixture".into(),
         types,
+        stateful: Vec::new(),
     }
 }
 

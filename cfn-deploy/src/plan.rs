@@ -2,11 +2,11 @@
 //! network call: stack states, "no changes", refusals of data loss.
 
 use cfn_tools::diff::{render_text, ChangeKind, Impact, TemplateDiff};
-use cfn_tools::lint::rules::STATEFUL_TYPES;
+use crate::approval::{render_approvals, unapproved, Approval};
 use std::fmt;
 use std::str::FromStr;
 
-/// A capability acknowledged for the stack (`--capabilities`).
+/// A capability acknowledged for the stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Capability {
@@ -168,9 +168,10 @@ pub struct ResourceChange {
 }
 
 impl ResourceChange {
-    /// Whether the type holds data ([`STATEFUL_TYPES`]).
+    /// Whether the type holds data: [`cfn_resources::schema::is_stateful`],
+    /// the one list that lint and diff read too.
     pub fn is_stateful(&self) -> bool {
-        STATEFUL_TYPES.contains(&self.resource_type.as_str())
+        cfn_resources::schema::is_stateful(&self.resource_type)
     }
 }
 
@@ -192,6 +193,10 @@ pub struct Plan {
     pub diff: Option<TemplateDiff>,
     /// Why there is no diff on an update (the deployed template could not be read).
     pub diff_note: Option<String>,
+    /// Changes that need explicit approval beyond a plain yes: replacing a
+    /// resource others depend on, IAM or security-group broadening
+    /// ([`crate::approvals`]).
+    pub approvals: Vec<Approval>,
 }
 
 impl Plan {
@@ -205,6 +210,13 @@ impl Plan {
     /// those allowed by logical id.
     pub fn refused_changes(&self, allow_replace: &[String]) -> Vec<RefusedChange> {
         refused_changes(&self.changes, self.diff.as_ref(), allow_replace)
+    }
+
+    /// The [`Plan::approvals`] that `--yes` alone does not cover: replacements
+    /// of depended-on resources not allowed by logical id, and broadening
+    /// unless `allow_broadening`.
+    pub fn unapproved(&self, allow_replace: &[String], allow_broadening: bool) -> Vec<Approval> {
+        unapproved(&self.approvals, allow_replace, allow_broadening)
     }
 
     /// Renders the plan for a terminal: the change set table, then the
@@ -227,6 +239,7 @@ impl Plan {
     ///     }],
     ///     diff: None,
     ///     diff_note: None,
+    ///     approvals: vec![],
     /// };
     /// let text = plan.render_text(false);
     /// assert!(text.contains("Modify  Assets  AWS::S3::Bucket  replacement: True  [stateful]"));
@@ -295,6 +308,7 @@ impl Plan {
                 s.push('\n');
             }
         }
+        render_approvals(&mut s, &self.approvals, color);
         if let Some(d) = &self.diff {
             s.push_str("\ndiff against the deployed template:\n");
             if d.is_empty() {
@@ -341,6 +355,7 @@ pub enum RefusalReason {
 
 /// A change that would destroy data, refused unless allowed by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RefusedChange {
     /// Logical id.
     pub logical_id: String,
@@ -351,16 +366,27 @@ pub struct RefusedChange {
     /// Whether the replacement comes from the semantic diff's estimate
     /// rather than from the change set.
     pub estimated: bool,
+    /// Whether the deployed template retains the old resource
+    /// (UpdateReplacePolicy and DeletionPolicy Retain or Snapshot): its data
+    /// survives outside the stack, but the stack moves to a new, empty one.
+    pub retained: bool,
 }
 
 impl fmt::Display for RefusedChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.reason {
-            RefusalReason::Removed => "would be deleted".to_owned(),
-            RefusalReason::Replaced(Replacement::Conditional) => "may be replaced".to_owned(),
-            RefusalReason::Replaced(_) => "would be replaced".to_owned(),
+            RefusalReason::Removed => "would be deleted",
+            RefusalReason::Replaced(Replacement::Conditional) => "may be replaced",
+            RefusalReason::Replaced(_) => "would be replaced",
         };
         write!(f, "{} ({}) {what}", self.logical_id, self.resource_type)?;
+        if self.retained {
+            f.write_str(", the old one retained outside the stack: the stack would use a new, empty one")?;
+        } else if let Some(loses) = cfn_resources::schema::stateful(&self.resource_type)
+            .and_then(|s| s.loses)
+        {
+            write!(f, ", destroying {loses}")?;
+        }
         if self.estimated {
             f.write_str(" (estimated from the template diff: the change set did not say)")?;
         }
@@ -369,9 +395,14 @@ impl fmt::Display for RefusedChange {
 }
 
 /// The changes that replace (True or Conditional) or remove a resource of a
-/// stateful type ([`STATEFUL_TYPES`]) whose logical id is not in
-/// `allow_replace`. A Modify without replacement information is judged by
-/// the semantic diff, when there is one.
+/// stateful type ([`cfn_resources::schema::is_stateful`]) whose logical id
+/// is not in `allow_replace`. A Modify without replacement information is
+/// judged by the semantic diff, when there is one. A removal that the
+/// deployed template retains (DeletionPolicy Retain or Snapshot, known from
+/// the diff) keeps the data and is not refused; a retained replacement is
+/// (the stack would move to a new, empty resource).
+///
+/// Every stateful type is covered (a test goes through all of them).
 ///
 /// ```
 /// use cfn_deploy::{refused_changes, Action, ResourceChange, Replacement};
@@ -394,11 +425,15 @@ pub fn refused_changes(
     diff: Option<&TemplateDiff>,
     allow_replace: &[String],
 ) -> Vec<RefusedChange> {
+    let retained = |id: &str| {
+        diff.is_some_and(|d| d.resources.iter().any(|r| r.id == id && r.retained))
+    };
     changes
         .iter()
         .filter(|c| c.is_stateful() && !allow_replace.iter().any(|a| a == &c.logical_id))
         .filter_map(|c| {
             let reason = match c.action {
+                Action::Remove if retained(&c.logical_id) => return None,
                 Action::Remove => RefusalReason::Removed,
                 Action::Modify => match effective_replacement(c, diff)? {
                     Replacement::False => return None,
@@ -411,6 +446,7 @@ pub fn refused_changes(
                 resource_type: c.resource_type.clone(),
                 reason,
                 estimated: c.action == Action::Modify && c.replacement.is_none(),
+                retained: retained(&c.logical_id),
             })
         })
         .collect()
@@ -555,6 +591,86 @@ mod tests {
         assert_eq!(ids, ["Table"]);
     }
 
+    /// The gate covers every type of the one stateful list: replacement
+    /// (True or Conditional, reported or estimated) and deletion are refused
+    /// without consent by logical id, and allowed with it. The same list
+    /// makes lint's STATE001 and the diff's "data at risk" fire.
+    #[test]
+    fn every_stateful_type_is_protected_by_deploy_lint_and_diff() {
+        use cfn_core::{Declared, Raw};
+        use cfn_resources::schema::STATEFUL_TYPES;
+        assert!(STATEFUL_TYPES.len() >= 50, "{}", STATEFUL_TYPES.len());
+        let mut old = Template::new();
+        for (i, ty) in STATEFUL_TYPES.iter().enumerate() {
+            old.add(format!("R{i}").as_str(), Declared::new(Raw::new(*ty)))
+                .unwrap();
+        }
+        let empty = Template::new();
+        let removal = diff(&old, &empty, &StaticFacts::new());
+        assert_eq!(removal.data_at_risk().len(), STATEFUL_TYPES.len());
+        let lint = cfn_tools::lint::Linter::new().run(&old);
+        for (i, ty) in STATEFUL_TYPES.iter().enumerate() {
+            let id = format!("R{i}");
+            assert!(
+                lint.findings
+                    .iter()
+                    .any(|f| f.rule == "STATE001" && f.resource == id),
+                "STATE001 misses {ty}"
+            );
+            for (action, r) in [
+                (Action::Modify, Some(Replacement::True)),
+                (Action::Modify, Some(Replacement::Conditional)),
+                (Action::Remove, None),
+            ] {
+                let c = [change(action.clone(), &id, ty, r)];
+                let refused = refused_changes(&c, None, &[]);
+                assert_eq!(refused.len(), 1, "{ty} {action:?} {r:?} not refused");
+                assert!(refused_changes(&c, None, &[id.clone()]).is_empty());
+            }
+            // Estimated from the diff when the change set is silent.
+            let c = [change(Action::Modify, &id, ty, None)];
+            let mut d = removal.clone();
+            d.resources = vec![cfn_tools::diff::ResourceDiff {
+                id: id.clone(),
+                type_name: (*ty).to_owned(),
+                kind: ChangeKind::Modified,
+                impact: Impact::Replacement,
+                stateful: true,
+                retained: false,
+                changes: vec![],
+            }];
+            let refused = refused_changes(&c, Some(&d), &[]);
+            assert!(refused.len() == 1 && refused[0].estimated, "{ty}");
+        }
+    }
+
+    #[test]
+    fn retained_removal_keeps_data_and_retained_replacement_is_refused_with_the_reason() {
+        let old = Template::from_yaml(
+            "Resources:\n  Logs:\n    Type: AWS::Logs::LogGroup\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n  Data:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties: {TableName: a}\n  Queue:\n    Type: AWS::SQS::Queue\n",
+        )
+        .unwrap();
+        let new = Template::from_yaml(
+            "Resources:\n  Data:\n    Type: AWS::DynamoDB::Table\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties: {TableName: b}\n",
+        )
+        .unwrap();
+        let d = diff(&old, &new, &cfn_tools::schema::RegistryFacts);
+        let changes = [
+            change(Action::Remove, "Logs", "AWS::Logs::LogGroup", None),
+            change(Action::Modify, "Data", "AWS::DynamoDB::Table", Some(Replacement::True)),
+            change(Action::Remove, "Queue", "AWS::SQS::Queue", None),
+        ];
+        let refused = refused_changes(&changes, Some(&d), &[]);
+        let lines: Vec<String> = refused.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "Data (AWS::DynamoDB::Table) would be replaced, the old one retained outside the stack: the stack would use a new, empty one",
+                "Queue (AWS::SQS::Queue) would be deleted",
+            ]
+        );
+    }
+
     #[test]
     fn estimates_replacement_from_the_diff_when_the_change_set_is_silent() {
         let old = Template::from_yaml(
@@ -673,6 +789,7 @@ mod tests {
             ],
             diff: None,
             diff_note: Some("the deployed template could not be read".into()),
+            approvals: vec![],
         };
         let text = plan.render_text(false);
         assert_eq!(

@@ -18,7 +18,7 @@
 //! assert!(d.has_replacement());
 //! ```
 
-use crate::lint::rules::STATEFUL_TYPES;
+use cfn_resources::schema::is_stateful;
 use cfn_core::{Expr, Resource, Template};
 use indexmap::{IndexMap, IndexSet};
 use serde::Serialize;
@@ -32,12 +32,11 @@ pub trait SchemaFacts {
     fn create_only(&self, type_name: &str) -> Option<Vec<String>>;
     /// Conditionally create-only property pointers.
     fn conditional_create_only(&self, type_name: &str) -> Vec<String>;
-    /// Whether the type holds data.
-    fn is_stateful(&self, type_name: &str) -> bool;
 }
 
 /// Facts given by hand (for tests and for types outside the schemas).
-/// Stateful types default to the lint rules' list.
+/// Which types hold data is not a fact a caller can give: the diff always
+/// asks [`cfn_resources::schema::is_stateful`], like lint and deploy.
 #[derive(Debug, Clone, Default)]
 pub struct StaticFacts {
     create_only: IndexMap<String, Vec<String>>,
@@ -74,9 +73,6 @@ impl SchemaFacts for StaticFacts {
     }
     fn conditional_create_only(&self, type_name: &str) -> Vec<String> {
         self.conditional.get(type_name).cloned().unwrap_or_default()
-    }
-    fn is_stateful(&self, type_name: &str) -> bool {
-        STATEFUL_TYPES.contains(&type_name)
     }
 }
 
@@ -435,7 +431,7 @@ fn resource_diff(
             .map(|c| c.impact)
             .max()
             .unwrap_or(Impact::InPlace),
-        stateful: facts.is_stateful(&old.type_name) || facts.is_stateful(&new.type_name),
+        stateful: is_stateful(&old.type_name) || is_stateful(&new.type_name),
         retained: keeps(&old.deletion_policy) && keeps(&old.update_replace_policy),
         changes,
     })
@@ -627,7 +623,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
                 type_name: o.type_name.clone(),
                 kind: ChangeKind::Removed,
                 impact: Impact::Replacement,
-                stateful: facts.is_stateful(&o.type_name),
+                stateful: is_stateful(&o.type_name),
                 retained: keeps(&o.deletion_policy),
                 changes: vec![],
             }),
@@ -641,7 +637,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
                 type_name: n.type_name.clone(),
                 kind: ChangeKind::Added,
                 impact: Impact::InPlace,
-                stateful: facts.is_stateful(&n.type_name),
+                stateful: is_stateful(&n.type_name),
                 retained: keeps(&n.deletion_policy),
                 changes: vec![],
             });

@@ -148,7 +148,8 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
     out
 }
 
-/// Create-only and stateful facts from the registry schemas.
+/// Create-only facts from the registry schemas (which types hold data is
+/// [`cfn_resources::schema::is_stateful`], the one list).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RegistryFacts;
 
@@ -160,10 +161,6 @@ impl SchemaFacts for RegistryFacts {
         schema::lookup(type_name)
             .map(|s| s.conditional_create_only.clone())
             .unwrap_or_default()
-    }
-    fn is_stateful(&self, type_name: &str) -> bool {
-        schema::lookup(type_name).is_some_and(|s| s.stateful)
-            || crate::lint::rules::STATEFUL_TYPES.contains(&type_name)
     }
 }
 
@@ -200,7 +197,6 @@ mod tests {
             .create_only("AWS::S3::Bucket")
             .unwrap()
             .contains(&"/properties/BucketName".to_string()));
-        assert!(f.is_stateful("AWS::S3::Bucket"));
         assert!(f.create_only("AWS::Nope::Nope").is_none());
     }
 }

@@ -27,7 +27,7 @@
 mod stateful;
 mod validate;
 
-pub use stateful::STATEFUL_TYPES;
+pub use stateful::{is_stateful, stateful, Stateful, STATEFUL, STATEFUL_TYPES};
 pub use validate::{validate_properties, Problem, ProblemKind};
 
 use indexmap::IndexMap;
@@ -232,7 +232,7 @@ pub struct TypeSchema {
     pub write_only: Vec<String>,
     /// Pointers to the primary identifier.
     pub primary_identifier: Vec<String>,
-    /// Whether the type holds data ([`STATEFUL_TYPES`]).
+    /// Whether the type holds data ([`is_stateful`]).
     pub stateful: bool,
 }
 
@@ -255,7 +255,7 @@ impl TypeSchema {
             read_only: strings(v.get("readOnlyProperties")),
             write_only: strings(v.get("writeOnlyProperties")),
             primary_identifier: strings(v.get("primaryIdentifier")),
-            stateful: STATEFUL_TYPES.binary_search(&type_name).is_ok(),
+            stateful: is_stateful(type_name),
         }
     }
 

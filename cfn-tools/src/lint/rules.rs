@@ -269,27 +269,6 @@ fn group_id_of(rule_resource: &str, rule: &IngressRule<'_>) -> Option<String> {
     }
 }
 
-/// Types that hold data and must survive their removal from the stack.
-pub const STATEFUL_TYPES: &[&str] = &[
-    "AWS::S3::Bucket",
-    "AWS::KMS::Key",
-    "AWS::Logs::LogGroup",
-    "AWS::RDS::DBInstance",
-    "AWS::RDS::DBCluster",
-    "AWS::DynamoDB::Table",
-    "AWS::DynamoDB::GlobalTable",
-    "AWS::EFS::FileSystem",
-    "AWS::EC2::Volume",
-    "AWS::ElastiCache::ReplicationGroup",
-    "AWS::Kinesis::Stream",
-    "AWS::SQS::Queue",
-    "AWS::SecretsManager::Secret",
-    "AWS::ECR::Repository",
-    "AWS::OpenSearchService::Domain",
-    "AWS::Redshift::Cluster",
-    "AWS::Backup::BackupVault",
-    "AWS::Cognito::UserPool",
-];
 
 // ---------------------------------------------------------------- rules
 
@@ -805,7 +784,7 @@ pub static RULES: &[Rule] = &[
         "set DeletionPolicy and UpdateReplacePolicy to Retain (or Snapshot where supported)",
         |t, report| {
             for (id, r) in &t.resources {
-                if !STATEFUL_TYPES.contains(&r.type_name.as_str()) {
+                if !cfn_resources::schema::is_stateful(&r.type_name) {
                     continue;
                 }
                 let keeps = |e: &Option<Expr>| e.as_ref().is_some_and(|p| is_intrinsic(p) || matches!(lit_str(p), Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")));
