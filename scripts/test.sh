@@ -94,7 +94,12 @@ cargo test --workspace
 
 step "cfnkit deploy against moto (cfn-cli --features deploy)"
 cargo test -p cfn-cli --features deploy --test deploy_cli
+cargo test -p cfn-cli --features deploy --test lifecycle_cli
+cargo test -p cfn-cli --features deploy --test deploy_inputs_cli
 cargo test --features deploy --test raven_deploy
+# release: the Raven program's `release --dry-run` (no AWS) and its bad-input
+# exits; cfn-release's own tests (bundle, fake, moto) run in --workspace above
+cargo test --features deploy --test raven_release
 
 step "generated code is what the pinned schemas give (scripts/check-generated.sh)"
 scripts/check-generated.sh

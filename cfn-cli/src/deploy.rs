@@ -3,11 +3,8 @@
 
 use crate::Failure;
 use cfn_core::Template;
-use cfn_deploy::{
-    Capability, ConnectOptions, DeployRequest, Deployer, Error, Outcome, Plan, Progress,
-};
+use cfn_deploy::{Capability, ConnectOptions, DeployRequest, Deployer, Error};
 use clap::Args;
-use std::io::{BufRead, IsTerminal, Write};
 
 /// Where and how to deploy.
 #[derive(Debug, Clone, Args)]
@@ -15,9 +12,15 @@ pub struct DeployArgs {
     /// Execute the change set without asking.
     #[arg(long)]
     pub yes: bool,
-    /// Allow replacing or deleting this stateful resource (logical id; repeatable).
+    /// Allow replacing this resource, or deleting it if it holds data
+    /// (logical id; repeatable). The only consent for data loss; with --yes,
+    /// also needed to replace a resource others depend on.
     #[arg(long = "allow-replace", value_name = "LOGICAL_ID")]
     pub allow_replace: Vec<String>,
+    /// With --yes: allow IAM and security-group broadening (statements that
+    /// allow more, rules added) on an update.
+    #[arg(long)]
+    pub allow_broadening: bool,
     /// A parameter value, `Key=Value` (repeatable).
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = key_value)]
     pub parameters: Vec<(String, String)>,
@@ -30,6 +33,9 @@ pub struct DeployArgs {
     /// Turn termination protection on (`true`) or off (`false`).
     #[arg(long, value_name = "BOOL")]
     pub termination_protection: Option<bool>,
+    #[allow(missing_docs)]
+    #[command(flatten)]
+    pub inputs: crate::deploy_inputs::InputArgs,
     #[allow(missing_docs)]
     #[command(flatten)]
     pub connection: ConnectionArgs,
@@ -56,7 +62,7 @@ fn key_value(s: &str) -> Result<(String, String), String> {
     }
 }
 
-fn connect_options(c: &ConnectionArgs) -> ConnectOptions {
+pub(crate) fn connect_options(c: &ConnectionArgs) -> ConnectOptions {
     let mut o = ConnectOptions::new();
     if let Some(r) = &c.region {
         o = o.region(r.clone());
@@ -72,47 +78,82 @@ fn connect_options(c: &ConnectionArgs) -> ConnectOptions {
 
 /// Maps a deploy error to an exit code: the deployment itself failed or was
 /// refused (1), or it could not be attempted (3).
-fn failure(e: Error) -> Failure {
-    let message = e.to_string();
+pub(crate) fn failure(e: Error) -> Failure {
+    let mut message = e.to_string();
+    if let Some(hint) = crate::deploy_inputs::flag_hint(&e) {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    if let Some(hint) = approval_hint(&e) {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
     match e {
         Error::DeployFailed { .. }
         | Error::StatefulChangeRefused { .. }
+        | Error::ApprovalRequired { .. }
         | Error::ChangeSetFailed { .. }
         | Error::DeleteFailed { .. } => Failure::Check(message),
         _ => Failure::Input(message),
     }
 }
 
-fn ask(plan: &Plan, yes: bool) -> bool {
-    if yes {
-        return true;
+/// The flags that give the consent a refusal asks for.
+fn approval_hint(e: &Error) -> Option<String> {
+    let flags = |ids: Vec<&str>| -> Vec<String> {
+        ids.iter()
+            .map(|id| format!("--allow-replace {id}"))
+            .collect()
+    };
+    match e {
+        Error::StatefulChangeRefused { refused, .. } => Some(format!(
+            "if the data may go, pass {}",
+            flags(refused.iter().map(|r| r.logical_id.as_str()).collect()).join(" ")
+        )),
+        Error::ApprovalRequired { pending, .. } => {
+            let mut f = flags(
+                pending
+                    .iter()
+                    .filter_map(|a| match a {
+                        cfn_deploy::Approval::Replacement { logical_id, .. } => {
+                            Some(logical_id.as_str())
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            );
+            if pending
+                .iter()
+                .any(|a| !matches!(a, cfn_deploy::Approval::Replacement { .. }))
+            {
+                f.push("--allow-broadening".into());
+            }
+            Some(format!("to approve with --yes, pass {}", f.join(" ")))
+        }
+        Error::UnknownLogicalIds { .. } => {
+            Some("each --allow-replace takes a logical id of the template".into())
+        }
+        _ => None,
     }
-    if !std::io::stdin().is_terminal() {
-        eprintln!(
-            "not executing: standard input is not a terminal; pass --yes to execute without asking"
-        );
-        return false;
-    }
-    eprint!(
-        "execute change set {} on {}? [y/N] ",
-        plan.change_set_name, plan.stack_name
-    );
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err() {
-        return false;
-    }
-    matches!(line.trim(), "y" | "Y" | "yes" | "YES")
 }
 
-/// Deploys `template` as `stack_name`.
+/// Deploys `template` as `stack_name` (see [`crate::lifecycle`]).
 pub fn deploy(
     stack_name: &str,
     template: Template,
     a: &DeployArgs,
     color: bool,
 ) -> Result<(), Failure> {
-    let mut req = DeployRequest::new(stack_name, template).yes(a.yes);
+    crate::lifecycle::deploy(stack_name, template, a, None, color).map(|_| ())
+}
+
+/// The request `deploy` and `plan` send, from the flags.
+pub(crate) fn request(
+    stack_name: &str,
+    template: Template,
+    a: &DeployArgs,
+) -> Result<DeployRequest, Failure> {
+    let mut req = a
+        .inputs
+        .apply(DeployRequest::new(stack_name, template).yes(a.yes))?;
     for (k, v) in &a.parameters {
         req = req.parameter(k.clone(), v.clone());
     }
@@ -129,41 +170,8 @@ pub fn deploy(
     for id in &a.allow_replace {
         req = req.allow_replace(id.clone());
     }
-    let yes = a.yes;
-    let options = connect_options(&a.connection);
-    let report = cfn_deploy::block_on(async move {
-        let d = Deployer::connect(&options)
-            .await?
-            .with_schema_facts(std::sync::Arc::new(cfn_tools::schema::RegistryFacts));
-        d.deploy(
-            &req,
-            &mut move |plan: &Plan| ask(plan, yes),
-            &mut move |p: Progress<'_>| match p {
-                Progress::Plan(plan) => print!("{}", plan.render_text(color)),
-                Progress::Event(e) => println!("{e}"),
-                Progress::Notice(n) => eprintln!("{n}"),
-                #[allow(unreachable_patterns)]
-                _ => {}
-            },
-        )
-        .await
-    })
-    .map_err(failure)?
-    .map_err(failure)?;
-    match report.outcome {
-        Outcome::NoChanges => println!("{stack_name}: no changes"),
-        Outcome::Declined => {
-            return Err(Failure::Check(format!(
-                "{stack_name}: the change set was not executed"
-            )))
-        }
-        other => println!(
-            "{stack_name}: {} ({})",
-            format!("{other:?}").to_lowercase(),
-            report.status.as_deref().unwrap_or("unknown status")
-        ),
-    }
-    Ok(())
+    req = req.allow_broadening(a.allow_broadening);
+    Ok(req)
 }
 
 /// The template of a deployed stack.

@@ -28,11 +28,21 @@
 //! | 1 | the check failed: validation errors, unsuppressed lint findings, a diff matching `--fail-on` |
 //! | 2 | bad command line (unknown flag, missing argument) |
 //! | 3 | bad input or output: a missing, unreadable or malformed file, an invalid stack, an unwritable output directory |
+//! | 4 | not executed: `deploy` or `destroy` declined at the prompt, or without a terminal and without `--yes` |
+//! | 130 | interrupted (Ctrl-C): what the run created was removed, or what is left is named with the commands that remove it |
+//!
+//! A refusal of the safety gate (data loss, approvals) is a failed check (1).
 
 #![warn(missing_docs)]
 
 #[cfg(feature = "deploy")]
 pub mod deploy;
+#[cfg(feature = "deploy")]
+pub mod deploy_inputs;
+#[cfg(feature = "deploy")]
+pub mod lifecycle;
+#[cfg(feature = "deploy")]
+pub mod release;
 pub mod report;
 
 use cfn_core::{Format, Template};
@@ -79,6 +89,10 @@ pub enum Failure {
     Input(String),
     /// A bad command line (exit 2); clap already printed why.
     Usage(String),
+    /// Nothing was executed: declined, or no terminal to ask on (exit 4).
+    NotExecuted(String),
+    /// Interrupted by Ctrl-C (exit 130).
+    Interrupted(String),
 }
 
 impl Failure {
@@ -88,6 +102,8 @@ impl Failure {
             Failure::Check(_) => 1,
             Failure::Usage(_) => 2,
             Failure::Input(_) => 3,
+            Failure::NotExecuted(_) => 4,
+            Failure::Interrupted(_) => 130,
         }
     }
 }
@@ -142,7 +158,10 @@ pub enum DiffFormat {
 /// When `diff` exits non-zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
-    /// A resource replaced, or a stateful one deleted.
+    /// A stateful resource replaced, possibly replaced or deleted.
+    DataAtRisk,
+    /// A resource replaced, a stateful one possibly replaced, or a
+    /// stateful one deleted.
     Replacement,
     /// Any change.
     Any,
@@ -247,9 +266,29 @@ enum ProgramCommand {
     Diff(ProgramDiffArgs),
     /// Draw the dependency graph.
     Graph(GraphArgs),
-    /// Deploy one stack through a change set (select it with --env).
+    /// Deploy the selected stacks (--env; all when none is given) in order
+    /// through change sets, stopping at the first failure; prints the
+    /// outputs (--outputs-file: one stack's, as JSON).
     #[cfg(feature = "deploy")]
-    Deploy(deploy::DeployArgs),
+    Deploy(lifecycle::DeployCmd),
+    /// Create each selected stack's change set, show it, and delete it
+    /// (or --keep it); nothing is executed.
+    #[cfg(feature = "deploy")]
+    Plan(lifecycle::PlanCmd),
+    /// Delete a deployed stack (select it with --env): lists what is deleted
+    /// and what retained, asks, waits.
+    #[cfg(feature = "deploy")]
+    Destroy(lifecycle::DestroyCmd),
+    /// Print the outputs of the selected deployed stacks.
+    #[cfg(feature = "deploy")]
+    Outputs(lifecycle::OutputsCmd),
+    /// Detect drift of a deployed stack (select it with --env); exit 1 when drifted.
+    #[cfg(feature = "deploy")]
+    Drift(lifecycle::DriftCmd),
+    /// Release the application to one deployed stack (select it with
+    /// --env): bundle, upload to S3, CodeDeploy per tier, wait, notify.
+    #[cfg(feature = "deploy")]
+    Release(release::ReleaseArgs),
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -292,6 +331,10 @@ pub struct Program<F> {
     name: String,
     stacks: F,
     facts: Box<dyn SchemaFacts>,
+    /// The S3 bucket and key prefix `deploy` stages large templates in,
+    /// unless `--s3-bucket` is given.
+    #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
+    template_bucket: Option<(String, String)>,
 }
 
 impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
@@ -301,7 +344,21 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             name: name.to_owned(),
             stacks,
             facts: Box::new(RegistryFacts),
+            template_bucket: None,
         }
+    }
+
+    /// The S3 bucket (and key prefix) in which `deploy` stages templates
+    /// over 51,200 bytes, to deploy them by URL (up to 1,000,000 bytes);
+    /// `--s3-bucket` and `--s3-prefix` override it.
+    ///
+    /// ```
+    /// let p = cfn_cli::Program::new("demo", || Ok(vec![])).template_bucket("acme-cfn-artifacts", "raven/");
+    /// # let _ = p;
+    /// ```
+    pub fn template_bucket(mut self, bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+        self.template_bucket = Some((bucket.into(), prefix.into()));
+        self
     }
 
     /// The resource-type facts `diff` classifies changes with (the registry
@@ -412,25 +469,88 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
                 draw(&loaded, &a)
             }
             #[cfg(feature = "deploy")]
-            Some(ProgramCommand::Deploy(a)) => {
-                let [stack] = stacks.as_slice() else {
-                    return Err(Failure::Input(format!(
-                        "deploy takes one stack; choose it with --env (this program has: {})",
-                        stacks
-                            .iter()
-                            .map(|s| s.env.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                };
-                stack
-                    .template
-                    .synth(Format::JsonCompact)
-                    .map_err(|e| Failure::Input(format!("stack `{}`: {e}", stack.name)))?;
-                deploy::deploy(&stack.name, stack.template.clone(), &a, color)
+            Some(ProgramCommand::Deploy(mut a)) => {
+                if let Some((bucket, prefix)) = &self.template_bucket {
+                    a.args.inputs.default_bucket(bucket, prefix);
+                }
+                let selected = checked_stacks(&stacks)?;
+                if selected.len() > 1 && a.outputs_file.is_some() {
+                    return Err(Failure::Input(
+                        "--outputs-file takes one stack; choose it with --env".into(),
+                    ));
+                }
+                let out = a.outputs_file.as_deref();
+                if let [(name, template)] = selected.as_slice() {
+                    return lifecycle::deploy(name, template.clone(), &a.args, out, color)
+                        .map(|_| ());
+                }
+                lifecycle::each_stack(&selected, |name, t| {
+                    lifecycle::deploy(name, t, &a.args, out, color)
+                })
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Plan(mut a)) => {
+                if let Some((bucket, prefix)) = &self.template_bucket {
+                    a.args.inputs.default_bucket(bucket, prefix);
+                }
+                let selected = checked_stacks(&stacks)?;
+                if let [(name, template)] = selected.as_slice() {
+                    return lifecycle::plan(name, template.clone(), &a, color).map(|_| ());
+                }
+                lifecycle::each_stack(&selected, |name, t| lifecycle::plan(name, t, &a, color))
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Destroy(a)) => {
+                let stack = one_stack(&stacks, "destroy")?;
+                lifecycle::destroy(&stack.name, &a).map(|_| ())
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Outputs(a)) => {
+                let names: Vec<String> = stacks.iter().map(|s| s.name.clone()).collect();
+                lifecycle::outputs(&names, &a)
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Drift(a)) => {
+                let stack = one_stack(&stacks, "drift")?;
+                lifecycle::drift(&stack.name, &a)
+            }
+            #[cfg(feature = "deploy")]
+            Some(ProgramCommand::Release(a)) => {
+                let stack = one_stack(&stacks, "release")?;
+                release::release(stack, &a)
             }
             Some(ProgramCommand::Completions { .. }) => Ok(()),
         }
+    }
+}
+
+/// The selected stacks, each synthesized (validated) before any is deployed.
+#[cfg(feature = "deploy")]
+fn checked_stacks(stacks: &[Stack]) -> Result<Vec<(String, Template)>, Failure> {
+    stacks
+        .iter()
+        .map(|s| {
+            s.template
+                .synth(Format::JsonCompact)
+                .map_err(|e| Failure::Input(format!("stack `{}`: {e}", s.name)))?;
+            Ok((s.name.clone(), s.template.clone()))
+        })
+        .collect()
+}
+
+/// The one selected stack of a command that takes one.
+#[cfg(feature = "deploy")]
+fn one_stack<'a>(stacks: &'a [Stack], command: &str) -> Result<&'a Stack, Failure> {
+    match stacks {
+        [stack] => Ok(stack),
+        _ => Err(Failure::Input(format!(
+            "{command} takes one stack; choose it with --env (this program has: {})",
+            stacks
+                .iter()
+                .map(|s| s.env.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
     }
 }
 
@@ -452,6 +572,7 @@ fn finish(outcome: Outcome) -> ExitCode {
                 Failure::Check(m) if m.is_empty() => {}
                 Failure::Usage(_) => {}
                 Failure::Check(m) | Failure::Input(m) => eprintln!("error: {m}"),
+                Failure::NotExecuted(m) | Failure::Interrupted(m) => eprintln!("{m}"),
             }
             ExitCode::from(f.code())
         }
@@ -705,6 +826,7 @@ fn diff_pairs(
     for (name, old, new) in pairs {
         let d = diff::diff(old, new, facts);
         fail |= match o.fail_on {
+            FailOn::DataAtRisk => !d.data_at_risk().is_empty(),
             FailOn::Replacement => d.has_replacement(),
             FailOn::Any => !d.is_empty(),
             FailOn::None => false,
@@ -729,9 +851,12 @@ fn diff_pairs(
         );
     }
     if fail {
-        Err(Failure::Check(
-            format!("the diff matches --fail-on {:?}", o.fail_on).to_lowercase(),
-        ))
+        let name = o
+            .fail_on
+            .to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default();
+        Err(Failure::Check(format!("the diff matches --fail-on {name}")))
     } else {
         Ok(())
     }
@@ -841,7 +966,45 @@ enum FileCommand {
         #[arg(long)]
         stack_name: String,
         #[command(flatten)]
-        args: deploy::DeployArgs,
+        args: lifecycle::DeployCmd,
+    },
+    /// Create the change set, show it, and delete it (or --keep it); nothing is executed.
+    #[cfg(feature = "deploy")]
+    Plan {
+        /// Template file.
+        file: PathBuf,
+        /// The stack name.
+        #[arg(long)]
+        stack_name: String,
+        #[command(flatten)]
+        args: lifecycle::PlanCmd,
+    },
+    /// Delete a stack: lists what is deleted and what retained, asks, waits.
+    #[cfg(feature = "deploy")]
+    Destroy {
+        /// The stack name.
+        #[arg(long)]
+        stack_name: String,
+        #[command(flatten)]
+        args: lifecycle::DestroyCmd,
+    },
+    /// Print a deployed stack's outputs.
+    #[cfg(feature = "deploy")]
+    Outputs {
+        /// The stack name.
+        #[arg(long)]
+        stack_name: String,
+        #[command(flatten)]
+        args: lifecycle::OutputsCmd,
+    },
+    /// Detect drift of a deployed stack; exit 1 when drifted.
+    #[cfg(feature = "deploy")]
+    Drift {
+        /// The stack name.
+        #[arg(long)]
+        stack_name: String,
+        #[command(flatten)]
+        args: lifecycle::DriftCmd,
     },
     /// Print shell completions.
     Completions {
@@ -966,29 +1129,51 @@ fn dispatch_files(cli: FileCli) -> Outcome {
             stack_name,
             args,
         } => {
-            let l = load_file(&file)?;
-            let report = l.template.validate();
-            if !report.is_ok() {
-                let problems = report::from_validation(
-                    &l.name,
-                    l.file.as_deref(),
-                    l.src.as_deref(),
-                    &report.diagnostics,
-                );
-                eprint!("{}", report::human(&problems, color));
-                return Err(Failure::Input(format!(
-                    "`{}` is not valid; fix it before deploying",
-                    file.display()
-                )));
-            }
-            deploy::deploy(&stack_name, l.template, &args, color)
+            let template = load_valid(&file, color)?;
+            let out = args.outputs_file.as_deref();
+            lifecycle::deploy(&stack_name, template, &args.args, out, color).map(|_| ())
         }
+        #[cfg(feature = "deploy")]
+        FileCommand::Plan {
+            file,
+            stack_name,
+            args,
+        } => lifecycle::plan(&stack_name, load_valid(&file, color)?, &args, color).map(|_| ()),
+        #[cfg(feature = "deploy")]
+        FileCommand::Destroy { stack_name, args } => {
+            lifecycle::destroy(&stack_name, &args).map(|_| ())
+        }
+        #[cfg(feature = "deploy")]
+        FileCommand::Outputs { stack_name, args } => lifecycle::outputs(&[stack_name], &args),
+        #[cfg(feature = "deploy")]
+        FileCommand::Drift { stack_name, args } => lifecycle::drift(&stack_name, &args),
         FileCommand::Completions { shell } => {
             let mut cmd = FileCli::command();
             clap_complete::generate(shell, &mut cmd, "cfnkit", &mut std::io::stdout());
             Ok(())
         }
     }
+}
+
+/// A template file that validates, for `deploy` and `plan`.
+#[cfg(feature = "deploy")]
+fn load_valid(file: &Path, color: bool) -> Result<Template, Failure> {
+    let l = load_file(file)?;
+    let report = l.template.validate();
+    if !report.is_ok() {
+        let problems = report::from_validation(
+            &l.name,
+            l.file.as_deref(),
+            l.src.as_deref(),
+            &report.diagnostics,
+        );
+        eprint!("{}", report::human(&problems, color));
+        return Err(Failure::Input(format!(
+            "`{}` is not valid; fix it before deploying",
+            file.display()
+        )));
+    }
+    Ok(l.template)
 }
 
 #[cfg(test)]

@@ -85,6 +85,16 @@ fn diff_formats_and_fail_on() {
         "{}",
         fail.stderr
     );
+    // The bucket is stateful: its replacement is data at risk.
+    let risk = cfnkit(&["diff", "--fail-on", "data-at-risk", "old.yaml", "new.yaml"]);
+    assert_eq!(risk.code, 1, "{}", risk.stderr);
+    assert!(
+        risk.stderr.contains("--fail-on data-at-risk"),
+        "{}",
+        risk.stderr
+    );
+    let none_at_risk = cfnkit(&["diff", "--fail-on", "data-at-risk", "old.yaml", "old.yaml"]);
+    assert_eq!(none_at_risk.code, 0);
     let same = cfnkit(&["diff", "--fail-on", "any", "old.yaml", "old.yaml"]);
     assert_eq!(same.code, 0);
     assert_eq!(same.stdout, "no changes\n");

@@ -99,7 +99,7 @@ fn deploy_update_noop_refusal_and_allow() {
     )
     .unwrap();
     let (code, out) = cfnkit(&["deploy", f, "--stack-name", &stack], &ep);
-    assert_eq!(code, 1, "{out}");
+    assert_eq!(code, 4, "not executed is exit 4, not a refusal: {out}");
     assert!(out.contains("pass --yes"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

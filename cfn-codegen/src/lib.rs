@@ -59,9 +59,7 @@ pub fn load(root: &Path, version: &str) -> Result<Input, String> {
             read(&base.join(format!("resources/{hash}.json")))?,
         );
     }
-    let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| {
-        types.contains_key(t)
-    })?;
+    let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| types.contains_key(t))?;
     Ok(Input {
         version: version.to_owned(),
         schema_date: date,

@@ -32,17 +32,26 @@ pub const OVERLAY: &[(&str, &str)] = &[
         "AWS::CertificateManager::Certificate",
         "the issued certificate; a new one needs validation again before it can serve traffic",
     ),
-    ("AWS::CodeCommit::Repository", "the repository's commits and history"),
+    (
+        "AWS::CodeCommit::Repository",
+        "the repository's commits and history",
+    ),
     ("AWS::DSQL::Cluster", "the cluster's databases"),
     ("AWS::DocDBElastic::Cluster", "the cluster's databases"),
-    ("AWS::ECR::Repository", "the container images in the repository"),
+    (
+        "AWS::ECR::Repository",
+        "the container images in the repository",
+    ),
     (
         "AWS::ElastiCache::ServerlessCache",
         "the cached data and any data not yet snapshotted",
     ),
     ("AWS::FSx::Volume", "the files on the volume"),
     ("AWS::Glue::Database", "the catalog's table definitions"),
-    ("AWS::Glue::Table", "the table definition and its partitions"),
+    (
+        "AWS::Glue::Table",
+        "the table definition and its partitions",
+    ),
     (
         "AWS::KMS::ReplicaKey",
         "the key material in its region: data encrypted under it there becomes unreadable",
@@ -55,7 +64,10 @@ pub const OVERLAY: &[(&str, &str)] = &[
     ("AWS::Lightsail::Database", "the database's data"),
     ("AWS::Lightsail::Disk", "the disk's data"),
     ("AWS::MSK::Cluster", "the topics' messages"),
-    ("AWS::MemoryDB::Cluster", "the in-memory data and snapshots not taken"),
+    (
+        "AWS::MemoryDB::Cluster",
+        "the in-memory data and snapshots not taken",
+    ),
     ("AWS::NeptuneGraph::Graph", "the graph's data"),
     (
         "AWS::OpenSearchServerless::Collection",
@@ -66,11 +78,17 @@ pub const OVERLAY: &[(&str, &str)] = &[
         "AWS::RedshiftServerless::Namespace",
         "the namespace's databases and snapshots",
     ),
-    ("AWS::S3Express::DirectoryBucket", "the objects in the bucket"),
+    (
+        "AWS::S3Express::DirectoryBucket",
+        "the objects in the bucket",
+    ),
     ("AWS::S3Tables::Table", "the table's data files"),
     ("AWS::S3Tables::TableBucket", "the tables in the bucket"),
     ("AWS::Timestream::Database", "the database's tables"),
-    ("AWS::Timestream::InfluxDBInstance", "the instance's time series"),
+    (
+        "AWS::Timestream::InfluxDBInstance",
+        "the instance's time series",
+    ),
     ("AWS::Timestream::Table", "the table's records"),
 ];
 
@@ -92,7 +110,8 @@ pub struct StatefulType {
 pub fn load_cfn_lint(root: &Path) -> Result<BTreeMap<String, bool>, String> {
     let p = root.join("cfnlint/data/AdditionalSpecs/StatefulResources.json");
     let s = std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-    let v: J = serde_json::from_str(&s).map_err(|e| format!("cannot parse {}: {e}", p.display()))?;
+    let v: J =
+        serde_json::from_str(&s).map_err(|e| format!("cannot parse {}: {e}", p.display()))?;
     let types = v
         .get("ResourceTypes")
         .and_then(J::as_object)
@@ -194,7 +213,10 @@ mod tests {
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);
-        let s3 = all.iter().find(|t| t.type_name == "AWS::S3::Bucket").unwrap();
+        let s3 = all
+            .iter()
+            .find(|t| t.type_name == "AWS::S3::Bucket")
+            .unwrap();
         assert!(s3.cfn_lint && s3.delete_requires_empty && s3.overlay.is_none());
         // In both: cfn-lint's flag and the overlay's reason are kept.
         let ecr = all

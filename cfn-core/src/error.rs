@@ -191,6 +191,41 @@ pub enum ErrorKind {
         /// The constraint broken.
         reason: String,
     },
+    /// A value given for a parameter (at deploy) that the template does not declare.
+    #[error("parameter `{name}` is not declared in the template{hint}; remove it or correct the name (declared: {declared})")]
+    UnknownParameter {
+        /// The name as given.
+        name: String,
+        /// A suggestion (` (did you mean ...?)`) or empty.
+        hint: String,
+        /// The declared parameters, comma separated (`none` when there are none).
+        declared: String,
+    },
+    /// A value given for a parameter (at deploy) that breaks its type or a constraint.
+    #[error("value {value} of parameter `{name}` breaks {rule}: {reason}; {fix}")]
+    InvalidParameterValue {
+        /// The parameter.
+        name: String,
+        /// The value, JSON-encoded (`"****"` for a `NoEcho` parameter).
+        value: String,
+        /// The broken rule: `Type`, `AllowedValues`, `AllowedPattern`,
+        /// `MinLength`, `MaxLength`, `MinValue`, `MaxValue`.
+        rule: String,
+        /// What is wrong.
+        reason: String,
+        /// How to fix it (the template's `ConstraintDescription` when it has one).
+        fix: String,
+    },
+    /// A parameter that needs a value (at deploy) and has none.
+    #[error("parameter `{name}` has no value: {reason}; {fix}")]
+    MissingParameterValue {
+        /// The parameter.
+        name: String,
+        /// Why no value applies.
+        reason: String,
+        /// How to give one.
+        fix: String,
+    },
     /// A literal value that CloudFormation would reject.
     #[error("invalid value {value}: {reason}")]
     InvalidValue {

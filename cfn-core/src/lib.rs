@@ -38,6 +38,7 @@ pub mod fns;
 pub mod graph;
 pub mod id;
 pub mod parameter;
+pub mod parameter_values;
 pub mod parse;
 pub mod pseudo;
 pub mod render;
@@ -50,7 +51,8 @@ pub use error::{Error, ErrorKind, Location, Result};
 pub use expr::{Expr, ExprMap, Intrinsic};
 pub use fns::CondExpr;
 pub use id::LogicalId;
-pub use parameter::{AwsParameterType, Parameter, ParameterType};
+pub use parameter::{AwsParameterType, Parameter, ParameterType, Violation};
+pub use parameter_values::{check_parameter_values, DeployedParameters, ParameterInput};
 pub use render::Format;
 pub use resource::{
     get_att, Attributes, CreationPolicy, Declared, DependsOn, Handle, NoAttributes, Policy, Raw,

@@ -324,6 +324,228 @@ impl Parameter {
     }
 }
 
+/// A constraint of a parameter that a value breaks: the rule and what is
+/// wrong with the value.
+///
+/// ```
+/// use cfn_core::Parameter;
+/// let p = Parameter::string().allowed_values(["dev", "prod"]);
+/// let v = p.check_value("test");
+/// assert_eq!(v[0].rule, "AllowedValues");
+/// assert_eq!(v[0].reason, r#""test" is not in AllowedValues ["dev","prod"]"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Violation {
+    /// The broken rule, named as in templates: `Type`, `AllowedValues`,
+    /// `AllowedPattern`, `MinLength`, `MaxLength`, `MinValue`, `MaxValue`.
+    pub rule: &'static str,
+    /// What is wrong, naming the offending item and the constraint.
+    pub reason: String,
+}
+
+/// A literal number in a constraint (`MinLength: 3` or `MinLength: "3"`).
+pub(crate) fn literal_number(e: &Expr) -> Option<f64> {
+    match e {
+        Expr::Number(n) => n.as_f64(),
+        Expr::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Parameter {
+    /// `AllowedPattern` compiled with CloudFormation's semantics: the
+    /// pattern must match the whole value. `None` without a pattern; the
+    /// regex error's last line when it does not compile.
+    pub(crate) fn pattern_regex(&self) -> Option<std::result::Result<regex::Regex, String>> {
+        let pat = self.allowed_pattern.as_ref()?;
+        Some(regex::Regex::new(&format!("^(?:{pat})$")).map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_owned()
+        }))
+    }
+
+    /// Checks a value given for this parameter (as CloudFormation receives
+    /// it: list types comma-separated) against its type and every
+    /// constraint, and returns each broken one. A pattern that does not
+    /// compile is not checked here (template validation reports it); nor
+    /// are SSM parameter types, whose value is the name of an SSM parameter.
+    ///
+    /// ```
+    /// use cfn_core::{Parameter, ParameterType};
+    /// let ports = Parameter::new(ParameterType::NumberList).min_value(1).max_value(65535);
+    /// assert!(ports.check_value("80,443").is_empty());
+    /// let v = ports.check_value("80,http,70000");
+    /// assert_eq!(v.iter().map(|v| v.rule).collect::<Vec<_>>(), ["Type", "MaxValue"]);
+    /// ```
+    pub fn check_value(&self, value: &str) -> Vec<Violation> {
+        if matches!(
+            self.parameter_type,
+            ParameterType::SsmParameterName | ParameterType::SsmParameterValue(_)
+        ) {
+            return Vec::new();
+        }
+        let items: Vec<String> = if self.parameter_type.is_list() {
+            value.split(',').map(|x| x.trim().to_owned()).collect()
+        } else {
+            vec![value.to_owned()]
+        };
+        let pattern = self.pattern_regex().and_then(|r| r.ok());
+        let mut out = Vec::new();
+        if let ParameterType::Aws(t) | ParameterType::AwsList(t) = &self.parameter_type {
+            for item in &items {
+                if let Some(shape) = t.shape_problem(item) {
+                    out.push(Violation {
+                        rule: "Type",
+                        reason: format!("{item:?} is not a valid {}: {shape}", self.parameter_type),
+                    });
+                }
+            }
+        }
+        out.extend(self.check_items(&items, pattern.as_ref()));
+        out
+    }
+
+    /// The constraint checks shared by defaults (at validation) and given
+    /// values (before a deploy), item by item.
+    pub(crate) fn check_items(
+        &self,
+        items: &[String],
+        pattern: Option<&regex::Regex>,
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut fail = |rule: &'static str, reason: String| out.push(Violation { rule, reason });
+        for item in items {
+            if let Some(allowed) = &self.allowed_values {
+                let ok = allowed.iter().any(|a| match a {
+                    Expr::String(s) => s == item,
+                    Expr::Number(n) => n.to_string() == *item,
+                    Expr::Bool(b) => b.to_string() == *item,
+                    _ => false,
+                });
+                if !ok {
+                    fail(
+                        "AllowedValues",
+                        format!(
+                            "{item:?} is not in AllowedValues {}",
+                            serde_json::to_string(allowed).unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+            if let Some(r) = pattern {
+                if !r.is_match(item) {
+                    fail(
+                        "AllowedPattern",
+                        format!(
+                            "{item:?} does not match AllowedPattern {:?}",
+                            self.allowed_pattern.as_deref().unwrap_or_default()
+                        ),
+                    );
+                }
+            }
+            let len = item.chars().count() as f64;
+            if let Some(min) = self.min_length.as_ref().and_then(literal_number) {
+                if len < min {
+                    fail(
+                        "MinLength",
+                        format!("{item:?} is shorter than MinLength {min}"),
+                    );
+                }
+            }
+            if let Some(max) = self.max_length.as_ref().and_then(literal_number) {
+                if len > max {
+                    fail(
+                        "MaxLength",
+                        format!("{item:?} is longer than MaxLength {max}"),
+                    );
+                }
+            }
+            if self.parameter_type.is_number() {
+                match item.parse::<f64>() {
+                    Err(_) => fail(
+                        "Type",
+                        format!(
+                            "{item:?} is not a number, but the type is {}",
+                            self.parameter_type
+                        ),
+                    ),
+                    Ok(n) => {
+                        if let Some(min) = self.min_value.as_ref().and_then(literal_number) {
+                            if n < min {
+                                fail("MinValue", format!("{item} is below MinValue {min}"));
+                            }
+                        }
+                        if let Some(max) = self.max_value.as_ref().and_then(literal_number) {
+                            if n > max {
+                                fail("MaxValue", format!("{item} is above MaxValue {max}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl AwsParameterType {
+    /// What is wrong with the shape of `value` for this type, when that can
+    /// be told without asking AWS (`vpc-` and 8 or 17 hex digits for a VPC
+    /// id). Whether the resource exists is CloudFormation's check.
+    ///
+    /// ```
+    /// use cfn_core::AwsParameterType;
+    /// assert!(AwsParameterType::VpcId.shape_problem("vpc-0a1b2c3d").is_none());
+    /// assert!(AwsParameterType::VpcId.shape_problem("subnet-0a1b2c3d").is_some());
+    /// ```
+    pub fn shape_problem(self, value: &str) -> Option<String> {
+        let prefix = match self {
+            AwsParameterType::ImageId => "ami-",
+            AwsParameterType::InstanceId => "i-",
+            AwsParameterType::SecurityGroupId => "sg-",
+            AwsParameterType::SubnetId => "subnet-",
+            AwsParameterType::VolumeId => "vol-",
+            AwsParameterType::VpcId => "vpc-",
+            AwsParameterType::HostedZoneId => {
+                let ok = !value.is_empty()
+                    && value.len() <= 32
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+                return (!ok).then(|| {
+                    "expected up to 32 upper-case letters and digits, such as Z0123456789ABCDEFGHIJ"
+                        .to_owned()
+                });
+            }
+            AwsParameterType::AvailabilityZoneName => {
+                let ok = value.len() > 3
+                    && value.as_bytes()[2] == b'-'
+                    && value
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && value.ends_with(|c: char| c.is_ascii_lowercase());
+                return (!ok).then(|| "expected a zone name such as us-east-1a".to_owned());
+            }
+            AwsParameterType::KeyPairName | AwsParameterType::SecurityGroupName => {
+                return value
+                    .is_empty()
+                    .then(|| "expected a name, found an empty string".to_owned());
+            }
+        };
+        let hex = value.strip_prefix(prefix).unwrap_or("");
+        let ok = matches!(hex.len(), 8 | 17)
+            && hex
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        (!ok).then(|| format!("expected `{prefix}` followed by 8 or 17 hexadecimal digits, such as {prefix}0123456789abcdef0"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

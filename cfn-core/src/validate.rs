@@ -6,7 +6,7 @@ use crate::expr::{Expr, Intrinsic};
 use crate::fns::count_dynamic_references;
 use crate::graph::{references, DependencyGraph, RefKind, Reference};
 use crate::id::LogicalId;
-use crate::parameter::Parameter;
+use crate::parameter::{literal_number, Parameter};
 use crate::pseudo::{is_pseudo, PSEUDO_PARAMETERS};
 use crate::render::Format;
 use crate::resource::{CREATION_POLICY_KEYS, ROLLING_UPDATE_KEYS, UPDATE_POLICY_KEYS};
@@ -358,36 +358,19 @@ fn json(e: &Expr) -> String {
     serde_json::to_string(e).unwrap_or_default()
 }
 
-fn literal_number(e: &Expr) -> Option<f64> {
-    match e {
-        Expr::Number(n) => n.as_f64(),
-        Expr::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
     let path = format!("Parameters/{id}");
-    let pattern = p.allowed_pattern.as_ref().and_then(|pat| {
-        match regex::Regex::new(&format!("^(?:{pat})$")) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                ctx.error(
-                    format!("{path}/AllowedPattern"),
-                    ErrorKind::InvalidValue {
-                        value: format!("{pat:?}"),
-                        reason: format!(
-                            "not a valid regular expression ({}); fix the pattern",
-                            e.to_string()
-                                .lines()
-                                .last()
-                                .unwrap_or_default()
-                                .trim_start_matches("error: ")
-                        ),
-                    },
-                );
-                None
-            }
+    let pattern = p.pattern_regex().and_then(|r| match r {
+        Ok(r) => Some(r),
+        Err(e) => {
+            ctx.error(
+                format!("{path}/AllowedPattern"),
+                ErrorKind::InvalidValue {
+                    value: format!("{:?}", p.allowed_pattern.as_deref().unwrap_or_default()),
+                    reason: format!("not a valid regular expression ({e}); fix the pattern"),
+                },
+            );
+            None
         }
     });
     for (key, v) in [
@@ -448,60 +431,8 @@ fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
             ),
         })
     };
-    for item in &items {
-        if let Some(allowed) = &p.allowed_values {
-            let ok = allowed.iter().any(|a| match a {
-                Expr::String(s) => s == item,
-                Expr::Number(n) => n.to_string() == *item,
-                Expr::Bool(b) => b.to_string() == *item,
-                _ => false,
-            });
-            if !ok {
-                fail(format!(
-                    "{item:?} is not in AllowedValues {}",
-                    serde_json::to_string(allowed).unwrap_or_default()
-                ));
-            }
-        }
-        if let Some(r) = &pattern {
-            if !r.is_match(item) {
-                fail(format!(
-                    "{item:?} does not match AllowedPattern {:?}",
-                    p.allowed_pattern.as_deref().unwrap_or_default()
-                ));
-            }
-        }
-        let len = item.chars().count() as f64;
-        if let Some(min) = p.min_length.as_ref().and_then(literal_number) {
-            if len < min {
-                fail(format!("{item:?} is shorter than MinLength {min}"));
-            }
-        }
-        if let Some(max) = p.max_length.as_ref().and_then(literal_number) {
-            if len > max {
-                fail(format!("{item:?} is longer than MaxLength {max}"));
-            }
-        }
-        if p.parameter_type.is_number() {
-            match item.parse::<f64>() {
-                Err(_) => fail(format!(
-                    "{item:?} is not a number, but the type is {}",
-                    p.parameter_type
-                )),
-                Ok(n) => {
-                    if let Some(min) = p.min_value.as_ref().and_then(literal_number) {
-                        if n < min {
-                            fail(format!("{item} is below MinValue {min}"));
-                        }
-                    }
-                    if let Some(max) = p.max_value.as_ref().and_then(literal_number) {
-                        if n > max {
-                            fail(format!("{item} is above MaxValue {max}"));
-                        }
-                    }
-                }
-            }
-        }
+    for v in p.check_items(&items, pattern.as_ref()) {
+        fail(v.reason);
     }
 }
 

@@ -110,7 +110,11 @@ impl fmt::Display for Approval {
                     list.join(", ")
                 )?;
                 if *indirect > 0 {
-                    write!(f, "; {indirect} more depend on those")?;
+                    write!(
+                        f,
+                        "; {indirect} more depend{} on those",
+                        if *indirect == 1 { "s" } else { "" }
+                    )?;
                 }
                 Ok(())
             }
@@ -383,7 +387,11 @@ mod tests {
                 "AWS::EC2::SecurityGroup",
                 Some(Replacement::Conditional),
             ),
-            change("Listener", "AWS::ElasticLoadBalancingV2::Listener", Some(Replacement::False)),
+            change(
+                "Listener",
+                "AWS::ElasticLoadBalancingV2::Listener",
+                Some(Replacement::False),
+            ),
         ];
         let a = approvals(&changes, None, &t);
         let lines: Vec<String> = a.iter().map(ToString::to_string).collect();
@@ -391,9 +399,9 @@ mod tests {
             lines,
             [
                 "Vpc (AWS::EC2::VPC) would be replaced; 3 resources depend on it: SubnetA (replaced with it), SubnetB (replaced with it), Sg; 2 more depend on those",
-                "SubnetA (AWS::EC2::Subnet) would be replaced; 1 resource depends on it: Lb; 1 more depend on those",
-                "SubnetB (AWS::EC2::Subnet) would be replaced; 1 resource depends on it: Lb; 1 more depend on those",
-                "Sg (AWS::EC2::SecurityGroup) may be replaced; 1 resource depends on it: Lb; 1 more depend on those",
+                "SubnetA (AWS::EC2::Subnet) would be replaced; 1 resource depends on it: Lb; 1 more depends on those",
+                "SubnetB (AWS::EC2::Subnet) would be replaced; 1 resource depends on it: Lb; 1 more depends on those",
+                "Sg (AWS::EC2::SecurityGroup) may be replaced; 1 resource depends on it: Lb; 1 more depends on those",
             ]
         );
         let open = unapproved(&a, &["Vpc".into(), "SubnetA".into()], false);
@@ -451,7 +459,11 @@ mod tests {
         let a = approvals(&[], Some(&d), &new);
         let lines: Vec<String> = a.iter().map(ToString::to_string).collect();
         assert_eq!(lines.len(), 2, "{lines:#?}");
-        assert!(lines[0].starts_with("IAM broadening in Role: Allow s3:* on *"), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("IAM broadening in Role: Allow s3:* on *"),
+            "{}",
+            lines[0]
+        );
         assert!(
             lines[1].starts_with("security-group broadening in Sg: ingress tcp 22 from 0.0.0.0/0"),
             "{}",
@@ -467,7 +479,8 @@ mod tests {
     #[test]
     fn unknown_ids_get_suggestions_from_both_templates() {
         let new = Template::from_yaml("Resources:\n  Assets: {Type: AWS::S3::Bucket}\n").unwrap();
-        let old = Template::from_yaml("Resources:\n  OldLogs: {Type: AWS::Logs::LogGroup}\n").unwrap();
+        let old =
+            Template::from_yaml("Resources:\n  OldLogs: {Type: AWS::Logs::LogGroup}\n").unwrap();
         let got = unknown_logical_ids(
             &["OldLogs".into(), "OldLog".into(), "Nothing".into()],
             &new,
@@ -476,7 +489,10 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("OldLog".to_string(), " (did you mean `OldLogs`?)".to_string()),
+                (
+                    "OldLog".to_string(),
+                    " (did you mean `OldLogs`?)".to_string()
+                ),
                 ("Nothing".to_string(), String::new()),
             ]
         );

@@ -1,28 +1,29 @@
-//! The client: connecting, deploying through change sets, streaming events,
-//! deleting, reading a deployed template.
+//! The client: connecting, deploying through change sets.
+//!
+//! `ConnectOptions`, `DeployRequest` and `create_change_set` live here;
+//! reading a stack is in `stack.rs`, events and waiting in `events.rs`,
+//! deleting in `destroy.rs`, SDK error classification in `sdk_error.rs`.
 
-use crate::error::{Error, ResourceFailure, Result};
+use crate::approval::{approvals, unknown_logical_ids};
+use crate::error::{Error, Result};
+use crate::events::{failures, PollSettings, Progress, Report, StackEvent};
 use crate::plan::{
-    is_failure, is_no_changes_reason, is_terminal, next_step, Action, Capability, ChangeSetKind,
-    NextStep, Plan, Replacement, ResourceChange,
+    is_failure, is_no_changes_reason, next_step, Action, Capability, ChangeSetKind, NextStep,
+    Plan, Replacement, ResourceChange,
 };
+use crate::sdk_error::{chain, change_set_failure};
+use crate::trace::{ChangeSetReady, Prepared, Trace};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudformation::config::ProvideCredentials;
-use aws_sdk_cloudformation::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cloudformation::primitives::DateTimeFormat;
-use aws_sdk_cloudformation::types::{self as sdk, ChangeSetType, TemplateStage};
+use aws_sdk_cloudformation::types::{self as sdk, ChangeSetType};
 use aws_sdk_cloudformation::Client;
 use cfn_core::Template;
 use cfn_tools::diff::{diff, SchemaFacts, StaticFacts};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-/// The largest template CloudFormation accepts as `TemplateBody`, in bytes.
-pub const TEMPLATE_BODY_LIMIT: usize = 51_200;
 
 /// How to reach CloudFormation. Everything unset comes from the environment
 /// and the shared config files, as with the AWS CLI.
@@ -101,56 +102,6 @@ impl ConnectOptions {
     }
 }
 
-/// How often to poll and how long to wait.
-///
-/// ```
-/// use std::time::Duration;
-/// let p = cfn_deploy::PollSettings::new().interval(Duration::from_millis(200));
-/// assert_eq!(p.interval, Duration::from_millis(200));
-/// ```
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct PollSettings {
-    /// Pause between two polls (default 5 s).
-    pub interval: Duration,
-    /// How long a change set may take to be created (default 10 min).
-    pub change_set_timeout: Duration,
-    /// How long a stack operation may take (default 2 h).
-    pub stack_timeout: Duration,
-}
-
-impl Default for PollSettings {
-    fn default() -> Self {
-        Self {
-            interval: Duration::from_secs(5),
-            change_set_timeout: Duration::from_secs(600),
-            stack_timeout: Duration::from_secs(7200),
-        }
-    }
-}
-
-impl PollSettings {
-    /// The defaults.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets the pause between polls.
-    pub fn interval(mut self, d: Duration) -> Self {
-        self.interval = d;
-        self
-    }
-    /// Sets the change set timeout.
-    pub fn change_set_timeout(mut self, d: Duration) -> Self {
-        self.change_set_timeout = d;
-        self
-    }
-    /// Sets the stack operation timeout.
-    pub fn stack_timeout(mut self, d: Duration) -> Self {
-        self.stack_timeout = d;
-        self
-    }
-}
-
 /// What to deploy and how.
 ///
 /// ```
@@ -179,12 +130,31 @@ pub struct DeployRequest {
     pub capabilities: Vec<Capability>,
     /// Turn termination protection on or off after the deploy; `None` leaves it.
     pub termination_protection: Option<bool>,
-    /// Logical ids of stateful resources that may be replaced or deleted.
+    /// Logical ids of resources that may be replaced (or, if stateful,
+    /// deleted): the only consent for data loss, and the consent `yes`
+    /// needs for replacing a resource others depend on. An id that is in
+    /// neither the template nor the deployed one is an error.
     pub allow_replace: Vec<String>,
+    /// Consent, with `yes`, to IAM and security-group broadening.
+    pub allow_broadening: bool,
     /// Execute without asking.
     pub yes: bool,
     /// Check the template with ValidateTemplate first (default true).
     pub validate: bool,
+    /// Parameters to keep at their deployed value (`UsePreviousValue`); a
+    /// value given in `parameters` wins. Parameters not given at all keep
+    /// their deployed value too (see [`cfn_core::parameter_values`]).
+    pub use_previous: Vec<String>,
+    /// Where to stage a template too large to send inline; `None`: such a
+    /// template is [`Error::TemplateTooLarge`].
+    pub template_bucket: Option<crate::TemplateBucket>,
+    /// The service role CloudFormation uses for this stack (`RoleARN`).
+    pub role_arn: Option<String>,
+    /// SNS topics for the stack's events (`NotificationARNs`).
+    pub notification_arns: Vec<String>,
+    /// Keep what was created or updated when the operation fails, instead
+    /// of rolling back (`DisableRollback` on ExecuteChangeSet).
+    pub disable_rollback: bool,
 }
 
 impl DeployRequest {
@@ -199,8 +169,14 @@ impl DeployRequest {
             capabilities: Vec::new(),
             termination_protection: None,
             allow_replace: Vec::new(),
+            allow_broadening: false,
             yes: false,
             validate: true,
+            use_previous: Vec::new(),
+            template_bucket: None,
+            role_arn: None,
+            notification_arns: Vec::new(),
+            disable_rollback: false,
         }
     }
     /// Adds a parameter value.
@@ -225,9 +201,15 @@ impl DeployRequest {
         self.termination_protection = Some(on);
         self
     }
-    /// Allows replacing or deleting the stateful resource with this logical id.
+    /// Allows replacing the resource with this logical id (and deleting it,
+    /// if it is stateful).
     pub fn allow_replace(mut self, logical_id: impl Into<String>) -> Self {
         self.allow_replace.push(logical_id.into());
+        self
+    }
+    /// With [`DeployRequest::yes`], allows IAM and security-group broadening.
+    pub fn allow_broadening(mut self, on: bool) -> Self {
+        self.allow_broadening = on;
         self
     }
     /// Executes without asking.
@@ -240,71 +222,31 @@ impl DeployRequest {
         self.validate = on;
         self
     }
-}
-
-/// One stack event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackEvent {
-    /// The event id.
-    pub event_id: String,
-    /// When, as RFC 3339 (`2026-01-31T12:00:00.123Z`).
-    pub timestamp: String,
-    /// Logical id (the stack name for the stack itself).
-    pub logical_id: String,
-    /// Physical id, if known.
-    pub physical_id: Option<String>,
-    /// Resource type.
-    pub resource_type: String,
-    /// Status (`CREATE_IN_PROGRESS`, `UPDATE_FAILED`, ...).
-    pub status: String,
-    /// Why, if CloudFormation said.
-    pub reason: Option<String>,
-}
-
-impl fmt::Display for StackEvent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}  {:<28}  {}  {}",
-            self.timestamp, self.status, self.logical_id, self.resource_type
-        )?;
-        if let Some(r) = self.reason.as_deref().filter(|r| !r.is_empty()) {
-            write!(f, "  {r}")?;
-        }
-        Ok(())
+    /// Keeps this parameter at its deployed value (`UsePreviousValue`).
+    pub fn use_previous_value(mut self, key: impl Into<String>) -> Self {
+        self.use_previous.push(key.into());
+        self
     }
-}
-
-/// What happens during a deploy, for the user to see.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum Progress<'a> {
-    /// A note, e.g. that a failed stack is deleted before being created again.
-    Notice(&'a str),
-    /// The change set is ready: show it (before [`Confirm::confirm`]).
-    Plan(&'a Plan),
-    /// A new stack event, in order.
-    Event(&'a StackEvent),
-}
-
-/// Receives [`Progress`]. Any `FnMut(Progress<'_>) + Send` closure is one.
-pub trait Report: Send {
-    /// Called for each step, in order.
-    fn report(&mut self, progress: Progress<'_>);
-}
-
-impl<F: FnMut(Progress<'_>) + Send> Report for F {
-    fn report(&mut self, progress: Progress<'_>) {
-        self(progress)
+    /// Stages templates too large to send inline in this bucket.
+    pub fn template_bucket(mut self, bucket: crate::TemplateBucket) -> Self {
+        self.template_bucket = Some(bucket);
+        self
     }
-}
-
-/// Discards every report.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Quiet;
-
-impl Report for Quiet {
-    fn report(&mut self, _: Progress<'_>) {}
+    /// Sets the service role CloudFormation uses (`RoleARN`).
+    pub fn role_arn(mut self, arn: impl Into<String>) -> Self {
+        self.role_arn = Some(arn.into());
+        self
+    }
+    /// Adds an SNS topic for the stack's events.
+    pub fn notification_arn(mut self, arn: impl Into<String>) -> Self {
+        self.notification_arns.push(arn.into());
+        self
+    }
+    /// Keeps what was done when the operation fails (no rollback).
+    pub fn disable_rollback(mut self, on: bool) -> Self {
+        self.disable_rollback = on;
+        self
+    }
 }
 
 /// Asks the user whether to execute a change set. Any
@@ -356,37 +298,16 @@ pub struct DeployReport {
     pub events: Vec<StackEvent>,
 }
 
-/// How a delete ended, when it did not fail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DeleteOutcome {
-    /// The stack was deleted.
-    Deleted,
-    /// There was no such stack: nothing to do.
-    NotFound,
-}
-
-/// A stack's current state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StackInfo {
-    /// The stack id (ARN).
-    pub stack_id: String,
-    /// The stack status.
-    pub status: String,
-    /// The status reason, if any.
-    pub reason: Option<String>,
-    /// Whether termination protection is on.
-    pub termination_protection: bool,
-}
-
 /// Talks to CloudFormation. Cheap to clone.
 #[derive(Clone)]
 pub struct Deployer {
-    client: Client,
-    endpoint: String,
-    max_attempts: u32,
-    poll: PollSettings,
-    facts: Arc<dyn SchemaFacts + Send + Sync>,
+    pub(crate) client: Client,
+    pub(crate) endpoint: String,
+    pub(crate) max_attempts: u32,
+    pub(crate) poll: PollSettings,
+    pub(crate) facts: Arc<dyn SchemaFacts + Send + Sync>,
+    /// The S3 client for large templates (see `stage.rs`).
+    pub(crate) staging: Option<Arc<crate::stage::Staging>>,
 }
 
 impl fmt::Debug for Deployer {
@@ -424,7 +345,10 @@ impl Deployer {
             loader = loader.endpoint_url(u.clone());
         }
         if let Some(p) = &opts.profile {
-            loader = loader.profile_name(p.clone());
+            crate::connect::check_profile(p).await?;
+            loader = loader
+                .profile_name(p.clone())
+                .credentials_provider(crate::connect::profile_credentials(p));
         }
         let config = loader.load().await;
         let region = config.region().ok_or(Error::NoRegion)?.to_string();
@@ -442,6 +366,11 @@ impl Deployer {
         let mut d = Self::from_client(Client::new(&config));
         d.endpoint = endpoint;
         d.max_attempts = opts.max_attempts.max(1);
+        d.staging = Some(Arc::new(crate::stage::Staging::from_config(
+            &config,
+            opts.endpoint_url.as_deref(),
+            &region,
+        )));
         Ok(d)
     }
 
@@ -458,6 +387,7 @@ impl Deployer {
             max_attempts,
             poll: PollSettings::default(),
             facts: Arc::new(StaticFacts::new()),
+            staging: None,
         }
     }
 
@@ -479,74 +409,6 @@ impl Deployer {
         &self.client
     }
 
-    // ------------------------------------------------------------ reading
-
-    /// The stack's state, or `None` when it does not exist.
-    pub async fn describe_stack(&self, stack: &str) -> Result<Option<StackInfo>> {
-        let out = match self.client.describe_stacks().stack_name(stack).send().await {
-            Ok(out) => out,
-            Err(e) => {
-                return match self.api_error("DescribeStacks", stack, e) {
-                    Error::StackNotFound { .. } => Ok(None),
-                    e => Err(e),
-                }
-            }
-        };
-        Ok(out.stacks().first().and_then(|s| {
-            let status = s.stack_status()?.as_str().to_owned();
-            if status == "DELETE_COMPLETE" && !stack.starts_with("arn:") {
-                return None;
-            }
-            Some(StackInfo {
-                stack_id: s.stack_id().unwrap_or(stack).to_owned(),
-                status,
-                reason: s.stack_status_reason().map(str::to_owned),
-                termination_protection: s.enable_termination_protection().unwrap_or(false),
-            })
-        }))
-    }
-
-    /// The template of a deployed stack, as it was submitted (GetTemplate,
-    /// stage Original), parsed. For `diff --against-stack`.
-    ///
-    /// Errors: [`Error::StackNotFound`], [`Error::DeployedTemplate`] when
-    /// the text does not parse.
-    pub async fn get_deployed_template(&self, stack: &str) -> Result<Template> {
-        let out = self
-            .client
-            .get_template()
-            .stack_name(stack)
-            .template_stage(TemplateStage::Original)
-            .send()
-            .await
-            .map_err(|e| self.api_error("GetTemplate", stack, e))?;
-        let body = out.template_body().unwrap_or_default();
-        let format = cfn_core::parse::detect_format(body);
-        Template::parse_str(body, format, Some(&format!("stack:{stack}"))).map_err(|source| {
-            Error::DeployedTemplate {
-                stack: stack.to_owned(),
-                source,
-            }
-        })
-    }
-
-    /// Checks a template with ValidateTemplate.
-    ///
-    /// Errors: [`Error::InvalidTemplate`] with CloudFormation's message.
-    pub async fn validate_template(&self, stack: &str, template: &Template) -> Result<()> {
-        self.validate_body(stack, &template.to_json_compact()).await
-    }
-
-    async fn validate_body(&self, stack: &str, body: &str) -> Result<()> {
-        self.client
-            .validate_template()
-            .template_body(body)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| self.api_error("ValidateTemplate", stack, e))
-    }
-
     // ------------------------------------------------------------ deploying
 
     /// Creates or updates the stack through a change set.
@@ -561,7 +423,11 @@ impl Deployer {
     ///    semantic diff against the deployed template;
     /// 5. refuses ([`Error::StatefulChangeRefused`], change set deleted)
     ///    when a stateful resource would be replaced or deleted and its
-    ///    logical id is not in `allow_replace`;
+    ///    logical id is not in `allow_replace` (an id there that names no
+    ///    resource is [`Error::UnknownLogicalIds`], before any change set);
+    ///    with `yes`, also refuses ([`Error::ApprovalRequired`]) the
+    ///    [`Plan::approvals`] not covered by `allow_replace` or
+    ///    `allow_broadening` (see [`crate::approvals`]);
     /// 6. asks `confirm` unless `yes`; executes; reports every new stack
     ///    event until the stack reaches a terminal state;
     /// 7. a failed or rolled-back stack is [`Error::DeployFailed`] with the
@@ -573,17 +439,138 @@ impl Deployer {
         confirm: &mut dyn Confirm,
         report: &mut dyn Report,
     ) -> Result<DeployReport> {
+        self.deploy_traced(req, confirm, report, &Trace::default())
+            .await
+    }
+
+    /// [`Deployer::deploy`], recording in `trace` what it created (for the
+    /// cleanup after an interrupt, see `interrupt.rs`).
+    pub(crate) async fn deploy_traced(
+        &self,
+        req: &DeployRequest,
+        confirm: &mut dyn Confirm,
+        report: &mut dyn Report,
+        trace: &Trace,
+    ) -> Result<DeployReport> {
         let stack = req.stack_name.as_str();
-        let body = req.template.to_json_compact();
-        if body.len() > TEMPLATE_BODY_LIMIT {
-            return Err(Error::TemplateTooLarge {
+        let ready = match self.prepare(req, report, trace).await? {
+            Prepared::Done(done) => {
+                // "no changes" is checked for effects too: moto reports a
+                // stack without resources as unchanged
+                let status = done.status.clone().unwrap_or_default();
+                self.verify_effects(stack, &status, &req.template, report)
+                    .await?;
+                return Ok(done);
+            }
+            Prepared::Ready(ready) => ready,
+        };
+        let ChangeSetReady {
+            plan,
+            kind,
+            cs_id,
+            stack_id,
+            existing,
+            recreated,
+        } = ready;
+        let cs_name = plan.change_set_name.clone();
+
+        let refused = plan.refused_changes(&req.allow_replace);
+
+        if !refused.is_empty() {
+            self.discard(&cs_id, &stack_id, kind, report).await;
+            return Err(Error::StatefulChangeRefused {
                 stack: stack.to_owned(),
-                size: body.len(),
-                limit: TEMPLATE_BODY_LIMIT,
+                refused,
             });
         }
+        if req.yes {
+            let pending = plan.unapproved(&req.allow_replace, req.allow_broadening);
+            if !pending.is_empty() {
+                self.discard(&cs_id, &stack_id, kind, report).await;
+                return Err(Error::ApprovalRequired {
+                    stack: stack.to_owned(),
+                    pending,
+                });
+            }
+        }
+
+        if !req.yes && !confirm.confirm(&plan) {
+            self.discard(&cs_id, &stack_id, kind, report).await;
+            return Ok(DeployReport {
+                stack_name: stack.to_owned(),
+                stack_id: (kind == ChangeSetKind::Update).then_some(stack_id),
+                outcome: Outcome::Declined,
+                status: existing.map(|s| s.status),
+                plan: Some(plan),
+                recreated,
+                events: Vec::new(),
+            });
+        }
+
+        let mut seen = self.recent_event_ids(stack, &stack_id).await?;
+        trace.executing();
+        if let Err(e) = self
+            .client
+            .execute_change_set()
+            .change_set_name(&cs_id)
+            .stack_name(&stack_id)
+            .client_request_token(format!("exec-{cs_name}"))
+            .set_disable_rollback(req.disable_rollback.then_some(true))
+            .send()
+            .await
+        {
+            let err = self.api_error("ExecuteChangeSet", stack, e);
+            // nothing stale left behind when the execution never started
+            self.discard_unexecuted(&cs_id, &stack_id, kind, report)
+                .await;
+            return Err(err);
+        }
+        let total = plan.changes.len();
+        let (info, events) = self
+            .wait_stack_counting(stack, &stack_id, &mut seen, "the deploy", total, report)
+            .await?;
+        if is_failure(&info.status) {
+            return Err(Error::DeployFailed {
+                stack: stack.to_owned(),
+                failures: failures(&events),
+                status: info.status,
+                reason: info.reason,
+            });
+        }
+        // effects, not statuses: the stack's resources are the template's
+        self.verify_effects(stack, &info.status, &req.template, report)
+            .await?;
+        self.apply_termination_protection(stack, req, report)
+            .await?;
+        Ok(DeployReport {
+            stack_name: stack.to_owned(),
+            stack_id: Some(stack_id),
+            outcome: match kind {
+                ChangeSetKind::Create => Outcome::Created,
+                ChangeSetKind::Update => Outcome::Updated,
+            },
+            status: Some(info.status),
+            plan: Some(plan),
+            recreated,
+            events,
+        })
+    }
+
+    /// Steps 1-4 of [`Deployer::deploy`]: checks, the change set created
+    /// and described, the plan reported; or "no changes", finished.
+    pub(crate) async fn prepare(
+        &self,
+        req: &DeployRequest,
+        report: &mut dyn Report,
+        trace: &Trace,
+    ) -> Result<Prepared> {
+        let stack = req.stack_name.as_str();
+        let body = req.template.to_json_compact();
+        // parameter names and values: before any API call (see params.rs)
+        req.check_parameters_offline()?;
+        let source = self.stage_template(req, &body, report).await?;
         if req.validate {
-            self.validate_body(stack, &body).await?;
+            self.validate_source(stack, &source).await?;
         }
 
         let existing = self.describe_stack(stack).await?;
@@ -614,22 +601,49 @@ impl Deployer {
             }
         };
 
-        let (template_diff, diff_note) = match kind {
-            ChangeSetKind::Create => (None, None),
+        let (template_diff, diff_note, deployed) = match kind {
+            ChangeSetKind::Create => (None, None, None),
             ChangeSetKind::Update => match self.get_deployed_template(stack).await {
-                Ok(old) => (Some(diff(&old, &req.template, &*self.facts)), None),
+                Ok(old) => (Some(diff(&old, &req.template, &*self.facts)), None, Some(old)),
                 Err(Error::DeployedTemplate { source, .. }) => (
                     None,
                     Some(format!(
                         "the deployed template could not be parsed: {source}"
                     )),
+                    None,
                 ),
                 Err(e) => return Err(e),
             },
         };
+        let unknown = unknown_logical_ids(&req.allow_replace, &req.template, deployed.as_ref());
+        if !unknown.is_empty() {
+            return Err(Error::UnknownLogicalIds {
+                stack: stack.to_owned(),
+                unknown,
+            });
+        }
 
         let cs_name = format!("cfn-deploy-{}", unique());
-        let (cs_id, stack_id) = self.create_change_set(req, &body, &cs_name, kind).await?;
+        trace.creating(stack, &cs_name, kind);
+        let (cs_id, stack_id) = match self.create_change_set(req, &source, &cs_name, kind).await {
+            // moto (like UpdateStack) refuses an identical update at once
+            // instead of failing the change set
+            Err(Error::Api { message, .. }) if is_no_changes_reason(&message) => {
+                self.apply_termination_protection(stack, req, report)
+                    .await?;
+                return Ok(Prepared::Done(DeployReport {
+                    stack_name: stack.to_owned(),
+                    stack_id: existing.as_ref().map(|s| s.stack_id.clone()),
+                    outcome: Outcome::NoChanges,
+                    status: existing.map(|s| s.status),
+                    plan: None,
+                    recreated,
+                    events: Vec::new(),
+                }));
+            }
+            r => r?,
+        };
+        trace.created(&cs_id, &stack_id);
 
         // Wait for the change set.
         let started = Instant::now();
@@ -651,7 +665,7 @@ impl Deployer {
                         self.discard(&cs_id, &stack_id, kind, report).await;
                         self.apply_termination_protection(stack, req, report)
                             .await?;
-                        return Ok(DeployReport {
+                        return Ok(Prepared::Done(DeployReport {
                             stack_name: stack.to_owned(),
                             stack_id: Some(stack_id),
                             outcome: Outcome::NoChanges,
@@ -659,7 +673,7 @@ impl Deployer {
                             plan: None,
                             recreated,
                             events: Vec::new(),
-                        });
+                        }));
                     }
                     self.discard(&cs_id, &stack_id, kind, report).await;
                     return Err(change_set_failure(stack, reason));
@@ -682,77 +696,33 @@ impl Deployer {
             kind,
             change_set_name: cs_name.clone(),
             change_set_id: cs_id.clone(),
+            approvals: approvals(&changes, template_diff.as_ref(), &req.template),
             changes,
             diff: template_diff,
             diff_note,
         };
         report.report(Progress::Plan(&plan));
-
-        let refused = plan.refused_changes(&req.allow_replace);
-        if !refused.is_empty() {
-            self.discard(&cs_id, &stack_id, kind, report).await;
-            return Err(Error::StatefulChangeRefused {
-                stack: stack.to_owned(),
-                refused,
-            });
-        }
-
-        if !req.yes && !confirm.confirm(&plan) {
-            self.discard(&cs_id, &stack_id, kind, report).await;
-            return Ok(DeployReport {
-                stack_name: stack.to_owned(),
-                stack_id: (kind == ChangeSetKind::Update).then_some(stack_id),
-                outcome: Outcome::Declined,
-                status: existing.map(|s| s.status),
-                plan: Some(plan),
-                recreated,
-                events: Vec::new(),
-            });
-        }
-
-        let mut seen = self.recent_event_ids(stack, &stack_id).await?;
-        self.client
-            .execute_change_set()
-            .change_set_name(&cs_id)
-            .stack_name(&stack_id)
-            .client_request_token(format!("exec-{cs_name}"))
-            .send()
-            .await
-            .map_err(|e| self.api_error("ExecuteChangeSet", stack, e))?;
-        let (info, events) = self
-            .wait_stack(stack, &stack_id, &mut seen, "the deploy", report)
-            .await?;
-        if is_failure(&info.status) {
-            return Err(Error::DeployFailed {
-                stack: stack.to_owned(),
-                failures: failures(&events),
-                status: info.status,
-                reason: info.reason,
-            });
-        }
-        self.apply_termination_protection(stack, req, report)
-            .await?;
-        Ok(DeployReport {
-            stack_name: stack.to_owned(),
-            stack_id: Some(stack_id),
-            outcome: match kind {
-                ChangeSetKind::Create => Outcome::Created,
-                ChangeSetKind::Update => Outcome::Updated,
-            },
-            status: Some(info.status),
-            plan: Some(plan),
+        Ok(Prepared::Ready(ChangeSetReady {
+            plan,
+            kind,
+            cs_id,
+            stack_id,
+            existing,
             recreated,
-            events,
-        })
+        }))
     }
 
     async fn create_change_set(
         &self,
         req: &DeployRequest,
-        body: &str,
+        source: &crate::stage::TemplateSource,
         cs_name: &str,
         kind: ChangeSetKind,
     ) -> Result<(String, String)> {
+        // missing values and UsePreviousValue need the deployed stack's parameters
+        let parameters = self
+            .change_set_parameters(req, kind == ChangeSetKind::Update)
+            .await?;
         let stack = req.stack_name.as_str();
         let mut call = self
             .client
@@ -760,20 +730,24 @@ impl Deployer {
             .stack_name(stack)
             .change_set_name(cs_name)
             .client_token(cs_name)
-            .template_body(body)
+            .set_template_body(match source {
+                crate::stage::TemplateSource::Body(b) => Some(b.clone()),
+                crate::stage::TemplateSource::Url(_) => None,
+            })
+            .set_template_url(match source {
+                crate::stage::TemplateSource::Url(u) => Some(u.clone()),
+                crate::stage::TemplateSource::Body(_) => None,
+            })
+            .set_parameters(Some(parameters))
+            .set_role_arn(req.role_arn.clone())
+            .set_notification_arns(
+                (!req.notification_arns.is_empty()).then(|| req.notification_arns.clone()),
+            )
             .description("created by cfn-deploy")
             .change_set_type(match kind {
                 ChangeSetKind::Create => ChangeSetType::Create,
                 ChangeSetKind::Update => ChangeSetType::Update,
             });
-        for (k, v) in &req.parameters {
-            call = call.parameters(
-                sdk::Parameter::builder()
-                    .parameter_key(k)
-                    .parameter_value(v)
-                    .build(),
-            );
-        }
         for (k, v) in &req.tags {
             call = call.tags(sdk::Tag::builder().key(k).value(v).build());
         }
@@ -833,7 +807,7 @@ impl Deployer {
     /// Deletes a change set that will not run; for a create, also the empty
     /// stack in REVIEW_IN_PROGRESS it leaves behind. Best effort: a failure
     /// here is reported, not returned.
-    async fn discard(
+    pub(crate) async fn discard(
         &self,
         cs_id: &str,
         stack_id: &str,
@@ -891,343 +865,10 @@ impl Deployer {
         )));
         Ok(())
     }
-
-    // ------------------------------------------------------------ deleting
-
-    /// Deletes a stack and waits until it is gone, reporting its events.
-    /// A stack that does not exist is [`DeleteOutcome::NotFound`], not an error.
-    ///
-    /// Errors: [`Error::TerminationProtected`], [`Error::DeleteFailed`]
-    /// with the resources that could not be deleted, [`Error::Timeout`].
-    pub async fn delete_stack(
-        &self,
-        stack: &str,
-        report: &mut dyn Report,
-    ) -> Result<DeleteOutcome> {
-        let Some(info) = self.describe_stack(stack).await? else {
-            return Ok(DeleteOutcome::NotFound);
-        };
-        if info.termination_protection {
-            return Err(Error::TerminationProtected {
-                stack: stack.to_owned(),
-            });
-        }
-        let mut seen = self.recent_event_ids(stack, &info.stack_id).await?;
-        if info.status != "DELETE_IN_PROGRESS" {
-            self.client
-                .delete_stack()
-                .stack_name(&info.stack_id)
-                .client_request_token(format!("delete-{}", unique()))
-                .send()
-                .await
-                .map_err(|e| self.api_error("DeleteStack", stack, e))?;
-        }
-        let (end, events) = self
-            .wait_stack(stack, &info.stack_id, &mut seen, "the deletion", report)
-            .await?;
-        if end.status != "DELETE_COMPLETE" {
-            return Err(Error::DeleteFailed {
-                stack: stack.to_owned(),
-                failures: failures(&events),
-                status: end.status,
-                reason: end.reason,
-            });
-        }
-        Ok(DeleteOutcome::Deleted)
-    }
-
-    // ------------------------------------------------------------ events
-
-    /// The ids of the newest page of events: what is already history.
-    async fn recent_event_ids(&self, stack: &str, stack_id: &str) -> Result<HashSet<String>> {
-        match self
-            .client
-            .describe_stack_events()
-            .stack_name(stack_id)
-            .send()
-            .await
-        {
-            Ok(out) => Ok(out
-                .stack_events()
-                .iter()
-                .filter_map(|e| e.event_id().map(str::to_owned))
-                .collect()),
-            Err(e) => match self.api_error("DescribeStackEvents", stack, e) {
-                Error::StackNotFound { .. } => Ok(HashSet::new()),
-                e => Err(e),
-            },
-        }
-    }
-
-    /// Events not seen yet, oldest first (pages are newest first; stops at
-    /// the first page that reaches a seen event).
-    async fn new_events(
-        &self,
-        stack: &str,
-        stack_id: &str,
-        seen: &mut HashSet<String>,
-    ) -> Result<Vec<StackEvent>> {
-        let mut fresh = Vec::new();
-        let mut token: Option<String> = None;
-        'pages: loop {
-            let out = match self
-                .client
-                .describe_stack_events()
-                .stack_name(stack_id)
-                .set_next_token(token.take())
-                .send()
-                .await
-            {
-                Ok(out) => out,
-                Err(e) => match self.api_error("DescribeStackEvents", stack, e) {
-                    Error::StackNotFound { .. } => break,
-                    e => return Err(e),
-                },
-            };
-            for e in out.stack_events() {
-                let id = e.event_id().unwrap_or_default();
-                if seen.contains(id) {
-                    break 'pages;
-                }
-                fresh.push(convert_event(e));
-            }
-            match out.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
-            }
-        }
-        fresh.reverse();
-        for e in &fresh {
-            seen.insert(e.event_id.clone());
-        }
-        Ok(fresh)
-    }
-
-    /// Polls events and status until the stack reaches a terminal status.
-    async fn wait_stack(
-        &self,
-        stack: &str,
-        stack_id: &str,
-        seen: &mut HashSet<String>,
-        what: &str,
-        report: &mut dyn Report,
-    ) -> Result<(StackInfo, Vec<StackEvent>)> {
-        let started = Instant::now();
-        let mut all = Vec::new();
-        loop {
-            let info = self.describe_stack(stack_id).await?;
-            let events = self.new_events(stack, stack_id, seen).await?;
-            for e in &events {
-                report.report(Progress::Event(e));
-            }
-            all.extend(events);
-            let info = info.unwrap_or_else(|| StackInfo {
-                stack_id: stack_id.to_owned(),
-                status: "DELETE_COMPLETE".into(),
-                reason: None,
-                termination_protection: false,
-            });
-            if is_terminal(&info.status) && info.status != "REVIEW_IN_PROGRESS" {
-                return Ok((info, all));
-            }
-            if started.elapsed() > self.poll.stack_timeout {
-                return Err(Error::Timeout {
-                    what: format!("{what} of stack {stack} (last status {})", info.status),
-                    after: started.elapsed(),
-                });
-            }
-            tokio::time::sleep(self.poll.interval).await;
-        }
-    }
-
-    // ------------------------------------------------------------ errors
-
-    /// Turns an SDK error into this crate's error, by kind and AWS code.
-    fn api_error<E>(
-        &self,
-        operation: &'static str,
-        stack: &str,
-        err: SdkError<E, aws_sdk_cloudformation::config::http::HttpResponse>,
-    ) -> Error
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let detail = chain(&err);
-        match &err {
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-                if detail.contains("credentials") || detail.contains("identity") {
-                    return Error::NoCredentials { detail };
-                }
-                return Error::Unreachable {
-                    operation,
-                    endpoint: self.endpoint.clone(),
-                    detail,
-                };
-            }
-            SdkError::ConstructionFailure(_) => {
-                if detail.contains("credentials") || detail.contains("identity") {
-                    return Error::NoCredentials { detail };
-                }
-                return Error::Api {
-                    operation,
-                    code: "request".into(),
-                    message: detail,
-                };
-            }
-            _ => {}
-        }
-        let status = match &err {
-            SdkError::ServiceError(ctx) => Some(ctx.raw().status().as_u16()),
-            SdkError::ResponseError(ctx) => Some(ctx.raw().status().as_u16()),
-            _ => None,
-        };
-        let code = err.code().map(str::to_owned);
-        let message = err
-            .message()
-            .map(str::to_owned)
-            .unwrap_or_else(|| detail.clone());
-        classify(operation, stack, code, status, message, self.max_attempts)
-    }
-}
-
-/// Maps an API error by its code and message. Kept apart to be unit-tested.
-fn classify(
-    operation: &'static str,
-    stack: &str,
-    code: Option<String>,
-    status: Option<u16>,
-    message: String,
-    attempts: u32,
-) -> Error {
-    let stack = stack.to_owned();
-    let code_str = code.as_deref().unwrap_or("");
-    match code_str {
-        "Throttling"
-        | "ThrottlingException"
-        | "RequestLimitExceeded"
-        | "TooManyRequestsException"
-        | "RequestThrottled" => {
-            return Error::Throttled {
-                operation,
-                attempts,
-                message,
-            }
-        }
-        "AccessDenied"
-        | "AccessDeniedException"
-        | "InvalidClientTokenId"
-        | "SignatureDoesNotMatch"
-        | "ExpiredToken"
-        | "ExpiredTokenException"
-        | "UnrecognizedClientException"
-        | "MissingAuthenticationToken"
-        | "IncompleteSignature"
-        | "AuthFailure" => {
-            return Error::AccessDenied {
-                operation,
-                code: code_str.to_owned(),
-                message,
-            }
-        }
-        "InsufficientCapabilitiesException" => {
-            return Error::MissingCapabilities { stack, message }
-        }
-        _ => {}
-    }
-    if operation == "ValidateTemplate" && code_str == "ValidationError" {
-        // (moto wraps cfn-lint's message in "Stack with id ... does not exist".)
-        return Error::InvalidTemplate { stack, message };
-    }
-    if message.starts_with("Stack with id ") && message.ends_with(" does not exist") {
-        return Error::StackNotFound { stack };
-    }
-    if message.contains("Requires capabilities") {
-        return Error::MissingCapabilities { stack, message };
-    }
-    if message.contains("Template format error") || message.contains("Template error") {
-        return Error::InvalidTemplate { stack, message };
-    }
-    if message.contains("TerminationProtection is enabled") {
-        return Error::TerminationProtected { stack };
-    }
-    Error::Api {
-        operation,
-        code: code.unwrap_or_else(|| match status {
-            Some(s) => format!("HTTP {s}"),
-            None => "unknown".into(),
-        }),
-        message,
-    }
-}
-
-fn change_set_failure(stack: &str, reason: String) -> Error {
-    if reason.contains("Template format error") || reason.contains("Template error") {
-        Error::InvalidTemplate {
-            stack: stack.to_owned(),
-            message: reason,
-        }
-    } else if reason.contains("Requires capabilities") {
-        Error::MissingCapabilities {
-            stack: stack.to_owned(),
-            message: reason,
-        }
-    } else {
-        Error::ChangeSetFailed {
-            stack: stack.to_owned(),
-            reason,
-        }
-    }
-}
-
-fn convert_event(e: &sdk::StackEvent) -> StackEvent {
-    StackEvent {
-        event_id: e.event_id().unwrap_or_default().to_owned(),
-        timestamp: e
-            .timestamp()
-            .and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
-            .unwrap_or_default(),
-        logical_id: e.logical_resource_id().unwrap_or_default().to_owned(),
-        physical_id: e.physical_resource_id().map(str::to_owned),
-        resource_type: e.resource_type().unwrap_or_default().to_owned(),
-        status: e
-            .resource_status()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
-        reason: e.resource_status_reason().map(str::to_owned),
-    }
-}
-
-/// The failed events of an operation, in order.
-fn failures(events: &[StackEvent]) -> Vec<ResourceFailure> {
-    events
-        .iter()
-        .filter(|e| e.status.ends_with("_FAILED"))
-        .map(|e| ResourceFailure {
-            logical_id: e.logical_id.clone(),
-            resource_type: e.resource_type.clone(),
-            status: e.status.clone(),
-            reason: e.reason.clone().unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// An error and its causes, `: `-joined, each said once.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !t.is_empty() && !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
 }
 
 /// A token unique enough for change set names and request tokens.
-fn unique() -> String {
+pub(crate) fn unique() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let millis = SystemTime::now()
@@ -1246,129 +887,12 @@ mod tests {
     use super::*;
 
     /// The futures can be spawned on a multi-threaded runtime.
+    /// The futures can be spawned on a multi-threaded runtime.
     #[allow(dead_code)]
     fn futures_are_send(d: &Deployer, r: &DeployRequest, c: &mut dyn Confirm, p: &mut dyn Report) {
         fn send<T: Send>(_: T) {}
         send(d.deploy(r, c, p));
-        send(d.delete_stack("s", &mut Quiet));
+        send(d.delete_stack("s", &mut crate::Quiet));
         send(d.get_deployed_template("s"));
-    }
-
-    fn ev(id: &str, status: &str, reason: Option<&str>) -> StackEvent {
-        StackEvent {
-            event_id: id.into(),
-            timestamp: "2026-01-01T00:00:00Z".into(),
-            logical_id: id.into(),
-            physical_id: None,
-            resource_type: "AWS::S3::Bucket".into(),
-            status: status.into(),
-            reason: reason.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn failures_keep_order_and_reasons() {
-        let events = [
-            ev("A", "CREATE_IN_PROGRESS", None),
-            ev("A", "CREATE_FAILED", Some("bucket name taken")),
-            ev("B", "CREATE_FAILED", Some("Resource creation cancelled")),
-            ev("S", "ROLLBACK_COMPLETE", None),
-        ];
-        let f = failures(&events);
-        assert_eq!(f.len(), 2);
-        assert_eq!(f[0].reason, "bucket name taken");
-        let err = Error::DeployFailed {
-            stack: "s".into(),
-            status: "ROLLBACK_COMPLETE".into(),
-            reason: None,
-            failures: f,
-        };
-        assert_eq!(
-            err.to_string(),
-            "deploying stack `s` failed: it ended in ROLLBACK_COMPLETE; failed resources:\n  A (AWS::S3::Bucket) CREATE_FAILED: bucket name taken\n  B (AWS::S3::Bucket) CREATE_FAILED: Resource creation cancelled"
-        );
-    }
-
-    #[test]
-    fn classifies_api_errors() {
-        let c = |code: &str, msg: &str| {
-            classify(
-                "CreateChangeSet",
-                "s",
-                Some(code.into()),
-                Some(400),
-                msg.into(),
-                6,
-            )
-        };
-        assert!(matches!(
-            c("Throttling", "Rate exceeded"),
-            Error::Throttled { attempts: 6, .. }
-        ));
-        assert!(matches!(
-            c("ExpiredToken", "expired"),
-            Error::AccessDenied { .. }
-        ));
-        assert!(matches!(
-            c("ValidationError", "Stack with id s does not exist"),
-            Error::StackNotFound { .. }
-        ));
-        assert!(matches!(
-            c(
-                "InsufficientCapabilitiesException",
-                "Requires capabilities : [CAPABILITY_IAM]"
-            ),
-            Error::MissingCapabilities { .. }
-        ));
-        assert!(matches!(
-            c(
-                "ValidationError",
-                "Template format error: Unresolved resource dependencies [X]"
-            ),
-            Error::InvalidTemplate { .. }
-        ));
-        assert!(matches!(
-            c(
-                "ValidationError",
-                "Stack [s] cannot be deleted while TerminationProtection is enabled"
-            ),
-            Error::TerminationProtected { .. }
-        ));
-        assert!(matches!(
-            classify(
-                "ValidateTemplate",
-                "s",
-                Some("ValidationError".into()),
-                Some(400),
-                "Unresolved resource dependencies".into(),
-                6
-            ),
-            Error::InvalidTemplate { .. }
-        ));
-        let e = classify("GetTemplate", "s", None, Some(500), "boom".into(), 6);
-        assert_eq!(e.to_string(), "GetTemplate failed: HTTP 500: boom");
-        let e = c("Throttling", "Rate exceeded");
-        assert_eq!(e.to_string(), "CloudFormation throttled CreateChangeSet after 6 attempts (Rate exceeded); wait a minute and try again, or raise the retry attempts");
-    }
-
-    #[test]
-    fn change_set_failures_are_classified() {
-        assert!(matches!(
-            change_set_failure("s", "Template format error: bad".into()),
-            Error::InvalidTemplate { .. }
-        ));
-        assert!(matches!(
-            change_set_failure("s", "Something else".into()),
-            Error::ChangeSetFailed { .. }
-        ));
-    }
-
-    #[test]
-    fn event_display_is_one_line() {
-        let e = ev("Bucket", "CREATE_FAILED", Some("name taken"));
-        assert_eq!(
-            e.to_string(),
-            "2026-01-01T00:00:00Z  CREATE_FAILED                 Bucket  AWS::S3::Bucket  name taken"
-        );
     }
 }

@@ -39,14 +39,40 @@
 
 #![warn(missing_docs)]
 
+mod approval;
 mod deploy;
+mod conditions;
+mod destroy;
+mod drift;
+mod effects;
+mod interrupt;
+mod outputs;
+mod preview;
+mod trace;
+mod connect;
 mod error;
+mod events;
 mod plan;
+mod params;
+mod sdk_error;
+mod stack;
+mod stage;
 
+pub use approval::{approvals, unapproved, unknown_logical_ids, Approval, Dependent};
 pub use deploy::{
-    Confirm, ConnectOptions, DeleteOutcome, DeployReport, DeployRequest, Deployer, Outcome,
-    PollSettings, Progress, Quiet, Report, StackEvent, StackInfo, TEMPLATE_BODY_LIMIT,
+    Confirm, ConnectOptions, DeployReport, DeployRequest, Deployer, Outcome,
 };
+pub use params::{parse_parameters, read_parameters_file};
+pub use cfn_core::ParameterInput;
+pub use stage::TemplateBucket;
+pub use destroy::{DeleteOutcome, DestroyPlan, DestroyReport, DestroyRequest, DestroyResource};
+pub use drift::{DriftReport, PropertyDrift, ResourceDrift};
+pub use effects::{compare_resources, EffectReport, MissingResource, StackResource};
+pub use interrupt::{block_on_interruptible, Interrupt};
+pub use outputs::{render_outputs_text, StackOutput};
+pub use preview::PlanReport;
+pub use events::{PollSettings, Progress, Quiet, Report, StackEvent};
+pub use stack::StackInfo;
 pub use error::{Error, ResourceFailure, Result};
 pub use plan::{
     effective_replacement, is_failure, is_no_changes_reason, is_terminal, next_step,

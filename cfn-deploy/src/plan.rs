@@ -1,8 +1,8 @@
 //! What a change set would do, and the decisions taken on it, free of any
 //! network call: stack states, "no changes", refusals of data loss.
 
-use cfn_tools::diff::{render_text, ChangeKind, Impact, TemplateDiff};
 use crate::approval::{render_approvals, unapproved, Approval};
+use cfn_tools::diff::{render_text, ChangeKind, Impact, TemplateDiff};
 use std::fmt;
 use std::str::FromStr;
 
@@ -381,9 +381,11 @@ impl fmt::Display for RefusedChange {
         };
         write!(f, "{} ({}) {what}", self.logical_id, self.resource_type)?;
         if self.retained {
-            f.write_str(", the old one retained outside the stack: the stack would use a new, empty one")?;
-        } else if let Some(loses) = cfn_resources::schema::stateful(&self.resource_type)
-            .and_then(|s| s.loses)
+            f.write_str(
+                ", the old one retained outside the stack: the stack would use a new, empty one",
+            )?;
+        } else if let Some(loses) =
+            cfn_resources::schema::stateful(&self.resource_type).and_then(|s| s.loses)
         {
             write!(f, ", destroying {loses}")?;
         }
@@ -425,9 +427,8 @@ pub fn refused_changes(
     diff: Option<&TemplateDiff>,
     allow_replace: &[String],
 ) -> Vec<RefusedChange> {
-    let retained = |id: &str| {
-        diff.is_some_and(|d| d.resources.iter().any(|r| r.id == id && r.retained))
-    };
+    let retained =
+        |id: &str| diff.is_some_and(|d| d.resources.iter().any(|r| r.id == id && r.retained));
     changes
         .iter()
         .filter(|c| c.is_stateful() && !allow_replace.iter().any(|a| a == &c.logical_id))
@@ -625,7 +626,7 @@ mod tests {
                 let c = [change(action.clone(), &id, ty, r)];
                 let refused = refused_changes(&c, None, &[]);
                 assert_eq!(refused.len(), 1, "{ty} {action:?} {r:?} not refused");
-                assert!(refused_changes(&c, None, &[id.clone()]).is_empty());
+                assert!(refused_changes(&c, None, std::slice::from_ref(&id)).is_empty());
             }
             // Estimated from the diff when the change set is silent.
             let c = [change(Action::Modify, &id, ty, None)];
@@ -638,6 +639,7 @@ mod tests {
                 stateful: true,
                 retained: false,
                 changes: vec![],
+                replaced_because: None,
             }];
             let refused = refused_changes(&c, Some(&d), &[]);
             assert!(refused.len() == 1 && refused[0].estimated, "{ty}");
@@ -657,7 +659,12 @@ mod tests {
         let d = diff(&old, &new, &cfn_tools::schema::RegistryFacts);
         let changes = [
             change(Action::Remove, "Logs", "AWS::Logs::LogGroup", None),
-            change(Action::Modify, "Data", "AWS::DynamoDB::Table", Some(Replacement::True)),
+            change(
+                Action::Modify,
+                "Data",
+                "AWS::DynamoDB::Table",
+                Some(Replacement::True),
+            ),
             change(Action::Remove, "Queue", "AWS::SQS::Queue", None),
         ];
         let refused = refused_changes(&changes, Some(&d), &[]);

@@ -129,9 +129,17 @@ async fn change_sets_of(d: &Deployer, stack: &str) -> Vec<String> {
         .send()
         .await
         .unwrap();
+    // moto keeps executed change sets listed (EXECUTE_COMPLETE); what
+    // matters is that none waits to be executed.
     out.summaries()
         .iter()
         .filter(|s| s.stack_name() == Some(stack))
+        .filter(|s| {
+            !matches!(
+                s.execution_status().map(|x| x.as_str()),
+                Some("EXECUTE_COMPLETE" | "OBSOLETE")
+            )
+        })
         .filter_map(|s| s.change_set_name().map(str::to_owned))
         .collect()
 }
@@ -365,7 +373,11 @@ fn refuses_to_replace_a_bucket_unless_allowed_by_name() {
         // moto reports no Replacement: the semantic diff decided.
         assert!(refused[0].estimated);
         let msg = err.to_string();
-        assert!(msg.contains("--allow-replace Assets"), "{msg}");
+        assert!(msg.contains("by its logical id (Assets)"), "{msg}");
+        assert!(
+            msg.contains("the old one retained outside the stack"),
+            "{msg}"
+        );
         assert!(msg.contains("the change set was deleted"), "{msg}");
         // Nothing ran: the deployed template is still the old one and no
         // change set waits.
@@ -405,11 +417,42 @@ fn refuses_to_replace_a_bucket_unless_allowed_by_name() {
             .unwrap();
         assert_eq!(r.outcome, Outcome::Updated);
 
-        // Removing the bucket: moto reports Action Remove; refused too.
-        let v3 = yaml("Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n");
-        let err = d
+        // Removing the bucket and adding a queue: the deployed template
+        // retains the bucket (DeletionPolicy Retain), so its data survives
+        // and the removal needs no consent.
+        let v3 = yaml(
+            "Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n  Work:\n    Type: AWS::SQS::Queue\n",
+        );
+        let r = d
             .deploy(
                 &DeployRequest::new(&stack, v3.clone()).yes(true),
+                &mut |_: &Plan| true,
+                &mut cfn_deploy::Quiet,
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.outcome, Outcome::Updated);
+        let listed = d
+            .client()
+            .list_stack_resources()
+            .stack_name(&stack)
+            .send()
+            .await
+            .unwrap();
+        let mut ids: Vec<&str> = listed
+            .stack_resource_summaries()
+            .iter()
+            .filter_map(|s| s.logical_resource_id())
+            .collect();
+        ids.sort();
+        assert_eq!(ids, ["Alerts", "Work"]);
+
+        // Removing the queue, which nothing retains: moto reports Action
+        // Remove; refused, and the queue is still there.
+        let v4 = yaml("Resources:\n  Alerts:\n    Type: AWS::SNS::Topic\n");
+        let err = d
+            .deploy(
+                &DeployRequest::new(&stack, v4.clone()).yes(true),
                 &mut |_: &Plan| true,
                 &mut cfn_deploy::Quiet,
             )
@@ -418,9 +461,35 @@ fn refuses_to_replace_a_bucket_unless_allowed_by_name() {
         let Error::StatefulChangeRefused { refused, .. } = &err else {
             panic!("expected a refusal, got {err}");
         };
+        assert_eq!(refused[0].logical_id, "Work");
         assert_eq!(refused[0].reason, RefusalReason::Removed);
         assert!(!refused[0].estimated);
         assert!(err.to_string().contains("would be deleted"), "{err}");
+        assert_eq!(
+            d.get_deployed_template(&stack)
+                .await
+                .unwrap()
+                .to_json_value(),
+            v3.to_json_value()
+        );
+
+        // A mistyped id is an error before any change set.
+        let err = d
+            .deploy(
+                &DeployRequest::new(&stack, v4.clone())
+                    .yes(true)
+                    .allow_replace("Wrok"),
+                &mut |_: &Plan| true,
+                &mut cfn_deploy::Quiet,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::UnknownLogicalIds { unknown, .. } if unknown[0].0 == "Wrok"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("did you mean `Work`"), "{err}");
+        assert!(change_sets_of(&d, &stack).await.is_empty());
 
         d.delete_stack(&stack, &mut cfn_deploy::Quiet)
             .await
@@ -613,7 +682,7 @@ fn too_large_a_template_is_refused_before_any_call() {
         panic!("expected TemplateTooLarge, got {err}");
     };
     assert!(size > limit);
-    assert_eq!(limit, cfn_deploy::TEMPLATE_BODY_LIMIT);
+    assert_eq!(limit, cfn_core::validate::limits::DIRECT_BODY_BYTES);
 }
 
 /// A client with static credentials for a fake or closed endpoint.
@@ -760,7 +829,7 @@ fn missing_region_is_a_clear_error() {
         assert!(matches!(err, Error::NoRegion), "{err:?}");
         assert_eq!(
             err.to_string(),
-            "no AWS region configured; pass a region (`--region us-east-1`) or set AWS_REGION"
+            "no AWS region configured; give a region (such as us-east-1), set AWS_REGION, or set `region` in the profile"
         );
         return;
     }
@@ -783,4 +852,114 @@ fn missing_region_is_a_clear_error() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed"));
+}
+
+/// The approval levels against moto: with `yes`, replacing a VPC that
+/// subnets and a security group depend on, and broadening a security group,
+/// each need their own consent; nothing runs until given.
+#[test]
+fn approval_levels_with_yes() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = serial();
+    let net = |cidr: &str, open_ssh: bool| {
+        let ingress = if open_ssh {
+            "\n      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}]"
+        } else {
+            ""
+        };
+        yaml(&format!(
+            "Resources:
+  Vpc: {{Type: AWS::EC2::VPC, Properties: {{CidrBlock: {cidr}.0.0/16}}}}
+  Subnet: {{Type: AWS::EC2::Subnet, Properties: {{VpcId: !Ref Vpc, CidrBlock: {cidr}.0.0/24}}}}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      VpcId: !Ref Vpc{ingress}
+"
+        ))
+    };
+    block_on(async {
+        let d = deployer(&ep)
+            .await
+            .with_schema_facts(Arc::new(cfn_tools::schema::RegistryFacts));
+        let stack = unique("approve");
+        let v1 = net("10.0", false);
+        d.deploy(
+            &DeployRequest::new(&stack, v1.clone()).yes(true),
+            &mut |_: &Plan| true,
+            &mut cfn_deploy::Quiet,
+        )
+        .await
+        .unwrap();
+
+        // A new CIDR replaces the VPC (create-only in the registry), and the
+        // subnet's new CIDR replaces it too: the plan shows the chain.
+        let v2 = net("10.1", false);
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let err = d
+            .deploy(
+                &DeployRequest::new(&stack, v2.clone()).yes(true),
+                &mut |_: &Plan| true,
+                &mut collector(&seen),
+            )
+            .await
+            .unwrap_err();
+        let Error::ApprovalRequired { pending, .. } = &err else {
+            panic!("expected an approval refusal, got {err}");
+        };
+        assert_eq!(pending.len(), 1, "{err}");
+        assert!(
+            err.to_string().contains(
+                "Vpc (AWS::EC2::VPC) would be replaced (estimated from the template diff); 2 resources depend on it: Subnet (replaced with it), Sg"
+            ),
+            "{err}"
+        );
+        let text = seen.lock().unwrap().plans[0].render_text(false);
+        assert!(text.contains("needs approval:\n  Vpc (AWS::EC2::VPC) would be replaced"), "{text}");
+        // Nothing ran.
+        assert_eq!(
+            d.get_deployed_template(&stack).await.unwrap().to_json_value(),
+            v1.to_json_value()
+        );
+        assert!(change_sets_of(&d, &stack).await.is_empty());
+
+        // Broadening: SSH open to the world on the security group.
+        let v3 = net("10.0", true);
+        let err = d
+            .deploy(
+                &DeployRequest::new(&stack, v3.clone()).yes(true),
+                &mut |_: &Plan| true,
+                &mut cfn_deploy::Quiet,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("security-group broadening in Sg: ingress tcp 22 from 0.0.0.0/0"),
+            "{err}"
+        );
+        assert!(change_sets_of(&d, &stack).await.is_empty());
+        // ... approved: it runs.
+        let r = d
+            .deploy(
+                &DeployRequest::new(&stack, v3.clone())
+                    .yes(true)
+                    .allow_broadening(true),
+                &mut |_: &Plan| true,
+                &mut cfn_deploy::Quiet,
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.outcome, Outcome::Updated);
+        assert_eq!(
+            d.get_deployed_template(&stack).await.unwrap().to_json_value(),
+            v3.to_json_value()
+        );
+
+        d.delete_stack(&stack, &mut cfn_deploy::Quiet)
+            .await
+            .unwrap();
+    })
+    .unwrap();
 }

@@ -18,8 +18,9 @@
 //! assert!(d.has_replacement());
 //! ```
 
-use cfn_resources::schema::is_stateful;
+use cfn_core::graph::RefKind;
 use cfn_core::{Expr, Resource, Template};
+use cfn_resources::schema::is_stateful;
 use indexmap::{IndexMap, IndexSet};
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -151,6 +152,11 @@ pub struct ResourceDiff {
     pub retained: bool,
     /// The changed values (modifications only).
     pub changes: Vec<PropertyChange>,
+    /// When its replacement comes from another resource's: the replaced
+    /// resource it references in a create-only property (`Vpc` for a
+    /// subnet whose `VpcId` is `!Ref Vpc`). `None` for its own changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_because: Option<String>,
 }
 
 /// A changed entry of Parameters, Outputs, exports, Conditions, Mappings or
@@ -232,23 +238,27 @@ impl TemplateDiff {
             && self.other.is_empty()
     }
 
-    /// Whether any resource would be replaced, or a stateful one removed.
+    /// Whether any resource would be replaced, a stateful one possibly
+    /// replaced, or a stateful one removed.
     pub fn has_replacement(&self) -> bool {
         self.resources.iter().any(|r| {
             (r.kind == ChangeKind::Modified && r.impact == Impact::Replacement)
-                || (r.kind == ChangeKind::Removed && r.stateful)
+                || self.data_at_risk_of(r).is_some()
         })
+    }
+
+    fn data_at_risk_of<'a>(&self, r: &'a ResourceDiff) -> Option<&'a ResourceDiff> {
+        (r.stateful
+            && (r.kind == ChangeKind::Removed
+                || (r.kind == ChangeKind::Modified && r.impact != Impact::InPlace)))
+            .then_some(r)
     }
 
     /// The stateful resources that would be replaced or deleted.
     pub fn data_at_risk(&self) -> Vec<&ResourceDiff> {
         self.resources
             .iter()
-            .filter(|r| {
-                r.stateful
-                    && (r.kind == ChangeKind::Removed
-                        || (r.kind == ChangeKind::Modified && r.impact != Impact::InPlace))
-            })
+            .filter_map(|r| self.data_at_risk_of(r))
             .collect()
     }
 }
@@ -274,8 +284,16 @@ fn leaves(
     if old == new {
         return;
     }
+    if let (Some(a), Some(b)) = (old, new) {
+        if scalar_equivalent(a, b) {
+            return;
+        }
+    }
     match (old, new) {
         (Some(Expr::Map(a)), Some(Expr::Map(b))) => map_leaves(a, b, path, out),
+        (Some(Expr::List(a)), Some(Expr::List(b))) if is_tag_list(a) && is_tag_list(b) => {
+            tag_leaves(a, b, path, out)
+        }
         (Some(Expr::List(a)), Some(Expr::List(b))) if a.len() == b.len() => {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
                 path.push(i.to_string());
@@ -284,6 +302,76 @@ fn leaves(
             }
         }
         _ => out.push((path.clone(), old.map(json), new.map(json))),
+    }
+}
+
+/// Whether two scalars are the same to CloudFormation, which hands every
+/// scalar property to the resource as text: `5` and `"5"`, `90` and `90.0`,
+/// `true` and `"true"` are no change.
+fn scalar_equivalent(a: &Expr, b: &Expr) -> bool {
+    let num = |e: &Expr| match e {
+        Expr::Number(n) => n.as_f64(),
+        Expr::String(s) if !s.trim().is_empty() && s.trim() == s => s.parse::<f64>().ok(),
+        _ => None,
+    };
+    let boolean = |e: &Expr| match e {
+        Expr::Bool(b) => Some(*b),
+        Expr::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Expr::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    };
+    let literal = |e: &Expr| matches!(e, Expr::Number(_) | Expr::Bool(_) | Expr::String(_));
+    if !literal(a) || !literal(b) || matches!((a, b), (Expr::String(_), Expr::String(_))) {
+        return false;
+    }
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => return x == y,
+        (Some(_), None) | (None, Some(_)) => return false,
+        _ => {}
+    }
+    matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// A list of `{Key, Value}` maps with literal, distinct keys: tags.
+fn is_tag_list(items: &[Expr]) -> bool {
+    let mut keys = IndexSet::new();
+    !items.is_empty()
+        && items.iter().all(|i| match i {
+            Expr::Map(m) => {
+                m.len() == 2
+                    && m.contains_key("Value")
+                    && matches!(m.get("Key"), Some(Expr::String(k)) if keys.insert(k.as_str()))
+            }
+            _ => false,
+        })
+}
+
+/// Tags compared by key (`Tags/env`), each value in full: a tag added in
+/// the middle of the list changes one tag, not the list.
+fn tag_leaves(
+    a: &[Expr],
+    b: &[Expr],
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Option<Json>, Option<Json>)>,
+) {
+    let by_key = |items: &[Expr]| -> IndexMap<String, Expr> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Expr::Map(m) => Some((m.get("Key")?.as_str()?.to_owned(), m.get("Value")?.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    let (old, new) = (by_key(a), by_key(b));
+    let keys: IndexSet<&String> = old.keys().chain(new.keys()).collect();
+    for k in keys {
+        path.push(k.clone());
+        let (o, n) = (old.get(k), new.get(k));
+        if o != n && !matches!((o, n), (Some(x), Some(y)) if scalar_equivalent(x, y)) {
+            out.push((path.clone(), o.map(json), n.map(json)));
+        }
+        path.pop();
     }
 }
 
@@ -434,7 +522,117 @@ fn resource_diff(
         stateful: is_stateful(&old.type_name) || is_stateful(&new.type_name),
         retained: keeps(&old.deletion_policy) && keeps(&old.update_replace_policy),
         changes,
+        replaced_because: None,
     })
+}
+
+/// The property path of a reference (`SubnetIds/0` for
+/// `SubnetIds/0/Ref`): the segments before the first intrinsic.
+fn reference_property_path(path: &str) -> Vec<String> {
+    path.split('/')
+        .take_while(|s| *s != "Ref" && !s.starts_with("Fn::"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Replacement travels through references: a resource that references a
+/// replaced one (`Ref` gives the new id, `Fn::GetAtt` its new attributes)
+/// in a create-only property is replaced too, even though its own text did
+/// not change. Repeats until nothing new is replaced, so chains (VPC ->
+/// subnet -> NAT gateway) come out whole, each link naming its cause.
+fn propagate_replacement(
+    old: &Template,
+    new: &Template,
+    facts: &dyn SchemaFacts,
+    d: &mut TemplateDiff,
+) {
+    loop {
+        let replaced: IndexSet<String> = d
+            .resources
+            .iter()
+            .filter(|r| r.kind == ChangeKind::Modified && r.impact == Impact::Replacement)
+            .map(|r| r.id.clone())
+            .collect();
+        let mut grew = false;
+        for (id, n) in &new.resources {
+            let id = id.as_str();
+            let Some(o) = old.resources.get(id) else {
+                continue;
+            };
+            let pos = d.resources.iter().position(|r| r.id == id);
+            if pos.is_some_and(|i| d.resources[i].impact == Impact::Replacement) {
+                continue;
+            }
+            let create_only = facts.create_only(&n.type_name);
+            if create_only.is_none() {
+                continue; // unknown type: its own diff already says "may replace"
+            }
+            let conditional = facts.conditional_create_only(&n.type_name);
+            let mut found: Option<(Impact, String, Vec<String>, Json)> = None;
+            for (k, v) in n.properties.iter().flatten() {
+                for r in cfn_core::graph::references(v, k) {
+                    if !matches!(r.kind, RefKind::Ref | RefKind::GetAtt | RefKind::Sub)
+                        || !replaced.contains(&r.target)
+                    {
+                        continue;
+                    }
+                    let path = reference_property_path(&r.path);
+                    let impact = classify(&path, &create_only, &conditional);
+                    if impact != Impact::InPlace && found.as_ref().is_none_or(|(i, ..)| impact > *i)
+                    {
+                        found = Some((impact, r.target.clone(), path, json(v)));
+                    }
+                }
+            }
+            let Some((impact, cause, path, value)) = found else {
+                continue;
+            };
+            let change = PropertyChange {
+                path: format!("Properties/{}", path.join("/")),
+                old: Some(value.clone()),
+                new: Some(value),
+                impact,
+            };
+            match pos {
+                Some(i) => {
+                    let r = &mut d.resources[i];
+                    if impact <= r.impact {
+                        continue;
+                    }
+                    r.impact = impact;
+                    r.replaced_because = Some(cause);
+                    r.changes.push(change);
+                }
+                None => d.resources.push(ResourceDiff {
+                    id: id.to_owned(),
+                    type_name: n.type_name.clone(),
+                    kind: ChangeKind::Modified,
+                    impact,
+                    stateful: is_stateful(&o.type_name) || is_stateful(&n.type_name),
+                    retained: keeps(&o.deletion_policy) && keeps(&o.update_replace_policy),
+                    changes: vec![change],
+                    replaced_because: Some(cause),
+                }),
+            }
+            grew |= impact == Impact::Replacement;
+        }
+        if !grew {
+            break;
+        }
+    }
+    // Template order, as for every other change.
+    let order: IndexMap<&str, usize> = old
+        .resources
+        .keys()
+        .chain(new.resources.keys())
+        .map(|k| k.as_str())
+        .collect::<IndexSet<&str>>()
+        .into_iter()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
+    d.resources
+        .sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
 }
 
 fn entries<K, V>(
@@ -626,6 +824,7 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
                 stateful: is_stateful(&o.type_name),
                 retained: keeps(&o.deletion_policy),
                 changes: vec![],
+                replaced_because: None,
             }),
             Some(n) => d.resources.extend(resource_diff(id.as_str(), o, n, facts)),
         }
@@ -640,9 +839,11 @@ pub fn diff(old: &Template, new: &Template, facts: &dyn SchemaFacts) -> Template
                 stateful: is_stateful(&n.type_name),
                 retained: keeps(&n.deletion_policy),
                 changes: vec![],
+                replaced_because: None,
             });
         }
     }
+    propagate_replacement(old, new, facts, &mut d);
     d.parameters = entries(&old.parameters, &new.parameters, to_json, "");
     d.outputs = entries(&old.outputs, &new.outputs, to_json, "");
     let exports = |t: &Template| -> IndexMap<String, Json> {
@@ -721,9 +922,14 @@ fn to_json<T: Serialize>(v: &T) -> Json {
 
 // ---------------------------------------------------------------- rendering
 
+/// A value for one line: strings and numbers whole (a tag's value is read
+/// in full), lists and maps cut at 120 characters.
 fn short(v: &Option<Json>) -> String {
     match v {
         None => "(none)".into(),
+        Some(v @ (Json::String(_) | Json::Number(_) | Json::Bool(_) | Json::Null)) => {
+            serde_json::to_string(v).unwrap_or_default()
+        }
         Some(v) => {
             let s = serde_json::to_string(v).unwrap_or_default();
             if s.chars().count() > 120 {
@@ -732,6 +938,16 @@ fn short(v: &Option<Json>) -> String {
                 s
             }
         }
+    }
+}
+
+/// The old and new text of a change; a reference whose text is the same
+/// but whose target is replaced says so.
+fn change_text(r: &ResourceDiff, c: &PropertyChange) -> (String, String) {
+    let from = short(&c.old);
+    match &r.replaced_because {
+        Some(cause) if c.old == c.new => (from, format!("the new {cause}")),
+        _ => (from, short(&c.new)),
     }
 }
 
@@ -756,11 +972,11 @@ pub fn render_text(d: &TemplateDiff, color: bool) -> String {
     }
     for r in d.data_at_risk() {
         let verb = if r.kind == ChangeKind::Removed {
-            "deleted"
+            "be deleted"
         } else if r.impact == Impact::Replacement {
-            "replaced"
+            "be replaced"
         } else {
-            "possibly replaced"
+            "possibly be replaced"
         };
         let kept = if r.retained {
             " (the old one is retained, but the stack would point at a new, empty one)"
@@ -773,7 +989,7 @@ pub fn render_text(d: &TemplateDiff, color: bool) -> String {
             paint(
                 "1;31",
                 &format!(
-                    "!!! DATA AT RISK: {} ({}) would be {verb}{kept}",
+                    "!!! DATA AT RISK: {} ({}) would {verb}{kept}",
                     r.id, r.type_name
                 )
             )
@@ -795,14 +1011,23 @@ pub fn render_text(d: &TemplateDiff, color: bool) -> String {
             } else {
                 String::new()
             };
-            let _ = writeln!(out, "{} {} ({}){impact}", mark(r.kind), r.id, r.type_name);
+            let because = match &r.replaced_because {
+                Some(c) => format!(" because {c} is replaced"),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "{} {} ({}){impact}{because}",
+                mark(r.kind),
+                r.id,
+                r.type_name
+            );
             for c in &r.changes {
+                let (from, to) = change_text(r, c);
                 let _ = writeln!(
                     out,
-                    "      {}: {} -> {} ({})",
+                    "      {}: {from} -> {to} ({})",
                     c.path,
-                    short(&c.old),
-                    short(&c.new),
                     c.impact.label()
                 );
             }
@@ -885,8 +1110,10 @@ pub fn render_markdown(d: &TemplateDiff, title: &str) -> String {
     for r in d.data_at_risk() {
         let verb = if r.kind == ChangeKind::Removed {
             "deleted"
-        } else {
+        } else if r.impact == Impact::Replacement {
             "replaced"
+        } else {
+            "possibly replaced"
         };
         let _ = writeln!(
             out,
@@ -898,7 +1125,10 @@ pub fn render_markdown(d: &TemplateDiff, title: &str) -> String {
         out.push_str("| | resource | type | impact |\n|---|---|---|---|\n");
         for r in &d.resources {
             let impact = match r.kind {
-                ChangeKind::Modified => r.impact.label().to_owned(),
+                ChangeKind::Modified => match &r.replaced_because {
+                    Some(c) => format!("{} (because `{c}` is replaced)", r.impact.label()),
+                    None => r.impact.label().to_owned(),
+                },
                 ChangeKind::Added => "added".into(),
                 ChangeKind::Removed => "removed".into(),
             };
@@ -920,13 +1150,14 @@ pub fn render_markdown(d: &TemplateDiff, title: &str) -> String {
             out.push_str("\n<details><summary>property changes</summary>\n\n| resource | path | old | new | impact |\n|---|---|---|---|---|\n");
             for r in modified {
                 for c in &r.changes {
+                    let (from, to) = change_text(r, c);
                     let _ = writeln!(
                         out,
                         "| `{}` | `{}` | `{}` | `{}` | {} |",
                         r.id,
                         md(&c.path),
-                        md(&short(&c.old)),
-                        md(&short(&c.new)),
+                        md(&from),
+                        md(&to),
                         c.impact.label()
                     );
                 }

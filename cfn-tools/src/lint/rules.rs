@@ -269,7 +269,6 @@ fn group_id_of(rule_resource: &str, rule: &IngressRule<'_>) -> Option<String> {
     }
 }
 
-
 // ---------------------------------------------------------------- rules
 
 macro_rules! rule {
