@@ -530,8 +530,7 @@ fn checked_stacks(stacks: &[Stack]) -> Result<Vec<(String, Template)>, Failure> 
     stacks
         .iter()
         .map(|s| {
-            s.template
-                .synth(Format::JsonCompact)
+            cfn_tools::verdict::synth(&s.template, Format::JsonCompact)
                 .map_err(|e| Failure::Input(format!("stack `{}`: {e}", s.name)))?;
             Ok((s.name.clone(), s.template.clone()))
         })
@@ -661,9 +660,7 @@ fn synth(stacks: &[Stack], a: &SynthArgs) -> Outcome {
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut rows = Vec::new();
     for s in stacks {
-        let json = s
-            .template
-            .synth(Format::Json)
+        let json = cfn_tools::verdict::synth(&s.template, Format::Json)
             .map_err(|e| Failure::Input(format!("stack `{}`: {e}", s.name)))?;
         if matches!(format, OutFormat::Json | OutFormat::Both) {
             files.push((a.out.join(format!("{}.template.json", s.name)), json));
@@ -737,9 +734,7 @@ fn emit(problems: &[report::Problem], format: CheckFormat, color: bool, tool: &s
 fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
     let mut problems = Vec::new();
     for l in inputs {
-        let mut diagnostics = l.template.validate().diagnostics;
-        diagnostics.extend(cfn_tools::schema::validate(&l.template));
-        diagnostics.extend(cfn_tools::network::check(&l.template));
+        let diagnostics = cfn_tools::verdict::check(&l.template).diagnostics;
         problems.extend(report::from_validation(
             &l.name,
             l.file.as_deref(),
@@ -1159,7 +1154,7 @@ fn dispatch_files(cli: FileCli) -> Outcome {
 #[cfg(feature = "deploy")]
 fn load_valid(file: &Path, color: bool) -> Result<Template, Failure> {
     let l = load_file(file)?;
-    let report = l.template.validate();
+    let report = cfn_tools::verdict::check(&l.template);
     if !report.is_ok() {
         let problems = report::from_validation(
             &l.name,

@@ -8,8 +8,8 @@ use crate::approval::{approvals, unknown_logical_ids};
 use crate::error::{Error, Result};
 use crate::events::{failures, PollSettings, Progress, Report, StackEvent};
 use crate::plan::{
-    is_failure, is_no_changes_reason, next_step, Action, Capability, ChangeSetKind, NextStep,
-    Plan, Replacement, ResourceChange,
+    is_failure, is_no_changes_reason, next_step, Action, Capability, ChangeSetKind, NextStep, Plan,
+    Replacement, ResourceChange,
 };
 use crate::sdk_error::{chain, change_set_failure};
 use crate::trace::{ChangeSetReady, Prepared, Trace};
@@ -604,7 +604,11 @@ impl Deployer {
         let (template_diff, diff_note, deployed) = match kind {
             ChangeSetKind::Create => (None, None, None),
             ChangeSetKind::Update => match self.get_deployed_template(stack).await {
-                Ok(old) => (Some(diff(&old, &req.template, &*self.facts)), None, Some(old)),
+                Ok(old) => (
+                    Some(diff(&old, &req.template, &*self.facts)),
+                    None,
+                    Some(old),
+                ),
                 Err(Error::DeployedTemplate { source, .. }) => (
                     None,
                     Some(format!(

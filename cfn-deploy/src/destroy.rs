@@ -177,7 +177,11 @@ impl DestroyPlan {
         }
         for r in self.resources.iter() {
             if let Some(p) = &r.retained_by {
-                let verb = if p == "Snapshot" { "snapshot" } else { "retain" };
+                let verb = if p == "Snapshot" {
+                    "snapshot"
+                } else {
+                    "retain"
+                };
                 let _ = writeln!(
                     s,
                     "  {verb:<6}  {}  {}  (DeletionPolicy {p}{})",
@@ -326,11 +330,7 @@ impl Deployer {
             return Err(Error::UnknownAllowed {
                 stack: stack.to_owned(),
                 ids: unknown,
-                known: plan
-                    .refused(&[])
-                    .into_iter()
-                    .map(|(id, _)| id)
-                    .collect(),
+                known: plan.refused(&[]).into_iter().map(|(id, _)| id).collect(),
             });
         }
         let refused = plan.refused(&req.allow_delete);

@@ -94,7 +94,10 @@ impl Deployer {
             .send()
             .await
             .map_err(|e| self.api_error("DetectStackDrift", stack, e))?;
-        let id = out.stack_drift_detection_id().unwrap_or_default().to_owned();
+        let id = out
+            .stack_drift_detection_id()
+            .unwrap_or_default()
+            .to_owned();
         let started = Instant::now();
         let status = loop {
             let s = self
@@ -109,7 +112,10 @@ impl Deployer {
                 "DETECTION_FAILED" if s.stack_drift_status().is_none() => {
                     return Err(Error::DriftDetectionFailed {
                         stack: stack.to_owned(),
-                        reason: s.detection_status_reason().unwrap_or("no reason").to_owned(),
+                        reason: s
+                            .detection_status_reason()
+                            .unwrap_or("no reason")
+                            .to_owned(),
                     })
                 }
                 _ => {

@@ -210,7 +210,12 @@ impl Deployer {
                 None => true,
                 Some(c) => matches!(conditions.get(c), Some(Ok(true))),
             };
-            if wanted && !s.outputs().iter().any(|x| x.output_key() == Some(key.as_str())) {
+            if wanted
+                && !s
+                    .outputs()
+                    .iter()
+                    .any(|x| x.output_key() == Some(key.as_str()))
+            {
                 report.missing_outputs.push(key.to_string());
             }
         }
@@ -230,7 +235,11 @@ impl Deployer {
         let effects = match self.check_effects(stack, template).await {
             Ok(e) => e,
             // the listing itself fails: the effect is unknown, not a success
-            Err(Error::Api { operation, code, message }) => {
+            Err(Error::Api {
+                operation,
+                code,
+                message,
+            }) => {
                 return Err(Error::ResourcesMissing {
                     stack: stack.to_owned(),
                     status: format!(

@@ -374,7 +374,10 @@ fn approval_message(stack: &str, pending: &[Approval]) -> String {
     });
     let mut how = Vec::new();
     if !ids.is_empty() {
-        how.push(format!("allow each replacement by its logical id ({})", ids.join(", ")));
+        how.push(format!(
+            "allow each replacement by its logical id ({})",
+            ids.join(", ")
+        ));
     }
     if broadening {
         how.push("allow the broadening".to_owned());

@@ -138,7 +138,11 @@ impl Report for Quiet {
 
 impl Deployer {
     /// The ids of the newest page of events: what is already history.
-    pub(crate) async fn recent_event_ids(&self, stack: &str, stack_id: &str) -> Result<HashSet<String>> {
+    pub(crate) async fn recent_event_ids(
+        &self,
+        stack: &str,
+        stack_id: &str,
+    ) -> Result<HashSet<String>> {
         match self
             .client
             .describe_stack_events()
@@ -290,7 +294,9 @@ fn finished_resources(events: &[StackEvent], stack: &str) -> usize {
         }
     }
     last.iter()
-        .filter(|(_, s)| s.ends_with("_COMPLETE") || s.ends_with("_FAILED") || s.ends_with("_SKIPPED"))
+        .filter(|(_, s)| {
+            s.ends_with("_COMPLETE") || s.ends_with("_FAILED") || s.ends_with("_SKIPPED")
+        })
         .count()
 }
 

@@ -40,45 +40,43 @@
 #![warn(missing_docs)]
 
 mod approval;
-mod deploy;
 mod conditions;
+mod connect;
+mod deploy;
 mod destroy;
 mod drift;
 mod effects;
-mod interrupt;
-mod outputs;
-mod preview;
-mod trace;
-mod connect;
 mod error;
 mod events;
-mod plan;
+mod interrupt;
+mod outputs;
 mod params;
+mod plan;
+mod preview;
 mod sdk_error;
 mod stack;
 mod stage;
+mod trace;
 
 pub use approval::{approvals, unapproved, unknown_logical_ids, Approval, Dependent};
-pub use deploy::{
-    Confirm, ConnectOptions, DeployReport, DeployRequest, Deployer, Outcome,
-};
-pub use params::{parse_parameters, read_parameters_file};
 pub use cfn_core::ParameterInput;
-pub use stage::TemplateBucket;
+pub use deploy::{Confirm, ConnectOptions, DeployReport, DeployRequest, Deployer, Outcome};
 pub use destroy::{DeleteOutcome, DestroyPlan, DestroyReport, DestroyRequest, DestroyResource};
 pub use drift::{DriftReport, PropertyDrift, ResourceDrift};
 pub use effects::{compare_resources, EffectReport, MissingResource, StackResource};
+pub use error::{Error, ResourceFailure, Result};
+pub use events::{PollSettings, Progress, Quiet, Report, StackEvent};
 pub use interrupt::{block_on_interruptible, Interrupt};
 pub use outputs::{render_outputs_text, StackOutput};
-pub use preview::PlanReport;
-pub use events::{PollSettings, Progress, Quiet, Report, StackEvent};
-pub use stack::StackInfo;
-pub use error::{Error, ResourceFailure, Result};
+pub use params::{parse_parameters, read_parameters_file};
 pub use plan::{
     effective_replacement, is_failure, is_no_changes_reason, is_terminal, next_step,
     refused_changes, Action, Capability, ChangeSetKind, NextStep, Plan, RefusalReason,
     RefusedChange, Replacement, ResourceChange,
 };
+pub use preview::PlanReport;
+pub use stack::StackInfo;
+pub use stage::TemplateBucket;
 
 /// Runs a future to completion on a new current-thread tokio runtime: the
 /// way for a synchronous `main` to call this crate.

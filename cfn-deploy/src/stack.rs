@@ -44,7 +44,8 @@ impl Deployer {
             }
         };
         Ok(out.stacks().first().cloned().filter(|s| {
-            s.stack_status().is_some_and(|st| st.as_str() != "DELETE_COMPLETE")
+            s.stack_status()
+                .is_some_and(|st| st.as_str() != "DELETE_COMPLETE")
                 || stack.starts_with("arn:")
         }))
     }

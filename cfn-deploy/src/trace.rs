@@ -40,10 +40,7 @@ pub(crate) enum Stage {
         kind: ChangeSetKind,
     },
     /// ExecuteChangeSet was sent: the stack operation runs in AWS.
-    Executing {
-        stack: String,
-        kind: ChangeSetKind,
-    },
+    Executing { stack: String, kind: ChangeSetKind },
 }
 
 /// Records the [`Stage`] of a deploy; shared with the interrupt handler.

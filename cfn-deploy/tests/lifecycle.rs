@@ -35,7 +35,11 @@ fn unique(test: &str) -> String {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_nanos();
-    format!("cfnl-{test}-{}-{}", std::process::id(), nanos % 1_000_000_000)
+    format!(
+        "cfnl-{test}-{}-{}",
+        std::process::id(),
+        nanos % 1_000_000_000
+    )
 }
 
 async fn deployer(endpoint: &str) -> Deployer {
@@ -43,12 +47,15 @@ async fn deployer(endpoint: &str) -> Deployer {
         .endpoint_url(endpoint)
         .region("us-east-1")
         .max_attempts(2);
-    Deployer::connect(&opts).await.expect("connect to moto").with_poll(
-        PollSettings::new()
-            .interval(Duration::from_millis(50))
-            .change_set_timeout(Duration::from_secs(30))
-            .stack_timeout(Duration::from_secs(60)),
-    )
+    Deployer::connect(&opts)
+        .await
+        .expect("connect to moto")
+        .with_poll(
+            PollSettings::new()
+                .interval(Duration::from_millis(50))
+                .change_set_timeout(Duration::from_secs(30))
+                .stack_timeout(Duration::from_secs(60)),
+        )
 }
 
 fn yaml(src: &str) -> Template {
@@ -141,7 +148,11 @@ fn plan_deletes_its_change_set_and_empty_stack_or_keeps_them() {
         assert_eq!(plan.changes.len(), 3);
         assert!(!r.kept);
         assert!(change_sets_of(&d, &stack).await.is_empty());
-        assert_eq!(d.describe_stack(&stack).await.unwrap(), None, "no empty stack left");
+        assert_eq!(
+            d.describe_stack(&stack).await.unwrap(),
+            None,
+            "no empty stack left"
+        );
 
         let r = d.plan(&req, true, &mut Quiet).await.unwrap();
         assert!(r.kept);
@@ -156,7 +167,12 @@ fn plan_deletes_its_change_set_and_empty_stack_or_keeps_them() {
             .send()
             .await
             .unwrap();
-        d.client().delete_stack().stack_name(&stack).send().await.unwrap();
+        d.client()
+            .delete_stack()
+            .stack_name(&stack)
+            .send()
+            .await
+            .unwrap();
     })
     .unwrap();
 }
@@ -169,7 +185,10 @@ fn deploy_checks_effects_outputs_are_sorted_and_destroy_guards_data() {
     block_on(async {
         let d = deployer(&ep).await;
         let req = DeployRequest::new(&stack, yaml(SAFE)).yes(true);
-        let r = d.deploy(&req, &mut |_: &Plan| true, &mut Quiet).await.unwrap();
+        let r = d
+            .deploy(&req, &mut |_: &Plan| true, &mut Quiet)
+            .await
+            .unwrap();
         assert_eq!(r.outcome, Outcome::Created);
         let effects = d.check_effects(&stack, &yaml(SAFE)).await.unwrap();
         assert_eq!(effects.present.len(), 3);
@@ -177,7 +196,11 @@ fn deploy_checks_effects_outputs_are_sorted_and_destroy_guards_data() {
 
         // destroy: the table holds data and is not retained
         let err = d
-            .destroy(&DestroyRequest::new(&stack).yes(true), &mut |_| true, &mut Quiet)
+            .destroy(
+                &DestroyRequest::new(&stack).yes(true),
+                &mut |_| true,
+                &mut Quiet,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, Error::DeleteRefused { .. }));
@@ -194,7 +217,11 @@ fn deploy_checks_effects_outputs_are_sorted_and_destroy_guards_data() {
         insta::assert_snapshot!("unknown_allowed", redact(&err.to_string(), &[&stack]));
         // declined: nothing deleted
         let r = d
-            .destroy(&DestroyRequest::new(&stack).allow_delete("Table"), &mut |_| false, &mut Quiet)
+            .destroy(
+                &DestroyRequest::new(&stack).allow_delete("Table"),
+                &mut |_| false,
+                &mut Quiet,
+            )
             .await
             .unwrap();
         assert_eq!(r.outcome, DeleteOutcome::Declined);
@@ -216,7 +243,11 @@ fn deploy_checks_effects_outputs_are_sorted_and_destroy_guards_data() {
             .map(|r| r.logical_id.as_str())
             .collect();
         assert_eq!(retained, ["Logs"]);
-        assert_eq!(d.describe_stack(&stack).await.unwrap(), None, "the stack is gone");
+        assert_eq!(
+            d.describe_stack(&stack).await.unwrap(),
+            None,
+            "the stack is gone"
+        );
         // (moto keeps listing the executed change set after the stack is
         // deleted; AWS deletes it with the stack: not asserted here)
 
@@ -254,12 +285,19 @@ fn destroy_honours_termination_protection() {
             .await
             .unwrap();
         let err = d
-            .destroy(&DestroyRequest::new(&stack).yes(true), &mut |_| true, &mut Quiet)
+            .destroy(
+                &DestroyRequest::new(&stack).yes(true),
+                &mut |_| true,
+                &mut Quiet,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, Error::TerminationProtected { .. }));
         insta::assert_snapshot!("termination_protected", redact(&err.to_string(), &[&stack]));
-        assert!(d.describe_stack(&stack).await.unwrap().is_some(), "not deleted");
+        assert!(
+            d.describe_stack(&stack).await.unwrap().is_some(),
+            "not deleted"
+        );
         assert_eq!(d.list_stack_resources(&stack).await.unwrap().len(), 1);
     })
     .unwrap();
@@ -304,11 +342,17 @@ fn drift_on_an_endpoint_without_it_is_a_clear_error() {
     let stack = unique("drift");
     block_on(async {
         let d = deployer(&ep).await;
-        let req = DeployRequest::new(&stack, yaml("Resources:\n  T: {Type: AWS::SNS::Topic}\n")).yes(true);
-        d.deploy(&req, &mut |_: &Plan| true, &mut Quiet).await.unwrap();
+        let req = DeployRequest::new(&stack, yaml("Resources:\n  T: {Type: AWS::SNS::Topic}\n"))
+            .yes(true);
+        d.deploy(&req, &mut |_: &Plan| true, &mut Quiet)
+            .await
+            .unwrap();
         // moto 5.2.5 has no DetectStackDrift: the error names the operation
         let err = d.detect_drift(&stack).await.unwrap_err();
-        assert!(err.to_string().starts_with("DetectStackDrift failed"), "{err}");
+        assert!(
+            err.to_string().starts_with("DetectStackDrift failed"),
+            "{err}"
+        );
         d.delete_stack(&stack, &mut Quiet).await.unwrap();
     })
     .unwrap();

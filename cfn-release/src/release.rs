@@ -132,6 +132,13 @@ impl Report {
     /// The notification's subject (SNS allows 100 characters).
     pub fn subject(&self) -> String {
         let verdict = match self.tiers.iter().find(|(_, o)| !o.is_success()) {
+            None if self
+                .tiers
+                .iter()
+                .any(|(_, o)| matches!(o, TierOutcome::Created { .. })) =>
+            {
+                "started (deployments created, not waited for)".to_owned()
+            }
             None => "succeeded".to_owned(),
             Some((tier, TierOutcome::TimedOut { .. })) => format!("timed out in tier {tier}"),
             Some((tier, _)) => format!("failed in tier {tier}"),

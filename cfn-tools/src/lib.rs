@@ -3,7 +3,8 @@
 //! - [`lint`]: security rules with suppressions;
 //! - [`diff`]: a semantic diff that classifies every change;
 //! - [`graph`]: the dependency graph as DOT and Mermaid;
-//! - [`schema`]: checks against the registry schemas, and their facts for the diff.
+//! - [`schema`]: checks against the registry schemas, and their facts for the diff;
+//! - [`verdict`]: every check in one call, the one verdict the CLI presents.
 
 #![warn(missing_docs)]
 
@@ -12,3 +13,4 @@ pub mod graph;
 pub mod lint;
 pub mod network;
 pub mod schema;
+pub mod verdict;
