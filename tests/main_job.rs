@@ -49,6 +49,38 @@ fn synth_writes_templates_appspecs_and_executable_scripts() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A rerun leaves unchanged files alone (same inode, same mtime: nothing
+/// written or renamed); a file that differs is replaced, atomically.
+#[test]
+fn rerun_rewrites_only_what_changed() {
+    use std::time::SystemTime;
+    let dir = temp("rerun");
+    let out = dir.join("out");
+    let run = || {
+        cfn_suite::raven_program().try_run_from(["raven", "synth", "--out", out.to_str().unwrap()])
+    };
+    assert_eq!(run(), Ok(()));
+    let kept = out.join("raven-prod.template.json");
+    let edited = out.join("raven-dev.template.json");
+    let original = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(&edited, "{}").unwrap();
+    let old_time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+    for f in [&kept, &edited] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(old_time)
+            .unwrap();
+    }
+    assert_eq!(run(), Ok(()));
+    let mtime = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    assert_eq!(mtime(&kept), old_time, "an unchanged file was rewritten");
+    assert_ne!(mtime(&edited), old_time);
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), original);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn walk(dir: &std::path::Path) -> Vec<String> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().flatten() {

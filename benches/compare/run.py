@@ -17,9 +17,24 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BENCH = os.path.join(ROOT, "bench")
-RESULTS = os.path.join(BENCH, "results")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BENCH = os.path.join(ROOT, "benches", "compare")
+RESULTS = os.path.join(ROOT, "benches", "results")
+
+
+def scrub(value, bin_dir):
+    """The same document on any machine: no absolute paths (the repository
+    root, the build directory, the temporary directory)."""
+    if isinstance(value, dict):
+        return {k: scrub(v, bin_dir) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, bin_dir) for v in value]
+    if isinstance(value, str):
+        for prefix, name in ((bin_dir, "$TARGET/release"), (ROOT, "."),
+                             (tempfile.gettempdir(), "$TMP")):
+            value = value.replace(prefix.rstrip("/") + "/", name + "/")
+        return value
+    return value
 
 
 def env(name, default):
@@ -213,9 +228,9 @@ def main():
         "raven_output": produced,
         "cases": rows,
     }
-    path = os.path.join(RESULTS, "compare.json")
+    path = os.path.join(RESULTS, time.strftime("%Y-%m-%d") + "-compare.json")
     with open(path, "w") as f:
-        json.dump(doc, f, indent=2)
+        json.dump(scrub(doc, bin_dir), f, indent=2)
         f.write("\n")
     print(f"\nraw results: {os.path.relpath(path, ROOT)}")
 

@@ -1,5 +1,5 @@
 //! Synthesis and validation of generated templates of 1,000 and 10,000
-//! resources: `cargo bench -p cfn-core --bench synth`.
+//! resources: `cargo bench --bench synth`.
 //!
 //! Each "unit" is four resources that refer to each other the way a real
 //! network does (a VPC, a subnet in it, a security group in it, a bucket

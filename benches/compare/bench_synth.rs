@@ -12,7 +12,7 @@
 //! equivalent (`bench/troposphere_synth.py`) does not validate at all, so
 //! this side does strictly more work.
 
-#[path = "../benches/common/units.rs"]
+#[path = "../common/units.rs"]
 mod units;
 
 use std::io::Write;
