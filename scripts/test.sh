@@ -9,6 +9,8 @@
 # - starts moto's server (a local CloudFormation API) on 127.0.0.1, on a free
 #   port, for the deploy tests: exports MOTO_ENDPOINT and dummy credentials
 #   (so no test can reach a real AWS account), and stops it on exit;
+# - downloads cfn-lint's sdist (sha256-pinned) into target/peers for its
+#   fixture templates (CFN_LINT_FIXTURES);
 # - checks formatting and lints (rustfmt, clippy -D warnings);
 # - runs every Rust test (unit, integration, doc, snapshot, compile-fail, peer)
 #   with snapshots read-only (INSTA_UPDATE=no): a changed snapshot fails;
@@ -51,6 +53,27 @@ fi
 export CFN_LINT="$venv/bin/cfn-lint" PEER_PYTHON="$venv/bin/python" PEERS_REQUIRED=1
 export INSTA_UPDATE=no CARGO_TERM_COLOR=never
 "$CFN_LINT" --version
+
+# cfn-lint's source distribution carries its fixture templates: the good ones
+# must give no error from `cfnkit validate` (cfn-cli/tests/peer_fixtures.rs;
+# exceptions, each with its reason, in cfn-cli/tests/peer-exceptions.txt).
+# Downloaded into target/ (never committed), sha256-pinned.
+sdist_sha256=ba02cd7f7e06c8bc160936051a03ec931af52943fcc9cc72ad2748caa0f2a103
+sdist_dir="$root/target/peers"
+sdist="$sdist_dir/cfn_lint-1.58.0.tar.gz"
+if ! echo "$sdist_sha256  $sdist" | sha256sum --check --quiet 2>/dev/null; then
+  step "downloading cfn-lint 1.58.0's sdist (its fixture templates) into target/peers"
+  mkdir -p "$sdist_dir"
+  rm -f "$sdist"
+  "$venv/bin/pip" download --quiet --disable-pip-version-check --no-input --no-deps \
+    --no-binary=:all: cfn-lint==1.58.0 -d "$sdist_dir"
+  echo "$sdist_sha256  $sdist" | sha256sum --check --quiet
+  rm -rf "$sdist_dir/cfn_lint-1.58.0"
+fi
+if [ ! -d "$sdist_dir/cfn_lint-1.58.0/test/fixtures/templates/good" ]; then
+  tar -xzf "$sdist" -C "$sdist_dir"
+fi
+export CFN_LINT_FIXTURES="$sdist_dir/cfn_lint-1.58.0/test/fixtures/templates"
 
 # moto's server boots while the checks below run; the tests wait for it.
 moto_dir=$(mktemp -d)
@@ -96,6 +119,9 @@ step "cfnkit deploy against moto (cfn-cli --features deploy)"
 cargo test -p cfn-cli --features deploy --test deploy_cli
 cargo test -p cfn-cli --features deploy --test lifecycle_cli
 cargo test -p cfn-cli --features deploy --test deploy_inputs_cli
+# faults: --verbose retries, SIGINT at the prompt (under `script`) and while
+# waiting, bad credentials (a private moto with authentication on)
+cargo test -p cfn-cli --features deploy --test faults_cli
 cargo test --features deploy --test raven_deploy
 # release: the Raven program's `release --dry-run` (no AWS) and its bad-input
 # exits; cfn-release's own tests (bundle, fake, moto) run in --workspace above

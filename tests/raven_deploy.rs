@@ -5,6 +5,15 @@
 //! of them; this checks the deploy path end to end, not AWS's behaviour.
 #![cfg(feature = "deploy")]
 
+use std::sync::{Mutex, MutexGuard};
+
+/// The tests share moto and the Raven stack names (raven-staging must not
+/// exist while the other test diffs against it).
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 const CERT: &str = "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 
 #[test]
@@ -16,6 +25,7 @@ fn raven_dev_deploys_then_has_no_changes() {
         }
         Err(_) => return eprintln!("skipping: MOTO_ENDPOINT is not set"),
     };
+    let _g = serial();
     std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
     std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
     let program = cfn_suite::raven_program();
@@ -90,4 +100,49 @@ fn raven_dev_deploys_then_has_no_changes() {
     assert!(
         matches!(program.try_run_from(two), Err(cfn_cli::Failure::Input(m)) if m.contains("destroy takes one stack; choose it with --env"))
     );
+}
+
+/// `plan` over several environments: a change set for each, in order, each
+/// shown and deleted; afterwards neither stack exists (no change set, no
+/// REVIEW_IN_PROGRESS stack left behind).
+#[test]
+fn plan_of_several_environments_leaves_nothing_behind() {
+    let endpoint = match std::env::var("MOTO_ENDPOINT") {
+        Ok(e) => e,
+        Err(_) if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
+            panic!("MOTO_ENDPOINT is not set")
+        }
+        Err(_) => return eprintln!("skipping: MOTO_ENDPOINT is not set"),
+    };
+    let _g = serial();
+    std::env::set_var("AWS_ACCESS_KEY_ID", "testing");
+    std::env::set_var("AWS_SECRET_ACCESS_KEY", "testing");
+    let program = cfn_suite::raven_program();
+    let connection = ["--endpoint-url", &endpoint, "--region", "us-east-1"];
+    let exists = |env: &str| {
+        let mut args = vec!["raven", "outputs", "--env", env];
+        args.extend(connection);
+        match program.try_run_from(args) {
+            Ok(()) => true,
+            Err(cfn_cli::Failure::Input(m)) if m.contains("does not exist") => false,
+            other => panic!("outputs --env {env}: {other:?}"),
+        }
+    };
+    assert!(!exists("staging") && !exists("prod"));
+    let mut plan = vec![
+        "raven",
+        "plan",
+        "--env",
+        "staging",
+        "--env",
+        "prod",
+        "--parameter",
+        CERT,
+        "--capability",
+        "CAPABILITY_IAM",
+    ];
+    plan.extend(connection);
+    assert_eq!(program.try_run_from(plan), Ok(()));
+    assert!(!exists("staging"), "the staging plan left its stack");
+    assert!(!exists("prod"), "the prod plan left its stack");
 }

@@ -53,6 +53,11 @@ pub struct ConnectionArgs {
     /// The named profile (else AWS_PROFILE or `default`).
     #[arg(long)]
     pub profile: Option<String>,
+    /// Say on standard error when an API call is retried (the SDK retries
+    /// throttling, HTTP 5xx and connection errors up to 6 times, silently
+    /// otherwise).
+    #[arg(long)]
+    pub verbose: bool,
 }
 
 fn key_value(s: &str) -> Result<(String, String), String> {
@@ -72,6 +77,9 @@ pub(crate) fn connect_options(c: &ConnectionArgs) -> ConnectOptions {
     }
     if let Some(p) = &c.profile {
         o = o.profile(p.clone());
+    }
+    if c.verbose {
+        o = o.on_retry(cfn_deploy::RetryObserver::new(|n| eprintln!("{n}")));
     }
     o
 }

@@ -39,6 +39,7 @@
 pub mod deploy;
 #[cfg(feature = "deploy")]
 pub mod deploy_inputs;
+mod files;
 #[cfg(feature = "deploy")]
 pub mod lifecycle;
 #[cfg(feature = "deploy")]
@@ -435,11 +436,11 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             Some(ProgramCommand::Synth(a)) => synth(&stacks, &a),
             Some(ProgramCommand::Validate(a)) => {
                 let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
-                validate(&loaded, &a, color, &self.name)
+                validate(&loaded, Vec::new(), &a, color, &self.name)
             }
             Some(ProgramCommand::Lint(a)) => {
                 let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
-                lint(&loaded, &a, color, &self.name)
+                lint(&loaded, Vec::new(), &a, color, &self.name)
             }
             Some(ProgramCommand::Diff(a)) => {
                 let mut pairs = Vec::new();
@@ -629,6 +630,11 @@ fn find_render(dir: &Path, stack: &str) -> Result<Option<Template>, Failure> {
 /// Writes through a temporary file renamed into place, so a failure never
 /// leaves a half-written file.
 fn write_atomic(path: &Path, contents: &str) -> Outcome {
+    // Unchanged files are left alone: no write, no rename, the same mtime
+    // (a rerun of synth touches nothing, and build tools see no change).
+    if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+        return Ok(());
+    }
     let tmp = path.with_extension(format!(
         "{}.tmp",
         path.extension().and_then(|e| e.to_str()).unwrap_or("out")
@@ -645,6 +651,9 @@ fn write_atomic(path: &Path, contents: &str) -> Outcome {
 #[cfg(unix)]
 fn make_executable(path: &Path) -> Outcome {
     use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o777 == 0o755) {
+        return Ok(());
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
         .map_err(|e| Failure::Input(format!("cannot make `{}` executable: {e}", path.display())))
 }
@@ -731,8 +740,17 @@ fn emit(problems: &[report::Problem], format: CheckFormat, color: bool, tool: &s
     }
 }
 
-fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
-    let mut problems = Vec::new();
+/// `load`: the problems of files that could not be loaded (see `files.rs`),
+/// reported first and in the same format.
+fn validate(
+    inputs: &[Loaded],
+    load: Vec<report::Problem>,
+    a: &CheckArgs,
+    color: bool,
+    tool: &str,
+) -> Outcome {
+    let unloaded = files::sources(&load);
+    let mut problems = load;
     for l in inputs {
         let diagnostics = cfn_tools::verdict::check(&l.template).diagnostics;
         problems.extend(report::from_validation(
@@ -748,16 +766,12 @@ fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcom
         .count();
     let warnings = problems.len() - errors;
     let failing = if a.strict { problems.len() } else { errors };
-    emit(
-        &problems,
-        a.format,
-        color,
-        tool,
-        &format!(
-            "{} template(s): {errors} error(s), {warnings} warning(s)",
-            inputs.len()
-        ),
-    );
+    let mut summary = files::per_file(inputs, &unloaded, &problems);
+    summary.push_str(&format!(
+        "{} template(s): {errors} error(s), {warnings} warning(s)",
+        inputs.len() + unloaded.len()
+    ));
+    emit(&problems, a.format, color, tool, &summary);
     if failing > 0 {
         Err(Failure::Check(String::new()))
     } else {
@@ -765,8 +779,16 @@ fn validate(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcom
     }
 }
 
-fn lint(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
-    let mut problems = Vec::new();
+/// `load`: as for [`validate`].
+fn lint(
+    inputs: &[Loaded],
+    load: Vec<report::Problem>,
+    a: &CheckArgs,
+    color: bool,
+    tool: &str,
+) -> Outcome {
+    let unloaded = files::sources(&load);
+    let mut problems = load;
     let mut suppressed = Vec::new();
     for l in inputs {
         let r = Linter::new().run(&l.template);
@@ -791,14 +813,14 @@ fn lint(inputs: &[Loaded], a: &CheckArgs, color: bool, tool: &str) -> Outcome {
             .filter(|p| p.level == report::Level::Error)
             .count()
     };
-    let mut summary = String::new();
+    let mut summary = files::per_file(inputs, &unloaded, &problems);
     for s in &suppressed {
         summary.push_str(s);
         summary.push('\n');
     }
     summary.push_str(&format!(
         "{} template(s): {} finding(s) ({failing} high/medium), {} suppressed",
-        inputs.len(),
+        inputs.len() + unloaded.len(),
         problems.len(),
         suppressed.len()
     ));
@@ -1035,18 +1057,14 @@ fn dispatch_files(cli: FileCli) -> Outcome {
     let facts = RegistryFacts;
     match cli.command {
         FileCommand::Validate { files, args } => {
-            let loaded = files
-                .iter()
-                .map(|f| load_file(f))
-                .collect::<Result<Vec<_>, _>>()?;
-            validate(&loaded, &args, color, "cfnkit")
+            let read = files::LoadedFiles::read(&files);
+            let checked = validate(&read.loaded, read.problems.clone(), &args, color, "cfnkit");
+            read.worst(checked)
         }
         FileCommand::Lint { files, args } => {
-            let loaded = files
-                .iter()
-                .map(|f| load_file(f))
-                .collect::<Result<Vec<_>, _>>()?;
-            lint(&loaded, &args, color, "cfnkit")
+            let read = files::LoadedFiles::read(&files);
+            let checked = lint(&read.loaded, read.problems.clone(), &args, color, "cfnkit");
+            read.worst(checked)
         }
         FileCommand::Diff { old, new, output } => {
             let pairs = if old.is_dir() && new.is_dir() {

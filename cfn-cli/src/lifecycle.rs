@@ -156,15 +156,20 @@ fn printer(color: bool, plan_json: bool) -> impl FnMut(Progress<'_>) + Send {
             done,
             total,
             elapsed,
-        } => eprintln!("  {done} of {total} resources, {}", elapsed_text(elapsed)),
+        } => eprintln!("{}", count_text(done, total, elapsed)),
         #[allow(unreachable_patterns)]
         _ => {}
     }
 }
 
-fn elapsed_text(d: Duration) -> String {
-    let s = d.as_secs();
-    format!("{}m{:02}s elapsed", s / 60, s % 60)
+/// The progress line of a stack operation.
+fn count_text(done: usize, total: usize, elapsed: Duration) -> String {
+    let s = elapsed.as_secs();
+    format!(
+        "  {done} of {total} resources, {}m{:02}s elapsed",
+        s / 60,
+        s % 60
+    )
 }
 
 async fn connect(c: &ConnectionArgs) -> Result<Deployer, Error> {
@@ -572,6 +577,14 @@ mod tests {
         assert_eq!(
             outputs_json(&[o("A", "1"), o("B", "x\"y")]),
             "{\n  \"A\": \"1\",\n  \"B\": \"x\\\"y\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn progress_line_says_n_of_m_and_elapsed_time() {
+        assert_eq!(
+            count_text(3, 12, Duration::from_millis(75_400)),
+            "  3 of 12 resources, 1m15s elapsed"
         );
     }
 

@@ -55,6 +55,30 @@ pub fn kind_id(d: &Diagnostic) -> String {
         .to_owned()
 }
 
+/// Turns the errors of a file that could not be loaded into problems, each
+/// with its line and column and the rule id `load/<Kind>`.
+pub fn from_load_errors(file: &str, errors: &[cfn_core::Error]) -> Vec<Problem> {
+    errors
+        .iter()
+        .map(|e| {
+            let dbg = format!("{:?}", e.kind());
+            let kind = dbg
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or_default();
+            Problem {
+                source: file.to_owned(),
+                file: Some(file.to_owned()),
+                line: e.location().map(|l| (l.line, l.column)),
+                level: Level::Error,
+                rule: format!("load/{kind}"),
+                path: e.path().unwrap_or_default().to_owned(),
+                message: e.kind().to_string(),
+            }
+        })
+        .collect()
+}
+
 /// Turns validation diagnostics into problems, locating them in `src`.
 pub fn from_validation(
     source: &str,

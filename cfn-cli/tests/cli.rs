@@ -135,11 +135,12 @@ fn bad_input() {
         let r = cfnkit(args);
         assert!(r.code == 2 || r.code == 3, "{args:?}: {}", r.code);
         let first = r.stderr.lines().next().unwrap_or_default();
-        out.push_str(&format!(
-            "cfnkit {} -> exit {}\n  {first}\n",
-            args.join(" "),
-            r.code
-        ));
+        out.push_str(&format!("cfnkit {} -> exit {}\n", args.join(" "), r.code));
+        // load problems are findings on stdout, in the chosen format
+        if let Some(finding) = r.stdout.lines().next() {
+            out.push_str(&format!("  stdout: {finding}\n"));
+        }
+        out.push_str(&format!("  {first}\n"));
     }
     insta::assert_snapshot!("bad_input", out);
 }
@@ -162,4 +163,29 @@ fn help_and_completions() {
     let bash = cfnkit(&["completions", "bash"]);
     assert_eq!(bash.code, 0);
     assert!(bash.stdout.contains("cfnkit"));
+}
+
+#[test]
+fn many_files_one_result_each() {
+    // an unloadable file among good ones: every file is reported, in every
+    // format, and the exit code is the worst (3: bad input)
+    for format in ["human", "json", "sarif"] {
+        let r = cfnkit(&[
+            "validate",
+            "--format",
+            format,
+            "good.json",
+            "malformed.json",
+            "insecure.yaml",
+        ]);
+        assert_eq!(r.code, 3, "{format}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("malformed.json"),
+            "{format}: {}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("load/Syntax"), "{format}: {}", r.stdout);
+    }
+    let human = cfnkit(&["validate", "good.json", "malformed.json"]);
+    insta::assert_snapshot!("many_files_human", human.stdout);
 }

@@ -1,6 +1,7 @@
 //! Placeholder literals that satisfy a schema node's constraints, for the
 //! generated minimal-instance tests.
 
+pub use cfn_core::pattern::ecma_to_rust;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::Value as J;
 
@@ -68,47 +69,6 @@ fn gen(h: &Hir, reps: u32, out: &mut String) -> bool {
             false
         }
     }
-}
-
-/// Rewrites a pattern of the registry (ECMAScript or Python flavoured) for
-/// the `regex` crate: `\Z` is `\z`, and a `[` inside a class is a literal.
-pub fn ecma_to_rust(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut in_class = false;
-    let mut chars = p.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let n = chars.next();
-                match n {
-                    Some('Z') => out.push_str("\\z"),
-                    Some(n) => {
-                        out.push('\\');
-                        out.push(n);
-                    }
-                    None => out.push('\\'),
-                }
-            }
-            '[' if in_class => out.push_str("\\["),
-            '[' => {
-                in_class = true;
-                out.push('[');
-                if chars.peek() == Some(&'^') {
-                    out.push(chars.next().unwrap());
-                }
-                if chars.peek() == Some(&']') {
-                    chars.next();
-                    out.push_str("\\]");
-                }
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Drops simple look-around groups, which the `regex` crate lacks: the

@@ -40,7 +40,7 @@ pub enum ErrorKind {
         reason: String,
     },
     /// The same logical ID declared twice.
-    #[error("logical id `{id}` is already declared in {existing}; logical ids must be unique across Parameters, Conditions, Mappings, Resources and Outputs, so rename one of them")]
+    #[error("logical id `{id}` is already declared in {existing}; Parameters and Resources share one namespace and Conditions, Mappings, Outputs and Rules each have their own, so rename one of them")]
     DuplicateLogicalId {
         /// The ID.
         id: String,
@@ -257,7 +257,7 @@ pub enum ErrorKind {
         key: String,
     },
     /// `Fn::Something` that CloudFormation does not know.
-    #[error("unknown intrinsic function `{name}`{hint}; known functions: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::GetAZs, Fn::Cidr, Fn::ImportValue, Fn::FindInMap, Fn::Base64, Fn::If, Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition, Fn::Transform, Fn::Length, Fn::ToJsonString")]
+    #[error("unknown intrinsic function `{name}`{hint}; known functions: Ref, Fn::GetAtt, Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::GetAZs, Fn::Cidr, Fn::ImportValue, Fn::FindInMap, Fn::Base64, Fn::If, Fn::Equals, Fn::And, Fn::Or, Fn::Not, Condition, Fn::Transform, Fn::Length, Fn::ToJsonString, Fn::GetStackOutput")]
     UnknownIntrinsic {
         /// The name as written.
         name: String,
@@ -424,6 +424,23 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// assert_eq!(cfn_core::error::suggest("Resource", ["Resources", "Outputs"]), " (did you mean `Resources`?)");
 /// ```
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    match closest(name, candidates) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    }
+}
+
+/// The candidate closest to `name` (case-insensitive edit distance of at
+/// most a third of its length, and at least 2), if any: the one home of
+/// "did you mean", which [`suggest`] formats and other crates (the registry
+/// schema check) word their own way.
+///
+/// ```
+/// use cfn_core::error::closest;
+/// assert_eq!(closest("BucketNam", ["BucketName", "Tags"]), Some("BucketName"));
+/// assert_eq!(closest("Zzz", ["BucketName"]), None);
+/// ```
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.len() / 3).max(2);
     let wanted: Vec<char> = name.to_lowercase().chars().collect();
     let mut best: Option<(usize, &str)> = None;
@@ -440,10 +457,7 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((d, c));
         }
     }
-    match best {
-        Some((_, c)) => format!(" (did you mean `{c}`?)"),
-        None => String::new(),
-    }
+    best.map(|(_, c)| c)
 }
 
 /// Levenshtein distance of `a` and `b` if it is at most `bound`.

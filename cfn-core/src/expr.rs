@@ -136,6 +136,23 @@ pub enum Intrinsic {
         /// The macro's parameters.
         parameters: ExprMap,
     },
+    /// `Fn::Transform` in its list form: `[{Name, Parameters}, ...]`, each
+    /// entry a map as written.
+    TransformList(Vec<Expr>),
+    /// A function whose whole argument is a `Fn::Transform` call
+    /// (`Fn::Sub: {Fn::Transform: ...}`): CloudFormation runs the macro
+    /// first, so the function's real arguments are known only after AWS
+    /// expands it.
+    Transformed {
+        /// The outer function (`Fn::Sub`).
+        function: &'static str,
+        /// The `Fn::Transform` call (an `Expr::Fn`).
+        argument: Expr,
+    },
+    /// `Fn::GetStackOutput`: an output of another stack, possibly in another
+    /// region or account: a map with `StackName`, `OutputName` and optional
+    /// `Region` and `RoleArn`.
+    GetStackOutput(Expr),
     /// `Fn::Length` (`AWS::LanguageExtensions`): the length of a list.
     Length(Expr),
     /// `Fn::ToJsonString` (`AWS::LanguageExtensions`): an object as a JSON string.
@@ -176,6 +193,7 @@ pub const INTRINSIC_NAMES: &[&str] = &[
     "Fn::Transform",
     "Fn::Length",
     "Fn::ToJsonString",
+    "Fn::GetStackOutput",
     "Fn::Contains",
     "Fn::EachMemberEquals",
     "Fn::EachMemberIn",
@@ -205,7 +223,9 @@ impl Intrinsic {
             Intrinsic::Or(_) => "Fn::Or",
             Intrinsic::Not(_) => "Fn::Not",
             Intrinsic::Condition(_) => "Condition",
-            Intrinsic::Transform { .. } => "Fn::Transform",
+            Intrinsic::Transform { .. } | Intrinsic::TransformList(_) => "Fn::Transform",
+            Intrinsic::Transformed { function, .. } => function,
+            Intrinsic::GetStackOutput(_) => "Fn::GetStackOutput",
             Intrinsic::Length(_) => "Fn::Length",
             Intrinsic::ToJsonString(_) => "Fn::ToJsonString",
             Intrinsic::Contains(..) => "Fn::Contains",
@@ -243,7 +263,10 @@ impl Intrinsic {
             | Intrinsic::Base64(e)
             | Intrinsic::RefAll(e)
             | Intrinsic::Length(e)
+            | Intrinsic::GetStackOutput(e)
+            | Intrinsic::Transformed { argument: e, .. }
             | Intrinsic::ToJsonString(e) => e.clone(),
+            Intrinsic::TransformList(v) => l(v.clone()),
             Intrinsic::Not(e) => l(vec![e.clone()]),
             Intrinsic::Cidr {
                 ip_block,
@@ -300,7 +323,10 @@ impl Intrinsic {
             | Intrinsic::Not(e)
             | Intrinsic::RefAll(e)
             | Intrinsic::Length(e)
+            | Intrinsic::GetStackOutput(e)
+            | Intrinsic::Transformed { argument: e, .. }
             | Intrinsic::ToJsonString(e) => vec![e],
+            Intrinsic::TransformList(v) => v.iter().collect(),
             Intrinsic::Cidr {
                 ip_block,
                 count,

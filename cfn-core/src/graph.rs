@@ -138,10 +138,12 @@ fn collect(e: &Expr, path: &mut String, out: &mut Vec<Reference>) {
                     map: Expr::String(m),
                     top_key,
                     second_key,
-                    ..
+                    default,
                 } => {
                     let mut r = mk(RefKind::FindInMap, m, None);
-                    if let (Expr::String(a), Expr::String(b)) = (top_key, second_key) {
+                    // with a `DefaultValue`, a missing key is not an error
+                    if let (Expr::String(a), Expr::String(b), None) = (top_key, second_key, default)
+                    {
                         r.keys = Some((a.clone(), b.clone()));
                     }
                     out.push(r);

@@ -40,6 +40,7 @@ pub mod id;
 pub mod parameter;
 pub mod parameter_values;
 pub mod parse;
+pub mod pattern;
 pub mod pseudo;
 pub mod render;
 pub mod resource;
@@ -56,7 +57,7 @@ pub use parameter_values::{check_parameter_values, DeployedParameters, Parameter
 pub use render::Format;
 pub use resource::{
     get_att, Attributes, CreationPolicy, Declared, DependsOn, Handle, NoAttributes, Policy, Raw,
-    Resource, ResourceRef, ResourceType, RollingUpdate, UpdatePolicy,
+    Resource, ResourceRef, ResourceType, RollingUpdate, UpdatePolicy, SUPPRESS_METADATA_KEY,
 };
 pub use template::{
     Assertion, ConditionHandle, Mapping, MappingHandle, Output, ParameterHandle, Rule, Template,

@@ -356,17 +356,14 @@ pub(crate) fn literal_number(e: &Expr) -> Option<f64> {
 impl Parameter {
     /// `AllowedPattern` compiled with CloudFormation's semantics: the
     /// pattern must match the whole value. `None` without a pattern; the
-    /// regex error's last line when it does not compile.
-    pub(crate) fn pattern_regex(&self) -> Option<std::result::Result<regex::Regex, String>> {
+    /// engine's error when it cannot be evaluated. CloudFormation evaluates
+    /// it as a Java regular expression: look-around and back-references
+    /// are supported (see [`crate::pattern`]).
+    pub(crate) fn pattern_regex(
+        &self,
+    ) -> Option<std::result::Result<crate::pattern::Pattern, String>> {
         let pat = self.allowed_pattern.as_ref()?;
-        Some(regex::Regex::new(&format!("^(?:{pat})$")).map_err(|e| {
-            e.to_string()
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim_start_matches("error: ")
-                .to_owned()
-        }))
+        Some(crate::pattern::compile(pat, true))
     }
 
     /// Checks a value given for this parameter (as CloudFormation receives
@@ -415,7 +412,7 @@ impl Parameter {
     pub(crate) fn check_items(
         &self,
         items: &[String],
-        pattern: Option<&regex::Regex>,
+        pattern: Option<&crate::pattern::Pattern>,
     ) -> Vec<Violation> {
         let mut out = Vec::new();
         let mut fail = |rule: &'static str, reason: String| out.push(Violation { rule, reason });
@@ -438,7 +435,8 @@ impl Parameter {
                 }
             }
             if let Some(r) = pattern {
-                if !r.is_match(item) {
+                // a match that exceeds the backtracking limit is not a violation
+                if matches!(r.is_match(item), Ok(false)) {
                     fail(
                         "AllowedPattern",
                         format!(

@@ -12,10 +12,13 @@ use crate::parameter::{Parameter, ParameterType};
 use crate::render::Format;
 use crate::resource::{DependsOn, Resource};
 use crate::template::{Assertion, Mapping, Output, Rule, Template};
+use indexmap::IndexMap;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
+
+mod langext;
 
 /// A source node with its position (line 0 when unknown).
 #[derive(Debug, Clone, PartialEq)]
@@ -694,6 +697,15 @@ fn intrinsic(name: &str, arg: &Node, whole: &Node, path: &P<'_>) -> Result<Intri
                 }
             }
         },
+        // the macro runs first: the function's arguments come from it
+        _ if transform_call(arg).is_some() => Intrinsic::Transformed {
+            function: INTRINSIC_NAMES
+                .iter()
+                .find(|n| **n == name)
+                .copied()
+                .unwrap_or("Fn::Transform"),
+            argument: expr(arg, path)?,
+        },
         "Fn::Sub" => match &arg.kind {
             NodeKind::Str(s) => Intrinsic::Sub {
                 template: s.clone(),
@@ -812,6 +824,34 @@ fn intrinsic(name: &str, arg: &Node, whole: &Node, path: &P<'_>) -> Result<Intri
             let a = args(arg, path, name, "a list of exactly 1 condition", 1..=1)?;
             Intrinsic::Not(e(&a[0], 0)?)
         }
+        "Fn::Transform" if matches!(arg.kind, NodeKind::Seq(_)) => {
+            let a = args(
+                arg,
+                path,
+                name,
+                "a list of {Name: macro, Parameters: {...}}",
+                1..=64,
+            )?;
+            Intrinsic::TransformList(
+                a.iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        as_map(n, &path.index(i), "{Name: macro, Parameters: {...}}")?;
+                        e(n, i)
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        }
+        "Fn::GetStackOutput" => {
+            let m = as_map(arg, path, "{StackName: ..., OutputName: ...}")?;
+            for k in m.keys() {
+                let allowed = ["StackName", "OutputName", "Region", "RoleArn"];
+                if !allowed.contains(&k.as_str()) {
+                    return Err(unknown_key(arg, path, k, &allowed));
+                }
+            }
+            Intrinsic::GetStackOutput(expr(arg, path)?)
+        }
         "Fn::Transform" => {
             let m = as_map(arg, path, "{Name: macro, Parameters: {...}}")?;
             let mut name_e = None;
@@ -877,6 +917,16 @@ fn intrinsic(name: &str, arg: &Node, whole: &Node, path: &P<'_>) -> Result<Intri
     })
 }
 
+/// The `Fn::Transform` argument when `arg` is a one-key map
+/// `{Fn::Transform: ...}` (or the `!Transform` tag).
+fn transform_call(arg: &Node) -> Option<&Node> {
+    match &arg.kind {
+        NodeKind::Map(m) if m.len() == 1 => m.get("Fn::Transform"),
+        NodeKind::Tagged(t, inner) if t == "Transform" => Some(inner),
+        _ => None,
+    }
+}
+
 fn unknown_key(node: &Node, path: &P<'_>, key: &str, allowed: &[&str]) -> Error {
     err_at(
         node,
@@ -907,103 +957,49 @@ const TOP_KEYS: &[&str] = &[
     "Resources",
     "Outputs",
     "Hooks",
+    "Globals",
 ];
 
-fn template(root: &Node) -> Result<Template> {
+/// Parses what it can: a problem in one entry (a resource, a parameter, an
+/// output, ...) is recorded in `errors` and the next entry is read, so one
+/// pass reports every entry that cannot be loaded.
+fn template_collecting(root: &Node, errors: &mut Vec<Error>) -> Template {
     let path = P::ROOT;
+    let mut t = Template::default();
     let m = match &root.kind {
         NodeKind::Map(m) => m,
         NodeKind::Null => {
-            return Err(err_at(
+            errors.push(err_at(
                 root,
                 &path,
                 ErrorKind::WrongType {
                     expected: "a template (a map with at least `Resources`)".into(),
                     found: "an empty document".into(),
                 },
-            ))
+            ));
+            return t;
         }
         _ => {
-            return Err(wrong_type(
+            errors.push(wrong_type(
                 root,
                 &path,
                 "a template (a map with at least `Resources`)",
-            ))
+            ));
+            return t;
         }
     };
-    let mut t = Template::default();
     let mut seen_resources = false;
     for (k, v) in m {
         let p = path.key(k);
-        match k.as_str() {
-            "AWSTemplateFormatVersion" => {
-                let s = as_str(v, &p, "the string \"2010-09-09\"")?;
-                if s != crate::template::FORMAT_VERSION {
-                    return Err(err_at(v, &p, ErrorKind::InvalidValue {
-                        value: format!("{s:?}"),
-                        reason: "the only template format version is \"2010-09-09\"; use it or remove the key".into(),
-                    }));
-                }
-                t.format_version = Some(s.to_owned());
-            }
-            "Description" => t.description = Some(as_str(v, &p, "a string")?.to_owned()),
-            "Metadata" => t.metadata = expr_map(v, &p)?,
-            "Transform" => t.transform = Some(expr(v, &p)?),
-            "Hooks" => t.hooks = expr_map(v, &p)?,
-            "Parameters" => {
-                for (id, n) in as_map(v, &p, "a map of parameters")? {
-                    t.parameters
-                        .insert(LogicalId::unchecked(id.as_str()), parameter(n, &p.key(id))?);
-                }
-            }
-            "Mappings" => {
-                for (id, n) in as_map(v, &p, "a map of mappings")? {
-                    let mp = p.key(id);
-                    let mut mapping = Mapping::new();
-                    for (top, second) in as_map(n, &mp, "a map of top-level keys")? {
-                        let tp = mp.key(top);
-                        let mut inner = indexmap::IndexMap::new();
-                        for (k2, val) in as_map(second, &tp, "a map of second-level keys")? {
-                            inner.insert(k2.clone(), expr(val, &tp.key(k2))?);
-                        }
-                        mapping.insert(top.clone(), inner);
-                    }
-                    t.mappings
-                        .insert(LogicalId::unchecked(id.as_str()), mapping);
-                }
-            }
-            "Conditions" => {
-                for (id, n) in as_map(v, &p, "a map of conditions")? {
-                    t.conditions
-                        .insert(LogicalId::unchecked(id.as_str()), expr(n, &p.key(id))?);
-                }
-            }
-            "Rules" => {
-                for (id, n) in as_map(v, &p, "a map of rules")? {
-                    t.rules
-                        .insert(LogicalId::unchecked(id.as_str()), rule(n, &p.key(id))?);
-                }
-            }
-            "Resources" => {
-                seen_resources = true;
-                for (id, n) in as_map(v, &p, "a map of resources")? {
-                    t.resources
-                        .insert(LogicalId::unchecked(id.as_str()), resource(n, &p.key(id))?);
-                }
-            }
-            "Outputs" => {
-                for (id, n) in as_map(v, &p, "a map of outputs")? {
-                    t.outputs
-                        .insert(LogicalId::unchecked(id.as_str()), output(n, &p.key(id))?);
-                }
-            }
-            other => {
-                return Err(unknown_key(root, &path.key(other), other, TOP_KEYS).with_location_of(v))
-            }
+        if k == "Resources" {
+            seen_resources = true;
+        }
+        if let Err(e) = section(&mut t, k, v, &p, errors) {
+            errors.push(e);
         }
     }
     if !seen_resources {
-        return Err(err_at(
+        errors.push(err_at(
             root,
             &path,
             ErrorKind::MissingKey {
@@ -1012,7 +1008,87 @@ fn template(root: &Node) -> Result<Template> {
             },
         ));
     }
-    Ok(t)
+    t
+}
+
+/// Reads the entries of a map section with `f`, recording a failing entry
+/// in `errors` and going on with the next.
+fn entries<T>(
+    v: &Node,
+    p: &P<'_>,
+    what: &str,
+    errors: &mut Vec<Error>,
+    out: &mut IndexMap<LogicalId, T>,
+    f: impl Fn(&Node, &P<'_>) -> Result<T>,
+) -> Result<()> {
+    for (id, n) in as_map(v, p, what)? {
+        match f(n, &p.key(id)) {
+            Ok(x) => {
+                out.insert(LogicalId::unchecked(id.as_str()), x);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok(())
+}
+
+/// One top-level section into `t`.
+fn section(t: &mut Template, k: &str, v: &Node, p: &P<'_>, errors: &mut Vec<Error>) -> Result<()> {
+    match k {
+        "AWSTemplateFormatVersion" => {
+            let s = as_str(v, p, "the string \"2010-09-09\"")?;
+            if s != crate::template::FORMAT_VERSION {
+                return Err(err_at(v, p, ErrorKind::InvalidValue {
+                    value: format!("{s:?}"),
+                    reason: "the only template format version is \"2010-09-09\"; use it or remove the key".into(),
+                }));
+            }
+            t.format_version = Some(s.to_owned());
+        }
+        "Description" => t.description = Some(as_str(v, p, "a string")?.to_owned()),
+        "Metadata" => t.metadata = expr_map(v, p)?,
+        "Transform" => t.transform = Some(expr(v, p)?),
+        "Hooks" => t.hooks = expr_map(v, p)?,
+        "Globals" => t.globals = expr_map(v, p)?,
+        "Parameters" => entries(
+            v,
+            p,
+            "a map of parameters",
+            errors,
+            &mut t.parameters,
+            parameter,
+        )?,
+        "Mappings" => entries(v, p, "a map of mappings", errors, &mut t.mappings, mapping)?,
+        "Conditions" => entries(v, p, "a map of conditions", errors, &mut t.conditions, expr)?,
+        "Rules" => entries(v, p, "a map of rules", errors, &mut t.rules, rule)?,
+        "Resources" => entries(
+            v,
+            p,
+            "a map of resources",
+            errors,
+            &mut t.resources,
+            resource,
+        )?,
+        "Outputs" => entries(v, p, "a map of outputs", errors, &mut t.outputs, output)?,
+        other => {
+            let parent = P::ROOT;
+            return Err(unknown_key(v, &parent.key(other), other, TOP_KEYS).with_location_of(v));
+        }
+    }
+    Ok(())
+}
+
+fn mapping(n: &Node, mp: &P<'_>) -> Result<Mapping> {
+    let mut mapping = Mapping::new();
+    for (top, second) in as_map(n, mp, "a map of top-level keys")? {
+        let tp = mp.key(top);
+        let mut inner = indexmap::IndexMap::new();
+        for (k2, val) in as_map(second, &tp, "a map of second-level keys")? {
+            inner.insert(k2.clone(), expr(val, &tp.key(k2))?);
+        }
+        mapping.insert(top.clone(), inner);
+    }
+    Ok(mapping)
 }
 
 trait WithLocationOf {
@@ -1110,6 +1186,8 @@ const RESOURCE_KEYS: &[&str] = &[
     "UpdatePolicy",
     "CreationPolicy",
     "Metadata",
+    "Version",
+    "IgnoreGlobals",
 ];
 
 fn resource(node: &Node, path: &P<'_>) -> Result<Resource> {
@@ -1155,7 +1233,17 @@ fn resource(node: &Node, path: &P<'_>) -> Result<Resource> {
             "UpdatePolicy" => r.update_policy = Some(expr(v, &kp)?),
             "CreationPolicy" => r.creation_policy = Some(expr(v, &kp)?),
             "Metadata" => r.metadata = Some(expr(v, &kp)?),
-            other => return Err(unknown_key(v, &kp, other, RESOURCE_KEYS)),
+            // CloudFormation accepts `Version` on custom resources only
+            "Version" if r.is_custom() => r.version = Some(expr(v, &kp)?),
+            // SAM's own resource attribute
+            "IgnoreGlobals" if r.type_name.starts_with("AWS::Serverless::") => {
+                r.ignore_globals = Some(expr(v, &kp)?)
+            }
+            other => {
+                // `Version` and `IgnoreGlobals` are named only where they apply
+                let allowed = &RESOURCE_KEYS[..RESOURCE_KEYS.len() - 2];
+                return Err(unknown_key(v, &kp, other, allowed));
+            }
         }
     }
     Ok(r)
@@ -1395,13 +1483,48 @@ impl Template {
     }
 
     /// Parses a template in `format`; `file` names the source in errors.
+    ///
+    /// Templates that declare `AWS::LanguageExtensions` are expanded as
+    /// CloudFormation will expand them (`Fn::ForEach` loops become their
+    /// copies), as cfn-lint does; rendering such a template writes the
+    /// expanded form. [`Template::parse_all`] reports every problem.
     pub fn parse_str(src: &str, format: Format, file: Option<&str>) -> Result<Template> {
+        Self::parse_all(src, format, file).map_err(|mut v| v.swap_remove(0))
+    }
+
+    /// Parses a template in `format`, reporting every entry that cannot be
+    /// loaded (each with file, line, column and template path), not only
+    /// the first. A syntax error of the document itself is one error.
+    ///
+    /// ```
+    /// use cfn_core::{Format, Template};
+    /// let src = "Resources:\n  A: {Type: AWS::SNS::Topic, Propertis: {}}\n  B: {Typ: AWS::SNS::Topic}\n";
+    /// let errors = Template::parse_all(src, Format::Yaml, Some("t.yaml")).unwrap_err();
+    /// assert_eq!(errors.len(), 2);
+    /// assert!(errors[1].to_string().starts_with("t.yaml:3:"));
+    /// ```
+    pub fn parse_all(
+        src: &str,
+        format: Format,
+        file: Option<&str>,
+    ) -> std::result::Result<Template, Vec<Error>> {
         let node = match format {
             Format::Json | Format::JsonCompact => json_node(src),
             Format::Yaml => yaml_node(src),
         }
-        .map_err(|e| finish(e, src, file))?;
-        template(&node).map_err(|e| finish(e, src, file))
+        .map_err(|e| vec![finish(e, src, file)])?;
+        let node = if langext::declared(&node) {
+            langext::expand(&node).map_err(|e| vec![finish(e, src, file)])?
+        } else {
+            node
+        };
+        let mut errors = Vec::new();
+        let t = template_collecting(&node, &mut errors);
+        if errors.is_empty() {
+            Ok(t)
+        } else {
+            Err(errors.into_iter().map(|e| finish(e, src, file)).collect())
+        }
     }
 
     /// Reads and parses a template file; the format comes from the

@@ -61,6 +61,9 @@ impl Serialize for Template {
         if let Some(v) = &self.transform {
             m.serialize_entry("Transform", v)?;
         }
+        if !self.globals.is_empty() {
+            m.serialize_entry("Globals", &self.globals)?;
+        }
         if !self.parameters.is_empty() {
             m.serialize_entry("Parameters", &Entries(&self.parameters))?;
         }
@@ -130,6 +133,8 @@ impl Serialize for Resource {
         entry(&mut m, "CreationPolicy", &self.creation_policy)?;
         entry(&mut m, "UpdatePolicy", &self.update_policy)?;
         entry(&mut m, "Metadata", &self.metadata)?;
+        entry(&mut m, "Version", &self.version)?;
+        entry(&mut m, "IgnoreGlobals", &self.ignore_globals)?;
         entry(&mut m, "Properties", &self.properties)?;
         m.end()
     }

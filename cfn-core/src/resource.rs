@@ -10,6 +10,11 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
 
+/// The key under a resource's `Metadata` that holds lint suppressions
+/// (`cfnkit: suppress: [{id, reason}]`), written by [`Declared::suppress`]
+/// and read by `cfn_tools::lint`.
+pub const SUPPRESS_METADATA_KEY: &str = "cfnkit";
+
 /// A resource type with typed properties.
 ///
 /// Generated types in `cfn-resources` implement it; so does [`Raw`] for any
@@ -238,6 +243,13 @@ pub struct Resource {
     pub creation_policy: Option<Expr>,
     /// `Metadata`.
     pub metadata: Option<Expr>,
+    /// `Version`: allowed on custom resources only (`Custom::*`,
+    /// `AWS::CloudFormation::CustomResource`), where CloudFormation accepts
+    /// and ignores it.
+    pub version: Option<Expr>,
+    /// `IgnoreGlobals`: allowed on SAM resources (`AWS::Serverless::*`) only;
+    /// `"*"` or a list of `Globals` properties SAM should not copy in.
+    pub ignore_globals: Option<Expr>,
 }
 
 impl Resource {
@@ -253,8 +265,23 @@ impl Resource {
             update_policy: None,
             creation_policy: None,
             metadata: None,
+            version: None,
+            ignore_globals: None,
         }
     }
+
+    /// Whether this is a custom resource (`Custom::*` or
+    /// `AWS::CloudFormation::CustomResource`): its properties and attributes
+    /// are whatever its provider defines.
+    pub fn is_custom(&self) -> bool {
+        is_custom_type(&self.type_name)
+    }
+}
+
+/// Whether `type_name` names a custom resource (`Custom::*` or
+/// `AWS::CloudFormation::CustomResource`).
+pub fn is_custom_type(type_name: &str) -> bool {
+    type_name.starts_with("Custom::") || type_name == "AWS::CloudFormation::CustomResource"
 }
 
 /// `DependsOn`: one name or a list, kept as written.
@@ -354,6 +381,50 @@ impl<R: ResourceType> Declared<R> {
         self.metadata = Some(m.into().into_expr());
         self
     }
+    /// Suppresses lint rule `rule` (`IAM002`) on this resource, with the
+    /// reason the report shows: adds `{id, reason}` under
+    /// `Metadata: cfnkit: suppress`, keeping other metadata. Call it after
+    /// [`Declared::metadata`], which replaces the whole map.
+    ///
+    /// ```
+    /// use cfn_core::{Declared, Raw, Template};
+    /// let mut t = Template::new();
+    /// t.add("Logs", Declared::new(Raw::new("AWS::S3::Bucket"))
+    ///     .suppress("S3005", "this is the log bucket; logging it into itself would loop")).unwrap();
+    /// let json = t.synth(cfn_core::Format::Json).unwrap();
+    /// assert!(json.contains("\"id\": \"S3005\""));
+    /// ```
+    pub fn suppress(mut self, rule: &str, reason: &str) -> Self {
+        let entry = Expr::Map(
+            [
+                ("id".to_owned(), Expr::String(rule.to_owned())),
+                ("reason".to_owned(), Expr::String(reason.to_owned())),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let mut meta = match self.metadata.take() {
+            Some(Expr::Map(m)) => m,
+            _ => ExprMap::new(),
+        };
+        let ours = meta
+            .entry(SUPPRESS_METADATA_KEY.to_owned())
+            .or_insert_with(|| Expr::Map(ExprMap::new()));
+        if !matches!(ours, Expr::Map(m) if matches!(m.get("suppress"), None | Some(Expr::List(_))))
+        {
+            *ours = Expr::Map(ExprMap::new());
+        }
+        if let Expr::Map(ours) = ours {
+            if let Expr::List(list) = ours
+                .entry("suppress".to_owned())
+                .or_insert_with(|| Expr::List(Vec::new()))
+            {
+                list.push(entry);
+            }
+        }
+        self.metadata = Some(Expr::Map(meta));
+        self
+    }
 
     pub(crate) fn into_resource(self) -> Resource {
         let type_name = self.resource.type_name().to_owned();
@@ -374,6 +445,8 @@ impl<R: ResourceType> Declared<R> {
             update_policy: self.update_policy,
             creation_policy: self.creation_policy,
             metadata: self.metadata,
+            version: None,
+            ignore_globals: None,
         }
     }
 }

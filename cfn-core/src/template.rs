@@ -15,8 +15,9 @@ pub const FORMAT_VERSION: &str = "2010-09-09";
 /// A CloudFormation template.
 ///
 /// Sections keep insertion order, so the same program renders the same
-/// bytes every time. Logical IDs are unique across Parameters, Conditions,
-/// Mappings, Resources and Outputs; `add_*` refuses duplicates.
+/// bytes every time. Logical IDs are unique within CloudFormation's
+/// namespaces (Parameters and Resources share one, see [`id_namespace`]);
+/// `add_*` refuses duplicates.
 ///
 /// ```
 /// use cfn_core::{Template, Parameter, Output, Raw};
@@ -51,7 +52,17 @@ pub struct Template {
     pub outputs: IndexMap<LogicalId, Output>,
     /// `Hooks` (blue/green deployments with `AWS::CodeDeployBlueGreen`).
     pub hooks: ExprMap,
+    /// `Globals`: properties SAM (`AWS::Serverless-2016-10-31`) copies into
+    /// its resources; only valid with that transform.
+    pub globals: ExprMap,
 }
+
+/// The SAM transform (`AWS::Serverless::*` resources, `Globals`).
+pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+/// The language-extensions transform (`Fn::ForEach`, `Fn::Length`,
+/// `Fn::ToJsonString`, intrinsics in deletion policies, `Fn::FindInMap`
+/// defaults).
+pub const LANGUAGE_EXTENSIONS: &str = "AWS::LanguageExtensions";
 
 /// A mapping: top-level key, then second-level key, then value.
 pub type Mapping = IndexMap<String, IndexMap<String, Expr>>;
@@ -202,6 +213,26 @@ impl Template {
         self.description = Some(description.into());
     }
 
+    /// The names of the declared transforms, in order (macros given as
+    /// intrinsics are left out).
+    pub fn transforms(&self) -> Vec<&str> {
+        match &self.transform {
+            Some(Expr::String(s)) => vec![s.as_str()],
+            Some(Expr::List(v)) => v.iter().filter_map(Expr::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the template declares the transform `name`.
+    pub fn has_transform(&self, name: &str) -> bool {
+        self.transforms().contains(&name)
+    }
+
+    /// Whether the template declares SAM's transform ([`SAM_TRANSFORM`]).
+    pub fn is_sam(&self) -> bool {
+        self.has_transform(SAM_TRANSFORM)
+    }
+
     /// Adds a transform (`AWS::Serverless-2016-10-31`,
     /// `AWS::LanguageExtensions`). Several transforms become a list.
     pub fn add_transform(&mut self, name: impl Into<String>) {
@@ -221,26 +252,25 @@ impl Template {
         self.metadata.insert(key.into(), value.into().into_expr());
     }
 
-    /// The section that already declares `id`, if any.
-    pub fn section_of(&self, id: &str) -> Option<&'static str> {
-        if self.parameters.contains_key(id) {
-            Some("Parameters")
-        } else if self.resources.contains_key(id) {
-            Some("Resources")
-        } else if self.conditions.contains_key(id) {
-            Some("Conditions")
-        } else if self.mappings.contains_key(id) {
-            Some("Mappings")
-        } else if self.outputs.contains_key(id) {
-            Some("Outputs")
-        } else {
-            None
+    /// The section that already declares `id` in the namespace of `section`,
+    /// if any. CloudFormation's namespaces: Parameters and Resources share
+    /// one (a `Ref` names either); Conditions, Mappings, Outputs and Rules
+    /// each have their own, so `Outputs: {Vpc: {Value: !Ref Vpc}}` is fine.
+    pub fn section_of(&self, id: &str, section: &str) -> Option<&'static str> {
+        match id_namespace(section) {
+            "Parameters" if self.parameters.contains_key(id) => Some("Parameters"),
+            "Parameters" if self.resources.contains_key(id) => Some("Resources"),
+            "Conditions" if self.conditions.contains_key(id) => Some("Conditions"),
+            "Mappings" if self.mappings.contains_key(id) => Some("Mappings"),
+            "Outputs" if self.outputs.contains_key(id) => Some("Outputs"),
+            "Rules" if self.rules.contains_key(id) => Some("Rules"),
+            _ => None,
         }
     }
 
     fn new_id(&self, id: &str, section: &str) -> Result<LogicalId> {
         let lid = LogicalId::new(id).map_err(|e| e.with_path(format!("{section}/{id}")))?;
-        if let Some(existing) = self.section_of(id) {
+        if let Some(existing) = self.section_of(id, section) {
             return Err(Error::at(
                 format!("{section}/{id}"),
                 ErrorKind::DuplicateLogicalId {
@@ -275,16 +305,7 @@ impl Template {
 
     /// Declares a rule. Rule names are separate from the other logical IDs.
     pub fn add_rule(&mut self, id: &str, rule: Rule) -> Result<()> {
-        let lid = LogicalId::new(id).map_err(|e| e.with_path(format!("Rules/{id}")))?;
-        if self.rules.contains_key(&lid) {
-            return Err(Error::at(
-                format!("Rules/{id}"),
-                ErrorKind::DuplicateLogicalId {
-                    id: id.to_owned(),
-                    existing: "Rules".into(),
-                },
-            ));
-        }
+        let lid = self.new_id(id, "Rules")?;
         self.rules.insert(lid, rule);
         Ok(())
     }
@@ -321,5 +342,22 @@ impl Template {
         crate::pseudo::is_pseudo(name)
             || self.parameters.contains_key(name)
             || self.resources.contains_key(name)
+    }
+}
+
+/// The logical-id namespace a template section's ids live in, as
+/// CloudFormation applies them: Parameters and Resources share one
+/// (`"Parameters"`); Conditions, Mappings, Outputs and Rules each have their
+/// own. The one home of this rule: the builder and validation both ask it.
+///
+/// ```
+/// use cfn_core::template::id_namespace;
+/// assert_eq!(id_namespace("Resources"), id_namespace("Parameters"));
+/// assert_ne!(id_namespace("Outputs"), id_namespace("Resources"));
+/// ```
+pub fn id_namespace(section: &str) -> &str {
+    match section {
+        "Resources" => "Parameters",
+        other => other,
     }
 }

@@ -153,6 +153,25 @@ impl Ctx<'_> {
         suggest(name, self.t.resources.keys().map(LogicalId::as_str))
     }
 
+    /// Reports a reference to a missing resource: an error, unless a
+    /// transform or a module may create it (SAM adds `FunctionRole`,
+    /// `ApiDeployment`, ...; a module `M` adds `M...` resources), where it
+    /// is a warning checked only after AWS expands the template.
+    fn missing_target(&mut self, path: &str, target: &str, kind: ErrorKind) {
+        let module =
+            self.t.resources.iter().any(|(id, r)| {
+                r.type_name.ends_with("::MODULE") && target.starts_with(id.as_str())
+            });
+        if module {
+            return;
+        }
+        if self.t.is_sam() {
+            self.warn(path, kind);
+        } else {
+            self.error(path, kind);
+        }
+    }
+
     /// Checks the references of one expression. `in_condition`: only
     /// parameters and pseudo parameters may be referenced.
     fn check_expr(&mut self, e: &Expr, base: &str, in_condition: bool) {
@@ -191,8 +210,9 @@ impl Ctx<'_> {
                     // fine
                 } else if r.kind == RefKind::Sub && r.attribute.is_some() {
                     let hint = self.resource_hint(&r.target);
-                    self.error(
+                    self.missing_target(
                         &r.path,
+                        &r.target,
                         ErrorKind::DanglingGetAtt {
                             target: r.target.clone(),
                             attribute: r.attribute.clone().unwrap_or_default(),
@@ -207,8 +227,9 @@ impl Ctx<'_> {
                         .map(LogicalId::as_str)
                         .chain(PSEUDO_PARAMETERS.iter().copied());
                     let hint = suggest(&r.target, names);
-                    self.error(
+                    self.missing_target(
                         &r.path,
+                        &r.target,
                         ErrorKind::DanglingRef {
                             target: r.target.clone(),
                             hint,
@@ -219,8 +240,9 @@ impl Ctx<'_> {
             RefKind::GetAtt => {
                 if !t.resources.contains_key(r.target.as_str()) {
                     let hint = self.resource_hint(&r.target);
-                    self.error(
+                    self.missing_target(
                         &r.path,
+                        &r.target,
                         ErrorKind::DanglingGetAtt {
                             target: r.target.clone(),
                             attribute: r.attribute.clone().unwrap_or_default(),
@@ -363,11 +385,16 @@ fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
     let pattern = p.pattern_regex().and_then(|r| match r {
         Ok(r) => Some(r),
         Err(e) => {
-            ctx.error(
+            // CloudFormation evaluates it as a Java regular expression; what
+            // the engine here cannot evaluate is a warning, not an error
+            ctx.warn(
                 format!("{path}/AllowedPattern"),
                 ErrorKind::InvalidValue {
                     value: format!("{:?}", p.allowed_pattern.as_deref().unwrap_or_default()),
-                    reason: format!("not a valid regular expression ({e}); fix the pattern"),
+                    reason: format!(
+                        "cannot be evaluated here ({e}), so values are not checked against it; \
+                         check it is a valid Java regular expression"
+                    ),
                 },
             );
             None
@@ -468,16 +495,19 @@ impl Template {
             used_conditions: IndexSet::new(),
         };
 
-        // logical ids: valid and unique across sections
-        let mut seen: IndexMap<&str, &str> = IndexMap::new();
-        let sections: [(&str, Vec<&LogicalId>); 5] = [
+        // logical ids: valid, and unique within CloudFormation's namespaces
+        // (Parameters and Resources share one; the other sections don't)
+        let mut seen: IndexMap<(&str, &str), &str> = IndexMap::new();
+        let sections: [(&str, Vec<&LogicalId>); 6] = [
             ("Parameters", self.parameters.keys().collect()),
             ("Mappings", self.mappings.keys().collect()),
             ("Conditions", self.conditions.keys().collect()),
             ("Resources", self.resources.keys().collect()),
             ("Outputs", self.outputs.keys().collect()),
+            ("Rules", self.rules.keys().collect()),
         ];
         for (section, ids) in &sections {
+            let namespace = crate::template::id_namespace(section);
             for id in ids {
                 if let Some(reason) = LogicalId::problem(id.as_str()) {
                     ctx.error(
@@ -488,7 +518,7 @@ impl Template {
                         },
                     );
                 }
-                if let Some(existing) = seen.insert(id.as_str(), section) {
+                if let Some(existing) = seen.insert((namespace, id.as_str()), section) {
                     ctx.error(
                         format!("{section}/{id}"),
                         ErrorKind::DuplicateLogicalId {
@@ -497,17 +527,6 @@ impl Template {
                         },
                     );
                 }
-            }
-        }
-        for id in self.rules.keys() {
-            if let Some(reason) = LogicalId::problem(id.as_str()) {
-                ctx.error(
-                    format!("Rules/{id}"),
-                    ErrorKind::InvalidLogicalId {
-                        id: id.as_str().to_owned(),
-                        reason,
-                    },
-                );
             }
         }
 
@@ -550,6 +569,18 @@ impl Template {
                     },
                 );
             }
+        }
+        if !self.globals.is_empty() && !self.is_sam() {
+            ctx.error(
+                "Globals",
+                ErrorKind::InvalidValue {
+                    value: "Globals".into(),
+                    reason: format!(
+                        "`Globals` is a section of SAM templates only; declare `Transform: {}` or remove it",
+                        crate::template::SAM_TRANSFORM
+                    ),
+                },
+            );
         }
         if self.resources.is_empty() {
             ctx.error(

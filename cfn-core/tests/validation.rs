@@ -80,7 +80,9 @@ fn cycles_are_reported_whole() {
 
 #[test]
 fn redundant_depends_on_and_ids() {
+    // Parameters and Resources share a namespace; an output may reuse an id
     let src = r#"{
+  "Parameters": {"Topic": {"Type": "String"}},
   "Resources": {
     "Key": {"Type": "AWS::KMS::Key"},
     "Topic": {"Type": "AWS::SNS::Topic", "DependsOn": "Key", "Properties": {"KmsMasterKeyId": {"Ref": "Key"}}},
@@ -216,4 +218,59 @@ fn builder_refuses_bad_and_duplicate_ids() {
     let bad = t.add("my-topic", Raw::new("AWS::SNS::Topic")).unwrap_err();
     let empty = t.add_output("", Output::new(fns::sub("x"))).unwrap_err();
     insta::assert_snapshot!(format!("{dup}\n{bad}\n{empty}"));
+}
+
+#[test]
+fn cloudformation_rules_for_templates_written_by_anyone() {
+    // outputs and conditions may reuse resource ids; `Version` on a custom
+    // resource; both forms of `Fn::Transform`; look-around in AllowedPattern
+    let src = r#"
+Parameters:
+  Name: {Type: String, Default: my-app, AllowedPattern: "(?!aws-)[a-z-]+"}
+Conditions:
+  Vpc: !Equals [!Ref Name, x]
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Custom:
+    Type: Custom::Thing
+    Version: "1.0"
+    Properties:
+      ServiceToken: arn
+      A: {Fn::Transform: [{Name: AWS::Include, Parameters: {Location: s3://b/k}}]}
+      B: {Fn::Sub: {Fn::Transform: {Name: M}}}
+Outputs:
+  Vpc: {Value: !Ref Vpc}
+"#;
+    let t = Template::from_yaml(src).unwrap();
+    let report = t.validate();
+    assert!(report.is_ok(), "{report}");
+    // the round trip keeps every form as written
+    let again = Template::from_yaml(&t.to_yaml()).unwrap();
+    assert_eq!(again, t);
+}
+
+#[test]
+fn language_extensions_are_expanded_on_load() {
+    let src = r#"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "A,B"}
+Resources:
+  Fn::ForEach::Topics:
+    - Id
+    - !Ref Names
+    - Topic${Id}:
+        Type: AWS::SNS::Topic
+        Properties: {TopicName: !Sub "t-${Id}"}
+Outputs:
+  Fn::ForEach::Arns:
+    - Id
+    - [A, B]
+    - Arn&{Id}: {Value: !Ref {Fn::Sub: "Topic${Id}"}}
+"#;
+    let t = Template::from_yaml(src).unwrap();
+    let ids: Vec<_> = t.resources.keys().map(|k| k.as_str()).collect();
+    assert_eq!(ids, ["TopicA", "TopicB"]);
+    assert_eq!(t.outputs.len(), 2);
+    assert!(t.validate().is_ok(), "{}", t.validate());
 }

@@ -50,6 +50,10 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// Timeout of one attempt of one API call (default 60 s).
     pub attempt_timeout: Duration,
+    /// Told before each retried call (the SDK retries silently otherwise):
+    /// a [`crate::RetryLog`] is registered on the CloudFormation and S3
+    /// clients. `None` (default): retries are not reported.
+    pub on_retry: Option<crate::RetryObserver>,
 }
 
 impl Default for ConnectOptions {
@@ -61,6 +65,7 @@ impl Default for ConnectOptions {
             max_attempts: 6,
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Duration::from_secs(60),
+            on_retry: None,
         }
     }
 }
@@ -98,6 +103,11 @@ impl ConnectOptions {
     /// Sets the per-attempt timeout.
     pub fn attempt_timeout(mut self, t: Duration) -> Self {
         self.attempt_timeout = t;
+        self
+    }
+    /// Reports each retried call to `observer` (`--verbose`).
+    pub fn on_retry(mut self, observer: crate::RetryObserver) -> Self {
+        self.on_retry = Some(observer);
         self
     }
 }
@@ -363,13 +373,22 @@ impl Deployer {
             .endpoint_url
             .clone()
             .unwrap_or_else(|| format!("https://cloudformation.{region}.amazonaws.com"));
-        let mut d = Self::from_client(Client::new(&config));
+        let retry_log = opts
+            .on_retry
+            .clone()
+            .map(|o| crate::RetryLog::new(o, opts.max_attempts.max(1)));
+        let mut cfn = aws_sdk_cloudformation::config::Builder::from(&config);
+        if let Some(log) = &retry_log {
+            cfn = cfn.interceptor(log.clone());
+        }
+        let mut d = Self::from_client(Client::from_conf(cfn.build()));
         d.endpoint = endpoint;
         d.max_attempts = opts.max_attempts.max(1);
         d.staging = Some(Arc::new(crate::stage::Staging::from_config(
             &config,
             opts.endpoint_url.as_deref(),
             &region,
+            retry_log,
         )));
         Ok(d)
     }

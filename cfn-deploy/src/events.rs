@@ -372,6 +372,29 @@ mod tests {
     }
 
     #[test]
+    fn progress_counts_resources_in_a_final_status_not_the_stack() {
+        let mut stack = ev("app", "CREATE_IN_PROGRESS", None);
+        stack.resource_type = "AWS::CloudFormation::Stack".into();
+        let mut events = vec![
+            stack.clone(),
+            ev("A", "CREATE_IN_PROGRESS", None),
+            ev("B", "CREATE_IN_PROGRESS", None),
+        ];
+        assert_eq!(finished_resources(&events, "app"), 0);
+        events.push(ev("A", "CREATE_COMPLETE", None));
+        assert_eq!(finished_resources(&events, "app"), 1);
+        // a resource counts once, by its last status
+        events.push(ev("A", "UPDATE_IN_PROGRESS", None));
+        assert_eq!(finished_resources(&events, "app"), 0);
+        events.push(ev("A", "UPDATE_COMPLETE", None));
+        events.push(ev("B", "CREATE_FAILED", Some("no")));
+        events.push(ev("C", "DELETE_SKIPPED", None));
+        stack.status = "CREATE_COMPLETE".into();
+        events.push(stack);
+        assert_eq!(finished_resources(&events, "app"), 3);
+    }
+
+    #[test]
     fn event_display_is_one_line() {
         let e = ev("Bucket", "CREATE_FAILED", Some("name taken"));
         assert_eq!(

@@ -10,6 +10,7 @@ use crate::events::Report;
 use crate::plan::ChangeSetKind;
 use crate::preview::PlanReport;
 use crate::trace::{Stage, Trace};
+use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -195,6 +196,10 @@ impl Deployer {
                 stack_id,
                 kind,
             } => {
+                // CreateChangeSet answered: the change set (and the stack of a
+                // create) existed, so gone now means removed by this run (the
+                // interrupt can land while a decline is already discarding them)
+                let created = stack_id.is_some();
                 let sid = stack_id.unwrap_or_else(|| name.clone());
                 match self
                     .client
@@ -205,7 +210,18 @@ impl Deployer {
                     .await
                 {
                     Ok(_) => cleaned.push(format!("change set {cs}")),
-                    Err(e) if is_not_found(&crate::sdk_error::chain(&e)) => {}
+                    Err(e) if is_not_found(&described(&e)) => {
+                        if created {
+                            cleaned.push(format!("change set {cs}"));
+                        }
+                    }
+                    // moto answers HTTP 500 for a change set already gone:
+                    // ask whether it is still there before naming it as left
+                    Err(_) if self.change_set_gone(&cs, &sid).await => {
+                        if created {
+                            cleaned.push(format!("change set {cs}"));
+                        }
+                    }
                     Err(_) => left.push(format!(
                         "change set {cs}: aws cloudformation delete-change-set --stack-name {name} --change-set-name {cs}"
                     )),
@@ -222,6 +238,12 @@ impl Deployer {
                                 )),
                             }
                         }
+                        Ok(None) if created => cleaned.push(format!(
+                            "the empty stack {name} (REVIEW_IN_PROGRESS)"
+                        )),
+                        Ok(Some(info)) if created && info.status == "DELETE_COMPLETE" => cleaned.push(format!(
+                            "the empty stack {name} (REVIEW_IN_PROGRESS)"
+                        )),
                         Ok(_) => {}
                         Err(_) => left.push(format!(
                             "perhaps the empty stack {name} (REVIEW_IN_PROGRESS): check with aws cloudformation describe-stacks --stack-name {name}, remove with aws cloudformation delete-stack --stack-name {name}"
@@ -249,6 +271,33 @@ impl Deployer {
             left,
         }
     }
+}
+
+impl Deployer {
+    /// Whether DescribeChangeSet says the change set does not exist.
+    async fn change_set_gone(&self, cs: &str, stack_id: &str) -> bool {
+        match self
+            .client
+            .describe_change_set()
+            .change_set_name(cs)
+            .stack_name(stack_id)
+            .send()
+            .await
+        {
+            Ok(_) => false,
+            Err(e) => is_not_found(&described(&e)),
+        }
+    }
+}
+
+/// An SDK error's code, message and causes, for matching.
+fn described<E: ProvideErrorMetadata + std::error::Error + 'static>(e: &E) -> String {
+    format!(
+        "{} {} {}",
+        e.code().unwrap_or_default(),
+        e.message().unwrap_or_default(),
+        crate::sdk_error::chain(e)
+    )
 }
 
 fn is_not_found(detail: &str) -> bool {

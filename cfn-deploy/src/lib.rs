@@ -8,10 +8,31 @@
 //!   collect the failing resources on failure ([`Error::DeployFailed`]).
 //!   "No changes" is a success ([`Outcome::NoChanges`]); a stack left in
 //!   ROLLBACK_COMPLETE is deleted and created again.
-//! - [`Deployer::delete_stack`], [`Deployer::get_deployed_template`],
+//! - The rest of the lifecycle: [`Deployer::plan`] (a change set shown,
+//!   then deleted or kept; nothing executed), [`Deployer::stack_outputs`],
+//!   [`Deployer::destroy`] (what is deleted and what retained, stateful
+//!   resources only by name), [`Deployer::detect_drift`];
+//!   [`Deployer::delete_stack`], [`Deployer::get_deployed_template`],
 //!   [`Deployer::describe_stack`].
+//! - Faults: the `*_interruptible` variants stop on Ctrl-C ([`Interrupt`])
+//!   and remove what the run created, or name what is left
+//!   ([`Error::Interrupted`]); a failed ExecuteChangeSet removes the change
+//!   set it could not run; a connection lost while waiting says the
+//!   operation may still be running ([`Error::ConnectionLost`]); with
+//!   [`ConnectOptions::on_retry`], every retried call is reported
+//!   ([`RetryNotice`], by the [`RetryLog`] interceptor).
 //! - The decisions are plain functions, tested without a network:
-//!   [`refused_changes`], [`next_step`], [`is_no_changes_reason`].
+//!   [`refused_changes`], [`approvals`], [`next_step`],
+//!   [`is_no_changes_reason`], [`compare_resources`].
+//!
+//! Modules, one concern each: `deploy` (connecting, the request, the change
+//! set made and executed), `plan` and `approval` (the gate's decisions),
+//! `preview` (`plan`), `events` (events, waiting, progress), `effects` and
+//! `conditions` (the stack's resources against the template's), `outputs`,
+//! `destroy`, `drift`, `params` (parameters files and values), `stage`
+//! (large templates in S3), `connect` (named profiles), `stack` (reading a
+//! stack), `trace` and `interrupt` (what a run created; Ctrl-C),
+//! `retry_log` (retried calls), `sdk_error` and `error` (the one [`Error`]).
 //!
 //! ```no_run
 //! use cfn_deploy::{block_on, ConnectOptions, Deployer, DeployRequest, Progress};
@@ -53,6 +74,7 @@ mod outputs;
 mod params;
 mod plan;
 mod preview;
+mod retry_log;
 mod sdk_error;
 mod stack;
 mod stage;
@@ -75,6 +97,7 @@ pub use plan::{
     RefusedChange, Replacement, ResourceChange,
 };
 pub use preview::PlanReport;
+pub use retry_log::{RetryLog, RetryNotice, RetryObserver};
 pub use stack::StackInfo;
 pub use stage::TemplateBucket;
 

@@ -39,15 +39,28 @@ impl Deployer {
             }
             _ => {}
         }
-        let status = match &err {
-            SdkError::ServiceError(ctx) => Some(ctx.raw().status().as_u16()),
-            SdkError::ResponseError(ctx) => Some(ctx.raw().status().as_u16()),
+        let raw = match &err {
+            SdkError::ServiceError(ctx) => Some(ctx.raw()),
+            SdkError::ResponseError(ctx) => Some(ctx.raw()),
             _ => None,
         };
-        let code = err.code().map(str::to_owned);
+        let status = raw.map(|r| r.status().as_u16());
+        // an error body the SDK could not read (moto's auth errors wrap
+        // `<Error>` in `<Errors>`): its code and message, read plainly
+        let body = raw
+            .and_then(|r| r.body().bytes())
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default();
+        let code = err
+            .code()
+            .map(str::to_owned)
+            .or_else(|| crate::retry_log::between(&body, "<Code>", "</Code>").map(str::to_owned));
         let message = err
             .message()
             .map(str::to_owned)
+            .or_else(|| {
+                crate::retry_log::between(&body, "<Message>", "</Message>").map(str::to_owned)
+            })
             .unwrap_or_else(|| detail.clone());
         classify(operation, stack, code, status, message, self.max_attempts)
     }
@@ -94,6 +107,14 @@ fn classify(
         }
         "InsufficientCapabilitiesException" => {
             return Error::MissingCapabilities { stack, message }
+        }
+        // refused for who is asking, whatever the code says
+        "" if matches!(status, Some(401 | 403)) => {
+            return Error::AccessDenied {
+                operation,
+                code: format!("HTTP {}", status.unwrap_or(403)),
+                message,
+            }
         }
         _ => {}
     }
@@ -217,6 +238,8 @@ mod tests {
             ),
             Error::InvalidTemplate { .. }
         ));
+        let e = classify("GetTemplate", "s", None, Some(403), "no".into(), 6);
+        assert_eq!(e.to_string(), "GetTemplate was denied: HTTP 403: no; check that the credentials are valid and not expired, and that they allow cloudformation:GetTemplate");
         let e = classify("GetTemplate", "s", None, Some(500), "boom".into(), 6);
         assert_eq!(e.to_string(), "GetTemplate failed: HTTP 500: boom");
         let e = c("Throttling", "Rate exceeded");

@@ -66,17 +66,20 @@ pub(crate) struct Staging {
 
 impl Staging {
     /// Builds the S3 client from the same configuration as CloudFormation's;
-    /// path-style addressing on a custom endpoint.
+    /// path-style addressing on a custom endpoint; retries reported when
+    /// asked.
     pub(crate) fn from_config(
         config: &aws_config::SdkConfig,
         endpoint: Option<&str>,
         region: &str,
+        retry_log: Option<crate::RetryLog>,
     ) -> Self {
-        let s3 = aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(endpoint.is_some())
-            .build();
+        let mut s3 = aws_sdk_s3::config::Builder::from(config).force_path_style(endpoint.is_some());
+        if let Some(log) = retry_log {
+            s3 = s3.interceptor(log);
+        }
         Staging {
-            client: aws_sdk_s3::Client::from_conf(s3),
+            client: aws_sdk_s3::Client::from_conf(s3.build()),
             endpoint: endpoint.map(|e| e.trim_end_matches('/').to_owned()),
             region: region.to_owned(),
         }

@@ -1,6 +1,8 @@
 //! An encrypted alarm topic with email subscriptions, and the alarms a web
 //! tier needs.
 
+use crate::grants::{grant, Grantee};
+use crate::iam::Statement;
 use crate::kms::EncryptionKey;
 use crate::tags::{tag_list, Tags};
 use cfn_core::{Handle, Result, Template, Value};
@@ -17,6 +19,8 @@ use cfn_resources::sns::{topic, Subscription, Topic};
 pub struct AlarmTopic {
     /// The topic.
     pub topic: Handle<Topic>,
+    /// The ARN of the key its messages are encrypted with.
+    pub key_arn: Value<String>,
 }
 
 impl AlarmTopic {
@@ -41,12 +45,45 @@ impl AlarmTopic {
                 Subscription::new("email", topic.reference()).endpoint(email.as_str()),
             )?;
         }
-        Ok(AlarmTopic { topic })
+        Ok(AlarmTopic {
+            topic,
+            key_arn: key.arn(),
+        })
     }
 
     /// The topic ARN (`Ref`).
     pub fn arn(&self) -> Value<ids::sns::TopicArn> {
         self.topic.reference()
+    }
+
+    /// Lets `to` publish to the topic (`sns:Publish` on its ARN;
+    /// `kms:GenerateDataKey`, `kms:Decrypt` on its key, which an encrypted
+    /// topic needs from publishers): the inline policy `{id}-publish`.
+    ///
+    /// ```
+    /// use cfn_core::Template;
+    /// use cfn_patterns::alarms::AlarmTopic;
+    /// use cfn_patterns::iam::PolicyDocument;
+    /// use cfn_patterns::kms::{EncryptionKey, KeyProps};
+    /// use cfn_patterns::Tags;
+    /// use cfn_resources::iam::Role;
+    /// let (mut t, tags) = (Template::new(), Tags::new("app", "dev"));
+    /// let key = EncryptionKey::new(&mut t, "Key", KeyProps::new("app", &tags)).unwrap();
+    /// let topic = AlarmTopic::new(&mut t, "Alerts", &key, &[], &tags).unwrap();
+    /// let role = t.add("Notifier", Role::new(PolicyDocument::assume_role("lambda.amazonaws.com").to_json())).unwrap();
+    /// topic.grant_publish(&mut t, &role).unwrap();
+    /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Alerts-publish"));
+    /// ```
+    pub fn grant_publish(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
+        let statements = [
+            Statement::allow()
+                .action("sns:Publish")
+                .resource(Value::<String>::from(self.arn())),
+            Statement::allow()
+                .actions(["kms:Decrypt", "kms:GenerateDataKey"])
+                .resource(self.key_arn.clone()),
+        ];
+        grant(t, to, &format!("{}-publish", self.topic.id()), statements)
     }
 }
 

@@ -1,6 +1,7 @@
 //! A customer-managed KMS key with rotation, a least-privilege key policy
 //! and an alias.
 
+use crate::grants::{grant, Grantee, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT};
 use crate::iam::{PolicyDocument, Principal, Statement};
 use crate::tags::{tag_list, Tags};
 use cfn_core::{fns, Declared, Handle, Result, Template, Value};
@@ -131,6 +132,37 @@ impl EncryptionKey {
     /// The key ARN, for policies.
     pub fn arn(&self) -> Value<String> {
         self.key.arn().into()
+    }
+
+    /// Lets `to` encrypt and decrypt with the key (`kms:Encrypt`,
+    /// `kms:Decrypt`, `kms:GenerateDataKey`, `kms:DescribeKey` on this key's
+    /// ARN): the inline policy `{id}-encrypt-decrypt`. The key policy lets
+    /// the account's IAM policies decide, so nothing else is needed.
+    ///
+    /// ```
+    /// use cfn_core::Template;
+    /// use cfn_patterns::iam::PolicyDocument;
+    /// use cfn_patterns::kms::{EncryptionKey, KeyProps};
+    /// use cfn_patterns::Tags;
+    /// use cfn_resources::iam::Role;
+    /// let mut t = Template::new();
+    /// let key = EncryptionKey::new(&mut t, "Key", KeyProps::new("app", &Tags::new("app", "dev"))).unwrap();
+    /// let role = t.add("Worker", Role::new(PolicyDocument::assume_role("lambda.amazonaws.com").to_json())).unwrap();
+    /// key.grant_encrypt_decrypt(&mut t, &role).unwrap();
+    /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Key-encrypt-decrypt"));
+    /// ```
+    pub fn grant_encrypt_decrypt(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
+        let s = Statement::allow()
+            .actions(KMS_ENCRYPT_DECRYPT)
+            .resource(self.arn());
+        grant(t, to, &format!("{}-encrypt-decrypt", self.key.id()), [s])
+    }
+
+    /// Lets `to` decrypt with the key only (`kms:Decrypt`,
+    /// `kms:DescribeKey`): the inline policy `{id}-decrypt`.
+    pub fn grant_decrypt(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
+        let s = Statement::allow().actions(KMS_DECRYPT).resource(self.arn());
+        grant(t, to, &format!("{}-decrypt", self.key.id()), [s])
     }
 }
 

@@ -8,10 +8,17 @@ pub mod alarms;
 pub mod alb;
 pub mod codedeploy;
 pub mod compute;
+pub mod database;
+pub mod dynamodb;
+pub mod grants;
+pub mod http_api;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod network;
+pub mod queue;
+pub mod secrets;
 pub mod storage;
 pub mod tags;
 

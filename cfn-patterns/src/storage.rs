@@ -1,6 +1,7 @@
 //! Buckets with secure defaults: a log bucket for access logs and flow
 //! logs, and KMS-encrypted data buckets.
 
+use crate::grants::{grant, Grantee, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT};
 use crate::iam::{deny_insecure_transport, PolicyDocument, Principal, Statement};
 use crate::kms::EncryptionKey;
 use crate::tags::{tag_list, Tags};
@@ -145,6 +146,8 @@ pub struct EncryptedBucket {
     pub bucket: Handle<Bucket>,
     /// Its policy.
     pub policy: Handle<BucketPolicy>,
+    /// The ARN of the key its objects are encrypted with.
+    pub key_arn: Value<String>,
 }
 
 impl EncryptedBucket {
@@ -193,7 +196,11 @@ impl EncryptedBucket {
             &format!("{id}Policy"),
             BucketPolicy::new(b.reference(), doc.to_json()),
         )?;
-        Ok(EncryptedBucket { bucket: b, policy })
+        Ok(EncryptedBucket {
+            bucket: b,
+            policy,
+            key_arn: key.arn(),
+        })
     }
 
     /// The bucket's ARN.
@@ -204,5 +211,69 @@ impl EncryptedBucket {
     /// The ARN of every object (`arn/*`), for policies.
     pub fn objects_arn(&self) -> Value<String> {
         fns::sub(format!("${{{}.Arn}}/*", self.bucket.id()))
+    }
+
+    /// Lets `to` list the bucket and read its objects (`s3:ListBucket` on
+    /// the bucket; `s3:GetObject`, `s3:GetObjectVersion` on its objects;
+    /// `kms:Decrypt`, `kms:DescribeKey` on its key): the inline policy
+    /// `{id}-read`.
+    ///
+    /// ```
+    /// use cfn_core::Template;
+    /// use cfn_patterns::iam::PolicyDocument;
+    /// use cfn_patterns::kms::{EncryptionKey, KeyProps};
+    /// use cfn_patterns::storage::{EncryptedBucket, LogBucket};
+    /// use cfn_patterns::Tags;
+    /// use cfn_resources::iam::Role;
+    /// let (mut t, tags) = (Template::new(), Tags::new("app", "dev"));
+    /// let key = EncryptionKey::new(&mut t, "Key", KeyProps::new("app", &tags)).unwrap();
+    /// let logs = LogBucket::new(&mut t, "Logs", 90, &tags).unwrap();
+    /// let assets = EncryptedBucket::new(&mut t, "Assets", &key, &logs, &tags, "data").unwrap();
+    /// let role = t.add("Reader", Role::new(PolicyDocument::assume_role("ec2.amazonaws.com").to_json())).unwrap();
+    /// assets.grant_read(&mut t, &role).unwrap();
+    /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Assets-read"));
+    /// ```
+    pub fn grant_read(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
+        let statements = [
+            Statement::allow()
+                .action("s3:ListBucket")
+                .resource(self.arn()),
+            Statement::allow()
+                .actions(["s3:GetObject", "s3:GetObjectVersion"])
+                .resource(self.objects_arn()),
+            Statement::allow()
+                .actions(KMS_DECRYPT)
+                .resource(self.key_arn.clone()),
+        ];
+        grant(t, to, &format!("{}-read", self.bucket.id()), statements)
+    }
+
+    /// Lets `to` list the bucket and read, write and delete its objects
+    /// (`s3:ListBucket`; `s3:GetObject`, `s3:GetObjectVersion`,
+    /// `s3:PutObject`, `s3:DeleteObject`; encrypt and decrypt with its key):
+    /// the inline policy `{id}-read-write`.
+    pub fn grant_read_write(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
+        let statements = [
+            Statement::allow()
+                .action("s3:ListBucket")
+                .resource(self.arn()),
+            Statement::allow()
+                .actions([
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                ])
+                .resource(self.objects_arn()),
+            Statement::allow()
+                .actions(KMS_ENCRYPT_DECRYPT)
+                .resource(self.key_arn.clone()),
+        ];
+        grant(
+            t,
+            to,
+            &format!("{}-read-write", self.bucket.id()),
+            statements,
+        )
     }
 }

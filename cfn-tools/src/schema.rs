@@ -7,7 +7,7 @@
 use crate::diff::SchemaFacts;
 use cfn_core::error::suggest;
 use cfn_core::graph::{references, RefKind};
-use cfn_core::{Diagnostic, Error, ErrorKind, Severity, Template};
+use cfn_core::{Diagnostic, Error, ErrorKind, Expr, ExprMap, Severity, Template};
 use cfn_resources::schema::{self, TypeSchema};
 
 /// The attribute names `Fn::GetAtt` accepts for a type: its read-only
@@ -55,10 +55,14 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             error: Error::at(path, kind),
         })
     };
+    let sam = t.is_sam();
     for (id, r) in &t.resources {
         let ty = r.type_name.as_str();
-        if ty.starts_with("Custom::") || ty == "AWS::CloudFormation::CustomResource" {
+        if r.is_custom() {
             continue;
+        }
+        if sam && schema::is_sam_type(ty) {
+            continue; // checked only after AWS expands it (see `sam_note`)
         }
         match schema::lookup(ty) {
             None => {
@@ -79,15 +83,22 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             }
             Some(s) => {
                 let empty = cfn_core::ExprMap::new();
-                for p in schema::validate_properties(s, r.properties.as_ref().unwrap_or(&empty)) {
-                    push(
-                        Severity::Error,
-                        format!("Resources/{id}/{}", p.path),
-                        ErrorKind::SchemaViolation {
-                            type_name: ty.to_owned(),
-                            message: p.kind.to_string(),
-                        },
-                    );
+                let props = r.properties.as_ref().unwrap_or(&empty);
+                for (prefix, branch) in property_branches(props) {
+                    for p in schema::validate_properties(s, branch) {
+                        let path = match p.path.strip_prefix("Properties") {
+                            Some(rest) if !prefix.is_empty() => format!("{prefix}{rest}"),
+                            _ => p.path.clone(),
+                        };
+                        push(
+                            Severity::Error,
+                            format!("Resources/{id}/{path}"),
+                            ErrorKind::SchemaViolation {
+                                type_name: ty.to_owned(),
+                                message: p.kind.to_string(),
+                            },
+                        );
+                    }
                 }
             }
         }
@@ -115,6 +126,14 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             };
             if attr.starts_with('{') {
                 continue; // an intrinsic attribute name
+            }
+            // a custom resource's attributes are its provider's; a nested
+            // stack's are `Outputs.Name`
+            let free = target.is_custom()
+                || (target.type_name == "AWS::CloudFormation::Stack"
+                    && attr.starts_with("Outputs."));
+            if free {
+                continue;
             }
             if let Some(s) = schema::lookup(&target.type_name) {
                 if !attribute_ok(s, attr) {
@@ -146,6 +165,40 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The property maps to check: the map itself, or, for `Properties:
+/// {Fn::If: [Condition, {...}, {...}]}`, each branch that is a map, with
+/// the path of the branch (`Ref: AWS::NoValue` branches are skipped).
+fn property_branches(props: &ExprMap) -> Vec<(String, &ExprMap)> {
+    let branches = match (props.len(), props.get("Fn::If")) {
+        (1, Some(Expr::List(v))) if v.len() == 3 => &v[1..],
+        _ => return vec![(String::new(), props)],
+    };
+    branches
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Expr::Map(m) => Some((format!("Properties/Fn::If/{}", i + 1), m)),
+            _ => None, // `Ref: AWS::NoValue`, nested functions: not expanded
+        })
+        .collect()
+}
+
+/// The note for a SAM template: what is checked before AWS expands it.
+pub fn sam_note(t: &Template) -> Option<String> {
+    let n = t
+        .resources
+        .values()
+        .filter(|r| schema::is_sam_type(&r.type_name))
+        .count();
+    (t.is_sam() && n > 0).then(|| {
+        format!(
+            "{n} SAM resource(s) (`AWS::Serverless::*`): their properties and the resources SAM \
+             generates from them (roles, versions, event sources) are checked only after AWS \
+             expands the transform; references to generated resources are warnings"
+        )
+    })
 }
 
 /// Create-only facts from the registry schemas (which types hold data is

@@ -58,6 +58,27 @@ pub struct DeploymentSettings {
     pub minimum_healthy_percent: u8,
 }
 
+/// An optional PostgreSQL database (`database` in the environment file),
+/// read by extensions such as `examples/raven_with_database.rs`; the Raven
+/// stack itself declares none.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// RDS instance class, e.g. `db.t4g.medium`.
+    pub instance_class: String,
+    /// A standby in a second Availability Zone with automatic failover.
+    pub multi_az: bool,
+    /// Days of automated backups, 1 to 35.
+    pub backup_retention_days: u32,
+    /// Refuse deletion of the instance (default true).
+    #[serde(default = "yes")]
+    pub deletion_protection: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
 /// One environment (`dev`, `staging`, `prod`).
 #[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -90,6 +111,9 @@ pub struct EnvConfig {
     pub certificate_arn: Option<String>,
     /// Application log level written into the instances' configuration.
     pub log_level: LogLevel,
+    /// A PostgreSQL database, for extensions that add one; omit for none.
+    #[serde(default)]
+    pub database: Option<DatabaseConfig>,
 }
 
 /// Application log level.
@@ -299,6 +323,23 @@ impl EnvConfig {
         }
         if self.access_log_days == 0 {
             return Err(err("access_log_days", "must be at least 1".into()));
+        }
+        if let Some(db) = &self.database {
+            if !db.instance_class.starts_with("db.") || !db.instance_class[3..].contains('.') {
+                return Err(err(
+                    "database.instance_class",
+                    format!(
+                        "{:?} is not an RDS instance class; write it like \"db.t4g.medium\"",
+                        db.instance_class
+                    ),
+                ));
+            }
+            if !(1..=35).contains(&db.backup_retention_days) {
+                return Err(err(
+                    "database.backup_retention_days",
+                    format!("{} must be 1 to 35", db.backup_retention_days),
+                ));
+            }
         }
         if let Some(arn) = &self.certificate_arn {
             if !arn.starts_with("arn:aws")

@@ -61,6 +61,9 @@ fn bad_configs_name_the_field_and_the_fix() {
         ("deployment.minimum_healthy_percent", json!(0)),
         ("name", json!("Prod")),
         ("web.colour", json!("blue")),
+        ("database.instance_class", json!("large")),
+        ("database.backup_retention_days", json!(0)),
+        ("database.engine", json!("mysql")),
         ("alarms", serde_json::Value::Null),
     ];
     let mut out = String::new();

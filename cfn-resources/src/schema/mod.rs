@@ -24,9 +24,11 @@
 //! );
 //! ```
 
+mod sam;
 mod stateful;
 mod validate;
 
+pub use sam::{is_sam_type, SAM_TYPES};
 pub use stateful::{is_stateful, stateful, Stateful, STATEFUL, STATEFUL_TYPES};
 pub use validate::{validate_properties, Problem, ProblemKind};
 

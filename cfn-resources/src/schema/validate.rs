@@ -7,8 +7,6 @@
 
 use super::{JsonType, Node, TypeSchema};
 use cfn_core::{Expr, ExprMap};
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// One problem found in a resource's properties.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -138,81 +136,17 @@ pub fn validate_properties(schema: &TypeSchema, properties: &ExprMap) -> Vec<Pro
     v.problems
 }
 
+/// The closest known name ("did you mean"): `cfn_core::error::closest`,
+/// the one home of the rule.
 fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    known
-        .map(|k| (distance(&lower, &k.to_ascii_lowercase()), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.clone())
+    cfn_core::error::closest(name, known.map(String::as_str)).map(str::to_owned)
 }
 
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// Rewrites a registry pattern (ECMAScript or Python flavoured) for the
-/// `regex` crate: `\Z` is `\z`, and a `[` inside a class is a literal.
-/// Patterns the crate still rejects (look-around, back-references) are not
-/// checked.
-fn translate(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut in_class = false;
-    let mut chars = p.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some('Z') => out.push_str("\\z"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            },
-            '[' if in_class => out.push_str("\\["),
-            '[' => {
-                in_class = true;
-                out.push('[');
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
-                if chars.peek() == Some(&']') {
-                    chars.next();
-                    out.push_str("\\]");
-                }
-            }
-            ']' if in_class => {
-                in_class = false;
-                out.push(']');
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
+/// Whether `value` matches a registry pattern; `None` when the pattern
+/// cannot be evaluated (then it is not checked). The engine and the
+/// rewrite of ECMAScript syntax live in `cfn_core::pattern`.
 fn regex_matches(pattern: &str, value: &str) -> Option<bool> {
-    static CACHE: Mutex<Option<HashMap<String, Option<regex::Regex>>>> = Mutex::new(None);
-    let mut guard = CACHE.lock().ok()?;
-    let cache = guard.get_or_insert_with(HashMap::new);
-    let re = cache
-        .entry(pattern.to_owned())
-        .or_insert_with(|| regex::Regex::new(&translate(pattern)).ok());
-    re.as_ref().map(|r| r.is_match(value))
+    cfn_core::pattern::matches(pattern, value)
 }
 
 struct Validator<'a> {

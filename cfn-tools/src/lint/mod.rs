@@ -265,7 +265,7 @@ impl Linter {
 }
 
 /// The key under a resource's `Metadata` that holds suppressions.
-pub const METADATA_KEY: &str = "cfnkit";
+pub const METADATA_KEY: &str = cfn_core::SUPPRESS_METADATA_KEY;
 
 fn metadata_suppressions(t: &Template, errors: &mut Vec<String>) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
