@@ -23,6 +23,29 @@ fn short(v: &Option<Json>) -> String {
     }
 }
 
+/// The non-empty entry sections, titled, in rendering order.
+fn entry_sections(d: &TemplateDiff) -> impl Iterator<Item = (&'static str, &Vec<EntryChange>)> {
+    [
+        ("Parameters", &d.parameters),
+        ("Outputs", &d.outputs),
+        ("Exports", &d.exports),
+        ("Other sections", &d.other),
+    ]
+    .into_iter()
+    .filter(|(_, list)| !list.is_empty())
+}
+
+/// What happens to a resource whose data is at risk.
+fn risk_verb(r: &ResourceDiff) -> &'static str {
+    if r.kind == ChangeKind::Removed {
+        "deleted"
+    } else if r.impact == Impact::Replacement {
+        "replaced"
+    } else {
+        "possibly replaced"
+    }
+}
+
 /// The old and new text of a change; a reference whose text is the same
 /// but whose target is replaced says so.
 fn change_text(r: &ResourceDiff, c: &PropertyChange) -> (String, String) {
@@ -53,12 +76,9 @@ pub fn render_text(d: &TemplateDiff, color: bool) -> String {
         return out;
     }
     for r in d.data_at_risk() {
-        let verb = if r.kind == ChangeKind::Removed {
-            "be deleted"
-        } else if r.impact == Impact::Replacement {
-            "be replaced"
-        } else {
-            "possibly be replaced"
+        let verb = match risk_verb(r) {
+            "possibly replaced" => "possibly be replaced".to_owned(),
+            v => format!("be {v}"),
         };
         let kept = if r.retained {
             " (the old one is retained, but the stack would point at a new, empty one)"
@@ -115,15 +135,7 @@ pub fn render_text(d: &TemplateDiff, color: bool) -> String {
             }
         }
     }
-    for (title, list) in [
-        ("Parameters", &d.parameters),
-        ("Outputs", &d.outputs),
-        ("Exports", &d.exports),
-        ("Other sections", &d.other),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
+    for (title, list) in entry_sections(d) {
         let _ = writeln!(out, "{title}");
         for e in list.iter() {
             let _ = writeln!(
@@ -190,13 +202,7 @@ pub fn render_markdown(d: &TemplateDiff, title: &str) -> String {
         return out;
     }
     for r in d.data_at_risk() {
-        let verb = if r.kind == ChangeKind::Removed {
-            "deleted"
-        } else if r.impact == Impact::Replacement {
-            "replaced"
-        } else {
-            "possibly replaced"
-        };
+        let verb = risk_verb(r);
         let _ = writeln!(
             out,
             "> [!CAUTION]\n> **{}** (`{}`) holds data and would be **{verb}**.\n",
@@ -247,15 +253,7 @@ pub fn render_markdown(d: &TemplateDiff, title: &str) -> String {
             out.push_str("\n</details>\n");
         }
     }
-    for (title, list) in [
-        ("Parameters", &d.parameters),
-        ("Outputs", &d.outputs),
-        ("Exports", &d.exports),
-        ("Other sections", &d.other),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
+    for (title, list) in entry_sections(d) {
         let _ = writeln!(
             out,
             "\n**{title}**\n\n| | name | old | new |\n|---|---|---|---|"
