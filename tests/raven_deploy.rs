@@ -5,14 +5,7 @@
 //! of them; this checks the deploy path end to end, not AWS's behaviour.
 #![cfg(feature = "deploy")]
 
-use std::sync::{Mutex, MutexGuard};
-
-/// The tests share moto and the Raven stack names (raven-staging must not
-/// exist while the other test diffs against it).
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+use cfn_testkit::serial;
 
 const CERT: &str = "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-1111-2222-3333-444455556666";
 

@@ -3,20 +3,8 @@
 //! `cargo test -p cfn-cli --features deploy --test deploy_cli`.
 #![cfg(feature = "deploy")]
 
+use cfn_testkit::moto_endpoint as endpoint;
 use std::process::Command;
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) => Some(e),
-        Err(_) if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh, which starts moto")
-        }
-        Err(_) => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
-            None
-        }
-    }
-}
 
 fn cfnkit(args: &[&str], endpoint: &str) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cfnkit"))

@@ -7,34 +7,13 @@
 //! `cargo test -p cfn-cli --features deploy --test faults_cli`.
 #![cfg(feature = "deploy")]
 
-#[path = "../../cfn-deploy/tests/support/mod.rs"]
-mod support;
-
 use cfn_deploy::{block_on, ConnectOptions, Deployer};
+use cfn_testkit::faults::{Faults, PrivateMoto, Proxy, HTML_500};
+use cfn_testkit::{moto_endpoint as endpoint, serial};
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{Faults, PrivateMoto, Proxy, HTML_500};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh")
-        }
-        _ => {
-            eprintln!("SKIPPING: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
-            None
-        }
-    }
-}
-
-/// moto's ValidateTemplate writes `file.tmp` in its working directory.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 const TOPIC: &str = "Resources:\n  Alerts: {Type: AWS::SNS::Topic}\n";
 

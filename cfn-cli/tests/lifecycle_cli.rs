@@ -6,20 +6,8 @@
 
 use cfn_cli::{Failure, Program, Stack};
 use cfn_core::Template;
+use cfn_testkit::moto_endpoint as endpoint;
 use std::process::{Command, Stdio};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) => Some(e),
-        Err(_) if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh")
-        }
-        Err(_) => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
-            None
-        }
-    }
-}
 
 fn cfnkit(args: &[&str], endpoint: &str) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cfnkit"))

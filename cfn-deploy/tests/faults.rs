@@ -4,47 +4,15 @@
 //! Effects are checked through the API at moto itself, not through the
 //! proxy: change sets listed, stacks present or gone.
 
-mod support;
-
 use cfn_core::Template;
 use cfn_deploy::{
     block_on, ConnectOptions, DeployRequest, Deployer, Error, Plan, PollSettings, Progress,
     RetryNotice, RetryObserver,
 };
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::{aws_error, Faults, Proxy, HTML_500};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh")
-        }
-        _ => {
-            eprintln!("SKIPPING: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
-            None
-        }
-    }
-}
-
-/// moto's ValidateTemplate writes `file.tmp` in its working directory.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "cfnf-{test}-{}-{}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
-}
+use cfn_testkit::faults::{aws_error, Faults, Proxy, HTML_500};
+use cfn_testkit::{moto_endpoint as endpoint, serial, unique};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 async fn deployer(endpoint: &str, attempts: u32, on_retry: Option<RetryObserver>) -> Deployer {
     let mut opts = ConnectOptions::new()

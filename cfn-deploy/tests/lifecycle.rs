@@ -8,39 +8,8 @@ use cfn_deploy::{
     block_on, ConnectOptions, DeleteOutcome, DeployRequest, Deployer, DestroyRequest, Error,
     Interrupt, Outcome, Plan, PollSettings, Quiet,
 };
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh")
-        }
-        _ => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
-            None
-        }
-    }
-}
-
-/// moto's ValidateTemplate writes `file.tmp` in its working directory.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "cfnl-{test}-{}-{}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
-}
+use cfn_testkit::{moto_endpoint as endpoint, serial, unique};
+use std::time::Duration;
 
 async fn deployer(endpoint: &str) -> Deployer {
     let opts = ConnectOptions::new()

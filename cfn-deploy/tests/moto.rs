@@ -17,46 +17,13 @@ use cfn_deploy::{
     block_on, ChangeSetKind, ConnectOptions, DeleteOutcome, DeployRequest, Deployer, Error,
     Outcome, Plan, PollSettings, Progress, RefusalReason, Replacement,
 };
+use cfn_testkit::{moto_endpoint as endpoint, serial, unique};
 use cfn_tools::diff::StaticFacts;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => panic!(
-            "MOTO_ENDPOINT is not set; run the tests through scripts/test.sh, which starts moto's server"
-        ),
-        _ => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (run scripts/test.sh to start moto's server)");
-            None
-        }
-    }
-}
-
-/// moto's ValidateTemplate writes the template to `file.tmp` in its working
-/// directory before linting it: concurrent calls would race. Deploys are
-/// therefore serialized; stack names stay unique per test anyway.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A name unique to this test and run (stack names and bucket names).
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "cfnd-{test}-{}-{}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
-}
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 async fn deployer(endpoint: &str) -> Deployer {
     let opts = ConnectOptions::new()

@@ -16,38 +16,13 @@ use cfn_deploy::{
     block_on, ConnectOptions, DeployRequest, Deployer, Error, Plan, PollSettings, Progress,
     TemplateBucket,
 };
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use cfn_testkit::{moto_endpoint, serial, unique};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+/// moto's endpoint as `localhost` (see the module docs).
 fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e.replace("127.0.0.1", "localhost")),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => panic!(
-            "MOTO_ENDPOINT is not set; run the tests through scripts/test.sh, which starts moto's server"
-        ),
-        _ => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (run scripts/test.sh to start moto's server)");
-            None
-        }
-    }
-}
-
-/// moto's ValidateTemplate writes to one temporary file: one deploy at a time.
-fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "cfni-{test}-{}-{}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
+    moto_endpoint().map(|e| e.replace("127.0.0.1", "localhost"))
 }
 
 async fn deployer(endpoint: &str) -> Deployer {
@@ -237,7 +212,7 @@ fn staging_in_a_missing_bucket_names_the_bucket_and_key() {
         let err = r.unwrap_err();
         assert!(matches!(err, Error::TemplateUpload { .. }), "{err}");
         assert!(
-            err.to_string().contains("s3://cfni-no-such-bucket-"),
+            err.to_string().contains("s3://cfn-no-such-bucket-"),
             "{err}"
         );
     })

@@ -16,35 +16,11 @@ use cfn_release::{
     block_on, AwsApi, Connection, DeployedStack, DeploymentRequest, DeploymentState, Error,
     InstanceState, Release, ReleaseApi, RunOptions, TierOutcome, TierSource, WaitSettings,
 };
+use cfn_testkit::{moto_endpoint as endpoint, unique};
 use std::cell::Cell;
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-fn endpoint() -> Option<String> {
-    match std::env::var("MOTO_ENDPOINT") {
-        Ok(e) if !e.is_empty() => Some(e),
-        _ if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => panic!(
-            "MOTO_ENDPOINT is not set; run the tests through scripts/test.sh, which starts moto's server"
-        ),
-        _ => {
-            eprintln!("skipping: MOTO_ENDPOINT is not set (run scripts/test.sh to start moto's server)");
-            None
-        }
-    }
-}
-
-fn unique(test: &str) -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!(
-        "cfnr-{test}-{}-{}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
-}
+use std::time::Duration;
 
 /// The stack's outputs point at real moto resources: a KMS key, a bucket
 /// and a topic made by the stack, and CodeDeploy names made by the test

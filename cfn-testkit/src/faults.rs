@@ -1,9 +1,7 @@
-//! Test support for fault tests (also used by cfn-cli's `faults_cli.rs`):
-//! a small HTTP proxy on 127.0.0.1 in front of moto that can answer one
+//! Fault injection for peer tests: a small HTTP proxy on 127.0.0.1 in front of moto that can answer one
 //! call with an error, refuse a call, stop listening after a call (the
 //! server gone mid-wait) or hold every call after one (a wait that does not
 //! end); and a private moto server with its own environment, killed on drop.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
