@@ -95,7 +95,7 @@ pub(crate) fn sources(load: &[Problem]) -> Vec<String> {
 }
 
 /// One line per file when there are several (`file: 2 error(s), 1
-/// warning(s)`, `file: ok`, `file: not loaded`), for the human summary.
+/// warning(s)` (and `, 3 note(s)` when lint reports low findings), `file: ok`, `file: not loaded`), for the human summary.
 pub(crate) fn per_file(inputs: &[Loaded], unloaded: &[String], problems: &[Problem]) -> String {
     let mut names: Vec<&str> = unloaded.iter().map(String::as_str).collect();
     names.extend(inputs.iter().map(|l| l.name.as_str()));
@@ -109,13 +109,19 @@ pub(crate) fn per_file(inputs: &[Loaded], unloaded: &[String], problems: &[Probl
             .clone()
             .filter(|p| p.level == report::Level::Error)
             .count();
-        let others = mine.count() - errors;
+        let notes = mine
+            .clone()
+            .filter(|p| p.level == report::Level::Note)
+            .count();
+        let warnings = mine.count() - errors - notes;
         let state = if unloaded.iter().any(|u| u == name) {
             format!("not loaded, {errors} problem(s)")
-        } else if errors + others == 0 {
+        } else if errors + warnings + notes == 0 {
             "ok".to_owned()
+        } else if notes == 0 {
+            format!("{errors} error(s), {warnings} warning(s)")
         } else {
-            format!("{errors} error(s), {others} warning(s)")
+            format!("{errors} error(s), {warnings} warning(s), {notes} note(s)")
         };
         out.push_str(&format!("{name}: {state}\n"));
     }

@@ -25,7 +25,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | the check failed: validation errors, unsuppressed lint findings, a diff matching `--fail-on` |
+//! | 1 | the check failed: validation errors, unsuppressed high-severity lint findings (any reported one with `--strict`), a diff matching `--fail-on` |
 //! | 2 | bad command line (unknown flag, missing argument) |
 //! | 3 | bad input or output: a missing, unreadable or malformed file, an invalid stack, an unwritable output directory |
 //! | 4 | not executed: `deploy` or `destroy` declined at the prompt, or without a terminal and without `--yes` |
@@ -208,9 +208,44 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "human")]
     pub format: CheckFormat,
     /// Fail on warnings too (validate: unused declarations, a body too
-    /// large for direct upload; lint: low-severity findings).
+    /// large for direct upload; lint: every reported finding, medium and
+    /// low included).
     #[arg(long)]
     pub strict: bool,
+}
+
+/// The lowest lint severity reported (see the severity policy in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    /// Everything (the default).
+    Low,
+    /// Medium and high.
+    Medium,
+    /// High only.
+    High,
+}
+
+impl From<MinSeverity> for cfn_tools::lint::Severity {
+    fn from(m: MinSeverity) -> Self {
+        match m {
+            MinSeverity::Low => cfn_tools::lint::Severity::Low,
+            MinSeverity::Medium => cfn_tools::lint::Severity::Medium,
+            MinSeverity::High => cfn_tools::lint::Severity::High,
+        }
+    }
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, Clone, Args)]
+pub struct LintArgs {
+    /// Output format and `--strict`.
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Report only findings of this severity or more serious. High
+    /// findings are errors (exit 1); medium are warnings and low are notes,
+    /// which fail only with --strict.
+    #[arg(long, value_enum, default_value = "low")]
+    pub min_severity: MinSeverity,
 }
 
 /// Arguments of `diff` shared by both front ends.
@@ -262,7 +297,7 @@ enum ProgramCommand {
     /// resource against its registry schema.
     Validate(CheckArgs),
     /// Run the security rules.
-    Lint(CheckArgs),
+    Lint(LintArgs),
     /// Compare fresh templates with earlier renders.
     Diff(ProgramDiffArgs),
     /// Draw the dependency graph.
@@ -336,6 +371,7 @@ pub struct Program<F> {
     /// unless `--s3-bucket` is given.
     #[cfg_attr(not(feature = "deploy"), allow(dead_code))]
     template_bucket: Option<(String, String)>,
+    linter: Linter,
 }
 
 impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
@@ -346,6 +382,7 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             stacks,
             facts: Box::new(RegistryFacts),
             template_bucket: None,
+            linter: Linter::new(),
         }
     }
 
@@ -359,6 +396,21 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
     /// ```
     pub fn template_bucket(mut self, bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
         self.template_bucket = Some((bucket.into(), prefix.into()));
+        self
+    }
+
+    /// The linter `lint` runs (default: every rule, no suppressions in code):
+    /// a program hands over its own, with suppressions or extra rules.
+    /// `--min-severity` sets which severities are reported.
+    ///
+    /// ```
+    /// use cfn_tools::lint::Linter;
+    /// let p = cfn_cli::Program::new("demo", || Ok(vec![]))
+    ///     .linter(Linter::new().suppress("S3005", Some("LogBucket"), "the log bucket cannot log into itself"));
+    /// # let _ = p;
+    /// ```
+    pub fn linter(mut self, linter: Linter) -> Self {
+        self.linter = linter;
         self
     }
 
@@ -440,7 +492,7 @@ impl<F: Fn() -> Result<Vec<Stack>, String>> Program<F> {
             }
             Some(ProgramCommand::Lint(a)) => {
                 let loaded: Vec<Loaded> = stacks.iter().map(Loaded::from_stack).collect();
-                lint(&loaded, Vec::new(), &a, color, &self.name)
+                lint(&self.linter, &loaded, Vec::new(), &a, color, &self.name)
             }
             Some(ProgramCommand::Diff(a)) => {
                 let mut pairs = Vec::new();
@@ -781,9 +833,10 @@ fn validate(
 
 /// `load`: as for [`validate`].
 fn lint(
+    linter: &Linter,
     inputs: &[Loaded],
     load: Vec<report::Problem>,
-    a: &CheckArgs,
+    a: &LintArgs,
     color: bool,
     tool: &str,
 ) -> Outcome {
@@ -791,7 +844,10 @@ fn lint(
     let mut problems = load;
     let mut suppressed = Vec::new();
     for l in inputs {
-        let r = Linter::new().run(&l.template);
+        let r = linter
+            .clone()
+            .min_severity(a.min_severity.into())
+            .run(&l.template);
         problems.extend(report::from_lint(
             &l.name,
             l.file.as_deref(),
@@ -805,7 +861,7 @@ fn lint(
             ));
         }
     }
-    let failing = if a.strict {
+    let failing = if a.check.strict {
         problems.len()
     } else {
         problems
@@ -818,13 +874,17 @@ fn lint(
         summary.push_str(s);
         summary.push('\n');
     }
+    let errors = problems
+        .iter()
+        .filter(|p| p.level == report::Level::Error)
+        .count();
     summary.push_str(&format!(
-        "{} template(s): {} finding(s) ({failing} high/medium), {} suppressed",
+        "{} template(s): {} finding(s) ({errors} error(s)), {} suppressed",
         inputs.len() + unloaded.len(),
         problems.len(),
         suppressed.len()
     ));
-    emit(&problems, a.format, color, tool, &summary);
+    emit(&problems, a.check.format, color, tool, &summary);
     if failing > 0 {
         Err(Failure::Check(String::new()))
     } else {
@@ -945,7 +1005,7 @@ enum FileCommand {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
-        args: CheckArgs,
+        args: LintArgs,
     },
     /// Compare two templates, or two directories of templates matched by file name.
     Diff {
@@ -1063,7 +1123,14 @@ fn dispatch_files(cli: FileCli) -> Outcome {
         }
         FileCommand::Lint { files, args } => {
             let read = files::LoadedFiles::read(&files);
-            let checked = lint(&read.loaded, read.problems.clone(), &args, color, "cfnkit");
+            let checked = lint(
+                &Linter::new(),
+                &read.loaded,
+                read.problems.clone(),
+                &args,
+                color,
+                "cfnkit",
+            );
             read.worst(checked)
         }
         FileCommand::Diff { old, new, output } => {

@@ -86,7 +86,9 @@ pub fn from_validation(
     src: Option<&str>,
     diags: &[Diagnostic],
 ) -> Vec<Problem> {
-    let map = src.and_then(SourceMap::new);
+    // Positions are only worth a pass over the source when there is
+    // something to place.
+    let map = src.filter(|_| !diags.is_empty()).and_then(SourceMap::new);
     diags
         .iter()
         .map(|d| {
@@ -111,14 +113,17 @@ pub fn from_validation(
         .collect()
 }
 
-/// Turns lint findings into problems (high and medium fail, low is a warning).
+/// Turns lint findings into problems: high is an error (fails), medium a
+/// warning and low a note (both fail only with `--strict`).
 pub fn from_lint(
     source: &str,
     file: Option<&str>,
     src: Option<&str>,
     report: &LintReport,
 ) -> Vec<Problem> {
-    let map = src.and_then(SourceMap::new);
+    let map = src
+        .filter(|_| !report.findings.is_empty())
+        .and_then(SourceMap::new);
     let mut out: Vec<Problem> = report
         .findings
         .iter()
@@ -130,8 +135,9 @@ pub fn from_lint(
                 .and_then(|m| m.locate(&f.path))
                 .map(|l| (l.line, l.column)),
             level: match f.severity {
-                cfn_tools::lint::Severity::High | cfn_tools::lint::Severity::Medium => Level::Error,
-                cfn_tools::lint::Severity::Low => Level::Warning,
+                cfn_tools::lint::Severity::High => Level::Error,
+                cfn_tools::lint::Severity::Medium => Level::Warning,
+                cfn_tools::lint::Severity::Low => Level::Note,
             },
             rule: f.rule.to_owned(),
             path: f.path.clone(),

@@ -137,8 +137,14 @@ fn catalogue() -> Vec<Case> {
         case("overlapping subnets", "yaml", yaml_resources("  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n  S1: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.0.0/23}}\n  S2: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.1.0/24}}\n"), VALIDATE, 1, &["overlaps subnet `S1`"]),
         case("invalid CIDR text", "yaml", yaml_resources("  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.300/16}}\n"), VALIDATE, 1, &["not an IPv4 CIDR block"]),
         case("CIDR with host bits", "yaml", yaml_resources("  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.0.5/24}}\n"), VALIDATE, 1, &["the network address is 10.0.0.0/24"]),
+        case("security-group CIDR with host bits", "yaml", yaml_resources("  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: x, SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 192.168.1.0/0}]}\n"), VALIDATE, 1, &["Resources/Sg/Properties/SecurityGroupIngress/0/CidrIp", "the network address is 0.0.0.0/0", "EC2 refuses the rule as malformed"]),
+        // intrinsic argument types
+        case("Fn::GetAZs of null", "yaml", yaml_resources("  V: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}\n  S: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref V, CidrBlock: 10.0.0.0/24, AvailabilityZone: {'Fn::Select': [0, {'Fn::GetAZs': null}]}}}\n"), VALIDATE, 1, &["Fn::Select/1/Fn::GetAZs", "`Fn::GetAZs` expects a region name", "found null"]),
+        // retired services
+        case("resource of a shut-down service", "yaml", yaml_resources("  Stack: {Type: AWS::OpsWorks::Stack, Properties: {Name: s}}\n"), VALIDATE, 1, &["Resources/Stack/Type", "shut down on 2024-05-01"]),
         // lint
-        case("lint finding", "yaml", yaml_resources("  K:\n    Type: AWS::KMS::Key\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n"), &["lint", "{}"], 1, &["[KMS001]", "fix: set EnableKeyRotation: true"]),
+        case("lint finding", "yaml", yaml_resources("  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: {GroupDescription: x, SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 3389, ToPort: 3389, CidrIp: 0.0.0.0/0}]}\n"), &["lint", "{}"], 1, &["[EC2001]", "exposes RDP (3389)", "fix: restrict the source"]),
+        case("low lint finding fails only with --strict", "yaml", yaml_resources("  K:\n    Type: AWS::KMS::Key\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n"), &["lint", "--strict", "{}"], 1, &["[KMS001]", "fix: set EnableKeyRotation: true"]),
         case("suppression without reason", "yaml", yaml_resources("  T:\n    Type: AWS::SNS::Topic\n    Metadata: {cfnkit: {suppress: [{id: SNS001}]}}\n    Properties: {KmsMasterKeyId: alias/x}\n"), &["lint", "{}"], 1, &["has no reason"]),
     ]
 }

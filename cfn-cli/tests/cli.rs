@@ -68,6 +68,67 @@ fn lint_formats_and_exit_codes() {
 }
 
 #[test]
+fn lint_min_severity_and_strict() {
+    let levels = |args: &[&str]| -> (i32, Vec<String>) {
+        let run = cfnkit(args);
+        let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut levels: Vec<String> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["level"].as_str().unwrap().to_owned())
+            .collect();
+        levels.dedup();
+        levels.sort();
+        levels.dedup();
+        (run.code, levels)
+    };
+    // high is an error, medium a warning, low a note
+    assert_eq!(
+        levels(&["lint", "--format", "json", "insecure.yaml"]),
+        (1, vec!["error".into(), "note".into(), "warning".into()])
+    );
+    assert_eq!(
+        levels(&[
+            "lint",
+            "--format",
+            "json",
+            "--min-severity",
+            "high",
+            "insecure.yaml"
+        ]),
+        (1, vec!["error".into()])
+    );
+    assert_eq!(
+        levels(&[
+            "lint",
+            "--format",
+            "json",
+            "--min-severity",
+            "medium",
+            "insecure.yaml"
+        ]),
+        (1, vec!["error".into(), "warning".into()])
+    );
+    // warnings and notes fail only with --strict
+    let yaml = "Resources:\n  K:\n    Type: AWS::KMS::Key\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n";
+    let dir = std::env::temp_dir().join(format!("cfnkit-min-severity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("key.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let f = file.to_str().unwrap();
+    assert_eq!(cfnkit(&["lint", f]).code, 0);
+    assert_eq!(cfnkit(&["lint", "--strict", f]).code, 1);
+    assert_eq!(
+        cfnkit(&["lint", "--strict", "--min-severity", "medium", f]).code,
+        0
+    );
+    let bad = cfnkit(&["lint", "--min-severity", "severe", f]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn diff_formats_and_fail_on() {
     let text = cfnkit(&["diff", "old.yaml", "new.yaml"]);
     assert_eq!(text.code, 0);

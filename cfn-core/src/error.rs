@@ -310,6 +310,47 @@ pub enum ErrorKind {
         /// The OS error.
         message: String,
     },
+    /// A combination of properties that each fit the registry schema but
+    /// that CloudFormation or the service rejects together (`cfn_tools::cross`).
+    #[error("{type_name}: {message} [{rule}]")]
+    CrossProperty {
+        /// The rule's id (`XPROP001`).
+        rule: String,
+        /// The resource type.
+        type_name: String,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// A value built from a handle of one template, given to another: its
+    /// `Ref` or `Fn::GetAtt` would silently name whatever the other template
+    /// declares under the same logical id.
+    #[error("this value is built from a handle of {declared_in} but is used in {used_in}; a handle refers only to the template that returned it: take the handle from {used_in} (`template.handle::<R>(\"Id\")` looks one up by logical id and checks its type)")]
+    ForeignHandle {
+        /// The template the handle came from (`template #3`).
+        declared_in: String,
+        /// The template the value was given to.
+        used_in: String,
+    },
+    /// A handle lookup of a logical id the template does not declare.
+    #[error("no resource `{id}` in this template{hint}; declared resources: {declared}")]
+    NoSuchResource {
+        /// The id asked for.
+        id: String,
+        /// A suggestion or empty.
+        hint: String,
+        /// The declared resources, comma separated (`none` when there are none).
+        declared: String,
+    },
+    /// A handle lookup whose resource has another type than asked for.
+    #[error("resource `{id}` has type `{found}`, not `{expected}`; ask for the handle with the type it was declared with")]
+    WrongResourceType {
+        /// The resource.
+        id: String,
+        /// The type asked for.
+        expected: String,
+        /// The type declared.
+        found: String,
+    },
     /// Synthesis found errors; each is listed.
     #[error("template has {count} error(s):\n{list}")]
     Invalid {

@@ -17,16 +17,43 @@
 
 use crate::expr::{Expr, ExprMap, Intrinsic};
 use crate::template::{ConditionHandle, MappingHandle};
-use crate::value::{Json, Value};
+use crate::value::{Json, Origin, Value};
 
-fn v<T>(f: Intrinsic) -> Value<T> {
-    Value::from_expr_unchecked(Expr::func(f))
+/// An intrinsic whose arguments came from values of origin `o`.
+fn v<T>(f: Intrinsic, o: Origin) -> Value<T> {
+    Value::from_parts_unchecked(Expr::func(f), o)
+}
+
+/// Collects the origins of the values an intrinsic is built from.
+#[derive(Default)]
+struct Parts(Origin);
+
+impl Parts {
+    fn take<T>(&mut self, value: Value<T>) -> Expr {
+        let (e, o) = value.into_parts();
+        self.0 = self.0.merge(o);
+        e
+    }
+    fn cond(&mut self, c: CondExpr) -> Expr {
+        self.0 = self.0.merge(c.1);
+        c.0
+    }
+    fn id(&mut self, id: &crate::LogicalId) -> String {
+        self.0 = self.0.merge(Origin::of_id(id));
+        id.as_str().to_owned()
+    }
 }
 
 /// A condition expression: `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not` or
 /// `Condition`. Declare it with [`Template::add_condition`](crate::Template::add_condition).
-#[derive(Debug, Clone, PartialEq)]
-pub struct CondExpr(pub(crate) Expr);
+#[derive(Debug, Clone)]
+pub struct CondExpr(pub(crate) Expr, pub(crate) Origin);
+
+impl PartialEq for CondExpr {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
 
 impl CondExpr {
     /// The underlying expression.
@@ -35,7 +62,11 @@ impl CondExpr {
     }
     /// Wraps an expression without checking that it is a condition.
     pub fn from_expr_unchecked(e: Expr) -> Self {
-        CondExpr(e)
+        CondExpr(e, Origin::None)
+    }
+    /// Which template the handles inside it came from.
+    pub fn origin(&self) -> Origin {
+        self.1
     }
 }
 
@@ -48,10 +79,13 @@ impl From<&ConditionHandle> for CondExpr {
 /// `Fn::Sub` with `${Name}` placeholders for parameters, resources
 /// (`${Bucket}`, `${Bucket.Arn}`) and pseudo parameters.
 pub fn sub(template: impl Into<String>) -> Value<String> {
-    v(Intrinsic::Sub {
-        template: template.into(),
-        vars: None,
-    })
+    v(
+        Intrinsic::Sub {
+            template: template.into(),
+            vars: None,
+        },
+        Origin::None,
+    )
 }
 
 /// `Fn::Sub` with a variable map.
@@ -68,44 +102,55 @@ pub fn sub_with<'a>(
     template: impl Into<String>,
     vars: impl IntoIterator<Item = (&'a str, Value<String>)>,
 ) -> Value<String> {
+    let mut p = Parts::default();
     let vars: ExprMap = vars
         .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.into_expr()))
+        .map(|(k, v)| (k.to_owned(), p.take(v)))
         .collect();
-    v(Intrinsic::Sub {
-        template: template.into(),
-        vars: Some(vars),
-    })
+    v(
+        Intrinsic::Sub {
+            template: template.into(),
+            vars: Some(vars),
+        },
+        p.0,
+    )
 }
 
 /// `Fn::Join`: joins strings with a delimiter.
 pub fn join(delimiter: impl Into<String>, values: impl Into<Value<Vec<String>>>) -> Value<String> {
-    v(Intrinsic::Join {
+    let mut p = Parts::default();
+    let f = Intrinsic::Join {
         delimiter: delimiter.into(),
-        values: values.into().into_expr(),
-    })
+        values: p.take(values.into()),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::Select`: the element at `index` of a list.
 pub fn select<T>(index: impl Into<Value<i64>>, list: impl Into<Value<Vec<T>>>) -> Value<T> {
-    v(Intrinsic::Select {
-        index: index.into().into_expr(),
-        list: list.into().into_expr(),
-    })
+    let mut p = Parts::default();
+    let f = Intrinsic::Select {
+        index: p.take(index.into()),
+        list: p.take(list.into()),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::Split`: splits a string on a delimiter.
 pub fn split(delimiter: impl Into<String>, source: impl Into<Value<String>>) -> Value<Vec<String>> {
-    v(Intrinsic::Split {
+    let mut p = Parts::default();
+    let f = Intrinsic::Split {
         delimiter: delimiter.into(),
-        source: source.into().into_expr(),
-    })
+        source: p.take(source.into()),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::GetAZs`: the Availability Zones of a region; `""` or
 /// [`pseudo::region()`](crate::pseudo::region) for the stack's own.
 pub fn get_azs(region: impl Into<Value<String>>) -> Value<Vec<String>> {
-    v(Intrinsic::GetAZs(region.into().into_expr()))
+    let (e, o) = region.into().into_parts();
+    v(Intrinsic::GetAZs(e), o)
 }
 
 /// `Fn::Cidr`: `count` CIDR blocks of `cidr_bits` host bits carved from
@@ -115,16 +160,19 @@ pub fn cidr(
     count: impl Into<Value<i64>>,
     cidr_bits: impl Into<Value<i64>>,
 ) -> Value<Vec<String>> {
-    v(Intrinsic::Cidr {
-        ip_block: ip_block.into().into_expr(),
-        count: count.into().into_expr(),
-        cidr_bits: cidr_bits.into().into_expr(),
-    })
+    let mut p = Parts::default();
+    let f = Intrinsic::Cidr {
+        ip_block: p.take(ip_block.into()),
+        count: p.take(count.into()),
+        cidr_bits: p.take(cidr_bits.into()),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::ImportValue`: a value exported by another stack.
 pub fn import_value<T>(export_name: impl Into<Value<String>>) -> Value<T> {
-    v(Intrinsic::ImportValue(export_name.into().into_expr()))
+    let (e, o) = export_name.into().into_parts();
+    v(Intrinsic::ImportValue(e), o)
 }
 
 /// `Fn::FindInMap`: a value from a declared mapping.
@@ -133,12 +181,14 @@ pub fn find_in_map<T>(
     top_key: impl Into<Value<String>>,
     second_key: impl Into<Value<String>>,
 ) -> Value<T> {
-    v(Intrinsic::FindInMap {
-        map: Expr::String(map.id().as_str().to_owned()),
-        top_key: top_key.into().into_expr(),
-        second_key: second_key.into().into_expr(),
+    let mut p = Parts::default();
+    let f = Intrinsic::FindInMap {
+        map: Expr::String(p.id(map.id())),
+        top_key: p.take(top_key.into()),
+        second_key: p.take(second_key.into()),
         default: None,
-    })
+    };
+    v(f, p.0)
 }
 
 /// `Fn::FindInMap` with a `DefaultValue` (needs the
@@ -149,17 +199,20 @@ pub fn find_in_map_or<T>(
     second_key: impl Into<Value<String>>,
     default: impl Into<Value<T>>,
 ) -> Value<T> {
-    v(Intrinsic::FindInMap {
-        map: Expr::String(map.id().as_str().to_owned()),
-        top_key: top_key.into().into_expr(),
-        second_key: second_key.into().into_expr(),
-        default: Some(default.into().into_expr()),
-    })
+    let mut p = Parts::default();
+    let f = Intrinsic::FindInMap {
+        map: Expr::String(p.id(map.id())),
+        top_key: p.take(top_key.into()),
+        second_key: p.take(second_key.into()),
+        default: Some(p.take(default.into())),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::Base64`: base64-encodes a string (EC2 user data).
 pub fn base64(value: impl Into<Value<String>>) -> Value<String> {
-    v(Intrinsic::Base64(value.into().into_expr()))
+    let (e, o) = value.into().into_parts();
+    v(Intrinsic::Base64(e), o)
 }
 
 /// `Fn::If`: `then` when the condition holds, else `otherwise`. Pass
@@ -169,43 +222,48 @@ pub fn if_<T>(
     then: impl Into<Value<T>>,
     otherwise: impl Into<Value<T>>,
 ) -> Value<T> {
-    v(Intrinsic::If {
-        condition: condition.id().as_str().to_owned(),
-        then: then.into().into_expr(),
-        otherwise: otherwise.into().into_expr(),
-    })
+    let mut p = Parts::default();
+    let f = Intrinsic::If {
+        condition: p.id(condition.id()),
+        then: p.take(then.into()),
+        otherwise: p.take(otherwise.into()),
+    };
+    v(f, p.0)
 }
 
 /// `Fn::Equals`: whether two values are equal.
 pub fn equals<T>(a: impl Into<Value<T>>, b: impl Into<Value<T>>) -> CondExpr {
-    CondExpr(Expr::func(Intrinsic::Equals(
-        a.into().into_expr(),
-        b.into().into_expr(),
-    )))
+    let mut p = Parts::default();
+    let f = Intrinsic::Equals(p.take(a.into()), p.take(b.into()));
+    CondExpr(Expr::func(f), p.0)
 }
 
 /// `Fn::And`: all of 2 to 10 conditions.
 pub fn and(conditions: impl IntoIterator<Item = CondExpr>) -> CondExpr {
-    CondExpr(Expr::func(Intrinsic::And(
-        conditions.into_iter().map(|c| c.0).collect(),
-    )))
+    let mut p = Parts::default();
+    let f = Intrinsic::And(conditions.into_iter().map(|c| p.cond(c)).collect());
+    CondExpr(Expr::func(f), p.0)
 }
 
 /// `Fn::Or`: any of 2 to 10 conditions.
 pub fn or(conditions: impl IntoIterator<Item = CondExpr>) -> CondExpr {
-    CondExpr(Expr::func(Intrinsic::Or(
-        conditions.into_iter().map(|c| c.0).collect(),
-    )))
+    let mut p = Parts::default();
+    let f = Intrinsic::Or(conditions.into_iter().map(|c| p.cond(c)).collect());
+    CondExpr(Expr::func(f), p.0)
 }
 
 /// `Fn::Not`: negates a condition.
 pub fn not(condition: impl Into<CondExpr>) -> CondExpr {
-    CondExpr(Expr::func(Intrinsic::Not(condition.into().0)))
+    let c = condition.into();
+    CondExpr(Expr::func(Intrinsic::Not(c.0)), c.1)
 }
 
 /// `Condition`: a declared condition used inside another condition.
 pub fn condition(c: &ConditionHandle) -> CondExpr {
-    CondExpr(Expr::func(Intrinsic::Condition(c.id().as_str().to_owned())))
+    CondExpr(
+        Expr::func(Intrinsic::Condition(c.id().as_str().to_owned())),
+        Origin::of_id(c.id()),
+    )
 }
 
 /// `Fn::Transform`: calls a macro such as `AWS::Include`.
@@ -213,23 +271,27 @@ pub fn transform<'a>(
     name: impl Into<Value<String>>,
     parameters: impl IntoIterator<Item = (&'a str, Value<Json>)>,
 ) -> Value<Json> {
-    v(Intrinsic::Transform {
-        name: name.into().into_expr(),
+    let mut p = Parts::default();
+    let f = Intrinsic::Transform {
+        name: p.take(name.into()),
         parameters: parameters
             .into_iter()
-            .map(|(k, v)| (k.to_owned(), v.into_expr()))
+            .map(|(k, v)| (k.to_owned(), p.take(v)))
             .collect(),
-    })
+    };
+    v(f, p.0)
 }
 
 /// `Fn::Length` (`AWS::LanguageExtensions`): the number of elements.
 pub fn length<T>(list: impl Into<Value<Vec<T>>>) -> Value<i64> {
-    v(Intrinsic::Length(list.into().into_expr()))
+    let (e, o) = list.into().into_parts();
+    v(Intrinsic::Length(e), o)
 }
 
 /// `Fn::ToJsonString` (`AWS::LanguageExtensions`): an object as a string.
 pub fn to_json_string(value: impl Into<Value<Json>>) -> Value<String> {
-    v(Intrinsic::ToJsonString(value.into().into_expr()))
+    let (e, o) = value.into().into_parts();
+    v(Intrinsic::ToJsonString(e), o)
 }
 
 /// A dynamic reference to an SSM `String` parameter:

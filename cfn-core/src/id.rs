@@ -5,7 +5,10 @@
 //! resource. They are never derived from hashes or code paths here.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::template::TemplateId;
+use std::cmp::Ordering;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 
 /// A validated logical ID: 1 to 255 ASCII letters and digits.
 ///
@@ -15,8 +18,41 @@ use std::fmt;
 /// assert!(LogicalId::new("web_server").is_err());
 /// assert!(LogicalId::new("").is_err());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LogicalId(String);
+///
+/// An ID returned by a [`Template`](crate::Template)'s `add_*` methods (and
+/// so every handle's) also remembers that template, so that a value built
+/// from it is refused by another template (see
+/// [`Template::add`](crate::Template::add)). Equality, ordering, hashing and
+/// `Debug` look at the name only.
+#[derive(Clone)]
+pub struct LogicalId(String, Option<TemplateId>);
+
+impl PartialEq for LogicalId {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl Eq for LogicalId {}
+impl Hash for LogicalId {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+impl PartialOrd for LogicalId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for LogicalId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+impl fmt::Debug for LogicalId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LogicalId").field(&self.0).finish()
+    }
+}
 
 impl LogicalId {
     /// The longest logical ID CloudFormation accepts.
@@ -26,7 +62,7 @@ impl LogicalId {
     pub fn new(id: impl Into<String>) -> Result<Self> {
         let id = id.into();
         match Self::problem(&id) {
-            None => Ok(LogicalId(id)),
+            None => Ok(LogicalId(id, None)),
             Some(reason) => Err(Error::new(ErrorKind::InvalidLogicalId { id, reason })),
         }
     }
@@ -49,10 +85,23 @@ impl LogicalId {
         &self.0
     }
 
+    /// The template that declared this ID, when it came from one of its
+    /// `add_*` methods or a handle lookup; `None` for IDs made by
+    /// [`LogicalId::new`] or parsed.
+    pub fn template(&self) -> Option<TemplateId> {
+        self.1
+    }
+
+    /// The same ID, remembering `template` as the one that declared it.
+    pub(crate) fn in_template(mut self, template: TemplateId) -> Self {
+        self.1 = Some(template);
+        self
+    }
+
     /// Wraps an already validated ID (used by the parser, which reports
     /// invalid IDs as validation errors instead of failing).
     pub(crate) fn unchecked(id: impl Into<String>) -> Self {
-        LogicalId(id.into())
+        LogicalId(id.into(), None)
     }
 }
 

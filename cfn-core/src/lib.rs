@@ -56,13 +56,15 @@ pub use parameter::{AwsParameterType, Parameter, ParameterType, Violation};
 pub use parameter_values::{check_parameter_values, DeployedParameters, ParameterInput};
 pub use render::Format;
 pub use resource::{
-    get_att, Attributes, CreationPolicy, Declared, DependsOn, Handle, NoAttributes, Policy, Raw,
-    Resource, ResourceRef, ResourceType, RollingUpdate, UpdatePolicy, SUPPRESS_METADATA_KEY,
+    get_att, Attributes, CreationPolicy, Declared, DependsOn, Handle, KnownType, NoAttributes,
+    Policy, Raw, Resource, ResourceRef, ResourceType, RollingUpdate, UpdatePolicy,
+    SUPPRESS_METADATA_KEY,
 };
 pub use template::{
     Assertion, ConditionHandle, Mapping, MappingHandle, Output, ParameterHandle, Rule, Template,
+    TemplateId,
 };
 pub use validate::{Diagnostic, Report, Severity, SizeReport};
-pub use value::{json_list, json_object, Identifier, Json, ToExpr, Value};
+pub use value::{json_list, json_object, Identifier, IntoValue, Json, Origin, ToExpr, Value};
 
 pub use indexmap;

@@ -18,6 +18,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashMap;
 use std::fmt;
 
+mod json_index;
 mod langext;
 
 /// A source node with its position (line 0 when unknown).
@@ -28,7 +29,118 @@ pub(crate) struct Node {
     col: usize,
 }
 
-type NodeMap = indexmap::IndexMap<String, Node>;
+/// The entries of a map node, in source order: a list with linear lookup.
+/// Template maps are small, and the large ones (`Resources`) are iterated,
+/// not searched; a hash table per node would add about half again to the
+/// memory of parsing a large template. Duplicate keys are refused while
+/// reading ([`NodeMap::insert_new`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct NodeMap {
+    entries: Vec<(String, Node)>,
+    /// Hashes of the keys, kept only while a large map is being read.
+    seen: Option<std::collections::HashSet<u64>>,
+}
+
+impl NodeMap {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        NodeMap {
+            entries: Vec::with_capacity(n),
+            seen: None,
+        }
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub(crate) fn get(&self, k: &str) -> Option<&Node> {
+        self.entries
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v)
+    }
+    pub(crate) fn contains_key(&self, k: &str) -> bool {
+        self.get(k).is_some()
+    }
+    pub(crate) fn first(&self) -> Option<(&String, &Node)> {
+        self.entries.first().map(|(k, v)| (k, v))
+    }
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+    pub(crate) fn values(&self) -> impl Iterator<Item = &Node> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+    /// Sets `k`, replacing an existing entry in place.
+    pub(crate) fn insert(&mut self, k: String, v: Node) {
+        match self.entries.iter_mut().find(|(key, _)| *key == k) {
+            Some(slot) => slot.1 = v,
+            None => self.entries.push((k, v)),
+        }
+    }
+    /// Whether a map being read has `k`: a linear check for small maps,
+    /// key hashes (kept until [`NodeMap::done`]) for large ones.
+    pub(crate) fn has(&mut self, k: &str) -> bool {
+        const LINEAR: usize = 16;
+        if self.entries.len() < LINEAR {
+            return self.contains_key(k);
+        }
+        let seen = self
+            .seen
+            .get_or_insert_with(|| self.entries.iter().map(|(key, _)| key_hash(key)).collect());
+        seen.contains(&key_hash(k)) && self.entries.iter().any(|(key, _)| key == k)
+    }
+    /// Appends an entry whose key [`NodeMap::has`] said is new.
+    pub(crate) fn push_new(&mut self, k: String, v: Node) {
+        if let Some(seen) = &mut self.seen {
+            seen.insert(key_hash(&k));
+        }
+        self.entries.push((k, v));
+    }
+    /// Drops what reading needed.
+    pub(crate) fn done(mut self) -> Self {
+        self.seen = None;
+        self.entries.shrink_to_fit();
+        self
+    }
+}
+
+fn key_hash(k: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    k.hash(&mut h);
+    h.finish()
+}
+
+impl IntoIterator for NodeMap {
+    type Item = (String, Node);
+    type IntoIter = std::vec::IntoIter<(String, Node)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a NodeMap {
+    type Item = (&'a String, &'a Node);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Node)>,
+        fn(&'a (String, Node)) -> (&'a String, &'a Node),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, Node)> for NodeMap {
+    fn from_iter<I: IntoIterator<Item = (String, Node)>>(iter: I) -> Self {
+        let mut m = NodeMap::new();
+        for (k, v) in iter {
+            m.insert(k, v);
+        }
+        m
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum NodeKind {
@@ -120,13 +232,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> std::result::Result<Node, A::Error> {
         let mut v = NodeMap::new();
         while let Some(k) = a.next_key::<String>()? {
-            if v.contains_key(&k) {
+            if v.has(&k) {
                 return Err(de::Error::custom(format!("{DUPLICATE_MARK}{k}`")));
             }
             let n = a.next_value()?;
-            v.insert(k, n);
+            v.push_new(k, n);
         }
-        Ok(Node::new(NodeKind::Map(v)))
+        Ok(Node::new(NodeKind::Map(v.done())))
     }
 }
 
@@ -963,44 +1075,57 @@ const TOP_KEYS: &[&str] = &[
 /// Parses what it can: a problem in one entry (a resource, a parameter, an
 /// output, ...) is recorded in `errors` and the next entry is read, so one
 /// pass reports every entry that cannot be loaded.
-fn template_collecting(root: &Node, errors: &mut Vec<Error>) -> Template {
+/// Reads the template from its node tree, consuming it: each section's
+/// nodes are dropped once converted, so the tree and the template are not
+/// both whole in memory at once (a 100,000-resource template peaks near the
+/// larger of the two, not their sum).
+fn template_collecting(root: Node, errors: &mut Vec<Error>) -> Template {
     let path = P::ROOT;
     let mut t = Template::default();
-    let m = match &root.kind {
-        NodeKind::Map(m) => m,
-        NodeKind::Null => {
-            errors.push(err_at(
-                root,
-                &path,
-                ErrorKind::WrongType {
-                    expected: "a template (a map with at least `Resources`)".into(),
-                    found: "an empty document".into(),
-                },
-            ));
-            return t;
+    if !matches!(root.kind, NodeKind::Map(_)) {
+        match &root.kind {
+            NodeKind::Null => {
+                errors.push(err_at(
+                    &root,
+                    &path,
+                    ErrorKind::WrongType {
+                        expected: "a template (a map with at least `Resources`)".into(),
+                        found: "an empty document".into(),
+                    },
+                ));
+                return t;
+            }
+            _ => {
+                errors.push(wrong_type(
+                    &root,
+                    &path,
+                    "a template (a map with at least `Resources`)",
+                ));
+                return t;
+            }
         }
-        _ => {
-            errors.push(wrong_type(
-                root,
-                &path,
-                "a template (a map with at least `Resources`)",
-            ));
-            return t;
-        }
+    }
+    let root_at = Node {
+        kind: NodeKind::Null,
+        line: root.line,
+        col: root.col,
+    };
+    let NodeKind::Map(m) = root.kind else {
+        return t;
     };
     let mut seen_resources = false;
     for (k, v) in m {
-        let p = path.key(k);
+        let p = path.key(&k);
         if k == "Resources" {
             seen_resources = true;
         }
-        if let Err(e) = section(&mut t, k, v, &p, errors) {
+        if let Err(e) = section(&mut t, &k, v, &p, errors) {
             errors.push(e);
         }
     }
     if !seen_resources {
         errors.push(err_at(
-            root,
+            &root_at,
             &path,
             ErrorKind::MissingKey {
                 key: "Resources".into(),
@@ -1014,15 +1139,20 @@ fn template_collecting(root: &Node, errors: &mut Vec<Error>) -> Template {
 /// Reads the entries of a map section with `f`, recording a failing entry
 /// in `errors` and going on with the next.
 fn entries<T>(
-    v: &Node,
+    v: Node,
     p: &P<'_>,
     what: &str,
     errors: &mut Vec<Error>,
     out: &mut IndexMap<LogicalId, T>,
     f: impl Fn(&Node, &P<'_>) -> Result<T>,
 ) -> Result<()> {
-    for (id, n) in as_map(v, p, what)? {
-        match f(n, &p.key(id)) {
+    as_map(&v, p, what)?;
+    let NodeKind::Map(m) = v.kind else {
+        return Ok(()); // null: no entries
+    };
+    // each entry's nodes are dropped as soon as it is converted
+    for (id, n) in m {
+        match f(&n, &p.key(&id)) {
             Ok(x) => {
                 out.insert(LogicalId::unchecked(id.as_str()), x);
             }
@@ -1033,7 +1163,37 @@ fn entries<T>(
 }
 
 /// One top-level section into `t`.
-fn section(t: &mut Template, k: &str, v: &Node, p: &P<'_>, errors: &mut Vec<Error>) -> Result<()> {
+fn section(t: &mut Template, k: &str, v: Node, p: &P<'_>, errors: &mut Vec<Error>) -> Result<()> {
+    match k {
+        "Parameters" => {
+            return entries(
+                v,
+                p,
+                "a map of parameters",
+                errors,
+                &mut t.parameters,
+                parameter,
+            )
+        }
+        "Mappings" => return entries(v, p, "a map of mappings", errors, &mut t.mappings, mapping),
+        "Conditions" => {
+            return entries(v, p, "a map of conditions", errors, &mut t.conditions, expr)
+        }
+        "Rules" => return entries(v, p, "a map of rules", errors, &mut t.rules, rule),
+        "Resources" => {
+            return entries(
+                v,
+                p,
+                "a map of resources",
+                errors,
+                &mut t.resources,
+                resource,
+            )
+        }
+        "Outputs" => return entries(v, p, "a map of outputs", errors, &mut t.outputs, output),
+        _ => {}
+    }
+    let v = &v;
     match k {
         "AWSTemplateFormatVersion" => {
             let s = as_str(v, p, "the string \"2010-09-09\"")?;
@@ -1050,26 +1210,6 @@ fn section(t: &mut Template, k: &str, v: &Node, p: &P<'_>, errors: &mut Vec<Erro
         "Transform" => t.transform = Some(expr(v, p)?),
         "Hooks" => t.hooks = expr_map(v, p)?,
         "Globals" => t.globals = expr_map(v, p)?,
-        "Parameters" => entries(
-            v,
-            p,
-            "a map of parameters",
-            errors,
-            &mut t.parameters,
-            parameter,
-        )?,
-        "Mappings" => entries(v, p, "a map of mappings", errors, &mut t.mappings, mapping)?,
-        "Conditions" => entries(v, p, "a map of conditions", errors, &mut t.conditions, expr)?,
-        "Rules" => entries(v, p, "a map of rules", errors, &mut t.rules, rule)?,
-        "Resources" => entries(
-            v,
-            p,
-            "a map of resources",
-            errors,
-            &mut t.resources,
-            resource,
-        )?,
-        "Outputs" => entries(v, p, "a map of outputs", errors, &mut t.outputs, output)?,
         other => {
             let parent = P::ROOT;
             return Err(unknown_key(v, &parent.key(other), other, TOP_KEYS).with_location_of(v));
@@ -1378,49 +1518,87 @@ pub fn locate(src: &str, path: &str) -> Option<Location> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct SourceMap {
-    root: Node,
+    inner: Positions,
+}
+
+#[derive(Debug, Clone)]
+enum Positions {
+    /// A JSON document: positions by path hash, no tree.
+    Json(json_index::JsonIndex),
+    /// YAML: the node tree with positions.
+    Tree(Node),
 }
 
 impl SourceMap {
     /// Parses `src` (JSON or YAML); `None` when it does not parse.
     pub fn new(src: &str) -> Option<Self> {
-        yaml_node(src).ok().map(|root| SourceMap { root })
+        if detect_format(src) == Format::Json {
+            if let Some(index) = json_index::JsonIndex::build(src) {
+                return Some(SourceMap {
+                    inner: Positions::Json(index),
+                });
+            }
+        }
+        yaml_node(src).ok().map(|root| SourceMap {
+            inner: Positions::Tree(root),
+        })
     }
 
     /// The position of `path`, or of its deepest part present in the source.
     pub fn locate(&self, path: &str) -> Option<Location> {
-        let mut cur = &self.root;
-        let mut best = (cur.line > 0).then_some(cur);
-        if !path.is_empty() {
-            for seg in path.split('/') {
-                let next = match &cur.kind {
-                    NodeKind::Map(m) => key_node(m, seg),
-                    NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
-                    NodeKind::Tagged(tag, inner) if long_name(tag) == seg => Some(&**inner),
-                    NodeKind::Tagged(_, inner) => match &inner.kind {
-                        NodeKind::Map(m) => key_node(m, seg),
-                        NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match next {
-                    Some(n) => {
-                        cur = n;
-                        if n.line > 0 {
-                            best = Some(n);
+        let (line, column) = match &self.inner {
+            Positions::Json(index) => {
+                let mut h = json_index::ROOT;
+                let mut best = index.get(h);
+                if !path.is_empty() {
+                    for seg in path.split('/') {
+                        h = json_index::child(h, seg.as_bytes());
+                        match index.get(h) {
+                            Some(p) => best = Some(p),
+                            None => break,
                         }
                     }
-                    None => break,
                 }
+                best?
             }
-        }
-        best.map(|n| Location {
+            Positions::Tree(root) => tree_locate(root, path)?,
+        };
+        Some(Location {
             file: None,
-            line: n.line,
-            column: n.col,
+            line,
+            column,
         })
     }
+}
+
+fn tree_locate(root: &Node, path: &str) -> Option<(usize, usize)> {
+    let mut cur = root;
+    let mut best = (cur.line > 0).then_some(cur);
+    if !path.is_empty() {
+        for seg in path.split('/') {
+            let next = match &cur.kind {
+                NodeKind::Map(m) => key_node(m, seg),
+                NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
+                NodeKind::Tagged(tag, inner) if long_name(tag) == seg => Some(&**inner),
+                NodeKind::Tagged(_, inner) => match &inner.kind {
+                    NodeKind::Map(m) => key_node(m, seg),
+                    NodeKind::Seq(v) => seg.parse::<usize>().ok().and_then(|i| v.get(i)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match next {
+                Some(n) => {
+                    cur = n;
+                    if n.line > 0 {
+                        best = Some(n);
+                    }
+                }
+                None => break,
+            }
+        }
+    }
+    best.map(|n| (n.line, n.col))
 }
 
 fn finish(mut e: Error, src: &str, file: Option<&str>) -> Error {
@@ -1519,7 +1697,7 @@ impl Template {
             node
         };
         let mut errors = Vec::new();
-        let t = template_collecting(&node, &mut errors);
+        let t = template_collecting(node, &mut errors);
         if errors.is_empty() {
             Ok(t)
         } else {
@@ -1651,6 +1829,6 @@ mod tests {
     fn anchors_and_aliases_expand() {
         let n = yaml_node("a: &x [1, 2]\nb: *x\n").unwrap();
         let NodeKind::Map(m) = n.kind else { panic!() };
-        assert_eq!(m["a"].kind, m["b"].kind);
+        assert_eq!(m.get("a").unwrap().kind, m.get("b").unwrap().kind);
     }
 }

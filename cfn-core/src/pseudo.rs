@@ -62,6 +62,12 @@ impl<T> From<NoValue> for Value<T> {
         r("AWS::NoValue")
     }
 }
+
+impl<T> crate::value::IntoValue<T> for NoValue {
+    fn into_value(self) -> Value<T> {
+        self.into()
+    }
+}
 /// `AWS::Partition`: `aws`, `aws-cn`, `aws-us-gov`, ...
 pub fn partition() -> Value<String> {
     r("AWS::Partition")

@@ -5,7 +5,7 @@
 use crate::expr::{Expr, ExprMap, Intrinsic};
 use crate::id::LogicalId;
 use crate::template::ConditionHandle;
-use crate::value::{Json, Value};
+use crate::value::{Json, Origin, Value};
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
@@ -29,6 +29,20 @@ pub trait ResourceType {
     fn type_name(&self) -> &str;
     /// The `Properties` map.
     fn into_properties(self) -> ExprMap;
+    /// The properties whose values were built from handles, with their
+    /// origins: [`Template::add`](crate::Template::add) refuses those of
+    /// another template. Types that do not track origins report none.
+    fn property_origins(&self) -> Vec<(String, Origin)> {
+        Vec::new()
+    }
+}
+
+/// A resource type whose CloudFormation type name is known without an
+/// instance: what [`Template::handle`](crate::Template::handle) checks.
+/// Every generated type of `cfn-resources` implements it.
+pub trait KnownType: ResourceType {
+    /// The CloudFormation type name (`AWS::EC2::VPC`).
+    const TYPE_NAME: &'static str;
 }
 
 /// The attribute getters of a resource type: one method per attribute, each
@@ -61,10 +75,13 @@ impl NoAttributes {
 /// `Fn::GetAtt` of `resource.attribute`, typed by the caller. Generated
 /// attribute getters call this.
 pub fn get_att<T>(resource: &LogicalId, attribute: &str) -> Value<T> {
-    Value::from_expr_unchecked(Expr::func(Intrinsic::GetAtt {
-        resource: resource.as_str().to_owned(),
-        attribute: Expr::String(attribute.to_owned()),
-    }))
+    Value::from_parts_unchecked(
+        Expr::func(Intrinsic::GetAtt {
+            resource: resource.as_str().to_owned(),
+            attribute: Expr::String(attribute.to_owned()),
+        }),
+        Origin::of_id(resource),
+    )
 }
 
 /// A resource of any type, with properties given as free-form values: for
@@ -83,6 +100,7 @@ pub fn get_att<T>(resource: &LogicalId, attribute: &str) -> Value<T> {
 pub struct Raw {
     type_name: String,
     properties: ExprMap,
+    origins: Vec<(String, Origin)>,
 }
 
 impl Raw {
@@ -91,12 +109,17 @@ impl Raw {
         Raw {
             type_name: type_name.into(),
             properties: ExprMap::new(),
+            origins: Vec::new(),
         }
     }
     /// Sets a property.
     pub fn property(mut self, name: impl Into<String>, value: impl Into<Value<Json>>) -> Self {
-        self.properties
-            .insert(name.into(), value.into().into_expr());
+        let name = name.into();
+        let (expr, origin) = value.into().into_parts();
+        if origin != Origin::None {
+            self.origins.push((name.clone(), origin));
+        }
+        self.properties.insert(name, expr);
         self
     }
 }
@@ -109,6 +132,9 @@ impl ResourceType for Raw {
     }
     fn into_properties(self) -> ExprMap {
         self.properties
+    }
+    fn property_origins(&self) -> Vec<(String, Origin)> {
+        self.origins.clone()
     }
 }
 
@@ -137,7 +163,10 @@ impl<R: ResourceType> Handle<R> {
 
     /// `Ref` to the resource: its physical id (a VPC id, a bucket name, ...).
     pub fn reference(&self) -> Value<R::Ref> {
-        Value::from_expr_unchecked(Expr::func(Intrinsic::Ref(self.id.as_str().to_owned())))
+        Value::from_parts_unchecked(
+            Expr::func(Intrinsic::Ref(self.id.as_str().to_owned())),
+            Origin::of_id(&self.id),
+        )
     }
 
     /// The attribute getters (also reachable through `Deref`).
@@ -310,6 +339,9 @@ pub struct DependsOn {
 #[derive(Debug, Clone)]
 pub struct Declared<R> {
     resource: R,
+    /// Attributes built from handles (`DependsOn`, `Condition`, `Metadata`)
+    /// and their origins.
+    origins: Vec<(&'static str, Origin)>,
     depends_on: Vec<String>,
     condition: Option<String>,
     deletion_policy: Option<Expr>,
@@ -330,6 +362,7 @@ impl<R: ResourceType> Declared<R> {
     pub fn new(resource: R) -> Self {
         Declared {
             resource,
+            origins: Vec::new(),
             depends_on: Vec::new(),
             condition: None,
             deletion_policy: None,
@@ -342,11 +375,15 @@ impl<R: ResourceType> Declared<R> {
     /// Adds an explicit dependency. Dependencies through `Ref`, `Fn::GetAtt`
     /// and `Fn::Sub` are inferred; use this only for hidden ones.
     pub fn depends_on(mut self, other: &impl ResourceRef) -> Self {
-        self.depends_on.push(other.logical_id().as_str().to_owned());
+        let id = other.logical_id();
+        self.origins.push(("DependsOn", Origin::of_id(id)));
+        self.depends_on.push(id.as_str().to_owned());
         self
     }
     /// Creates the resource only when `condition` holds.
     pub fn condition(mut self, condition: &ConditionHandle) -> Self {
+        self.origins
+            .push(("Condition", Origin::of_id(condition.id())));
         self.condition = Some(condition.id().as_str().to_owned());
         self
     }
@@ -378,8 +415,23 @@ impl<R: ResourceType> Declared<R> {
     }
     /// Sets `Metadata` (e.g. `AWS::CloudFormation::Init`, lint suppressions).
     pub fn metadata(mut self, m: impl Into<Value<Json>>) -> Self {
-        self.metadata = Some(m.into().into_expr());
+        let (expr, origin) = m.into().into_parts();
+        self.origins.push(("Metadata", origin));
+        self.metadata = Some(expr);
         self
+    }
+
+    /// Every part built from handles, with its origin: properties
+    /// (`Properties/Name`), then `DependsOn`, `Condition` and `Metadata`.
+    pub(crate) fn origins(&self) -> Vec<(String, Origin)> {
+        let mut all: Vec<(String, Origin)> = self
+            .resource
+            .property_origins()
+            .into_iter()
+            .map(|(k, o)| (format!("Properties/{k}"), o))
+            .collect();
+        all.extend(self.origins.iter().map(|(k, o)| ((*k).to_owned(), *o)));
+        all
     }
     /// Suppresses lint rule `rule` (`IAM002`) on this resource, with the
     /// reason the report shows: adds `{id, reason}` under

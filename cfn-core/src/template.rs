@@ -5,9 +5,12 @@ use crate::expr::{Expr, ExprMap, Intrinsic};
 use crate::fns::CondExpr;
 use crate::id::LogicalId;
 use crate::parameter::Parameter;
-use crate::resource::{Declared, Handle, Resource, ResourceType};
-use crate::value::{Json, Value};
+use crate::resource::{Declared, Handle, KnownType, Resource, ResourceType};
+use crate::value::{Json, Origin, Value};
 use indexmap::IndexMap;
+use std::fmt;
+use std::num::NonZeroU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The only template format version CloudFormation has.
 pub const FORMAT_VERSION: &str = "2010-09-09";
@@ -18,6 +21,14 @@ pub const FORMAT_VERSION: &str = "2010-09-09";
 /// bytes every time. Logical IDs are unique within CloudFormation's
 /// namespaces (Parameters and Resources share one, see [`id_namespace`]);
 /// `add_*` refuses duplicates.
+///
+/// Every template has its own identity ([`TemplateId`]): the handles it
+/// returns remember it, and `add_*` refuses a value built from another
+/// template's handle (which would otherwise name whatever this template
+/// declares under the same logical id). [`Template::handle`] looks a handle
+/// up by logical id, checking the type, for code that extends a template it
+/// did not build. A clone keeps the identity (its handles are the same);
+/// a parsed template gets a new one.
 ///
 /// ```
 /// use cfn_core::{Template, Parameter, Output, Raw};
@@ -55,6 +66,46 @@ pub struct Template {
     /// `Globals`: properties SAM (`AWS::Serverless-2016-10-31`) copies into
     /// its resources; only valid with that transform.
     pub globals: ExprMap,
+    /// The template's identity (not part of its content).
+    identity: Identity,
+}
+
+/// The identity of a [`Template`], unique within the process: what handles
+/// remember so that a template can refuse another template's handles.
+/// Displayed as `template #3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TemplateId(NonZeroU64);
+
+impl TemplateId {
+    fn fresh() -> TemplateId {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        TemplateId(NonZeroU64::new(n).unwrap_or(NonZeroU64::MIN))
+    }
+}
+
+impl fmt::Display for TemplateId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "template #{}", self.0)
+    }
+}
+
+/// A template's identity as a field: fresh for every new template, kept by
+/// clones, ignored by equality (two templates with the same content are
+/// equal whatever their identity).
+#[derive(Debug, Clone, Copy)]
+struct Identity(TemplateId);
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity(TemplateId::fresh())
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The SAM transform (`AWS::Serverless::*` resources, `Globals`).
@@ -169,7 +220,10 @@ impl ParameterHandle {
     /// `Ref` to the parameter, typed by the caller (a `Number` parameter as
     /// `Value<i64>`, an `AWS::EC2::VPC::Id` parameter as a VPC id).
     pub fn reference_as<T>(&self) -> Value<T> {
-        Value::from_expr_unchecked(Expr::func(Intrinsic::Ref(self.id.as_str().to_owned())))
+        Value::from_parts_unchecked(
+            Expr::func(Intrinsic::Ref(self.id.as_str().to_owned())),
+            Origin::of_id(&self.id),
+        )
     }
 }
 
@@ -206,6 +260,28 @@ impl Template {
             format_version: Some(FORMAT_VERSION.to_owned()),
             ..Template::default()
         }
+    }
+
+    /// This template's identity, which its handles remember.
+    pub fn id(&self) -> TemplateId {
+        self.identity.0
+    }
+
+    /// Refuses values (given as `(path, origin)`) built from another
+    /// template's handles.
+    fn refuse_foreign(&self, values: impl IntoIterator<Item = (String, Origin)>) -> Result<()> {
+        for (path, origin) in values {
+            if let Some(other) = origin.foreign_to(self.id()) {
+                return Err(Error::at(
+                    path,
+                    ErrorKind::ForeignHandle {
+                        declared_in: other.to_string(),
+                        used_in: self.id().to_string(),
+                    },
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Sets `Description`.
@@ -269,7 +345,9 @@ impl Template {
     }
 
     fn new_id(&self, id: &str, section: &str) -> Result<LogicalId> {
-        let lid = LogicalId::new(id).map_err(|e| e.with_path(format!("{section}/{id}")))?;
+        let lid = LogicalId::new(id)
+            .map_err(|e| e.with_path(format!("{section}/{id}")))?
+            .in_template(self.id());
         if let Some(existing) = self.section_of(id, section) {
             return Err(Error::at(
                 format!("{section}/{id}"),
@@ -299,6 +377,7 @@ impl Template {
     /// Declares a condition.
     pub fn add_condition(&mut self, id: &str, condition: CondExpr) -> Result<ConditionHandle> {
         let id = self.new_id(id, "Conditions")?;
+        self.refuse_foreign([(format!("Conditions/{id}"), condition.1)])?;
         self.conditions.insert(id.clone(), condition.0);
         Ok(ConditionHandle { id })
     }
@@ -312,6 +391,20 @@ impl Template {
 
     /// Declares a resource and returns its typed handle: `Ref` and
     /// `Fn::GetAtt` come from the handle.
+    ///
+    /// A property, `DependsOn`, `Condition` or `Metadata` built from a handle
+    /// of another template is refused, naming both templates:
+    ///
+    /// ```
+    /// use cfn_core::{Raw, Template};
+    /// let mut a = Template::new();
+    /// let key = a.add("Key", Raw::new("AWS::KMS::Key")).unwrap();
+    /// let mut b = Template::new();
+    /// let err = b
+    ///     .add("Topic", Raw::new("AWS::SNS::Topic").property("KmsMasterKeyId", key.reference().into_json()))
+    ///     .unwrap_err();
+    /// assert!(err.to_string().starts_with("Resources/Topic/Properties/KmsMasterKeyId: this value is built from a handle of template #"), "{err}");
+    /// ```
     pub fn add<R: ResourceType>(
         &mut self,
         id: &str,
@@ -319,6 +412,12 @@ impl Template {
     ) -> Result<Handle<R>> {
         let lid = self.new_id(id, "Resources")?;
         let declared = resource.into();
+        self.refuse_foreign(
+            declared
+                .origins()
+                .into_iter()
+                .map(|(part, o)| (format!("Resources/{id}/{part}"), o)),
+        )?;
         self.resources.insert(lid.clone(), declared.into_resource());
         Ok(Handle::new(lid))
     }
@@ -328,6 +427,55 @@ impl Template {
         let id = self.new_id(id, "Outputs")?;
         self.outputs.insert(id, output);
         Ok(())
+    }
+
+    /// The typed handle of resource `id`, declared earlier (by code that did
+    /// not keep the handle, or parsed): checks that the resource exists and
+    /// has `R`'s type, so a stack can be extended without
+    /// [`Value::from_expr_unchecked`].
+    ///
+    /// ```
+    /// use cfn_core::Template;
+    /// let t = Template::from_yaml("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n").unwrap();
+    /// # struct Vpc;
+    /// # impl cfn_core::ResourceType for Vpc {
+    /// #     type Ref = String; type Attributes = cfn_core::NoAttributes;
+    /// #     fn type_name(&self) -> &str { "AWS::EC2::VPC" }
+    /// #     fn into_properties(self) -> cfn_core::ExprMap { Default::default() }
+    /// # }
+    /// # impl cfn_core::KnownType for Vpc { const TYPE_NAME: &'static str = "AWS::EC2::VPC"; }
+    /// let vpc = t.handle::<Vpc>("Vpc").unwrap();
+    /// assert_eq!(vpc.id().as_str(), "Vpc");
+    /// assert!(t.handle::<Vpc>("Vcp").unwrap_err().to_string().contains("did you mean `Vpc`?"));
+    /// ```
+    pub fn handle<R: KnownType>(&self, id: &str) -> Result<Handle<R>> {
+        let path = || format!("Resources/{id}");
+        let Some((lid, resource)) = self.resources.get_key_value(id) else {
+            let names: Vec<&str> = self.resources.keys().map(LogicalId::as_str).collect();
+            return Err(Error::at(
+                path(),
+                ErrorKind::NoSuchResource {
+                    id: id.to_owned(),
+                    hint: crate::error::suggest(id, names.iter().copied()),
+                    declared: if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    },
+                },
+            ));
+        };
+        if resource.type_name != R::TYPE_NAME {
+            return Err(Error::at(
+                path(),
+                ErrorKind::WrongResourceType {
+                    id: id.to_owned(),
+                    expected: R::TYPE_NAME.to_owned(),
+                    found: resource.type_name.clone(),
+                },
+            ));
+        }
+        Ok(Handle::new(lid.clone().in_template(self.id())))
     }
 
     /// Mutable access to a declared resource's entry (to add attributes

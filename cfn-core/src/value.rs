@@ -15,16 +15,65 @@
 //! # let _ = (port, name, first, enabled);
 //! ```
 
-use crate::expr::{Expr, ExprMap};
+use crate::expr::Expr;
+use crate::template::TemplateId;
 use indexmap::IndexMap;
 use serde::{Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
 /// A template value of type `T`: a literal or an intrinsic function.
+///
+/// Besides its expression a value remembers which [`Template`](crate::Template)
+/// the handles inside it came from ([`Origin`]), so that a template refuses a
+/// value built from another template's handle.
 pub struct Value<T> {
     expr: Expr,
+    origin: Origin,
     _type: PhantomData<fn() -> T>,
+}
+
+/// Which template the handles inside a value came from: none (literals,
+/// pseudo parameters, `Fn::Sub` strings), one, or two different ones
+/// (already a mistake). [`Template::add`](crate::Template::add) and the
+/// other `add_*` methods refuse a value whose origin is another template.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// No handle inside.
+    #[default]
+    None,
+    /// Handles of one template.
+    One(TemplateId),
+    /// Handles of two different templates (the first two found).
+    Mixed(TemplateId, TemplateId),
+}
+
+impl Origin {
+    /// The origin of an ID: its template, if it has one.
+    pub fn of_id(id: &crate::LogicalId) -> Origin {
+        id.template().map_or(Origin::None, Origin::One)
+    }
+
+    /// The origin of a value combining both.
+    pub fn merge(self, other: Origin) -> Origin {
+        match (self, other) {
+            (Origin::None, o) | (o, Origin::None) => o,
+            (Origin::Mixed(..), _) => self,
+            (_, Origin::Mixed(..)) => other,
+            (Origin::One(a), Origin::One(b)) if a == b => self,
+            (Origin::One(a), Origin::One(b)) => Origin::Mixed(a, b),
+        }
+    }
+
+    /// The template other than `this` that the value's handles come from,
+    /// if any: what makes the value wrong in `this`.
+    pub fn foreign_to(self, this: TemplateId) -> Option<TemplateId> {
+        match self {
+            Origin::None => None,
+            Origin::One(a) => (a != this).then_some(a),
+            Origin::Mixed(a, b) => Some(if a != this { a } else { b }),
+        }
+    }
 }
 
 /// Marker for free-form JSON values (policy documents, `Metadata`, ...).
@@ -45,6 +94,10 @@ pub trait Identifier {
 pub trait ToExpr {
     /// The expression this value renders to.
     fn to_expr(&self) -> Expr;
+    /// Which template the handles inside it came from (none by default).
+    fn origin(&self) -> Origin {
+        Origin::None
+    }
 }
 
 impl<T> Value<T> {
@@ -54,8 +107,29 @@ impl<T> Value<T> {
     pub fn from_expr_unchecked(expr: Expr) -> Self {
         Value {
             expr,
+            origin: Origin::None,
             _type: PhantomData,
         }
+    }
+
+    /// Like [`Value::from_expr_unchecked`], keeping the origin of the
+    /// values the expression was built from (for intrinsics over values).
+    pub fn from_parts_unchecked(expr: Expr, origin: Origin) -> Self {
+        Value {
+            expr,
+            origin,
+            _type: PhantomData,
+        }
+    }
+
+    /// Which template the handles inside this value came from.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The expression and its origin.
+    pub fn into_parts(self) -> (Expr, Origin) {
+        (self.expr, self.origin)
     }
 
     /// The underlying expression.
@@ -71,12 +145,12 @@ impl<T> Value<T> {
     /// Reinterprets the value as another type, unchecked. Named so that it
     /// stands out in review.
     pub fn cast_unchecked<U>(self) -> Value<U> {
-        Value::from_expr_unchecked(self.expr)
+        Value::from_parts_unchecked(self.expr, self.origin)
     }
 
     /// Forgets the type: any value can go where free-form JSON is accepted.
     pub fn into_json(self) -> Value<Json> {
-        Value::from_expr_unchecked(self.expr)
+        self.cast_unchecked()
     }
 
     /// Whether the value is a literal (no intrinsic inside).
@@ -105,19 +179,19 @@ impl<T: Identifier> Value<T> {
     /// `Fn::ImportValue`, `Fn::FindInMap`): the caller vouches that it names
     /// the right kind of resource.
     pub fn from_string(v: Value<String>) -> Self {
-        Value::from_expr_unchecked(v.expr)
+        v.cast_unchecked()
     }
 }
 
 impl<T: Identifier> From<Value<T>> for Value<String> {
     fn from(v: Value<T>) -> Self {
-        Value::from_expr_unchecked(v.expr)
+        v.cast_unchecked()
     }
 }
 
 impl<T> Clone for Value<T> {
     fn clone(&self) -> Self {
-        Value::from_expr_unchecked(self.expr.clone())
+        Value::from_parts_unchecked(self.expr.clone(), self.origin)
     }
 }
 
@@ -203,29 +277,198 @@ impl From<&str> for Value<Json> {
     }
 }
 
+/// A list of values, keeping their origins.
+fn list_of<T, U>(items: impl IntoIterator<Item = Value<T>>) -> Value<U> {
+    let mut origin = Origin::None;
+    let list = items
+        .into_iter()
+        .map(|x| {
+            origin = origin.merge(x.origin);
+            x.expr
+        })
+        .collect();
+    Value::from_parts_unchecked(Expr::List(list), origin)
+}
+
+/// A map of values, keeping their origins.
+fn map_of<T, U>(entries: impl IntoIterator<Item = (String, Value<T>)>) -> Value<U> {
+    let mut origin = Origin::None;
+    let map = entries
+        .into_iter()
+        .map(|(k, x)| {
+            origin = origin.merge(x.origin);
+            (k, x.expr)
+        })
+        .collect();
+    Value::from_parts_unchecked(Expr::Map(map), origin)
+}
+
 impl<T, V: Into<Value<T>>> From<Vec<V>> for Value<Vec<T>> {
     fn from(v: Vec<V>) -> Self {
-        Value::from_expr_unchecked(Expr::List(v.into_iter().map(|x| x.into().expr).collect()))
+        list_of(v.into_iter().map(Into::into))
     }
 }
 
 impl<T, V: Into<Value<T>>, const N: usize> From<[V; N]> for Value<Vec<T>> {
     fn from(v: [V; N]) -> Self {
-        Value::from_expr_unchecked(Expr::List(v.into_iter().map(|x| x.into().expr).collect()))
+        list_of(v.into_iter().map(Into::into))
     }
 }
 
 impl<T, V: Into<Value<T>>> From<IndexMap<String, V>> for Value<IndexMap<String, T>> {
     fn from(v: IndexMap<String, V>) -> Self {
-        Value::from_expr_unchecked(Expr::Map(
-            v.into_iter().map(|(k, x)| (k, x.into().expr)).collect(),
-        ))
+        map_of(v.into_iter().map(|(k, x)| (k, x.into())))
     }
 }
 
 impl<T: ToExpr> From<T> for Value<T> {
     fn from(v: T) -> Self {
-        Value::from_expr_unchecked(v.to_expr())
+        Value::from_parts_unchecked(v.to_expr(), v.origin())
+    }
+}
+
+/// What the setters of generated resource types accept for a `Value<T>`:
+/// a `Value<T>` (a literal converted, an intrinsic, a handle's
+/// `reference()` or attribute), or a literal of `T` itself. The same
+/// conversions as `Into<Value<T>>`, in a trait of this crate so that a
+/// mistake is reported in one line that names both types ("`Value<SubnetId>`
+/// does not fit where a `Value<VpcId>` belongs", "`&str` does not fit where a
+/// `Value<Runtime>` belongs") instead of a list of unrelated `From` impls.
+///
+/// ```
+/// use cfn_core::{IntoValue, Value};
+/// fn port(p: impl IntoValue<i64>) -> Value<i64> { p.into_value() }
+/// assert_eq!(serde_json::to_string(&port(443)).unwrap(), "443");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not fit where a `Value<{T}>` belongs",
+    label = "expected a `Value<{T}>` here",
+    note = "an enum takes one of its variants (`{T}::...`, or `{T}::from_value(..)` for a value it does not list yet); a typed id or ARN comes from the handle of the resource it names (`handle.reference()`, `handle.arn()`), or `Value::existing(\"...\")` for a resource outside the stack; a number or a boolean is written as one"
+)]
+pub trait IntoValue<T> {
+    /// The value.
+    fn into_value(self) -> Value<T>;
+}
+
+impl<T> IntoValue<T> for Value<T> {
+    #[inline]
+    fn into_value(self) -> Value<T> {
+        self
+    }
+}
+impl<T: Identifier> IntoValue<String> for Value<T> {
+    fn into_value(self) -> Value<String> {
+        self.into()
+    }
+}
+impl<T: ToExpr> IntoValue<T> for T {
+    fn into_value(self) -> Value<T> {
+        self.into()
+    }
+}
+impl IntoValue<String> for &str {
+    fn into_value(self) -> Value<String> {
+        self.into()
+    }
+}
+impl IntoValue<String> for String {
+    fn into_value(self) -> Value<String> {
+        self.into()
+    }
+}
+impl IntoValue<String> for &String {
+    fn into_value(self) -> Value<String> {
+        self.into()
+    }
+}
+impl IntoValue<bool> for bool {
+    fn into_value(self) -> Value<bool> {
+        self.into()
+    }
+}
+impl IntoValue<i64> for i32 {
+    fn into_value(self) -> Value<i64> {
+        self.into()
+    }
+}
+impl IntoValue<i64> for i64 {
+    fn into_value(self) -> Value<i64> {
+        self.into()
+    }
+}
+impl IntoValue<i64> for u8 {
+    fn into_value(self) -> Value<i64> {
+        self.into()
+    }
+}
+impl IntoValue<i64> for u16 {
+    fn into_value(self) -> Value<i64> {
+        self.into()
+    }
+}
+impl IntoValue<i64> for u32 {
+    fn into_value(self) -> Value<i64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for i32 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for i64 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for u8 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for u16 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for u32 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<f64> for f64 {
+    fn into_value(self) -> Value<f64> {
+        self.into()
+    }
+}
+impl IntoValue<Json> for serde_json::Value {
+    fn into_value(self) -> Value<Json> {
+        self.into()
+    }
+}
+impl IntoValue<Json> for Expr {
+    fn into_value(self) -> Value<Json> {
+        self.into()
+    }
+}
+impl IntoValue<Json> for &str {
+    fn into_value(self) -> Value<Json> {
+        self.into()
+    }
+}
+impl<T, V: IntoValue<T>> IntoValue<Vec<T>> for Vec<V> {
+    fn into_value(self) -> Value<Vec<T>> {
+        list_of(self.into_iter().map(IntoValue::into_value))
+    }
+}
+impl<T, V: IntoValue<T>, const N: usize> IntoValue<Vec<T>> for [V; N] {
+    fn into_value(self) -> Value<Vec<T>> {
+        list_of(self.into_iter().map(IntoValue::into_value))
+    }
+}
+impl<T, V: IntoValue<T>> IntoValue<IndexMap<String, T>> for IndexMap<String, V> {
+    fn into_value(self) -> Value<IndexMap<String, T>> {
+        map_of(self.into_iter().map(|(k, x)| (k, x.into_value())))
     }
 }
 
@@ -244,16 +487,12 @@ impl<T: ToExpr> From<T> for Value<T> {
 /// );
 /// ```
 pub fn json_object<'a>(entries: impl IntoIterator<Item = (&'a str, Value<Json>)>) -> Value<Json> {
-    let map: ExprMap = entries
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.expr))
-        .collect();
-    Value::from_expr_unchecked(Expr::Map(map))
+    map_of(entries.into_iter().map(|(k, v)| (k.to_owned(), v)))
 }
 
 /// Builds a free-form JSON list whose items may hold intrinsics.
 pub fn json_list(items: impl IntoIterator<Item = Value<Json>>) -> Value<Json> {
-    Value::from_expr_unchecked(Expr::List(items.into_iter().map(|v| v.expr).collect()))
+    list_of(items)
 }
 
 #[cfg(test)]

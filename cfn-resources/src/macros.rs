@@ -33,16 +33,16 @@ macro_rules! resource {
             const KEYS: &'static [&'static str] = &[$($rkey,)* $($okey,)*];
 
             $(#[$new_doc])*
-            pub fn new($($rfield: impl ::core::convert::Into<$crate::rt::Value<$rty>>),*) -> Self {
+            pub fn new($($rfield: impl $crate::rt::IntoValue<$rty>),*) -> Self {
                 #[allow(unused_mut)]
                 let mut p = $crate::rt::Props::default();
-                $( p.set($rkey, $rfield.into().into_expr()); )*
+                $( p.set_value($rkey, $rfield.into_value()); )*
                 $name(p)
             }
             $(
                 $(#[$odoc])*
-                pub fn $ofield(mut self, value: impl ::core::convert::Into<$crate::rt::Value<$oty>>) -> Self {
-                    self.0.set($okey, value.into().into_expr());
+                pub fn $ofield(mut self, value: impl $crate::rt::IntoValue<$oty>) -> Self {
+                    self.0.set_value($okey, value.into_value());
                     self
                 }
             )*
@@ -53,7 +53,7 @@ macro_rules! resource {
                 name: &str,
                 value: impl ::core::convert::Into<$crate::rt::Value<$crate::rt::Json>>,
             ) -> Self {
-                self.0.set_owned(name, value.into().into_expr());
+                self.0.set_owned(name, value.into());
                 self
             }
         }
@@ -67,6 +67,13 @@ macro_rules! resource {
             fn into_properties(self) -> $crate::rt::ExprMap {
                 self.0.into_ordered(Self::KEYS)
             }
+            fn property_origins(&self) -> ::std::vec::Vec<(::std::string::String, $crate::rt::Origin)> {
+                self.0.origins()
+            }
+        }
+
+        impl $crate::rt::KnownType for $name {
+            const TYPE_NAME: &'static str = $type_name;
         }
 
         #[doc = concat!("The `Fn::GetAtt` attributes of [`", stringify!($name), "`], reached through its handle (`handle.", "attribute()`).")]
@@ -117,16 +124,16 @@ macro_rules! property {
             const KEYS: &'static [&'static str] = &[$($rkey,)* $($okey,)*];
 
             $(#[$new_doc])*
-            pub fn new($($rfield: impl ::core::convert::Into<$crate::rt::Value<$rty>>),*) -> Self {
+            pub fn new($($rfield: impl $crate::rt::IntoValue<$rty>),*) -> Self {
                 #[allow(unused_mut)]
                 let mut p = $crate::rt::Props::default();
-                $( p.set($rkey, $rfield.into().into_expr()); )*
+                $( p.set_value($rkey, $rfield.into_value()); )*
                 $name(p)
             }
             $(
                 $(#[$odoc])*
-                pub fn $ofield(mut self, value: impl ::core::convert::Into<$crate::rt::Value<$oty>>) -> Self {
-                    self.0.set($okey, value.into().into_expr());
+                pub fn $ofield(mut self, value: impl $crate::rt::IntoValue<$oty>) -> Self {
+                    self.0.set_value($okey, value.into_value());
                     self
                 }
             )*
@@ -137,7 +144,7 @@ macro_rules! property {
                 name: &str,
                 value: impl ::core::convert::Into<$crate::rt::Value<$crate::rt::Json>>,
             ) -> Self {
-                self.0.set_owned(name, value.into().into_expr());
+                self.0.set_owned(name, value.into());
                 self
             }
         }
@@ -145,6 +152,9 @@ macro_rules! property {
         impl $crate::rt::ToExpr for $name {
             fn to_expr(&self) -> $crate::rt::Expr {
                 $crate::rt::Expr::Map(self.0.clone().into_ordered(Self::KEYS))
+            }
+            fn origin(&self) -> $crate::rt::Origin {
+                self.0.origin()
             }
         }
     };

@@ -1,8 +1,10 @@
 //! Network layout checks: subnet CIDR blocks parse, lie inside their VPC's
-//! block and do not overlap each other (literal values only).
+//! block and do not overlap each other; security-group rules' `CidrIp` and
+//! `CidrIpv6` are network addresses (EC2 refuses `192.168.1.0/0`, whose
+//! host bits are set, as malformed). Literal values only.
 
 use cfn_core::{Diagnostic, Error, ErrorKind, Expr, Intrinsic, Severity, Template};
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 fn cidr_of(e: Option<&Expr>) -> Option<&str> {
     e.and_then(Expr::as_str)
@@ -21,7 +23,59 @@ fn parse(text: &str) -> Result<Ipv4Net, String> {
     Ok(net)
 }
 
-/// Checks every VPC's and subnet's literal `CidrBlock`.
+fn parse_v6(text: &str) -> Result<Ipv6Net, String> {
+    let net: Ipv6Net = text
+        .parse()
+        .map_err(|_| "not an IPv6 CIDR block; write it like 2001:db8::/56".to_owned())?;
+    if net != net.trunc() {
+        return Err(format!(
+            "host bits are set; the network address is {}",
+            net.trunc()
+        ));
+    }
+    Ok(net)
+}
+
+/// Every security-group rule's literal `CidrIp` and `CidrIpv6`.
+fn sg_rule_cidrs(t: &Template, out: &mut Vec<Diagnostic>) {
+    for (id, r) in &t.resources {
+        for rule in crate::policy::sg_rules(r) {
+            for key in ["CidrIp", "CidrIpv6"] {
+                let Some(text) = rule.rule.get(key).and_then(Expr::as_str) else {
+                    continue;
+                };
+                if text.contains("{{resolve:") {
+                    continue; // a dynamic reference, resolved at deploy time
+                }
+                let checked = if key == "CidrIp" {
+                    parse(text).map(|_| ())
+                } else {
+                    parse_v6(text).map(|_| ())
+                };
+                if let Err(reason) = checked {
+                    let at = if rule.path.is_empty() {
+                        key.to_owned()
+                    } else {
+                        format!("{}/{key}", rule.path)
+                    };
+                    out.push(Diagnostic {
+                        severity: Severity::Error,
+                        error: Error::at(
+                            format!("Resources/{id}/Properties/{at}"),
+                            ErrorKind::InvalidValue {
+                                value: format!("{text:?}"),
+                                reason: format!("{reason} (EC2 refuses the rule as malformed)"),
+                            },
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Checks every VPC's and subnet's literal `CidrBlock`, and the CIDRs of
+/// security-group rules.
 ///
 /// ```
 /// use cfn_core::Template;
@@ -97,5 +151,6 @@ pub fn check(t: &Template) -> Vec<Diagnostic> {
         }
         subnets.push((id.as_str().to_owned(), vpc, net));
     }
+    sg_rule_cidrs(t, &mut out);
     out
 }

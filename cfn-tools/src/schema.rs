@@ -65,6 +65,8 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             continue; // checked only after AWS expands it (see `sam_note`)
         }
         match schema::lookup(ty) {
+            // the registry dropped it; `crate::lifecycle` says why
+            None if crate::lifecycle::is_shut_down(ty) => {}
             None => {
                 let hint = suggest(ty, schema::type_names());
                 let severity = if ty.starts_with("AWS::") {

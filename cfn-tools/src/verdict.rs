@@ -1,8 +1,9 @@
 //! The full verdict on a template, in one call: cfn-core's checks
 //! (references, cycles, conditions, parameters, limits), every resource
 //! against its registry schema (properties, types, enums, patterns,
-//! attribute names in `Fn::GetAtt` and `Fn::Sub`) and the network layout
-//! (CIDRs inside the VPC, no overlap). `cfnkit validate`, the stack
+//! attribute names in `Fn::GetAtt` and `Fn::Sub`), the network layout
+//! (CIDRs inside the VPC, no overlap) and the cross-property rules
+//! ([`crate::cross`]: DynamoDB keys, RDS, Lambda, API Gateway v2, SQS). `cfnkit validate`, the stack
 //! programs' `synth`, `deploy` and `plan` all call [`check`], so they reach
 //! the same conclusion about the same template: what `validate` rejects is
 //! never written or deployed.
@@ -25,11 +26,16 @@ use cfn_core::validate::Report;
 use cfn_core::{Error, ErrorKind, Format, Template};
 
 /// Every check, errors and warnings, in a stable order: cfn-core's, then
-/// the registry schemas', then the network layout's.
+/// the registry schemas', the network layout's (with security-group
+/// CIDRs), intrinsic argument types, retired services, and the
+/// cross-property rules'.
 pub fn check(t: &Template) -> Report {
     let mut report = t.validate();
     report.diagnostics.extend(crate::schema::validate(t));
     report.diagnostics.extend(crate::network::check(t));
+    report.diagnostics.extend(crate::intrinsics::check(t));
+    report.diagnostics.extend(crate::lifecycle::check(t));
+    report.diagnostics.extend(crate::cross::check(t));
     report
 }
 

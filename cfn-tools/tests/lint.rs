@@ -2,7 +2,7 @@
 //! template, suppressions need reasons and are reported.
 
 use cfn_core::Template;
-use cfn_tools::lint::{Linter, RULES};
+use cfn_tools::lint::{Linter, Rule, RuleInfo, Severity, RULES};
 
 fn fixture(name: &str) -> Template {
     Template::from_path(format!(
@@ -29,16 +29,25 @@ fn there_are_at_least_25_rules_with_unique_ids() {
 }
 
 #[test]
-fn every_rule_fires_on_the_insecure_fixture() {
+fn every_rule_fires_on_the_insecure_fixtures() {
     let report = Linter::new().run(&fixture("insecure.yaml"));
+    let services = Linter::new().run(&fixture("insecure_services.yaml"));
     for r in RULES {
         assert!(
-            report.findings.iter().any(|f| f.rule == r.info.id),
+            report
+                .findings
+                .iter()
+                .chain(&services.findings)
+                .any(|f| f.rule == r.info.id),
             "rule {} did not fire",
             r.info.id
         );
     }
-    insta::assert_snapshot!(report.to_string());
+    insta::assert_snapshot!(
+        "every_rule_fires_on_the_insecure_fixture",
+        report.to_string()
+    );
+    insta::assert_snapshot!("insecure_services", services.to_string());
 }
 
 #[test]
@@ -46,7 +55,152 @@ fn json_report_is_stable() {
     let report = Linter::new().run(&fixture("insecure.yaml"));
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["findings"][0]["rule"], "EC2005");
-    assert_eq!(json["findings"][0]["severity"], "medium");
+    assert_eq!(json["findings"][0]["severity"], "low");
+}
+
+#[test]
+fn severities_follow_the_policy() {
+    let sev = |id: &str| {
+        RULES
+            .iter()
+            .find(|r| r.info.id == id)
+            .unwrap()
+            .info
+            .severity
+    };
+    // harm as written
+    for id in [
+        "EC2001", "IAM001", "IAM005", "KMS002", "S3006", "RDS002", "SEC001", "LMB002",
+    ] {
+        assert_eq!(sev(id), Severity::High, "{id}");
+    }
+    // data at risk on a later mistake, a weakened control
+    for id in [
+        "STATE001", "RDS001", "SNS001", "SQS001", "EC2004", "EC2007", "S3002", "LMB001",
+    ] {
+        assert_eq!(sev(id), Severity::Medium, "{id}");
+    }
+    // best practice
+    for id in [
+        "S3001", "S3004", "S3005", "LOG001", "LOG002", "KMS001", "DDB001", "RDS003", "EC2005",
+    ] {
+        assert_eq!(sev(id), Severity::Low, "{id}");
+    }
+}
+
+#[test]
+fn min_severity_reports_only_the_serious() {
+    let t = fixture("insecure.yaml");
+    let all = Linter::new().run(&t);
+    let high = Linter::new().min_severity(Severity::High).run(&t);
+    let medium = Linter::new().min_severity(Severity::Medium).run(&t);
+    assert!(high.findings.iter().all(|f| f.severity == Severity::High));
+    assert!(medium.findings.iter().all(|f| f.severity != Severity::Low));
+    assert!(
+        high.findings.len() < medium.findings.len() && medium.findings.len() < all.findings.len()
+    );
+    assert!(high.findings.iter().any(|f| f.rule == "EC2001"));
+}
+
+#[test]
+fn extra_rules_run_and_can_be_suppressed() {
+    fn no_queues(t: &Template, report: &mut dyn FnMut(&str, String, String)) {
+        for (id, r) in &t.resources {
+            if r.type_name == "AWS::SQS::Queue" {
+                report(
+                    id.as_str(),
+                    format!("Resources/{id}"),
+                    "use the shared bus".into(),
+                );
+            }
+        }
+    }
+    let rule = Rule::new(
+        RuleInfo {
+            id: "ORG001",
+            severity: Severity::Medium,
+            title: "no queues",
+            rationale: "the platform team runs messaging",
+            fix: "publish to the shared bus",
+        },
+        no_queues,
+    );
+    let t = Template::from_yaml(
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Metadata: {cfnkit: {suppress: [{id: ORG001, reason: approved in review 42}]}}\n",
+    )
+    .unwrap();
+    let report = Linter::new().rule(rule).run(&t);
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.suppressed[0].finding.rule, "ORG001");
+    // without the rule, the suppression names an unknown id
+    assert!(!Linter::new().run(&t).suppression_errors.is_empty());
+}
+
+fn rules_on(yaml: &str) -> Vec<&'static str> {
+    let t = Template::from_yaml(yaml).unwrap();
+    Linter::new()
+        .run(&t)
+        .findings
+        .iter()
+        .map(|f| f.rule)
+        .collect()
+}
+
+#[test]
+fn a_key_policy_is_not_an_identity_policy() {
+    // the standard first statement of every key policy: the account root may use kms:*
+    let rules = rules_on(
+        "Resources:\n  K:\n    Type: AWS::KMS::Key\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      EnableKeyRotation: true\n      KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: !Sub 'arn:aws:iam::${AWS::AccountId}:root'}, Action: '*', Resource: '*'}]}\n",
+    );
+    assert!(rules.is_empty(), "{rules:?}");
+}
+
+#[test]
+fn world_open_ports_are_high_only_for_administration_and_databases() {
+    let sg = |port: u16| {
+        format!("Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: x\n      SecurityGroupIngress: [{{IpProtocol: tcp, FromPort: {port}, ToPort: {port}, CidrIp: 0.0.0.0/0}}]\n")
+    };
+    assert_eq!(rules_on(&sg(22)), ["EC2001"]);
+    assert_eq!(rules_on(&sg(3389)), ["EC2001"]);
+    assert_eq!(rules_on(&sg(5432)), ["EC2001"]);
+    assert_eq!(rules_on(&sg(8080)), ["EC2007"]);
+    assert_eq!(rules_on(&sg(443)), ["EC2007"]);
+}
+
+#[test]
+fn passwords_from_secrets_or_noecho_parameters_are_fine() {
+    let db = |pw: &str| {
+        format!("Parameters:\n  Pw: {{Type: String, NoEcho: true}}\n  Open: {{Type: String}}\nResources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    DeletionPolicy: Snapshot\n    UpdateReplacePolicy: Snapshot\n    Properties: {{DBInstanceClass: db.t4g.micro, Engine: postgres, StorageEncrypted: true, DeletionProtection: true, MasterUsername: admin, MasterUserPassword: {pw}}}\n")
+    };
+    assert!(rules_on(&db("'{{resolve:secretsmanager:db:SecretString:password}}'")).is_empty());
+    assert!(rules_on(&db("!Ref Pw")).is_empty());
+    assert_eq!(rules_on(&db("!Ref Open")), ["SEC001"]);
+    assert_eq!(rules_on(&db("hunter22")), ["SEC001"]);
+}
+
+#[test]
+fn only_asynchronously_invoked_functions_need_a_dead_letter_queue() {
+    let base = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.12, Handler: i.h, Role: arn:aws:iam::123456789012:role/r, Code: {ZipFile: x}";
+    // invoked by API Gateway (synchronously): nothing to say
+    let api = format!("{base}}}\n  P:\n    Type: AWS::Lambda::Permission\n    Properties: {{Action: lambda:InvokeFunction, FunctionName: !Ref Fn, Principal: apigateway.amazonaws.com}}\n");
+    assert!(rules_on(&api).is_empty());
+    let sns = api.replace("apigateway.amazonaws.com", "sns.amazonaws.com");
+    assert_eq!(rules_on(&sns), ["LMB001"]);
+    let with_dlq = sns.replace(
+        "Code: {ZipFile: x}",
+        "Code: {ZipFile: x}, DeadLetterConfig: {TargetArn: arn:aws:sqs:us-east-1:123456789012:dlq}",
+    );
+    assert!(rules_on(&with_dlq).is_empty());
+}
+
+#[test]
+fn an_absent_public_access_block_keeps_the_aws_default() {
+    let bucket = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n";
+    assert!(!rules_on(bucket).contains(&"S3002"));
+    let off = format!(
+        "{bucket}    Properties: {{PublicAccessBlockConfiguration: {{BlockPublicAcls: true}}}}\n"
+    );
+    assert_eq!(rules_on(&off).iter().filter(|r| **r == "S3002").count(), 3);
 }
 
 #[test]

@@ -32,18 +32,39 @@ use cfn_core::{Expr, Template};
 use serde::Serialize;
 use std::fmt;
 
-pub use rules::RULES;
+pub use rules::{Rule, RULES};
 
-/// How serious a finding is.
+/// How serious a finding is. The policy (README, "Lint severities"):
+///
+/// - **high** (an error: `lint` exits 1): harm as written, with no other
+///   mistake needed: a remote-administration or database port open to the
+///   world, administrator rights, a trust or key policy open to everyone, a
+///   public bucket ACL or database, a password in the template.
+/// - **medium** (a warning): a control is weakened or data is at risk on a
+///   later mistake: a stateful resource not retained, storage or messages
+///   unencrypted at rest, IMDSv1, a public-access block turned off, plain
+///   HTTP listeners, write actions on `Resource: *`.
+/// - **low** (a note): best practice whose absence harms nobody by itself:
+///   logging, versioning, rotation, customer-managed keys where AWS already
+///   encrypts, deletion protection on top of a retained resource.
+///
+/// Variants are ordered from the most serious: `High < Medium < Low`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Exploitable or data-losing as written.
+    /// Harm as written: exploitable or exposing data with no other mistake.
     High,
-    /// Weakens a security control.
+    /// Weakens a control, or puts data at risk on a later mistake.
     Medium,
     /// Best practice.
     Low,
+}
+
+impl Severity {
+    /// Whether this severity is `min` or more serious (`High.at_least(Medium)`).
+    pub fn at_least(self, min: Severity) -> bool {
+        self <= min
+    }
 }
 
 impl fmt::Display for Severity {
@@ -159,9 +180,21 @@ struct CodeSuppression {
 }
 
 /// Runs the rules over a template.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Linter {
     suppressions: Vec<CodeSuppression>,
+    extra: Vec<Rule>,
+    min_severity: Severity,
+}
+
+impl Default for Linter {
+    fn default() -> Self {
+        Linter {
+            suppressions: Vec::new(),
+            extra: Vec::new(),
+            min_severity: Severity::Low,
+        }
+    }
 }
 
 impl Linter {
@@ -181,10 +214,32 @@ impl Linter {
         self
     }
 
+    /// Adds a rule of your own ([`Rule::new`]) to the built-in [`RULES`];
+    /// its id may be suppressed like theirs.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.extra.push(rule);
+        self
+    }
+
+    /// Reports only findings of `min` or more serious (`Low`, the
+    /// default, reports all).
+    pub fn min_severity(mut self, min: Severity) -> Self {
+        self.min_severity = min;
+        self
+    }
+
+    /// The built-in rules and the added ones.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        RULES.iter().chain(&self.extra)
+    }
+
     /// Lints `t`.
     pub fn run(&self, t: &Template) -> LintReport {
         let mut raw = Vec::new();
-        for rule in RULES {
+        for rule in self.rules() {
+            if !rule.info.severity.at_least(self.min_severity) {
+                continue;
+            }
             (rule.check)(t, &mut |resource: &str, path: String, message: String| {
                 raw.push(Finding {
                     rule: rule.info.id,
@@ -217,7 +272,7 @@ impl Linter {
         });
 
         let mut report = LintReport::default();
-        let known = |id: &str| RULES.iter().any(|r| r.info.id == id);
+        let known = |id: &str| self.rules().any(|r| r.info.id == id);
         for s in &self.suppressions {
             if !known(&s.rule) {
                 report.suppression_errors.push(format!(
@@ -232,7 +287,7 @@ impl Linter {
                 ));
             }
         }
-        let metadata = metadata_suppressions(t, &mut report.suppression_errors);
+        let metadata = metadata_suppressions(t, &known, &mut report.suppression_errors);
         for f in raw {
             let code = self.suppressions.iter().find(|s| {
                 s.rule == f.rule
@@ -267,7 +322,11 @@ impl Linter {
 /// The key under a resource's `Metadata` that holds suppressions.
 pub const METADATA_KEY: &str = cfn_core::SUPPRESS_METADATA_KEY;
 
-fn metadata_suppressions(t: &Template, errors: &mut Vec<String>) -> Vec<(String, String, String)> {
+fn metadata_suppressions(
+    t: &Template,
+    known: &dyn Fn(&str) -> bool,
+    errors: &mut Vec<String>,
+) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (id, r) in &t.resources {
         let Some(Expr::Map(meta)) = &r.metadata else {
@@ -304,7 +363,7 @@ fn metadata_suppressions(t: &Template, errors: &mut Vec<String>) -> Vec<(String,
             };
             let rule = m.get("id").and_then(Expr::as_str).unwrap_or_default();
             let reason = m.get("reason").and_then(Expr::as_str).unwrap_or_default();
-            if !RULES.iter().any(|r| r.info.id == rule) {
+            if !known(rule) {
                 errors.push(format!("{path}/{i}: unknown rule id `{rule}`"));
             } else if reason.trim().is_empty() {
                 errors.push(format!(

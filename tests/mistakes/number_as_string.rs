@@ -1,0 +1,6 @@
+// A string where a number belongs.
+use cfn_resources::logs::LogGroup;
+
+fn main() {
+    let _ = LogGroup::new().retention_in_days("30");
+}
