@@ -14,6 +14,8 @@
 # - checks formatting and lints (rustfmt, clippy -D warnings);
 # - runs every Rust test (unit, integration, doc, snapshot, compile-fail, peer)
 #   with snapshots read-only (INSTA_UPDATE=no): a changed snapshot fails;
+# - runs scripts/corpus.sh on cfn-lint's good fixtures (no timing): no crash,
+#   every round trip exact;
 # - runs cfnkit's deploy tests and deploys the Raven dev stack through its
 #   own CLI (the `deploy` feature) against moto;
 # - regenerates cfn-resources from the pinned, checksummed schemas and fails
@@ -115,6 +117,11 @@ wait_for_moto
 "$PEER_PYTHON" -c 'import moto; print("moto", moto.__version__, "answers")'
 cargo test --workspace
 
+step "corpus script smoke run: cfn-lint's good fixtures, no timing (scripts/corpus.sh)"
+# fails on a crash or a round trip that differs; about 15 s with a debug build
+CFNKIT="$root/target/debug/cfnkit" PYTHON="$PEER_PYTHON" \
+  scripts/corpus.sh --time-files 0 --out - --check "$CFN_LINT_FIXTURES/good"
+
 step "cfnkit deploy against moto (cfn-cli --features deploy)"
 cargo test -p cfn-cli --features deploy --test deploy_cli
 cargo test -p cfn-cli --features deploy --test lifecycle_cli
@@ -130,7 +137,7 @@ cargo test --features deploy --test raven_release
 step "generated code is what the pinned schemas give (scripts/check-generated.sh)"
 scripts/check-generated.sh
 
-step "bounded fuzzing: 15 s per target from the checked-in corpus (scripts/fuzz.sh)"
+step "bounded fuzzing: 15 s per target from the checked-in seeds and the local corpus (scripts/fuzz.sh)"
 scripts/fuzz.sh
 
 step "main job: cargo run --example raven, twice, identical bytes"

@@ -94,6 +94,25 @@ pub(crate) fn sources(load: &[Problem]) -> Vec<String> {
     out
 }
 
+/// One result per input, in the order the human summary lists them: the
+/// files that did not load first, then the loaded ones.
+pub(crate) fn results(inputs: &[Loaded], unloaded: &[String]) -> Vec<report::FileResult> {
+    let mut out: Vec<report::FileResult> = unloaded
+        .iter()
+        .map(|name| report::FileResult {
+            source: name.clone(),
+            file: Some(name.clone()),
+            loaded: false,
+        })
+        .collect();
+    out.extend(inputs.iter().map(|l| report::FileResult {
+        source: l.name.clone(),
+        file: l.file.clone(),
+        loaded: true,
+    }));
+    out
+}
+
 /// One line per file when there are several (`file: 2 error(s), 1
 /// warning(s)` (and `, 3 note(s)` when lint reports low findings), `file: ok`, `file: not loaded`), for the human summary.
 pub(crate) fn per_file(inputs: &[Loaded], unloaded: &[String], problems: &[Problem]) -> String {

@@ -192,30 +192,107 @@ pub fn human(problems: &[Problem], color: bool) -> String {
     out
 }
 
-/// JSON: a list of problem objects.
-pub fn json(problems: &[Problem]) -> String {
-    let list: Vec<Json> = problems
+/// The result of one input (file or stack) of `validate` or `lint`, for the
+/// per-file part of the JSON and SARIF outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileResult {
+    /// Which input (stack name or file path), as in [`Problem::source`].
+    pub source: String,
+    /// The file, when the input was a file.
+    pub file: Option<String>,
+    /// False when the file could not be read or parsed.
+    pub loaded: bool,
+}
+
+impl FileResult {
+    /// `not-loaded`, `errors`, `warnings`, `notes` or `ok`: the worst of its
+    /// problems.
+    fn status(&self, mine: &[&Problem]) -> &'static str {
+        if !self.loaded {
+            "not-loaded"
+        } else if mine.iter().any(|p| p.level == Level::Error) {
+            "errors"
+        } else if mine.iter().any(|p| p.level == Level::Warning) {
+            "warnings"
+        } else if !mine.is_empty() {
+            "notes"
+        } else {
+            "ok"
+        }
+    }
+}
+
+/// How many problems have this level.
+pub fn count(problems: &[Problem], level: Level) -> usize {
+    problems.iter().filter(|p| p.level == level).count()
+}
+
+/// The note for a SAM template (`Transform: AWS::Serverless-2016-10-31`):
+/// what is checked only after AWS expands the transform.
+pub fn sam_note(source: &str, file: Option<&str>, t: &cfn_core::Template) -> Option<Problem> {
+    cfn_tools::schema::sam_note(t).map(|message| Problem {
+        source: source.to_owned(),
+        file: file.map(str::to_owned),
+        line: None,
+        level: Level::Note,
+        rule: "sam/ExpandedByAws".into(),
+        path: "Transform".into(),
+        message,
+    })
+}
+
+fn problem_json(p: &Problem) -> Json {
+    json!({
+        "source": p.source,
+        "file": p.file,
+        "line": p.line.map(|l| l.0),
+        "column": p.line.map(|l| l.1),
+        "level": p.level.sarif(),
+        "rule": p.rule,
+        "path": p.path,
+        "message": p.message,
+    })
+}
+
+/// JSON: `{"files": [...], "summary": {...}}`, one entry per input in
+/// order, each with its status (`ok`, `notes`, `warnings`, `errors`,
+/// `not-loaded`), its counts and its findings.
+pub fn json(results: &[FileResult], problems: &[Problem]) -> String {
+    let files: Vec<Json> = results
         .iter()
-        .map(|p| {
+        .map(|r| {
+            let mine: Vec<&Problem> = problems.iter().filter(|p| p.source == r.source).collect();
+            let level = |l: Level| mine.iter().filter(|p| p.level == l).count();
             json!({
-                "source": p.source,
-                "file": p.file,
-                "line": p.line.map(|l| l.0),
-                "column": p.line.map(|l| l.1),
-                "level": p.level.sarif(),
-                "rule": p.rule,
-                "path": p.path,
-                "message": p.message,
+                "source": r.source,
+                "file": r.file,
+                "status": r.status(&mine),
+                "errors": level(Level::Error),
+                "warnings": level(Level::Warning),
+                "notes": level(Level::Note),
+                "findings": mine.iter().map(|p| problem_json(p)).collect::<Vec<_>>(),
             })
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&list).unwrap_or_default();
+    let doc = json!({
+        "files": files,
+        "summary": {
+            "files": results.len(),
+            "not_loaded": results.iter().filter(|r| !r.loaded).count(),
+            "errors": count(problems, Level::Error),
+            "warnings": count(problems, Level::Warning),
+            "notes": count(problems, Level::Note),
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// SARIF 2.1.0, for code scanning.
-pub fn sarif(tool: &str, problems: &[Problem]) -> String {
+/// Every input is an artifact (with its status in `properties`), also the
+/// ones without findings; each result points at its artifact by index.
+pub fn sarif(tool: &str, results_in: &[FileResult], problems: &[Problem]) -> String {
     let mut rule_ids: Vec<&str> = problems.iter().map(|p| p.rule.as_str()).collect();
     rule_ids.sort();
     rule_ids.dedup();
@@ -235,7 +312,11 @@ pub fn sarif(tool: &str, problems: &[Problem]) -> String {
         .iter()
         .map(|p| {
             let uri = p.file.clone().unwrap_or_else(|| p.source.clone());
-            let mut physical = json!({"artifactLocation": {"uri": uri}});
+            let mut location = json!({"uri": uri});
+            if let Some(i) = results_in.iter().position(|r| r.source == p.source) {
+                location["index"] = json!(i);
+            }
+            let mut physical = json!({"artifactLocation": location});
             if let Some((line, column)) = p.line {
                 physical["region"] = json!({"startLine": line, "startColumn": column});
             }
@@ -250,11 +331,22 @@ pub fn sarif(tool: &str, problems: &[Problem]) -> String {
             })
         })
         .collect();
+    let artifacts: Vec<Json> = results_in
+        .iter()
+        .map(|r| {
+            let mine: Vec<&Problem> = problems.iter().filter(|p| p.source == r.source).collect();
+            json!({
+                "location": {"uri": r.file.clone().unwrap_or_else(|| r.source.clone())},
+                "properties": {"status": r.status(&mine)},
+            })
+        })
+        .collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": tool, "rules": rules}},
+            "artifacts": artifacts,
             "results": results,
         }],
     });

@@ -48,7 +48,8 @@ fn lint_formats_and_exit_codes() {
     assert_eq!(human.code, 1);
     insta::assert_snapshot!("lint_human", human.stdout);
     let json = cfnkit(&["lint", "--format", "json", "insecure.yaml"]);
-    let list: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let list = &doc["files"][0]["findings"];
     assert!(list.as_array().unwrap().len() >= 25);
     let sarif = cfnkit(&["lint", "--format", "sarif", "insecure.yaml"]);
     let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
@@ -71,11 +72,12 @@ fn lint_formats_and_exit_codes() {
 fn lint_min_severity_and_strict() {
     let levels = |args: &[&str]| -> (i32, Vec<String>) {
         let run = cfnkit(args);
-        let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-        let mut levels: Vec<String> = list
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut levels: Vec<String> = doc["files"]
             .as_array()
             .unwrap()
             .iter()
+            .flat_map(|f| f["findings"].as_array().unwrap())
             .map(|p| p["level"].as_str().unwrap().to_owned())
             .collect();
         levels.dedup();
@@ -249,4 +251,82 @@ fn many_files_one_result_each() {
     }
     let human = cfnkit(&["validate", "good.json", "malformed.json"]);
     insta::assert_snapshot!("many_files_human", human.stdout);
+
+    // JSON and SARIF carry a result for every file, findings or not
+    let files = ["good.json", "malformed.json", "insecure.yaml"];
+    let json = cfnkit(&["validate", "--format", "json", files[0], files[1], files[2]]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let mut status: Vec<(String, String)> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = f["file"].as_str().unwrap().to_owned();
+            (name, f["status"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    status.sort();
+    assert_eq!(
+        status,
+        [
+            ("good.json".to_owned(), "ok".to_owned()),
+            ("insecure.yaml".to_owned(), "ok".to_owned()),
+            ("malformed.json".to_owned(), "not-loaded".to_owned()),
+        ]
+    );
+    assert_eq!(doc["summary"]["files"], 3);
+    assert_eq!(doc["summary"]["not_loaded"], 1);
+    let sarif = cfnkit(&[
+        "validate", "--format", "sarif", files[0], files[1], files[2],
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let mut uris: Vec<&str> = doc["runs"][0]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"]["uri"].as_str().unwrap())
+        .collect();
+    uris.sort();
+    assert_eq!(uris, ["good.json", "insecure.yaml", "malformed.json"]);
+    for r in doc["runs"][0]["results"].as_array().unwrap() {
+        let loc = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+        let i = loc["index"].as_u64().unwrap() as usize;
+        assert_eq!(
+            doc["runs"][0]["artifacts"][i]["location"]["uri"],
+            loc["uri"]
+        );
+    }
+}
+
+#[test]
+fn sam_note_in_every_format() {
+    let yaml = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n      InlineCode: 'def handler(e, c): return 1'\n";
+    let dir = std::env::temp_dir().join(format!("cfnkit-sam-note-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sam.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let f = file.to_str().unwrap();
+    let human = cfnkit(&["validate", f]);
+    assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
+    assert!(
+        human.stdout.contains("note[sam/ExpandedByAws]")
+            && human.stdout.contains("checked only after AWS"),
+        "{}",
+        human.stdout
+    );
+    // a note informs: it does not fail, not even with --strict
+    let strict = cfnkit(&["validate", "--strict", f]);
+    assert_eq!(strict.code, 0, "{}", strict.stdout);
+    let json = cfnkit(&["validate", "--format", "json", f]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let file0 = &doc["files"][0];
+    assert_eq!(file0["status"], "notes");
+    assert_eq!(file0["findings"][0]["level"], "note");
+    assert_eq!(file0["findings"][0]["rule"], "sam/ExpandedByAws");
+    let sarif = cfnkit(&["validate", "--format", "sarif", f]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["level"], "note");
+    assert_eq!(result["ruleId"], "sam/ExpandedByAws");
+    std::fs::remove_dir_all(&dir).ok();
 }

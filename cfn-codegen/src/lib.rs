@@ -4,12 +4,14 @@
 //! The input is the unpacked wheel (`cfnlint/data/schemas/providers/us-east-1.json`
 //! maps type names to `resources/<hash>.json`). The output is a map from
 //! paths relative to the `cfn-resources` crate to file contents: one module
-//! per service, the `ids` module, schema facts, the Cargo features, the
+//! per service, the `ids` module, schema facts, the IAM action catalogue,
+//! the Cargo features, the
 //! minimal-instance tests and copies of the default services' schemas.
 //! Quirks of the input are handled in [`patches`], never in the output.
 
 pub mod emit;
 pub mod facts;
+pub mod iam;
 pub mod model;
 pub mod naming;
 pub mod patches;
@@ -32,6 +34,9 @@ pub struct Input {
     pub types: BTreeMap<String, J>,
     /// Stateful types: cfn-lint's list united with the reviewed overlay.
     pub stateful: Vec<stateful::StatefulType>,
+    /// cfn-lint's `Policies.json` (IAM actions), when present: the source of
+    /// `src/generated/iam_actions.txt` ([`iam`]).
+    pub policies: Option<J>,
 }
 
 /// Reads the unpacked wheel at `root` (the directory holding `cfnlint/`).
@@ -60,11 +65,13 @@ pub fn load(root: &Path, version: &str) -> Result<Input, String> {
         );
     }
     let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| types.contains_key(t))?;
+    let policies = Some(read(&root.join(iam::SOURCE))?);
     Ok(Input {
         version: version.to_owned(),
         schema_date: date,
         types,
         stateful,
+        policies,
     })
 }
 
@@ -188,6 +195,12 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
         "src/generated/schema_facts.txt".into(),
         facts::facts(&input.types),
     );
+    if let Some(p) = &input.policies {
+        files.insert(
+            "src/generated/iam_actions.txt".into(),
+            iam::catalogue(&input.version, p),
+        );
+    }
     files.insert(
         "src/generated/stateful_types.rs".into(),
         stateful::emit(&header, &input.stateful),

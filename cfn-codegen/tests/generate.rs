@@ -16,6 +16,7 @@ fn fixtures() -> Input {
         schema_date: "fixture".into(),
         types,
         stateful: Vec::new(),
+        policies: None,
     }
 }
 

@@ -12,6 +12,7 @@ use crate::plan::{
     Replacement, ResourceChange,
 };
 use crate::sdk_error::{chain, change_set_failure};
+use crate::stack::StackInfo;
 use crate::trace::{ChangeSetReady, Prepared, Trace};
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -593,32 +594,9 @@ impl Deployer {
         }
 
         let existing = self.describe_stack(stack).await?;
-        let mut recreated = false;
-        let kind = match next_step(existing.as_ref().map(|s| s.status.as_str())) {
-            NextStep::Create => ChangeSetKind::Create,
-            NextStep::Update => ChangeSetKind::Update,
-            NextStep::DeleteThenCreate => {
-                report.report(Progress::Notice(&format!(
-                    "stack {stack} is in ROLLBACK_COMPLETE: its first creation failed and it can only be deleted; deleting it, then creating it again"
-                )));
-                self.delete_stack(stack, report).await?;
-                recreated = true;
-                ChangeSetKind::Create
-            }
-            NextStep::Busy => {
-                return Err(Error::StackBusy {
-                    stack: stack.to_owned(),
-                    status: existing.map(|s| s.status).unwrap_or_default(),
-                })
-            }
-            NextStep::Stuck(advice) => {
-                return Err(Error::StackNotUpdatable {
-                    stack: stack.to_owned(),
-                    status: existing.map(|s| s.status).unwrap_or_default(),
-                    advice,
-                })
-            }
-        };
+        let (kind, recreated) = self
+            .change_set_kind(stack, existing.as_ref(), report)
+            .await?;
 
         let (template_diff, diff_note, deployed) = match kind {
             ChangeSetKind::Create => (None, None, None),
@@ -668,49 +646,21 @@ impl Deployer {
         };
         trace.created(&cs_id, &stack_id);
 
-        // Wait for the change set.
-        let started = Instant::now();
-        loop {
-            let out = self
-                .client
-                .describe_change_set()
-                .change_set_name(&cs_id)
-                .stack_name(&stack_id)
-                .send()
-                .await
-                .map_err(|e| self.api_error("DescribeChangeSet", stack, e))?;
-            let status = out.status().map(|s| s.as_str()).unwrap_or("");
-            match status {
-                "CREATE_COMPLETE" => break,
-                "FAILED" => {
-                    let reason = out.status_reason().unwrap_or("").to_owned();
-                    if is_no_changes_reason(&reason) {
-                        self.discard(&cs_id, &stack_id, kind, report).await;
-                        self.apply_termination_protection(stack, req, report)
-                            .await?;
-                        return Ok(Prepared::Done(DeployReport {
-                            stack_name: stack.to_owned(),
-                            stack_id: Some(stack_id),
-                            outcome: Outcome::NoChanges,
-                            status: existing.map(|s| s.status),
-                            plan: None,
-                            recreated,
-                            events: Vec::new(),
-                        }));
-                    }
-                    self.discard(&cs_id, &stack_id, kind, report).await;
-                    return Err(change_set_failure(stack, reason));
-                }
-                _ => {}
-            }
-            if started.elapsed() > self.poll.change_set_timeout {
-                self.discard(&cs_id, &stack_id, kind, report).await;
-                return Err(Error::Timeout {
-                    what: format!("change set {cs_name} of stack {stack}"),
-                    after: started.elapsed(),
-                });
-            }
-            tokio::time::sleep(self.poll.interval).await;
+        if !self
+            .wait_for_change_set(stack, &cs_name, &cs_id, &stack_id, kind, report)
+            .await?
+        {
+            self.apply_termination_protection(stack, req, report)
+                .await?;
+            return Ok(Prepared::Done(DeployReport {
+                stack_name: stack.to_owned(),
+                stack_id: Some(stack_id),
+                outcome: Outcome::NoChanges,
+                status: existing.map(|s| s.status),
+                plan: None,
+                recreated,
+                events: Vec::new(),
+            }));
         }
 
         let changes = self.change_set_changes(stack, &cs_id, &stack_id).await?;
@@ -733,6 +683,91 @@ impl Deployer {
             existing,
             recreated,
         }))
+    }
+
+    /// The change set to make from the stack's state (step 2): create,
+    /// update, or delete a failed first creation and create again
+    /// (`true`: recreated); a busy or stuck stack is an error.
+    async fn change_set_kind(
+        &self,
+        stack: &str,
+        existing: Option<&StackInfo>,
+        report: &mut dyn Report,
+    ) -> Result<(ChangeSetKind, bool)> {
+        let mut recreated = false;
+        let kind = match next_step(existing.map(|s| s.status.as_str())) {
+            NextStep::Create => ChangeSetKind::Create,
+            NextStep::Update => ChangeSetKind::Update,
+            NextStep::DeleteThenCreate => {
+                report.report(Progress::Notice(&format!(
+                    "stack {stack} is in ROLLBACK_COMPLETE: its first creation failed and it can only be deleted; deleting it, then creating it again"
+                )));
+                self.delete_stack(stack, report).await?;
+                recreated = true;
+                ChangeSetKind::Create
+            }
+            NextStep::Busy => {
+                return Err(Error::StackBusy {
+                    stack: stack.to_owned(),
+                    status: existing.map(|s| s.status.clone()).unwrap_or_default(),
+                })
+            }
+            NextStep::Stuck(advice) => {
+                return Err(Error::StackNotUpdatable {
+                    stack: stack.to_owned(),
+                    status: existing.map(|s| s.status.clone()).unwrap_or_default(),
+                    advice,
+                })
+            }
+        };
+        Ok((kind, recreated))
+    }
+
+    /// Waits for the change set (step 3): `true` once created, `false`
+    /// when it failed for want of changes (it is then discarded); an error
+    /// when it failed otherwise or timed out (discarded too).
+    async fn wait_for_change_set(
+        &self,
+        stack: &str,
+        cs_name: &str,
+        cs_id: &str,
+        stack_id: &str,
+        kind: ChangeSetKind,
+        report: &mut dyn Report,
+    ) -> Result<bool> {
+        let started = Instant::now();
+        loop {
+            let out = self
+                .client
+                .describe_change_set()
+                .change_set_name(cs_id)
+                .stack_name(stack_id)
+                .send()
+                .await
+                .map_err(|e| self.api_error("DescribeChangeSet", stack, e))?;
+            let status = out.status().map(|s| s.as_str()).unwrap_or("");
+            match status {
+                "CREATE_COMPLETE" => return Ok(true),
+                "FAILED" => {
+                    let reason = out.status_reason().unwrap_or("").to_owned();
+                    if is_no_changes_reason(&reason) {
+                        self.discard(cs_id, stack_id, kind, report).await;
+                        return Ok(false);
+                    }
+                    self.discard(cs_id, stack_id, kind, report).await;
+                    return Err(change_set_failure(stack, reason));
+                }
+                _ => {}
+            }
+            if started.elapsed() > self.poll.change_set_timeout {
+                self.discard(cs_id, stack_id, kind, report).await;
+                return Err(Error::Timeout {
+                    what: format!("change set {cs_name} of stack {stack}"),
+                    after: started.elapsed(),
+                });
+            }
+            tokio::time::sleep(self.poll.interval).await;
+        }
     }
 
     async fn create_change_set(

@@ -127,29 +127,7 @@ impl AutoScalingTier {
     ) -> Result<Self> {
         let tier = props.tier.as_str();
         let tags = &props.tags;
-        let mut permissions = PolicyDocument::new();
-        for s in &props.permissions {
-            permissions = permissions.statement(s.clone());
-        }
-        let mut role_builder =
-            Role::new(PolicyDocument::assume_role("ec2.amazonaws.com").to_json())
-                .description(format!("{} {tier} instances", tags.prefix))
-                .managed_policy_arns(vec![fns::sub(
-                    "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
-                )])
-                .tags(tag_list!(
-                    role::Tag,
-                    tags,
-                    &format!("{tier}-instance"),
-                    tier
-                ));
-        if !props.permissions.is_empty() {
-            role_builder = role_builder.policies(vec![role::Policy::new(
-                permissions.to_json(),
-                format!("{tier}-instance"),
-            )]);
-        }
-        let role = t.add(&format!("{id}Role"), role_builder)?;
+        let role = t.add(&format!("{id}Role"), instance_role(props))?;
         let profile = t.add(
             &format!("{id}InstanceProfile"),
             InstanceProfile::new(vec![role.reference()]),
@@ -176,61 +154,10 @@ impl AutoScalingTier {
                 )),
         )?;
         let group_id = format!("{id}Group");
-        let mut script = vec![
-            "#!/bin/bash".to_owned(),
-            "set -euo pipefail".to_owned(),
-            format!("trap '/opt/aws/bin/cfn-signal --exit-code 1 --stack ${{AWS::StackName}} --resource {group_id} --region ${{AWS::Region}}' ERR"),
-            "dnf install -y ruby wget aws-cfn-bootstrap".to_owned(),
-            "cd /tmp".to_owned(),
-            "wget -q https://aws-codedeploy-${AWS::Region}.s3.${AWS::Region}.${AWS::URLSuffix}/latest/install".to_owned(),
-            "chmod +x ./install".to_owned(),
-            "./install auto".to_owned(),
-            "systemctl enable --now codedeploy-agent".to_owned(),
-        ];
-        script.extend(props.user_data.iter().cloned());
-        script.push(format!(
-            "/opt/aws/bin/cfn-signal --exit-code 0 --stack ${{AWS::StackName}} --resource {group_id} --region ${{AWS::Region}}"
-        ));
-        let user_data = fns::base64(fns::sub(script.join("\n") + "\n"));
+        let user_data = user_data(&group_id, props);
         let lt = t.add(
             &format!("{id}LaunchTemplate"),
-            LaunchTemplate::new(
-                launch_template::LaunchTemplateData::new()
-                    .image_id(props.image_id.clone())
-                    .instance_type(props.instance_type.as_str())
-                    .iam_instance_profile(
-                        launch_template::IamInstanceProfile::new().arn(profile.arn()),
-                    )
-                    .security_group_ids(vec![sg.reference()])
-                    .metadata_options(
-                        launch_template::MetadataOptions::new()
-                            .http_tokens(launch_template::HttpTokens::Required)
-                            .http_endpoint(launch_template::HttpEndpoint::Enabled)
-                            .http_put_response_hop_limit(2),
-                    )
-                    .block_device_mappings(vec![launch_template::BlockDeviceMapping::new()
-                        .device_name("/dev/xvda")
-                        .ebs(
-                            launch_template::Ebs::new()
-                                .volume_type(launch_template::VolumeType::Gp3)
-                                .volume_size(props.volume_size)
-                                .encrypted(true)
-                                .kms_key_id(key.id())
-                                .delete_on_termination(true),
-                        )])
-                    .monitoring(launch_template::Monitoring::new().enabled(true))
-                    .user_data(user_data),
-            )
-            .tag_specifications(vec![
-                launch_template::LaunchTemplateTagSpecification::new()
-                    .resource_type(launch_template::ResourceType::LaunchTemplate)
-                    .tags(tag_list!(
-                        launch_template::Tag,
-                        tags,
-                        &format!("{tier}-template"),
-                        tier
-                    )),
-            ]),
+            launch_template(props, &profile, &sg, key, user_data),
         )?;
         let min_in_service = props.min_size.min(props.max_size.saturating_sub(1));
         let group = t.add(
@@ -304,4 +231,100 @@ impl AutoScalingTier {
     pub fn group_name(&self) -> Value<String> {
         self.group.reference()
     }
+}
+
+/// The instance role: `AmazonSSMManagedInstanceCore` plus the tier's
+/// permissions as a named inline policy.
+fn instance_role(props: &TierProps) -> Role {
+    let tier = props.tier.as_str();
+    let tags = &props.tags;
+    let mut permissions = PolicyDocument::new();
+    for s in &props.permissions {
+        permissions = permissions.statement(s.clone());
+    }
+    let mut role_builder = Role::new(PolicyDocument::assume_role("ec2.amazonaws.com").to_json())
+        .description(format!("{} {tier} instances", tags.prefix))
+        .managed_policy_arns(vec![fns::sub(
+            "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        )])
+        .tags(tag_list!(
+            role::Tag,
+            tags,
+            &format!("{tier}-instance"),
+            tier
+        ));
+    if !props.permissions.is_empty() {
+        role_builder = role_builder.policies(vec![role::Policy::new(
+            permissions.to_json(),
+            format!("{tier}-instance"),
+        )]);
+    }
+    role_builder
+}
+
+/// The user data: install and start the CodeDeploy agent, run the tier's
+/// lines, then signal success to the group (failure on any error).
+fn user_data(group_id: &str, props: &TierProps) -> Value<String> {
+    let mut script = vec![
+        "#!/bin/bash".to_owned(),
+        "set -euo pipefail".to_owned(),
+        format!("trap '/opt/aws/bin/cfn-signal --exit-code 1 --stack ${{AWS::StackName}} --resource {group_id} --region ${{AWS::Region}}' ERR"),
+        "dnf install -y ruby wget aws-cfn-bootstrap".to_owned(),
+        "cd /tmp".to_owned(),
+        "wget -q https://aws-codedeploy-${AWS::Region}.s3.${AWS::Region}.${AWS::URLSuffix}/latest/install".to_owned(),
+        "chmod +x ./install".to_owned(),
+        "./install auto".to_owned(),
+        "systemctl enable --now codedeploy-agent".to_owned(),
+    ];
+    script.extend(props.user_data.iter().cloned());
+    script.push(format!(
+        "/opt/aws/bin/cfn-signal --exit-code 0 --stack ${{AWS::StackName}} --resource {group_id} --region ${{AWS::Region}}"
+    ));
+    fns::base64(fns::sub(script.join("\n") + "\n"))
+}
+
+/// The launch template: IMDSv2, an encrypted gp3 root volume, detailed
+/// monitoring, the instance profile and security group, and `user_data`.
+fn launch_template(
+    props: &TierProps,
+    profile: &Handle<InstanceProfile>,
+    sg: &Handle<SecurityGroup>,
+    key: &EncryptionKey,
+    user_data: Value<String>,
+) -> LaunchTemplate {
+    let tier = props.tier.as_str();
+    let tags = &props.tags;
+    LaunchTemplate::new(
+        launch_template::LaunchTemplateData::new()
+            .image_id(props.image_id.clone())
+            .instance_type(props.instance_type.as_str())
+            .iam_instance_profile(launch_template::IamInstanceProfile::new().arn(profile.arn()))
+            .security_group_ids(vec![sg.reference()])
+            .metadata_options(
+                launch_template::MetadataOptions::new()
+                    .http_tokens(launch_template::HttpTokens::Required)
+                    .http_endpoint(launch_template::HttpEndpoint::Enabled)
+                    .http_put_response_hop_limit(2),
+            )
+            .block_device_mappings(vec![launch_template::BlockDeviceMapping::new()
+                .device_name("/dev/xvda")
+                .ebs(
+                    launch_template::Ebs::new()
+                        .volume_type(launch_template::VolumeType::Gp3)
+                        .volume_size(props.volume_size)
+                        .encrypted(true)
+                        .kms_key_id(key.id())
+                        .delete_on_termination(true),
+                )])
+            .monitoring(launch_template::Monitoring::new().enabled(true))
+            .user_data(user_data),
+    )
+    .tag_specifications(vec![launch_template::LaunchTemplateTagSpecification::new()
+        .resource_type(launch_template::ResourceType::LaunchTemplate)
+        .tags(tag_list!(
+            launch_template::Tag,
+            tags,
+            &format!("{tier}-template"),
+            tier
+        ))])
 }

@@ -153,8 +153,9 @@ pub const XRAY_WRITE_ACTIONS: [&str; 2] = ["xray:PutTraceSegments", "xray:PutTel
 /// Defaults: its own role (`{id}Role`, trusted by `lambda.amazonaws.com`
 /// only) whose inline policy `{name}-runtime` allows only writing to its
 /// log group, decrypting its environment with the key, the two X-Ray
-/// actions when tracing (the IAM002 finding they cause, `Resource: *`, is
-/// suppressed on the role with that reason) and sending to its
+/// actions when tracing (on `Resource: *`: they support no resource-level
+/// permissions, which IAM002 knows from the IAM action catalogue) and
+/// sending to its
 /// dead-letter queue; a log group `{id}LogGroup` encrypted with the key,
 /// kept [`FunctionProps::log_retention_days`], JSON log format; the
 /// environment encrypted with the key; active tracing; 256 MB, 10 s; no
@@ -245,7 +246,7 @@ impl LambdaFunction {
             );
         }
         statements.extend(props.permissions.iter().cloned());
-        let mut role = Declared::new(
+        let role = Declared::new(
             Role::new(PolicyDocument::assume_role("lambda.amazonaws.com").to_json())
                 .description(format!("{} {name} function", tags.prefix))
                 .policies(vec![role::Policy::new(
@@ -259,12 +260,6 @@ impl LambdaFunction {
                     name
                 )),
         );
-        if props.tracing {
-            role = role.suppress(
-                "IAM002",
-                "xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions",
-            );
-        }
         let role = t.add(&format!("{id}Role"), role)?;
 
         let code = match &props.code {

@@ -232,3 +232,51 @@ fn intrinsic_values_get_the_benefit_of_the_doubt() {
     let report = Linter::new().run(&t);
     assert!(report.is_clean(), "{report}");
 }
+
+#[test]
+fn iam_actions_are_checked_against_the_catalogue() {
+    let t = Template::from_yaml(
+        r#"
+Resources:
+  P:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Action: [xray:PutTraceSegments, XRAY:puttelemetryrecords], Resource: "*"}
+          - {Effect: Allow, Action: ["ec2:Describe*", "xray:Put*"], Resource: "*"}
+          - {Effect: Allow, Action: "*", Resource: "*"}
+          - {Effect: Allow, Action: ["s3:Get*", "dynamodb:*"], Resource: "arn:aws:s3:::b/*"}
+          - {Effect: Allow, Action: [s3:GetObjcet, s9:GetObject, nocolon, "s3:Zz*"], Resource: "arn:aws:s3:::b/*"}
+          - {Effect: Allow, Action: ["sqs:Send*"], Resource: "*"}
+"#,
+    )
+    .unwrap();
+    let report = Linter::new().run(&t);
+    let of = |rule: &str| -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .collect()
+    };
+    // X-Ray and EC2 Describe* cannot be scoped; sqs:Send* can
+    assert_eq!(
+        of("IAM002"),
+        ["Resources/P/Properties/PolicyDocument/Statement/5/Resource: Allow of sqs:Send* on Resource \"*\""]
+    );
+    assert_eq!(
+        of("IAM008"),
+        [
+            "Resources/P/Properties/PolicyDocument/Statement/4/Action/0: unknown IAM action `s3:GetObjcet` (did you mean `s3:getobject`?)",
+            "Resources/P/Properties/PolicyDocument/Statement/4/Action/1: unknown IAM service `s9` in `s9:GetObject` (did you mean `s3:getobject`?)",
+            "Resources/P/Properties/PolicyDocument/Statement/4/Action/2: `nocolon` is not of the form service:Action",
+            "Resources/P/Properties/PolicyDocument/Statement/4/Action/3: `s3:Zz*` matches no IAM action",
+        ]
+    );
+    assert!(RULES
+        .iter()
+        .any(|r| r.info.id == "IAM008" && r.info.severity == Severity::High));
+}

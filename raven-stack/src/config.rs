@@ -229,57 +229,7 @@ impl EnvConfig {
             return Err(err(field, e.kind().to_string()));
         }
         for (name, tier) in [("web", &self.web), ("backend", &self.backend)] {
-            if tier.min_size == 0 || tier.min_size > tier.max_size {
-                return Err(err(
-                    &format!("{name}.min_size"),
-                    format!(
-                        "{} must be at least 1 and at most max_size ({})",
-                        tier.min_size, tier.max_size
-                    ),
-                ));
-            }
-            if tier.desired_capacity < tier.min_size || tier.desired_capacity > tier.max_size {
-                return Err(err(
-                    &format!("{name}.desired_capacity"),
-                    format!(
-                        "{} must be between min_size ({}) and max_size ({})",
-                        tier.desired_capacity, tier.min_size, tier.max_size
-                    ),
-                ));
-            }
-            if !(1.0..=100.0).contains(&tier.cpu_target) {
-                return Err(err(
-                    &format!("{name}.cpu_target"),
-                    format!("{} must be a percentage, 1 to 100", tier.cpu_target),
-                ));
-            }
-            if !tier.instance_type.contains('.') {
-                return Err(err(
-                    &format!("{name}.instance_type"),
-                    format!(
-                        "{:?} is not an instance type; write it like \"t3.small\"",
-                        tier.instance_type
-                    ),
-                ));
-            }
-            if !tier.health_check_path.starts_with('/') {
-                return Err(err(
-                    &format!("{name}.health_check_path"),
-                    "must start with `/`".into(),
-                ));
-            }
-            if !(8..=16384).contains(&tier.volume_size) {
-                return Err(err(
-                    &format!("{name}.volume_size"),
-                    format!("{} GiB must be 8 to 16384", tier.volume_size),
-                ));
-            }
-            if tier.port < 1024 {
-                return Err(err(
-                    &format!("{name}.port"),
-                    format!("{} is privileged; use 1024 or above", tier.port),
-                ));
-            }
+            check_tier(name, tier, &err)?;
         }
         if !(1..=100).contains(&self.deployment.minimum_healthy_percent) {
             return Err(err(
@@ -359,6 +309,67 @@ impl EnvConfig {
     pub fn stack_name(&self) -> String {
         format!("raven-{}", self.name)
     }
+}
+
+/// One tier's sizes, CPU target, instance type, health check path, volume
+/// size and port.
+fn check_tier(
+    name: &str,
+    tier: &TierConfig,
+    err: &impl Fn(&str, String) -> ConfigError,
+) -> Result<(), ConfigError> {
+    if tier.min_size == 0 || tier.min_size > tier.max_size {
+        return Err(err(
+            &format!("{name}.min_size"),
+            format!(
+                "{} must be at least 1 and at most max_size ({})",
+                tier.min_size, tier.max_size
+            ),
+        ));
+    }
+    if tier.desired_capacity < tier.min_size || tier.desired_capacity > tier.max_size {
+        return Err(err(
+            &format!("{name}.desired_capacity"),
+            format!(
+                "{} must be between min_size ({}) and max_size ({})",
+                tier.desired_capacity, tier.min_size, tier.max_size
+            ),
+        ));
+    }
+    if !(1.0..=100.0).contains(&tier.cpu_target) {
+        return Err(err(
+            &format!("{name}.cpu_target"),
+            format!("{} must be a percentage, 1 to 100", tier.cpu_target),
+        ));
+    }
+    if !tier.instance_type.contains('.') {
+        return Err(err(
+            &format!("{name}.instance_type"),
+            format!(
+                "{:?} is not an instance type; write it like \"t3.small\"",
+                tier.instance_type
+            ),
+        ));
+    }
+    if !tier.health_check_path.starts_with('/') {
+        return Err(err(
+            &format!("{name}.health_check_path"),
+            "must start with `/`".into(),
+        ));
+    }
+    if !(8..=16384).contains(&tier.volume_size) {
+        return Err(err(
+            &format!("{name}.volume_size"),
+            format!("{} GiB must be 8 to 16384", tier.volume_size),
+        ));
+    }
+    if tier.port < 1024 {
+        return Err(err(
+            &format!("{name}.port"),
+            format!("{} is privileged; use 1024 or above", tier.port),
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Display for EnvConfig {

@@ -211,7 +211,9 @@ impl JsonIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{tree_locate, yaml_node, Node, NodeKind, SourceMap};
+    use super::super::nodes::{Node, NodeKind};
+    use super::super::source_map::{tree_locate, SourceMap};
+    use super::super::yaml::yaml_node;
 
     /// Every path of the tree the YAML parser builds.
     fn paths(n: &Node, prefix: &str, out: &mut Vec<String>) {

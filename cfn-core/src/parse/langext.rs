@@ -11,7 +11,8 @@
 //! `Fn::FindInMap` whose keys are not known before deployment, expands to
 //! one placeholder copy (`Item`) so its contents are still checked.
 
-use super::{err_at, Node, NodeKind, NodeMap, P};
+use super::nodes::{Node, NodeKind, NodeMap};
+use super::paths::{err_at, P};
 use crate::error::{ErrorKind, Result};
 
 const FOR_EACH: &str = "Fn::ForEach::";

@@ -24,6 +24,7 @@
 //! );
 //! ```
 
+pub mod iam;
 mod sam;
 mod stateful;
 mod validate;

@@ -6,6 +6,7 @@ use super::helpers::*;
 use super::{Report, Rule};
 use crate::policy::{statements, PolicyKind};
 use cfn_core::{Expr, ExprMap, Intrinsic, Resource, Template};
+use cfn_resources::schema::iam as iam_catalogue;
 
 const ADMIN_POLICY: &str = "policy/AdministratorAccess";
 
@@ -103,20 +104,96 @@ pub(super) const IAM002: Rule = rule!(
                     continue;
                 }
                 let actions = strs(s.get("Action"));
-                let read_only = !actions.is_empty()
-                    && actions.iter().all(|a| {
+                // only actions that can be scoped count: the IAM action
+                // catalogue knows which support resource-level permissions
+                // (X-Ray's PutTraceSegments does not); unknown ones are IAM008's
+                let scopable = actions.is_empty()
+                    || actions.iter().any(|a| {
                         let verb = a.split(':').nth(1).unwrap_or(a);
-                        ["Describe", "List", "Get"]
+                        let read_only = ["Describe", "List", "Get"]
                             .iter()
-                            .any(|p| verb.starts_with(p))
+                            .any(|p| verb.starts_with(p));
+                        !read_only && can_scope(a)
                     });
                 // `*` alone is IAM001's; PassRole is IAM003's
-                if !read_only && !every_action(s) && !actions.contains(&"iam:PassRole") {
+                if scopable && !every_action(s) && !actions.contains(&"iam:PassRole") {
                     report(
                         id,
                         format!("{path}/Statement/{i}/Resource"),
                         format!("Allow of {} on Resource \"*\"", actions.join(", ")),
                     );
+                }
+            }
+        }
+    }
+);
+
+/// Whether some action `a` names (a wildcard pattern or one action) supports
+/// resource-level permissions; an action the catalogue lacks does not count.
+fn can_scope(a: &str) -> bool {
+    if a.contains(['*', '?']) {
+        iam_catalogue::matching(a)
+            .iter()
+            .any(|f| f.supports_resource_level)
+    } else {
+        iam_catalogue::action(a).is_some_and(|f| f.supports_resource_level)
+    }
+}
+
+/// What is wrong with the policy action `a`, if it names no action of the
+/// catalogue: unknown service, unknown action (with the closest known one),
+/// or a pattern matching nothing.
+fn unknown_action(a: &str) -> Option<String> {
+    if a == "*" {
+        return None;
+    }
+    let Some((service, _)) = a.split_once(':') else {
+        return Some(format!("`{a}` is not of the form service:Action"));
+    };
+    if a.contains(['*', '?']) {
+        return iam_catalogue::matching(a)
+            .is_empty()
+            .then(|| format!("`{a}` matches no IAM action"));
+    }
+    if iam_catalogue::action(a).is_some() {
+        return None;
+    }
+    let hint = match iam_catalogue::closest(a) {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    };
+    if iam_catalogue::has_service(service) {
+        Some(format!("unknown IAM action `{a}`{hint}"))
+    } else {
+        Some(format!("unknown IAM service `{service}` in `{a}`{hint}"))
+    }
+}
+
+pub(super) const IAM008: Rule = rule!(
+    "IAM008",
+    High,
+    "unknown IAM action",
+    "IAM ignores an action it does not know: a typo (`s3:GetObjcet`) silently grants nothing, or, in NotAction or a Deny, fails to exclude what was meant",
+    "use an action of the service authorization reference (the catalogue in cfn_resources::schema::iam, from cfn-lint's Policies.json)",
+    |t, report| {
+        for kind in [PolicyKind::Identity, PolicyKind::Resource, PolicyKind::Key, PolicyKind::Trust] {
+            for (id, path, doc) in documents(t, kind) {
+                for (i, s) in statements(doc) {
+                    for key in ["Action", "NotAction"] {
+                        let Some(e) = s.get(key) else { continue };
+                        let listed = matches!(e, Expr::List(_));
+                        for (j, a) in items(e).into_iter().enumerate() {
+                            let Some(a) = lit_str(a) else { continue };
+                            if let Some(why) = unknown_action(a) {
+                                let at = if listed {
+                                    format!("{path}/Statement/{i}/{key}/{j}")
+                                } else {
+                                    format!("{path}/Statement/{i}/{key}")
+                                };
+                                report(id, at, why);
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -93,6 +93,7 @@ pub static RULES: &[Rule] = &[
     iam::IAM005,
     iam::IAM006,
     iam::IAM007,
+    iam::IAM008,
     iam::KMS001,
     iam::KMS002,
     // storage
