@@ -151,16 +151,10 @@ fn bad_parameters_and_large_templates_name_the_flags() {
 
 #[test]
 fn parameters_file_with_overrides_deploys() {
-    let Some(ep) = std::env::var("MOTO_ENDPOINT")
-        .ok()
-        .filter(|e| !e.is_empty())
-    else {
-        if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") {
-            panic!("MOTO_ENDPOINT is not set; run the tests through scripts/test.sh, which starts moto");
-        }
-        eprintln!("skipping: MOTO_ENDPOINT is not set (scripts/test.sh starts moto)");
+    let Some(ep) = cfn_testkit::moto_endpoint() else {
         return;
     };
+    let _serial = cfn_testkit::serial();
     let d = dir("paramsfile");
     let t = d.join("t.yaml");
     std::fs::write(&t, PARAMS_TEMPLATE).unwrap();
