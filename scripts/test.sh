@@ -63,7 +63,7 @@ export INSTA_UPDATE=no CARGO_TERM_COLOR=never
 sdist_sha256=ba02cd7f7e06c8bc160936051a03ec931af52943fcc9cc72ad2748caa0f2a103
 sdist_dir="$root/target/peers"
 sdist="$sdist_dir/cfn_lint-1.58.0.tar.gz"
-if ! echo "$sdist_sha256  $sdist" | sha256sum --check --quiet 2>/dev/null; then
+if ! { [ -f "$sdist" ] && echo "$sdist_sha256  $sdist" | sha256sum --check --quiet >/dev/null 2>&1; }; then
   step "downloading cfn-lint 1.58.0's sdist (its fixture templates) into target/peers"
   mkdir -p "$sdist_dir"
   rm -f "$sdist"
