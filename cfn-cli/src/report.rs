@@ -48,11 +48,7 @@ impl Level {
 
 /// The variant name of an error kind (`DanglingRef`), used as a rule id.
 pub fn kind_id(d: &Diagnostic) -> String {
-    let dbg = format!("{:?}", d.error.kind());
-    dbg.split(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    d.error.kind().code().to_owned()
 }
 
 /// Turns the errors of a file that could not be loaded into problems, each
@@ -61,11 +57,7 @@ pub fn from_load_errors(file: &str, errors: &[cfn_core::Error]) -> Vec<Problem> 
     errors
         .iter()
         .map(|e| {
-            let dbg = format!("{:?}", e.kind());
-            let kind = dbg
-                .split(|c: char| !c.is_alphanumeric())
-                .next()
-                .unwrap_or_default();
+            let kind = e.kind().code();
             Problem {
                 source: file.to_owned(),
                 file: Some(file.to_owned()),
