@@ -10,21 +10,6 @@ use cfn_core::{Format, Raw, Template};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn peer(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!(
-                "{var} is not set; run the tests through scripts/test.sh, which installs the peers"
-            )
-        }
-        None => {
-            eprintln!("skipping: {var} is not set (run scripts/test.sh to install the peers)");
-            None
-        }
-    }
-}
-
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cfn-peers-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -45,31 +30,16 @@ fn rendered() -> Vec<(String, Template)> {
 
 #[test]
 fn cfn_lint_reports_nothing_on_rendered_templates() {
-    let Some(cfn_lint) = peer("CFN_LINT") else {
-        return;
-    };
-    let dir = temp_dir("lint");
     let mut files = Vec::new();
     for (name, t) in rendered() {
         for format in [Format::Json, Format::Yaml] {
-            let path = dir.join(format!("{name}.{}", format.extension()));
-            std::fs::write(&path, t.synth(format).unwrap()).unwrap();
-            files.push(path);
+            files.push((
+                format!("{name}.{}", format.extension()),
+                t.synth(format).unwrap(),
+            ));
         }
     }
-    let out = Command::new(&cfn_lint)
-        .args(["--format", "parseable", "--"])
-        .args(&files)
-        .output()
-        .expect("cfn-lint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.trim().is_empty(),
-        "cfn-lint found problems (exit {:?}):\n{stdout}\n{stderr}",
-        out.status.code()
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
+    cfn_testkit::assert_cfn_lint_clean("raven", &files);
 }
 
 const COMPARE: &str = r#"
@@ -90,7 +60,7 @@ sys.exit(0 if ok else 1)
 
 #[test]
 fn yaml_reads_back_identically_in_pyyaml_and_cfn_lint() {
-    let Some(python) = peer("PEER_PYTHON") else {
+    let Some(python) = cfn_testkit::peer("PEER_PYTHON") else {
         return;
     };
     let dir = temp_dir("yaml");

@@ -120,47 +120,16 @@ fn the_function_role_is_least_privilege() {
     }
 }
 
-fn peer(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => {
-            panic!(
-                "{var} is not set; run the tests through scripts/test.sh, which installs the peers"
-            )
-        }
-        None => {
-            eprintln!("skipping: {var} is not set (run scripts/test.sh to install the peers)");
-            None
-        }
-    }
-}
-
 #[test]
 fn cfn_lint_reports_nothing() {
-    let Some(cfn_lint) = peer("CFN_LINT") else {
-        return;
-    };
-    let dir = std::env::temp_dir().join(format!("cfn-serverless-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     let mut files = Vec::new();
     for (name, t) in stacks() {
         for format in [Format::Json, Format::Yaml] {
-            let path = dir.join(format!("{name}.{}", format.extension()));
-            std::fs::write(&path, t.synth(format).unwrap()).unwrap();
-            files.push(path);
+            files.push((
+                format!("{name}.{}", format.extension()),
+                t.synth(format).unwrap(),
+            ));
         }
     }
-    let out = Command::new(&cfn_lint)
-        .args(["--format", "parseable", "--"])
-        .args(&files)
-        .output()
-        .expect("cfn-lint runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.trim().is_empty(),
-        "cfn-lint found problems (exit {:?}):\n{stdout}\n{stderr}",
-        out.status.code()
-    );
-    std::fs::remove_dir_all(&dir).unwrap();
+    cfn_testkit::assert_cfn_lint_clean("serverless", &files);
 }

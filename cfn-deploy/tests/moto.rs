@@ -384,6 +384,31 @@ fn refuses_to_replace_a_bucket_unless_allowed_by_name() {
             .unwrap();
         assert_eq!(r.outcome, Outcome::Updated);
 
+        d.delete_stack(&stack, &mut cfn_deploy::Quiet)
+            .await
+            .unwrap();
+    })
+    .unwrap();
+}
+
+/// Removal: a retained stateful resource leaves without consent (its data
+/// stays); one nothing retains is refused, and a mistyped allowed id is an
+/// error before any change set.
+#[test]
+fn removal_is_refused_unless_the_data_is_retained() {
+    let Some(ep) = endpoint() else { return };
+    let _serial = serial();
+    block_on(async {
+        let d = deployer(&ep).await;
+        let stack = unique("remove");
+        d.deploy(
+            &DeployRequest::new(&stack, bucket_and_topic(&unique("kept"), "1")).yes(true),
+            &mut |_: &Plan| true,
+            &mut cfn_deploy::Quiet,
+        )
+        .await
+        .unwrap();
+
         // Removing the bucket and adding a queue: the deployed template
         // retains the bucket (DeletionPolicy Retain), so its data survives
         // and the removal needs no consent.

@@ -27,6 +27,52 @@ pub fn moto_endpoint() -> Option<String> {
     }
 }
 
+/// The path a peer tool's variable names (`CFN_LINT`, `PEER_PYTHON`, set
+/// by `scripts/test.sh`). Without it a peer test skips, saying so on
+/// stderr; with `PEERS_REQUIRED=1` it fails.
+pub fn peer(var: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os(var) {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None if std::env::var("PEERS_REQUIRED").as_deref() == Ok("1") => panic!(
+            "{var} is not set; run the tests through scripts/test.sh, which installs the peers"
+        ),
+        None => {
+            eprintln!("SKIPPING: {var} is not set (run scripts/test.sh to install the peers)");
+            None
+        }
+    }
+}
+
+/// Writes `files` (`(file name, contents)`) into a temporary directory and
+/// asserts that cfn-lint (`CFN_LINT`) reports nothing on them; skips as
+/// [`peer`] does.
+pub fn assert_cfn_lint_clean(label: &str, files: &[(String, String)]) {
+    let Some(cfn_lint) = peer("CFN_LINT") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("cfn-lint-{label}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (name, contents) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        paths.push(path);
+    }
+    let out = std::process::Command::new(&cfn_lint)
+        .args(["--format", "parseable", "--"])
+        .args(&paths)
+        .output()
+        .expect("cfn-lint runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.trim().is_empty(),
+        "cfn-lint found problems (exit {:?}):\n{stdout}\n{stderr}",
+        out.status.code()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A lock held for the whole of a test that deploys: moto's
 /// ValidateTemplate writes the template to `file.tmp` in its working
 /// directory, so concurrent calls would race. Names stay unique per test

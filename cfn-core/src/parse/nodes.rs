@@ -12,7 +12,8 @@ pub(crate) struct Node {
 /// Template maps are small, and the large ones (`Resources`) are iterated,
 /// not searched; a hash table per node would add about half again to the
 /// memory of parsing a large template. Duplicate keys are refused while
-/// reading ([`NodeMap::insert_new`]).
+/// reading ([`NodeMap::has`]); large maps keep key hashes while they are
+/// built, so reading one stays linear.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct NodeMap {
     entries: Vec<(String, Node)>,
@@ -53,9 +54,12 @@ impl NodeMap {
     }
     /// Sets `k`, replacing an existing entry in place.
     pub(crate) fn insert(&mut self, k: String, v: Node) {
-        match self.entries.iter_mut().find(|(key, _)| *key == k) {
-            Some(slot) => slot.1 = v,
-            None => self.entries.push((k, v)),
+        if self.has(&k) {
+            if let Some(slot) = self.entries.iter_mut().find(|(key, _)| *key == k) {
+                slot.1 = v;
+            }
+        } else {
+            self.push_new(k, v);
         }
     }
     /// Whether a map being read has `k`: a linear check for small maps,

@@ -126,7 +126,7 @@ pub(super) fn yaml_node(src: &str) -> Result<Node> {
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Frame::Map(items, _, mut pos, tag, anchor)) => {
-                    pos.kind = NodeKind::Map(items);
+                    pos.kind = NodeKind::Map(items.done());
                     let n = wrap_tag(pos, tag);
                     if anchor > 0 {
                         anchors.insert(anchor, n.clone());
@@ -154,7 +154,7 @@ pub(super) fn yaml_node(src: &str) -> Result<Node> {
                                     .into(),
                             )),
                         };
-                    if items.contains_key(&key) {
+                    if items.has(&key) {
                         return Err(Error::new(ErrorKind::DuplicateKey { key }).with_location(
                             Location {
                                 file: None,
@@ -166,7 +166,7 @@ pub(super) fn yaml_node(src: &str) -> Result<Node> {
                     *pending = Some(key);
                 }
                 Some(key) => {
-                    items.insert(key, node);
+                    items.push_new(key, node);
                 }
             },
         }
