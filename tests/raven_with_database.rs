@@ -8,7 +8,6 @@
 mod raven_with_database;
 
 use cfn_core::{Expr, Format, Intrinsic, Resource, Template};
-use std::process::Command;
 
 fn stacks() -> Vec<(String, Template)> {
     raven_with_database::stacks()

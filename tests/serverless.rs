@@ -9,8 +9,6 @@
 mod serverless;
 
 use cfn_core::{Expr, Format, Template};
-use std::path::PathBuf;
-use std::process::Command;
 
 fn stacks() -> Vec<(String, Template)> {
     serverless::ENVIRONMENTS
