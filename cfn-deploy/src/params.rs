@@ -233,22 +233,16 @@ impl Deployer {
 
     /// The names of the deployed stack's parameters (none when it does not exist).
     async fn deployed_parameter_names(&self, stack: &str) -> Result<Vec<String>> {
-        match self.client.describe_stacks().stack_name(stack).send().await {
-            Ok(out) => Ok(out
-                .stacks()
-                .first()
-                .map(|s| {
-                    s.parameters()
-                        .iter()
-                        .filter_map(|p| p.parameter_key().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()),
-            Err(e) => match self.api_error("DescribeStacks", stack, e) {
-                Error::StackNotFound { .. } => Ok(Vec::new()),
-                e => Err(e),
-            },
-        }
+        Ok(self
+            .describe_raw(stack)
+            .await?
+            .map(|s| {
+                s.parameters()
+                    .iter()
+                    .filter_map(|p| p.parameter_key().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 }
 
