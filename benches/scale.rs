@@ -227,39 +227,8 @@ fn first_line(s: &str) -> String {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    // `cargo bench` passes `--bench`; `cargo test --benches` does not: then
-    // one quick pass at 100 resources checks that the benchmark still works.
-    let smoke = !args.iter().any(|a| a == "--bench");
-    let mut sizes = if smoke {
-        vec![100usize]
-    } else {
-        vec![100usize, 1_000, 10_000, 100_000]
-    };
-    let mut forced_runs = smoke.then_some(1);
-    let mut json_out = None;
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            "--sizes" => {
-                sizes = args[i + 1]
-                    .split(',')
-                    .map(|s| s.replace('_', "").parse().expect("--sizes 100,1000"))
-                    .collect();
-                i += 1;
-            }
-            "--runs" => {
-                forced_runs = Some(args[i + 1].parse().expect("--runs N"));
-                i += 1;
-            }
-            "--json" => {
-                json_out = Some(args[i + 1].clone());
-                i += 1;
-            }
-            _ => {} // `cargo bench` passes `--bench`
-        }
-        i += 1;
-    }
+    let opts = Options::parse(std::env::args().skip(1).collect());
+    let (sizes, forced_runs) = (&opts.sizes, opts.forced_runs);
 
     // First use: the registry schemas are parsed lazily, once per process.
     let warm = units::build(100, false).unwrap();
@@ -278,7 +247,7 @@ fn main() {
 
     let mut all = Vec::new();
     let mut notes = Vec::new();
-    for &n in &sizes {
+    for &n in sizes {
         let runs = forced_runs.unwrap_or(runs_for(n));
         let started = Instant::now();
         let samples = bench_size(n, runs, &mut notes);
@@ -289,7 +258,65 @@ fn main() {
         );
         all.extend(samples);
     }
+    print_size_tables(sizes, &all, &notes);
+    all.extend(bench_raven(forced_runs));
+    if let Some(path) = &opts.json_out {
+        write_json(path, cold_schema, &all, &notes);
+    }
+}
 
+/// The options after `--`.
+struct Options {
+    sizes: Vec<usize>,
+    forced_runs: Option<usize>,
+    json_out: Option<String>,
+}
+
+impl Options {
+    fn parse(args: Vec<String>) -> Self {
+        // `cargo bench` passes `--bench`; `cargo test --benches` does not: then
+        // one quick pass at 100 resources checks that the benchmark still works.
+        let smoke = !args.iter().any(|a| a == "--bench");
+        let mut sizes = if smoke {
+            vec![100usize]
+        } else {
+            vec![100usize, 1_000, 10_000, 100_000]
+        };
+        let mut forced_runs = smoke.then_some(1);
+        let mut json_out = None;
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "--sizes" => {
+                    sizes = args[i + 1]
+                        .split(',')
+                        .map(|s| s.replace('_', "").parse().expect("--sizes 100,1000"))
+                        .collect();
+                    i += 1;
+                }
+                "--runs" => {
+                    forced_runs = Some(args[i + 1].parse().expect("--runs N"));
+                    i += 1;
+                }
+                "--json" => {
+                    json_out = Some(args[i + 1].clone());
+                    i += 1;
+                }
+                _ => {} // `cargo bench` passes `--bench`
+            }
+            i += 1;
+        }
+        Options {
+            sizes,
+            forced_runs,
+            json_out,
+        }
+    }
+}
+
+/// The tables of the synthetic sizes: per operation and size, then the
+/// per-resource time across sizes; and what was measured.
+fn print_size_tables(sizes: &[usize], all: &[Sample], notes: &[String]) {
     println!(
         "| operation | resources | median | min | per resource | peak heap | heap per resource |"
     );
@@ -312,12 +339,12 @@ fn main() {
 
     println!("\nper-resource time (median / resources); flat rows mean linear cost\n");
     print!("| operation |");
-    for &n in &sizes {
+    for &n in sizes {
         print!(" {} |", with_commas(n));
     }
     println!(" largest / smallest |");
     print!("|---|");
-    for _ in &sizes {
+    for _ in sizes {
         print!("---:|");
     }
     println!("---:|");
@@ -338,12 +365,14 @@ fn main() {
     }
 
     println!("\nwhat was measured (once per size):");
-    for n in &notes {
+    for n in notes {
         println!("  {n}");
     }
+}
 
-    // The Raven stack, every environment, in-process: what `raven synth`
-    // does before writing files.
+/// The Raven stack, every environment, in-process: what `raven synth`
+/// does before writing files. Prints its table; returns its samples.
+fn bench_raven(forced_runs: Option<usize>) -> Vec<Sample> {
     let envs = raven_stack::environments().expect("Raven configs load");
     let stacks: Vec<Template> = envs
         .iter()
@@ -404,29 +433,30 @@ fn main() {
             fmt_bytes(s.peak_bytes)
         );
     }
-    all.extend(raven);
+    raven.into()
+}
 
-    if let Some(path) = json_out {
-        let rows: Vec<serde_json::Value> = all
-            .iter()
-            .map(|s| {
-                serde_json::json!({
-                    "op": s.op,
-                    "resources": s.n,
-                    "runs_s": s.runs.iter().map(|d| d.as_secs_f64()).collect::<Vec<_>>(),
-                    "median_s": s.median().as_secs_f64(),
-                    "min_s": s.min().as_secs_f64(),
-                    "peak_heap_bytes": s.peak_bytes,
-                })
+/// The raw results as JSON, for `--json FILE`.
+fn write_json(path: &str, cold_schema: Duration, all: &[Sample], notes: &[String]) {
+    let rows: Vec<serde_json::Value> = all
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "op": s.op,
+                "resources": s.n,
+                "runs_s": s.runs.iter().map(|d| d.as_secs_f64()).collect::<Vec<_>>(),
+                "median_s": s.median().as_secs_f64(),
+                "min_s": s.min().as_secs_f64(),
+                "peak_heap_bytes": s.peak_bytes,
             })
-            .collect();
-        let doc = serde_json::json!({
-            "cold_schema_first_use_s": cold_schema.as_secs_f64(),
-            "results": rows,
-            "notes": notes,
-        });
-        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n")
-            .expect("write --json file");
-        println!("\nraw results: {path}");
-    }
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "cold_schema_first_use_s": cold_schema.as_secs_f64(),
+        "results": rows,
+        "notes": notes,
+    });
+    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap() + "\n")
+        .expect("write --json file");
+    println!("\nraw results: {path}");
 }

@@ -130,6 +130,8 @@ cargo test -p cfn-cli --features deploy --test deploy_inputs_cli
 # waiting, bad credentials (a private moto with authentication on)
 cargo test -p cfn-cli --features deploy --test faults_cli
 cargo test --features deploy --test raven_deploy
+# the serverless example deployed, its effects checked with moto's APIs
+cargo test --features deploy --test serverless_deploy
 # release: the Raven program's `release --dry-run` (no AWS) and its bad-input
 # exits; cfn-release's own tests (bundle, fake, moto) run in --workspace above
 cargo test --features deploy --test raven_release

@@ -7,7 +7,7 @@
 //! `cfn_tools::verdict::synth` (the verdict `validate`, `synth` and `deploy`
 //! share). The messages are snapshots; the table is `docs/mistakes.md`.
 
-use cfn_core::{fns, Declared, Format, Parameter, Raw, Result, Template, Value};
+use cfn_core::{fns, Declared, Format, Parameter, Raw, Result, Template};
 use cfn_resources::{apigatewayv2, dynamodb, ec2, kms, lambda, logs, rds, s3, sqs};
 use serde_json::json;
 
@@ -87,7 +87,7 @@ fn function(t: &mut Template) -> Result<cfn_core::Handle<lambda::Function>> {
 }
 
 fn ddb_table(key: &str, defined: &[&str]) -> dynamodb::Table {
-    dynamodb::Table::new(json!([{ "AttributeName": key, "KeyType": "HASH" }]))
+    dynamodb::Table::new(vec![dynamodb::table::KeySchema::new(key, "HASH")])
         .billing_mode(dynamodb::table::BillingMode::PayPerRequest)
         .attribute_definitions(
             defined
@@ -465,52 +465,21 @@ fn catalogue() -> Vec<Mistake> {
             t.add("HttpApi", apigatewayv2::Api::new().protocol_type("HTTPS"))?;
             Ok(t)
         }),
-        synth(
+        compile(
             "`Integration::new(func.reference(), ..)`: a Lambda where the API id belongs",
-            || {
-                let mut t = Template::new();
-                let f = function(&mut t)?;
-                t.add(
-                    "Integration",
-                    apigatewayv2::Integration::new(f.reference(), "AWS_PROXY")
-                        .integration_uri(f.arn())
-                        .payload_format_version("2.0"),
-                )?;
-                Ok(t)
-            },
+            "tests/mistakes/lambda_as_api_id.rs",
         ),
-        synth("a VPC where a DB subnet group's subnets belong", || {
-            let mut t = Template::new();
-            let vpc = vpc_and_subnets(&mut t)?;
-            let ids: Vec<Value<String>> = vec![vpc.reference().into()];
-            t.add("DbSubnets", rds::DbSubnetGroup::new("db", ids))?;
-            Ok(t)
-        }),
-        synth(
+        compile(
+            "a VPC where a DB subnet group's subnets belong",
+            "tests/mistakes/vpc_as_db_subnets.rs",
+        ),
+        compile(
             "`log_group.kms_key_id(key.reference())`: a key id where the schema takes a key ARN",
-            || {
-                let mut t = Template::new();
-                let key = t.add("Key", kms::Key::new())?;
-                t.add("Logs", logs::LogGroup::new().kms_key_id(key.reference()))?;
-                Ok(t)
-            },
+            "tests/mistakes/key_id_as_log_group_key.rs",
         ),
-        synth(
+        compile(
             "a role's name (its Ref) as a Lambda function's Role",
-            || {
-                let mut t = Template::new();
-                let role = t.add("FnRole", cfn_resources::iam::Role::new(json!({})))?;
-                t.add(
-                    "Fn",
-                    lambda::Function::new(
-                        lambda::function::Code::new().zip_file("x"),
-                        role.reference(),
-                    )
-                    .runtime(lambda::function::Runtime::Python312)
-                    .handler("index.h"),
-                )?;
-                Ok(t)
-            },
+            "tests/mistakes/role_name_as_function_role.rs",
         ),
         synth(
             "a queue's URL (its Ref) where the event source ARN belongs",

@@ -50,6 +50,8 @@ mod program;
 #[cfg(feature = "deploy")]
 pub mod release;
 pub mod report;
+#[cfg(feature = "deploy")]
+mod terminal;
 
 pub use args::{
     CheckArgs, CheckFormat, ClusterBy, ColorChoice, DiffFormat, DiffOutput, FailOn, GraphArgs,

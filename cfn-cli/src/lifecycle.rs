@@ -4,14 +4,14 @@
 //! them to exit codes (4: not executed, 130: interrupted).
 
 use crate::deploy::{connect_options, failure, request, ConnectionArgs, DeployArgs};
+use crate::terminal::{not_executed, printer, prompt, summary_of, summary_table, Answer};
 use crate::Failure;
 use cfn_core::Template;
 use cfn_deploy::{
-    block_on_interruptible, DeleteOutcome, Deployer, DestroyPlan, DestroyRequest, Error, Interrupt,
-    Outcome, Plan, PlanReport, Progress, StackOutput,
+    block_on_interruptible, DeleteOutcome, Deployer, DestroyPlan, DestroyRequest, Error, Outcome,
+    Plan, PlanReport, StackOutput,
 };
 use clap::{Args, ValueEnum};
-use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -98,78 +98,6 @@ fn lifecycle_failure(e: Error) -> Failure {
         }
         e => failure(e),
     }
-}
-
-/// What the user answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Answer {
-    Yes,
-    No,
-    NotTerminal,
-    Interrupted,
-}
-
-/// Asks on the terminal; reads on a thread so that Ctrl-C is seen at once.
-fn prompt(question: &str, interrupt: &Interrupt) -> Answer {
-    if !std::io::stdin().is_terminal() {
-        return Answer::NotTerminal;
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let ok = std::io::stdin().lock().read_line(&mut line).is_ok();
-        let _ = tx.send(ok.then_some(line));
-    });
-    loop {
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(l)) if matches!(l.trim(), "y" | "Y" | "yes" | "YES") => return Answer::Yes,
-            Ok(_) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Answer::No,
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                if interrupt.is_triggered() {
-                    eprintln!();
-                    return Answer::Interrupted;
-                }
-            }
-        }
-    }
-}
-
-fn not_executed(stack: &str, answer: Answer, what: &str, flag: &str) -> Failure {
-    Failure::NotExecuted(match answer {
-        Answer::NotTerminal => format!(
-            "{stack}: {what} not executed: standard input is not a terminal; pass {flag} to execute without asking"
-        ),
-        _ => format!("{stack}: {what} not executed: declined"),
-    })
-}
-
-/// Prints what a deploy, plan or destroy reports.
-fn printer(color: bool, plan_json: bool) -> impl FnMut(Progress<'_>) + Send {
-    move |p| match p {
-        Progress::Plan(plan) if !plan_json => print!("{}", plan.render_text(color)),
-        Progress::Plan(_) => {}
-        Progress::Event(e) => eprintln!("{e}"),
-        Progress::Notice(n) => eprintln!("{}", n.trim_end()),
-        Progress::Count {
-            done,
-            total,
-            elapsed,
-        } => eprintln!("{}", count_text(done, total, elapsed)),
-        #[allow(unreachable_patterns)]
-        _ => {}
-    }
-}
-
-/// The progress line of a stack operation.
-fn count_text(done: usize, total: usize, elapsed: Duration) -> String {
-    let s = elapsed.as_secs();
-    format!(
-        "  {done} of {total} resources, {}m{:02}s elapsed",
-        s / 60,
-        s % 60
-    )
 }
 
 async fn connect(c: &ConnectionArgs) -> Result<Deployer, Error> {
@@ -538,30 +466,6 @@ pub(crate) fn each_stack(
     result
 }
 
-fn summary_of(f: &Failure) -> String {
-    let first = match f {
-        Failure::Check(m)
-        | Failure::Input(m)
-        | Failure::Usage(m)
-        | Failure::NotExecuted(m)
-        | Failure::Interrupted(m) => m.lines().next().unwrap_or_default(),
-    };
-    format!("failed (exit {}): {first}", f.code())
-}
-
-/// The summary of several stacks: one row each.
-fn summary_table(rows: &[(String, String, Duration)]) -> String {
-    let w = rows.iter().map(|r| r.0.len()).max().unwrap_or(5).max(5);
-    let mut s = format!("\n{:<w$}  {:>8}  outcome\n", "stack", "duration");
-    for (name, outcome, d) in rows {
-        s.push_str(&format!(
-            "{name:<w$}  {:>7.1}s  {outcome}\n",
-            d.as_secs_f64()
-        ));
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,34 +481,6 @@ mod tests {
         assert_eq!(
             outputs_json(&[o("A", "1"), o("B", "x\"y")]),
             "{\n  \"A\": \"1\",\n  \"B\": \"x\\\"y\"\n}\n"
-        );
-    }
-
-    #[test]
-    fn progress_line_says_n_of_m_and_elapsed_time() {
-        assert_eq!(
-            count_text(3, 12, Duration::from_millis(75_400)),
-            "  3 of 12 resources, 1m15s elapsed"
-        );
-    }
-
-    #[test]
-    fn summary_table_rows() {
-        let t = summary_table(&[
-            (
-                "raven-dev".into(),
-                "created".into(),
-                Duration::from_millis(1500),
-            ),
-            (
-                "raven-staging".into(),
-                "failed (exit 1): boom".into(),
-                Duration::ZERO,
-            ),
-        ]);
-        assert_eq!(
-            t,
-            "\nstack          duration  outcome\nraven-dev          1.5s  created\nraven-staging      0.0s  failed (exit 1): boom\n"
         );
     }
 }

@@ -2,7 +2,7 @@
 //! template path and, for parsed files, line), JSON and SARIF 2.1.0.
 
 use cfn_core::parse::SourceMap;
-use cfn_core::{Diagnostic, Severity};
+use cfn_core::Diagnostic;
 use cfn_tools::lint::{LintReport, RULES};
 use serde_json::{json, Value as Json};
 
@@ -25,26 +25,9 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Severity as output formats see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Fails the command.
-    Error,
-    /// Reported, does not fail validation.
-    Warning,
-    /// Informational.
-    Note,
-}
-
-impl Level {
-    fn sarif(self) -> &'static str {
-        match self {
-            Level::Error => "error",
-            Level::Warning => "warning",
-            Level::Note => "note",
-        }
-    }
-}
+/// Severity as output formats see it: the one severity type,
+/// [`cfn_core::Severity`] (error, warning, note).
+pub use cfn_core::Severity as Level;
 
 /// The variant name of an error kind (`DanglingRef`), used as a rule id.
 pub fn kind_id(d: &Diagnostic) -> String {
@@ -93,10 +76,7 @@ pub fn from_validation(
                 source: source.to_owned(),
                 file: file.map(str::to_owned),
                 line,
-                level: match d.severity {
-                    Severity::Error => Level::Error,
-                    Severity::Warning => Level::Warning,
-                },
+                level: d.severity,
                 rule: kind_id(d),
                 path,
                 message: d.error.kind().to_string(),
@@ -126,11 +106,7 @@ pub fn from_lint(
                 .as_ref()
                 .and_then(|m| m.locate(&f.path))
                 .map(|l| (l.line, l.column)),
-            level: match f.severity {
-                cfn_tools::lint::Severity::High => Level::Error,
-                cfn_tools::lint::Severity::Medium => Level::Warning,
-                cfn_tools::lint::Severity::Low => Level::Note,
-            },
+            level: f.severity.into(),
             rule: f.rule.to_owned(),
             path: f.path.clone(),
             message: format!("{} ({} severity); fix: {}", f.message, f.severity, f.fix),
@@ -239,7 +215,7 @@ fn problem_json(p: &Problem) -> Json {
         "file": p.file,
         "line": p.line.map(|l| l.0),
         "column": p.line.map(|l| l.1),
-        "level": p.level.sarif(),
+        "level": p.level.as_str(),
         "rule": p.rule,
         "path": p.path,
         "message": p.message,
@@ -314,7 +290,7 @@ pub fn sarif(tool: &str, results_in: &[FileResult], problems: &[Problem]) -> Str
             }
             json!({
                 "ruleId": p.rule,
-                "level": p.level.sarif(),
+                "level": p.level.as_str(),
                 "message": {"text": if p.path.is_empty() { p.message.clone() } else { format!("{}: {}", p.path, p.message) }},
                 "locations": [{
                     "physicalLocation": physical,

@@ -330,3 +330,52 @@ fn sam_note_in_every_format() {
     assert_eq!(result["ruleId"], "sam/ExpandedByAws");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn sam_schema_findings_in_every_format() {
+    let human = cfnkit(&["validate", "sam_bad.yaml"]);
+    assert_eq!(human.code, 1, "{}{}", human.stdout, human.stderr);
+    insta::assert_snapshot!("validate_sam_human", human.stdout);
+    let json = cfnkit(&["validate", "--format", "json", "sam_bad.yaml"]);
+    assert_eq!(json.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let findings = doc["files"][0]["findings"].as_array().unwrap();
+    let paths: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "SchemaViolation")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for p in [
+        "Globals/Function/Timout",
+        "Globals/Function/FunctionName",
+        "Globals/Functions",
+        "Resources/Handler/Properties/Runtim",
+        "Resources/Handler/Properties/Tags",
+        "Resources/Handler/Properties/Tracing",
+        "Resources/Handler/Properties/Policies/1/S3ReadPolicy",
+        "Resources/Handler/Properties/Events/Jobs/Properties/BatchSiz",
+        "Resources/Checked/Properties/Architectures/0",
+        "Resources/Layer/Properties",
+    ] {
+        assert!(paths.contains(&p), "{p} not in {paths:#?}");
+    }
+    // every SAM finding has its line, and the note still says what waits for AWS
+    assert!(findings
+        .iter()
+        .filter(|f| f["rule"] == "SchemaViolation")
+        .all(|f| f["line"].is_u64()));
+    assert!(findings.iter().any(|f| f["rule"] == "sam/ExpandedByAws"));
+    let sarif = cfnkit(&["validate", "--format", "sarif", "sam_bad.yaml"]);
+    assert_eq!(sarif.code, 1);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let runtim = results
+        .iter()
+        .find(|r| r["message"]["text"].as_str().unwrap().contains("`Runtim`"))
+        .expect("the mistyped property is a SARIF result");
+    assert_eq!(runtim["level"], "error");
+    assert!(runtim["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `Runtime`?"));
+}

@@ -130,3 +130,87 @@ fn cfn_lint_good_fixtures_give_no_error() {
         "peer-exceptions.txt lists templates that now pass ({stale:?}) or do not exist ({unknown:?}); remove them"
     );
 }
+
+/// cfn-lint's bad SAM fixtures whose mistakes SAM's schema (or its
+/// transform's `IgnoreGlobals` rule) catches before AWS expands the
+/// template: each must give a `SchemaViolation` at these paths.
+const BAD_SAM: &[(&str, &[&str])] = &[
+    (
+        "transform_serverless_template.yaml",
+        &[
+            "Resources/ExampleLayer/Properties",
+            "Resources/AppName/Properties",
+        ],
+    ),
+    ("transform/no_properties.yaml", &["Resources/MyApi"]),
+    (
+        "resources/serverless/ignore_globals_typo.yaml",
+        &[
+            "Resources/TypoFunction/IgnoreGlobals/0",
+            "Resources/AnotherTypoFunction/IgnoreGlobals/0",
+        ],
+    ),
+];
+
+#[test]
+fn cfn_lint_sam_fixtures_good_pass_bad_are_caught() {
+    let Some(root) = fixtures() else {
+        return;
+    };
+    let sam_findings = |f: &Path| -> Vec<String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_cfnkit"))
+            .args(["validate", "--format", "json"])
+            .arg(f)
+            .output()
+            .expect("cfnkit runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("`{}`: {e}", f.display()));
+        doc["files"][0]["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|x| {
+                x["rule"] == "SchemaViolation"
+                    && x["message"].as_str().is_some_and(|m| m.contains("(SAM, "))
+            })
+            .map(|x| x["path"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let exceptions = exceptions();
+    let mut files = Vec::new();
+    templates(&root.join("good"), &mut files);
+    let mut sam = 0;
+    let mut found = 0;
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        if !text.contains("AWS::Serverless-2016-10-31") {
+            continue;
+        }
+        sam += 1;
+        let rel = f
+            .strip_prefix(root.join("good"))
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let paths = sam_findings(f);
+        found += paths.len();
+        assert!(
+            paths.is_empty() || exceptions.contains_key(&rel),
+            "good SAM fixture `{rel}` gets SAM findings at {paths:?}"
+        );
+    }
+    eprintln!("cfn-lint good SAM fixtures: {sam} templates, {found} SAM finding(s) (all in listed exceptions)");
+    assert!(
+        sam >= 20,
+        "only {sam} SAM templates among the good fixtures"
+    );
+    for (rel, want) in BAD_SAM {
+        let paths = sam_findings(&root.join("bad").join(rel));
+        for w in *want {
+            assert!(
+                paths.iter().any(|p| p == w),
+                "bad SAM fixture `{rel}`: no SAM finding at `{w}` (found {paths:?})"
+            );
+        }
+    }
+}

@@ -16,6 +16,8 @@ pub mod model;
 pub mod naming;
 pub mod patches;
 pub mod placeholder;
+pub mod refs;
+pub mod sam;
 pub mod stateful;
 pub mod testgen;
 
@@ -64,6 +66,24 @@ pub fn load(root: &Path, version: &str) -> Result<Input, String> {
             read(&base.join(format!("resources/{hash}.json")))?,
         );
     }
+    // The reviewed reference overlay must apply, and every marker needs an
+    // example of what `Ref` / `Fn::GetAtt` returns.
+    if let Some(e) = refs::OVERLAY
+        .iter()
+        .find(|e| !types.contains_key(e.type_name))
+    {
+        return Err(format!(
+            "the reference overlay names {}, which the registry no longer has: review cfn-codegen/src/refs.rs",
+            e.type_name
+        ));
+    }
+    let (typing, _) = refs::apply(&types)?;
+    let missing = Markers::collect(&typing).without_example().join(", ");
+    if !missing.is_empty() {
+        return Err(format!(
+            "markers without an example in cfn-codegen/src/refs.rs EXAMPLES: {missing}"
+        ));
+    }
     let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| types.contains_key(t))?;
     let policies = Some(read(&root.join(iam::SOURCE))?);
     Ok(Input {
@@ -96,6 +116,8 @@ pub struct Stats {
     pub structs: usize,
     /// Enums.
     pub enums: usize,
+    /// Tag-shaped nested types (re-exports of the shared `Tag`).
+    pub tags: usize,
     /// Identifier markers.
     pub markers: usize,
     /// Typed-id fields.
@@ -104,6 +126,9 @@ pub struct Stats {
     pub attrs: usize,
     /// Read-only pointers through arrays (no getter).
     pub skipped_attrs: usize,
+    /// Reference coverage: typed reference fields, fields that name
+    /// another resource (`refs::coverage`).
+    pub reference_coverage: (usize, usize),
     /// Minimal-instance tests skipped (no placeholder).
     pub skipped_tests: Vec<(String, String)>,
 }
@@ -120,11 +145,14 @@ fn count_ids(t: &Ty) -> bool {
 /// types get minimal-instance tests and schema copies.
 pub fn generate(input: &Input, test_services: &[&str]) -> Output {
     let header = emit::header(&input.version, &input.schema_date);
-    let markers = Markers::collect(&input.types);
+    // Types are built from the schemas with the reference overlay applied;
+    // the schema facts keep the registry's text.
+    let (typing, added) = refs::apply(&input.types).expect("checked by load");
+    let markers = Markers::collect(&typing);
     let mut by_service: BTreeMap<String, Vec<Resource>> = BTreeMap::new();
     let mut stats = Stats::default();
-    for name in input.types.keys() {
-        let r = Builder::new(&input.types, &markers, name).build();
+    for name in typing.keys() {
+        let r = Builder::new(&typing, &markers, name).build();
         by_service.entry(r.service.clone()).or_default().push(r);
     }
     // Which resource produces which marker (Ref or attribute).
@@ -181,6 +209,7 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
                         stats.id_fields += s.fields.iter().filter(|f| count_ids(&f.ty)).count();
                     }
                     model::Item::Enum(_) => stats.enums += 1,
+                    model::Item::Tag(_) => stats.tags += 1,
                 }
             }
         }
@@ -204,6 +233,13 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
     files.insert(
         "src/generated/stateful_types.rs".into(),
         stateful::emit(&header, &input.stateful),
+    );
+    let typed = refs::typed_fields(&typing, &markers, &added);
+    let (covered, naming, _) = refs::coverage(&typing, &typed);
+    stats.reference_coverage = (covered, naming);
+    files.insert(
+        "tests/generated/reference_fits.rs".into(),
+        refs::test_file(&header, &typed, (covered, naming)),
     );
     let tested: Vec<&Resource> = by_service
         .iter()

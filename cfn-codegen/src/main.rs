@@ -3,6 +3,10 @@
 //! Regenerates `cfn-resources` (see `scripts/regen-resources.sh`): replaces
 //! `src/generated/`, `schemas/`, `tests/generated/` and the
 //! generated `[features]` block of `Cargo.toml`.
+//!
+//! `cfn-codegen --sam-schema <sam.schema.json> --sam-translator <translator.json> --sam-version <X.Y.Z> --sam-sha256 <wheel sha256> --sam-out <file>`
+//!
+//! Writes only SAM's facts (see `scripts/regen-sam.sh` and `cfn_codegen::sam`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,14 +18,23 @@ fn run() -> Result<(), String> {
     let mut wheel = None;
     let mut out = None;
     let mut version = None;
+    let mut sam: [Option<String>; 5] = Default::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--wheel" => wheel = args.next().map(PathBuf::from),
             "--out" => out = args.next().map(PathBuf::from),
             "--version" => version = args.next(),
+            "--sam-schema" => sam[0] = args.next(),
+            "--sam-version" => sam[1] = args.next(),
+            "--sam-sha256" => sam[2] = args.next(),
+            "--sam-out" => sam[3] = args.next(),
+            "--sam-translator" => sam[4] = args.next(),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if sam.iter().any(Option::is_some) {
+        return run_sam(sam);
     }
     let (Some(wheel), Some(out), Some(version)) = (wheel, out, version) else {
         return Err(
@@ -66,6 +79,29 @@ fn run() -> Result<(), String> {
     eprintln!("cfn-codegen: src/generated: {rust_files} files, {bytes} bytes");
     for (t, why) in &s.skipped_tests {
         eprintln!("cfn-codegen: minimal-instance test of {t} skipped: {why}");
+    }
+    Ok(())
+}
+
+/// The SAM mode: writes only the SAM facts file.
+fn run_sam(args: [Option<String>; 5]) -> Result<(), String> {
+    let [Some(schema), Some(version), Some(sha256), Some(out), translator] = args else {
+        return Err("usage: cfn-codegen --sam-schema FILE [--sam-translator FILE] --sam-version X.Y.Z --sam-sha256 HEX --sam-out FILE".into());
+    };
+    let input = cfn_codegen::sam::load(
+        std::path::Path::new(&schema),
+        translator.as_deref().map(std::path::Path::new),
+        &version,
+        &sha256,
+    )?;
+    let (text, s) = cfn_codegen::sam::facts(&input)?;
+    std::fs::write(&out, &text).map_err(|e| format!("cannot write {out}: {e}"))?;
+    eprintln!(
+        "cfn-codegen: SAM {version}: {} resource types, {} Globals sections, {} definitions, {} pass-through properties, {} policy templates; {out}: {} bytes",
+        s.types, s.globals, s.definitions, s.pass_through, s.policy_templates, text.len()
+    );
+    for w in &s.widened {
+        eprintln!("cfn-codegen: SAM schema widened to the transform: {w}");
     }
     Ok(())
 }

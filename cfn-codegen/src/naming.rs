@@ -96,6 +96,20 @@ pub fn variant(value: &str) -> String {
     }
 }
 
+/// Names to try, in order, for a nested item of property `prop` (already
+/// `UpperCamelCase`) inside `parent`: the property's name, then the parent's
+/// name before it (`SubnetMapping`), unless that doubles a name
+/// (`FunctionFunction` for an enum property `Function` of a struct
+/// `Function`): then the property's name with `suffix` (`FunctionValue`).
+pub fn nested_candidates(parent: &str, prop: &str, suffix: &str) -> Vec<String> {
+    let second = if parent == prop {
+        format!("{prop}{suffix}")
+    } else {
+        format!("{parent}{prop}")
+    };
+    vec![prop.to_owned(), second]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +133,17 @@ mod tests {
         assert_eq!(variant("1.0"), "V10");
         assert_eq!(variant("*"), "Wildcard");
         assert_eq!(variant("ON_DEMAND"), "OnDemand");
+    }
+
+    #[test]
+    fn nested_names_are_never_doubled() {
+        assert_eq!(
+            nested_candidates("Subnet", "Mapping", "Value"),
+            ["Mapping", "SubnetMapping"]
+        );
+        assert_eq!(
+            nested_candidates("Function", "Function", "Value"),
+            ["Function", "FunctionValue"]
+        );
     }
 }

@@ -45,10 +45,7 @@ impl Ctx<'_> {
     }
 
     fn item(&self, name: &str) -> Option<&Item> {
-        self.r.items.iter().find(|i| match i {
-            Item::Struct(s) => s.name == name,
-            Item::Enum(e) => e.name == name,
-        })
+        self.r.items.iter().find(|i| i.name() == name)
     }
 
     fn value(&mut self, ty: &Ty, node: &J) -> Result<String, String> {
@@ -115,6 +112,17 @@ impl Ctx<'_> {
                     );
                     self.depth -= 1;
                     r?
+                }
+                Some(Item::Tag(s)) => {
+                    let s: Struct = s.clone();
+                    let mut args = Vec::new();
+                    for f in &s.fields {
+                        args.push(
+                            self.value(&f.ty, &f.node)
+                                .map_err(|e| format!("{}: {e}", f.key))?,
+                        );
+                    }
+                    format!("cfn_resources::Tag::new({})", args.join(", "))
                 }
                 None => return Err(format!("unknown item {n}")),
             },

@@ -7,6 +7,12 @@
 
 use std::fmt;
 
+mod code;
+mod did_you_mean;
+mod io_source;
+pub use did_you_mean::{closest, suggest, Hint};
+pub use io_source::IoSource;
+
 /// A position in a source file (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Location {
@@ -24,6 +30,26 @@ impl fmt::Display for Location {
             Some(file) => write!(f, "{file}:{}:{}", self.line, self.column),
             None => write!(f, "line {}, column {}", self.line, self.column),
         }
+    }
+}
+
+/// The message of [`ErrorKind::Invalid`]: the count, then each error
+/// indented on its own line.
+fn invalid_message(errors: &[Error]) -> String {
+    let mut s = format!("template has {} error(s):", errors.len());
+    for e in errors {
+        s.push_str("\n  ");
+        s.push_str(&e.to_string());
+    }
+    s
+}
+
+/// Names, comma separated, or `none`.
+fn names_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_owned()
+    } else {
+        names.join(", ")
     }
 }
 
@@ -52,8 +78,8 @@ pub enum ErrorKind {
     DanglingRef {
         /// The missing target.
         target: String,
-        /// A suggestion (` (did you mean ...?)`) or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// `Fn::GetAtt` (or `${X.Attr}` in `Fn::Sub`) of a resource that does not exist.
     #[error("`Fn::GetAtt` of `{target}.{attribute}`, but there is no resource `{target}`; declare it or correct the name{hint}")]
@@ -62,8 +88,8 @@ pub enum ErrorKind {
         target: String,
         /// The attribute asked for.
         attribute: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// An attribute the resource type does not have.
     #[error("resource `{target}` of type `{type_name}` has no attribute `{attribute}`{hint}; valid attributes: {valid}")]
@@ -74,8 +100,8 @@ pub enum ErrorKind {
         type_name: String,
         /// The unknown attribute.
         attribute: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
         /// The valid names, comma separated.
         valid: String,
     },
@@ -84,8 +110,8 @@ pub enum ErrorKind {
     UnknownResourceType {
         /// The type as written.
         type_name: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// A property value that breaks the resource type's registry schema.
     #[error("{type_name}: {message}")]
@@ -100,8 +126,8 @@ pub enum ErrorKind {
     DanglingCondition {
         /// The missing condition.
         name: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// `Fn::FindInMap` of a mapping (or key) that does not exist.
     #[error("`Fn::FindInMap` looks up {what}, which does not exist; add it to Mappings or correct the name")]
@@ -114,8 +140,8 @@ pub enum ErrorKind {
     DanglingDependsOn {
         /// The missing resource.
         target: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// A dependency cycle between resources.
     #[error("circular dependency: {cycle}; break it by removing one of these references or DependsOn entries")]
@@ -192,14 +218,15 @@ pub enum ErrorKind {
         reason: String,
     },
     /// A value given for a parameter (at deploy) that the template does not declare.
-    #[error("parameter `{name}` is not declared in the template{hint}; remove it or correct the name (declared: {declared})")]
+    #[error("parameter `{name}` is not declared in the template{hint}; remove it or correct the name (declared: {})", names_or_none(declared))]
     UnknownParameter {
         /// The name as given.
         name: String,
-        /// A suggestion (` (did you mean ...?)`) or empty.
-        hint: String,
-        /// The declared parameters, comma separated (`none` when there are none).
-        declared: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
+        /// The declared parameters (rendered comma separated, `none` when
+        /// there are none).
+        declared: Vec<String>,
     },
     /// A value given for a parameter (at deploy) that breaks its type or a constraint.
     #[error("value {value} of parameter `{name}` breaks {rule}: {reason}; {fix}")]
@@ -261,8 +288,8 @@ pub enum ErrorKind {
     UnknownIntrinsic {
         /// The name as written.
         name: String,
-        /// A suggestion or empty.
-        hint: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// An intrinsic called with the wrong arguments.
     #[error("`{function}` expects {expected}, found {found}")]
@@ -283,14 +310,14 @@ pub enum ErrorKind {
         found: String,
     },
     /// A key that does not belong where it is.
-    #[error("unknown key `{key}`{hint}; allowed keys: {allowed}")]
+    #[error("unknown key `{key}`{hint}; allowed keys: {}", allowed.join(", "))]
     UnknownKey {
         /// The key.
         key: String,
-        /// A suggestion or empty.
-        hint: String,
-        /// The allowed keys, comma separated.
-        allowed: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
+        /// The allowed keys (rendered comma separated).
+        allowed: Vec<String>,
     },
     /// A required key that is missing.
     #[error("missing required key `{key}`; {fix}")]
@@ -301,14 +328,15 @@ pub enum ErrorKind {
         fix: String,
     },
     /// Reading or writing a file failed.
-    #[error("cannot {action} `{path}`: {message}")]
+    #[error("cannot {action} `{path}`: {source}")]
     Io {
         /// `read`, `write`, ...
         action: String,
         /// The file.
         path: String,
-        /// The OS error.
-        message: String,
+        /// The OS error, kept (`source.io().kind()`).
+        #[source]
+        source: IoSource,
     },
     /// A combination of properties that each fit the registry schema but
     /// that CloudFormation or the service rejects together (`cfn_tools::cross`).
@@ -332,14 +360,18 @@ pub enum ErrorKind {
         used_in: String,
     },
     /// A handle lookup of a logical id the template does not declare.
-    #[error("no resource `{id}` in this template{hint}; declared resources: {declared}")]
+    #[error(
+        "no resource `{id}` in this template{hint}; declared resources: {}",
+        names_or_none(declared)
+    )]
     NoSuchResource {
         /// The id asked for.
         id: String,
-        /// A suggestion or empty.
-        hint: String,
-        /// The declared resources, comma separated (`none` when there are none).
-        declared: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
+        /// The declared resources (rendered comma separated, `none` when
+        /// there are none).
+        declared: Vec<String>,
     },
     /// A handle lookup whose resource has another type than asked for.
     #[error("resource `{id}` has type `{found}`, not `{expected}`; ask for the handle with the type it was declared with")]
@@ -351,67 +383,12 @@ pub enum ErrorKind {
         /// The type declared.
         found: String,
     },
-    /// Synthesis found errors; each is listed.
-    #[error("template has {count} error(s):\n{list}")]
+    /// Synthesis found errors; each is listed, one line each.
+    #[error("{}", invalid_message(errors))]
     Invalid {
-        /// Number of errors.
-        count: usize,
-        /// One line per error.
-        list: String,
+        /// Every error found, in the order validation reports them.
+        errors: Vec<Error>,
     },
-}
-
-impl ErrorKind {
-    /// A stable code for the kind (its variant name, `DanglingRef`): the
-    /// rule id of a finding in JSON and SARIF output, and what tools match
-    /// on instead of the message text.
-    ///
-    /// ```
-    /// use cfn_core::ErrorKind;
-    /// let k = ErrorKind::MissingKey { key: "Type".into(), fix: "add it".into() };
-    /// assert_eq!(k.code(), "MissingKey");
-    /// ```
-    pub fn code(&self) -> &'static str {
-        match self {
-            ErrorKind::InvalidLogicalId { .. } => "InvalidLogicalId",
-            ErrorKind::DuplicateLogicalId { .. } => "DuplicateLogicalId",
-            ErrorKind::DanglingRef { .. } => "DanglingRef",
-            ErrorKind::DanglingGetAtt { .. } => "DanglingGetAtt",
-            ErrorKind::UnknownAttribute { .. } => "UnknownAttribute",
-            ErrorKind::UnknownResourceType { .. } => "UnknownResourceType",
-            ErrorKind::SchemaViolation { .. } => "SchemaViolation",
-            ErrorKind::DanglingCondition { .. } => "DanglingCondition",
-            ErrorKind::DanglingMapping { .. } => "DanglingMapping",
-            ErrorKind::DanglingDependsOn { .. } => "DanglingDependsOn",
-            ErrorKind::DependencyCycle { .. } => "DependencyCycle",
-            ErrorKind::ResourceInCondition { .. } => "ResourceInCondition",
-            ErrorKind::LimitExceeded { .. } => "LimitExceeded",
-            ErrorKind::TemplateTooLarge { .. } => "TemplateTooLarge",
-            ErrorKind::UnusedParameter { .. } => "UnusedParameter",
-            ErrorKind::UnusedMapping { .. } => "UnusedMapping",
-            ErrorKind::UnusedCondition { .. } => "UnusedCondition",
-            ErrorKind::RedundantDependsOn { .. } => "RedundantDependsOn",
-            ErrorKind::InvalidParameterDefault { .. } => "InvalidParameterDefault",
-            ErrorKind::UnknownParameter { .. } => "UnknownParameter",
-            ErrorKind::InvalidParameterValue { .. } => "InvalidParameterValue",
-            ErrorKind::MissingParameterValue { .. } => "MissingParameterValue",
-            ErrorKind::InvalidValue { .. } => "InvalidValue",
-            ErrorKind::DuplicateExport { .. } => "DuplicateExport",
-            ErrorKind::Syntax { .. } => "Syntax",
-            ErrorKind::DuplicateKey { .. } => "DuplicateKey",
-            ErrorKind::UnknownIntrinsic { .. } => "UnknownIntrinsic",
-            ErrorKind::WrongArguments { .. } => "WrongArguments",
-            ErrorKind::WrongType { .. } => "WrongType",
-            ErrorKind::UnknownKey { .. } => "UnknownKey",
-            ErrorKind::MissingKey { .. } => "MissingKey",
-            ErrorKind::Io { .. } => "Io",
-            ErrorKind::CrossProperty { .. } => "CrossProperty",
-            ErrorKind::ForeignHandle { .. } => "ForeignHandle",
-            ErrorKind::NoSuchResource { .. } => "NoSuchResource",
-            ErrorKind::WrongResourceType { .. } => "WrongResourceType",
-            ErrorKind::Invalid { .. } => "Invalid",
-        }
-    }
 }
 
 /// The error type of `cfn-core`: a kind, the template path it concerns and,
@@ -499,7 +476,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The kind's source (the I/O error of [`ErrorKind::Io`]); the kind
+    /// itself is this error's message.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0.kind)
+    }
+}
 
 impl From<ErrorKind> for Error {
     fn from(kind: ErrorKind) -> Self {
@@ -510,91 +493,9 @@ impl From<ErrorKind> for Error {
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Finds the closest candidate to `name` (edit distance at most 1/3 of its
-/// length, minimum 2), for "did you mean" hints: ` (did you mean `X`?)`, or
-/// an empty string.
-///
-/// ```
-/// assert_eq!(cfn_core::error::suggest("Resource", ["Resources", "Outputs"]), " (did you mean `Resources`?)");
-/// ```
-pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    match closest(name, candidates) {
-        Some(c) => format!(" (did you mean `{c}`?)"),
-        None => String::new(),
-    }
-}
-
-/// The candidate closest to `name` (case-insensitive edit distance of at
-/// most a third of its length, and at least 2), if any: the one home of
-/// "did you mean", which [`suggest`] formats and other crates (the registry
-/// schema check) word their own way.
-///
-/// ```
-/// use cfn_core::error::closest;
-/// assert_eq!(closest("BucketNam", ["BucketName", "Tags"]), Some("BucketName"));
-/// assert_eq!(closest("Zzz", ["BucketName"]), None);
-/// ```
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.len() / 3).max(2);
-    let wanted: Vec<char> = name.to_lowercase().chars().collect();
-    let mut best: Option<(usize, &str)> = None;
-    let mut buffers = (Vec::new(), Vec::new(), Vec::new());
-    for c in candidates {
-        // a length difference alone exceeds the limit: skip the full comparison
-        if c.len().abs_diff(name.len()) > limit {
-            continue;
-        }
-        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1)).min(limit);
-        buffers.0.clear();
-        buffers.0.extend(c.chars().flat_map(char::to_lowercase));
-        if let Some(d) = edit_distance(&wanted, &buffers.0, bound, &mut buffers.1, &mut buffers.2) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-/// Levenshtein distance of `a` and `b` if it is at most `bound`.
-fn edit_distance(
-    a: &[char],
-    b: &[char],
-    bound: usize,
-    prev: &mut Vec<usize>,
-    cur: &mut Vec<usize>,
-) -> Option<usize> {
-    prev.clear();
-    prev.extend(0..=b.len());
-    for (i, ca) in a.iter().enumerate() {
-        cur.clear();
-        cur.push(i + 1);
-        let mut row_min = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            let v = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(v);
-            cur.push(v);
-        }
-        if row_min > bound {
-            return None;
-        }
-        std::mem::swap(prev, cur);
-    }
-    let d = prev[b.len()];
-    (d <= bound).then_some(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggestion_finds_near_names() {
-        assert_eq!(
-            suggest("WebSever", ["WebServer", "Db"]),
-            " (did you mean `WebServer`?)"
-        );
-        assert_eq!(suggest("Zzz", ["WebServer"]), "");
-    }
 
     #[test]
     fn display_has_location_path_and_kind() {
@@ -602,7 +503,7 @@ mod tests {
             "Resources/A",
             ErrorKind::DanglingDependsOn {
                 target: "B".into(),
-                hint: String::new(),
+                hint: Hint::None,
             },
         )
         .with_location(Location {
@@ -614,5 +515,48 @@ mod tests {
             e.to_string(),
             "t.yaml:3:5: Resources/A: `DependsOn` names `B`, which is not a resource; remove it or correct the name"
         );
+    }
+
+    #[test]
+    fn invalid_keeps_its_errors_and_renders_one_per_line() {
+        let a = Error::at(
+            "Resources/A",
+            ErrorKind::MissingKey {
+                key: "Type".into(),
+                fix: "add it".into(),
+            },
+        );
+        let b = Error::new(ErrorKind::InvalidValue {
+            value: "1".into(),
+            reason: "no".into(),
+        });
+        let e = Error::new(ErrorKind::Invalid {
+            errors: vec![a.clone(), b],
+        });
+        let ErrorKind::Invalid { errors } = e.kind() else {
+            panic!()
+        };
+        assert_eq!(errors[0], a);
+        assert_eq!(
+            e.to_string(),
+            "template has 2 error(s):\n  Resources/A: missing required key `Type`; add it\n  invalid value 1: no"
+        );
+    }
+
+    #[test]
+    fn io_keeps_its_source() {
+        let e = crate::Template::from_path("/nonexistent/cfnkit-test.yaml").unwrap_err();
+        let ErrorKind::Io { source, .. } = e.kind() else {
+            panic!("{e:?}")
+        };
+        assert_eq!(source.io().kind(), std::io::ErrorKind::NotFound);
+        let cause = std::error::Error::source(&e).expect("a source");
+        assert_eq!(cause.to_string(), source.io().to_string());
+        assert!(
+            e.to_string()
+                .starts_with("cannot read `/nonexistent/cfnkit-test.yaml`: "),
+            "{e}"
+        );
+        assert_eq!(e.clone(), e);
     }
 }

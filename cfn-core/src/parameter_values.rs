@@ -154,17 +154,12 @@ pub fn check_parameter_values(
 
 fn unknown(template: &Template, name: &str) -> Error {
     let names = template.parameters.keys().map(|k| k.as_str());
-    let declared: Vec<&str> = names.clone().collect();
     Error::at(
         format!("Parameters/{name}"),
         ErrorKind::UnknownParameter {
             name: name.to_owned(),
-            hint: suggest(name, names),
-            declared: if declared.is_empty() {
-                "none".into()
-            } else {
-                declared.join(", ")
-            },
+            hint: suggest(name, names.clone()),
+            declared: names.map(str::to_owned).collect(),
         },
     )
 }

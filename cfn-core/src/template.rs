@@ -457,11 +457,7 @@ impl Template {
                 ErrorKind::NoSuchResource {
                     id: id.to_owned(),
                     hint: crate::error::suggest(id, names.iter().copied()),
-                    declared: if names.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        names.join(", ")
-                    },
+                    declared: names.iter().map(|n| (*n).to_owned()).collect(),
                 },
             ));
         };

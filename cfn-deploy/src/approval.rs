@@ -20,6 +20,7 @@
 //! 3. Everything else: a plain yes.
 
 use crate::plan::{effective_replacement, Action, Replacement, ResourceChange};
+use cfn_core::error::Hint;
 use cfn_core::graph::DependencyGraph;
 use cfn_core::Template;
 use cfn_tools::diff::{ChangeKind, TemplateDiff};
@@ -315,19 +316,20 @@ pub(crate) fn render_approvals(s: &mut String, approvals: &[Approval], color: bo
 
 /// The logical ids in `allowed` that are resources of neither `new` nor
 /// `old` (the deployed template), each with a did-you-mean suggestion
-/// (empty when none is close). A mistyped id would otherwise protect or
-/// allow nothing, silently.
+/// ([`Hint::None`] when none is close). A mistyped id would otherwise
+/// protect or allow nothing, silently.
 ///
 /// ```
+/// use cfn_core::error::Hint;
 /// let t = cfn_core::Template::from_yaml("Resources:\n  Assets: {Type: AWS::S3::Bucket}\n").unwrap();
 /// let unknown = cfn_deploy::unknown_logical_ids(&["Asets".into(), "Assets".into()], &t, None);
-/// assert_eq!(unknown, [("Asets".to_string(), " (did you mean `Assets`?)".to_string())]);
+/// assert_eq!(unknown, [("Asets".to_string(), Hint::did_you_mean("Assets"))]);
 /// ```
 pub fn unknown_logical_ids(
     allowed: &[String],
     new: &Template,
     old: Option<&Template>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, Hint)> {
     let known: IndexSet<&str> = new
         .resources
         .keys()
@@ -489,11 +491,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                (
-                    "OldLog".to_string(),
-                    " (did you mean `OldLogs`?)".to_string()
-                ),
-                ("Nothing".to_string(), String::new()),
+                ("OldLog".to_string(), Hint::did_you_mean("OldLogs")),
+                ("Nothing".to_string(), Hint::None),
             ]
         );
     }

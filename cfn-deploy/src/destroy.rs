@@ -2,7 +2,8 @@
 //! what will be deleted and what retained, refuses to delete stateful
 //! resources that are not allowed by name, and asks.
 
-use crate::deploy::{unique, Deployer};
+use crate::change_set::unique;
+use crate::deploy::Deployer;
 use crate::effects::StackResource;
 use crate::error::{Error, Result};
 use crate::events::{failures, Progress, Report, StackEvent};

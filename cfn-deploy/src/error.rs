@@ -1,7 +1,7 @@
 //! The one error type of this crate.
 
 use crate::approval::Approval;
-use crate::plan::RefusedChange;
+use crate::refusal::RefusedChange;
 use std::fmt;
 use std::time::Duration;
 
@@ -133,8 +133,9 @@ pub enum Error {
     UnknownLogicalIds {
         /// The stack name.
         stack: String,
-        /// Each unknown id with its did-you-mean hint (or an empty string).
-        unknown: Vec<(String, String)>,
+        /// Each unknown id with its did-you-mean hint (the id meant, as
+        /// data; rendered `` (did you mean `X`?)``).
+        unknown: Vec<(String, cfn_core::error::Hint)>,
     },
     /// The stack operation ended in a failed or rolled-back state.
     #[error("{}", failed_message("deploying", stack, status, reason.as_deref(), failures))]
@@ -196,12 +197,15 @@ pub enum Error {
         problems: Vec<cfn_core::Error>,
     },
     /// A parameters file that could not be read or understood.
-    #[error("parameters file `{file}`: {message}")]
+    #[error("parameters file `{file}`: {message}{}", source.as_ref().map(|e| format!(": {e}")).unwrap_or_default())]
     ParametersFile {
         /// The file.
         file: String,
         /// What is wrong, and the accepted forms.
         message: String,
+        /// The I/O error, when the file could not be read.
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// Staging the template in S3 failed.
     #[error("could not stage the template of stack `{stack}` at s3://{bucket}/{key} ({operation}: {message}); check that the bucket exists in this region and that the credentials allow s3:GetObject and s3:PutObject on it")]
@@ -218,12 +222,17 @@ pub enum Error {
         message: String,
     },
     /// The named profile is in neither shared file.
-    #[error("profile `{profile}` not found in ~/.aws/config or ~/.aws/credentials; check the name (profiles found: {known})")]
+    #[error("profile `{profile}` not found in ~/.aws/config or ~/.aws/credentials; check the name (profiles found: {})", profiles_found(known, unreadable.as_ref()))]
     UnknownProfile {
         /// The profile asked for.
         profile: String,
-        /// The profiles found, comma separated (`none` when there are none).
-        known: String,
+        /// The profiles found (rendered comma separated, `none` when there
+        /// are none).
+        known: Vec<String>,
+        /// Why the shared files could not be read or parsed, when they
+        /// could not (a missing file is no error: it has no profiles).
+        #[source]
+        unreadable: Option<aws_runtime::env_config::error::EnvConfigFileLoadError>,
     },
     /// Any other error returned by the API.
     #[error("{operation} failed: {code}: {message}")]
@@ -389,7 +398,18 @@ fn approval_message(stack: &str, pending: &[Approval]) -> String {
     s
 }
 
-fn unknown_ids_message(stack: &str, unknown: &[(String, String)]) -> String {
+fn profiles_found(
+    known: &[String],
+    unreadable: Option<&aws_runtime::env_config::error::EnvConfigFileLoadError>,
+) -> String {
+    match unreadable {
+        Some(e) => format!("none: the files could not be read: {e}"),
+        None if known.is_empty() => "none".into(),
+        None => known.join(", "),
+    }
+}
+
+fn unknown_ids_message(stack: &str, unknown: &[(String, cfn_core::error::Hint)]) -> String {
     let list: Vec<String> = unknown
         .iter()
         .map(|(id, hint)| format!("`{id}`{hint}"))

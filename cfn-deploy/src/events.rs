@@ -2,8 +2,9 @@
 
 use crate::deploy::Deployer;
 use crate::error::{Error, ResourceFailure, Result};
-use crate::plan::{is_terminal, Plan};
+use crate::plan::Plan;
 use crate::stack::StackInfo;
+use crate::status::is_terminal;
 use aws_sdk_cloudformation::primitives::DateTimeFormat;
 use aws_sdk_cloudformation::types as sdk;
 use std::collections::HashSet;
@@ -99,7 +100,7 @@ impl fmt::Display for StackEvent {
 pub enum Progress<'a> {
     /// A note, e.g. that a failed stack is deleted before being created again.
     Notice(&'a str),
-    /// The change set is ready: show it (before [`Confirm::confirm`]).
+    /// The change set is ready: show it (before [`Confirm::confirm`](crate::Confirm::confirm)).
     Plan(&'a Plan),
     /// A new stack event, in order.
     Event(&'a StackEvent),

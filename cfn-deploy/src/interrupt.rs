@@ -3,12 +3,13 @@
 //! left (an operation already running in CloudFormation) with the commands
 //! that check or remove it.
 
-use crate::deploy::{Confirm, DeployReport, DeployRequest, Deployer, Outcome};
+use crate::deploy::Deployer;
 use crate::destroy::{DeleteOutcome, DestroyPlan, DestroyReport, DestroyRequest};
 use crate::error::{Error, Result};
 use crate::events::Report;
 use crate::plan::ChangeSetKind;
 use crate::preview::PlanReport;
+use crate::request::{Confirm, DeployReport, DeployRequest, Outcome};
 use crate::trace::{Stage, Trace};
 use aws_sdk_cloudformation::error::ProvideErrorMetadata;
 use std::future::Future;

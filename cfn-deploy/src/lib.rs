@@ -25,12 +25,15 @@
 //!   [`refused_changes`], [`approvals`], [`next_step`],
 //!   [`is_no_changes_reason`], [`compare_resources`].
 //!
-//! Modules, one concern each: `deploy` (connecting, the request, the change
-//! set made and executed), `plan` and `approval` (the gate's decisions),
+//! Modules, one concern each: `connect` (connecting, named profiles),
+//! `request` (what to deploy, how it ended), `deploy` (the gate and the
+//! execution), `change_set` (the change set made, described, discarded),
+//! `plan` (the change set shown), `refusal`, `approval` and `status` (the
+//! gate's decisions),
 //! `preview` (`plan`), `events` (events, waiting, progress), `effects` and
 //! `conditions` (the stack's resources against the template's), `outputs`,
 //! `destroy`, `drift`, `params` (parameters files and values), `stage`
-//! (large templates in S3), `connect` (named profiles), `stack` (reading a
+//! (large templates in S3), `stack` (reading a
 //! stack), `trace` and `interrupt` (what a run created; Ctrl-C),
 //! `retry_log` (retried calls), `sdk_error` and `error` (the one [`Error`]).
 //!
@@ -61,6 +64,7 @@
 #![warn(missing_docs)]
 
 mod approval;
+mod change_set;
 mod conditions;
 mod connect;
 mod deploy;
@@ -74,15 +78,19 @@ mod outputs;
 mod params;
 mod plan;
 mod preview;
+mod refusal;
+mod request;
 mod retry_log;
 mod sdk_error;
 mod stack;
 mod stage;
+mod status;
 mod trace;
 
 pub use approval::{approvals, unapproved, unknown_logical_ids, Approval, Dependent};
 pub use cfn_core::ParameterInput;
-pub use deploy::{Confirm, ConnectOptions, DeployReport, DeployRequest, Deployer, Outcome};
+pub use connect::ConnectOptions;
+pub use deploy::Deployer;
 pub use destroy::{DeleteOutcome, DestroyPlan, DestroyReport, DestroyRequest, DestroyResource};
 pub use drift::{DriftReport, PropertyDrift, ResourceDrift};
 pub use effects::{compare_resources, EffectReport, MissingResource, StackResource};
@@ -92,14 +100,15 @@ pub use interrupt::{block_on_interruptible, Interrupt};
 pub use outputs::{render_outputs_text, StackOutput};
 pub use params::{parse_parameters, read_parameters_file};
 pub use plan::{
-    effective_replacement, is_failure, is_no_changes_reason, is_terminal, next_step,
-    refused_changes, Action, Capability, ChangeSetKind, NextStep, Plan, RefusalReason,
-    RefusedChange, Replacement, ResourceChange,
+    effective_replacement, Action, Capability, ChangeSetKind, Plan, Replacement, ResourceChange,
 };
 pub use preview::PlanReport;
+pub use refusal::{refused_changes, RefusalReason, RefusedChange};
+pub use request::{Confirm, DeployReport, DeployRequest, Outcome};
 pub use retry_log::{RetryLog, RetryNotice, RetryObserver};
 pub use stack::StackInfo;
 pub use stage::TemplateBucket;
+pub use status::{is_failure, is_no_changes_reason, is_terminal, next_step, NextStep};
 
 /// Runs a future to completion on a new current-thread tokio runtime: the
 /// way for a synchronous `main` to call this crate.

@@ -6,8 +6,9 @@
 //! parameters not given); this module reads files and asks the deployed
 //! stack which parameters it has.
 
-use crate::deploy::{DeployRequest, Deployer};
+use crate::deploy::Deployer;
 use crate::error::{Error, Result};
+use crate::request::DeployRequest;
 use aws_sdk_cloudformation::types as sdk;
 use cfn_core::{check_parameter_values, DeployedParameters, ParameterInput};
 use serde_json::Value as Json;
@@ -26,7 +27,8 @@ pub fn read_parameters_file(path: &Path) -> Result<Vec<(String, ParameterInput)>
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Error::ParametersFile {
         file: file.clone(),
-        message: format!("cannot read it: {e}"),
+        message: "cannot read it".into(),
+        source: Some(e),
     })?;
     parse_parameters(&text, &file)
 }
@@ -51,6 +53,7 @@ pub fn parse_parameters(text: &str, file: &str) -> Result<Vec<(String, Parameter
     let bad = |message: String| Error::ParametersFile {
         file: file.to_owned(),
         message,
+        source: None,
     };
     let doc: Json = if text.trim_start().starts_with(['{', '[']) {
         serde_json::from_str(text).map_err(|e| bad(format!("not valid JSON: {e}")))?

@@ -1,10 +1,12 @@
 //! `plan`: the change set created and shown, then deleted (or kept for a
 //! later `aws cloudformation execute-change-set`); nothing is executed.
 
-use crate::deploy::{DeployRequest, Deployer};
+use crate::deploy::Deployer;
 use crate::error::Result;
 use crate::events::Report;
-use crate::plan::{ChangeSetKind, Plan, RefusedChange};
+use crate::plan::{ChangeSetKind, Plan};
+use crate::refusal::RefusedChange;
+use crate::request::DeployRequest;
 use crate::trace::{Prepared, Trace};
 
 /// What `plan` found.

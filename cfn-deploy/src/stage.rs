@@ -3,9 +3,10 @@
 //! 51,200 of an inline `TemplateBody`). The limits are `cfn-core`'s
 //! ([`cfn_core::validate::limits`]).
 
-use crate::deploy::{DeployRequest, Deployer};
+use crate::deploy::Deployer;
 use crate::error::{Error, Result};
 use crate::events::{Progress, Report};
+use crate::request::DeployRequest;
 use crate::sdk_error::chain;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use cfn_core::validate::limits::{DIRECT_BODY_BYTES, S3_BODY_BYTES};

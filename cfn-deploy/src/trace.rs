@@ -2,9 +2,10 @@
 //! run can remove it (or say exactly what is left): the change set, and the
 //! empty REVIEW_IN_PROGRESS stack a create change set makes.
 
-use crate::deploy::{DeployReport, Deployer};
+use crate::deploy::Deployer;
 use crate::events::{Progress, Report};
 use crate::plan::{ChangeSetKind, Plan};
+use crate::request::DeployReport;
 use crate::stack::StackInfo;
 use std::sync::Mutex;
 

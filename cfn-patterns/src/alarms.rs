@@ -1,14 +1,14 @@
 //! An encrypted alarm topic with email subscriptions, and the alarms a web
 //! tier needs.
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee};
-use crate::iam::Statement;
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{Handle, Result, Template, Value};
 use cfn_resources::cloudwatch::{alarm, Alarm};
 use cfn_resources::ids;
-use cfn_resources::sns::{topic, Subscription, Topic};
+use cfn_resources::sns::{Subscription, Topic};
 
 /// An SNS topic for alarms and deployment results.
 ///
@@ -37,7 +37,7 @@ impl AlarmTopic {
             Topic::new()
                 .kms_master_key_id(key.id())
                 .display_name(format!("{} alarms", tags.prefix))
-                .tags(tag_list!(topic::Tag, tags, "alarms", "ops")),
+                .tags(tags.list("alarms", "ops")),
         )?;
         for (i, email) in emails.iter().enumerate() {
             t.add(
@@ -75,14 +75,13 @@ impl AlarmTopic {
     /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Alerts-publish"));
     /// ```
     pub fn grant_publish(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let statements = [
-            Statement::allow()
-                .action("sns:Publish")
-                .resource(Value::<String>::from(self.arn())),
-            Statement::allow()
-                .actions(["kms:Decrypt", "kms:GenerateDataKey"])
-                .resource(self.key_arn.clone()),
-        ];
+        let statements = allow(
+            &["sns:Publish", "kms:Decrypt", "kms:GenerateDataKey"],
+            &[
+                ScopedArn::attribute("sns", "topic", Value::<String>::from(self.arn()))?,
+                ScopedArn::attribute("kms", "key", self.key_arn.clone())?,
+            ],
+        )?;
         grant(t, to, &format!("{}-publish", self.topic.id()), statements)
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::network::Network;
 use crate::storage::LogBucket;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{Handle, Result, Template, Value};
 use cfn_resources::ec2::{security_group, SecurityGroup};
 use cfn_resources::elasticloadbalancing as elb;
@@ -136,12 +136,7 @@ impl HttpsLoadBalancer {
                     .to_port(props.target_port)
                     .cidr_ip(vpc_cidr)
                     .description("to the targets")])
-                .tags(tag_list!(
-                    security_group::Tag,
-                    tags,
-                    &format!("{tier}-lb"),
-                    tier
-                )),
+                .tags(tags.list(&format!("{tier}-lb"), tier)),
         )?;
         let attr = |k: &str, v: &str| load_balancer::LoadBalancerAttribute::new().key(k).value(v);
         let (scheme, subnets) = match props.exposure {
@@ -150,19 +145,23 @@ impl HttpsLoadBalancer {
         };
         let lb = t.add(
             id,
-            cfn_core::Declared::new(LoadBalancer::new()
-                .r#type(load_balancer::Type::Application)
-                .scheme(scheme)
-                .subnets(subnets)
-                .security_groups(vec![sg.reference()])
-                .load_balancer_attributes(vec![
-                    attr("access_logs.s3.enabled", "true"),
-                    load_balancer::LoadBalancerAttribute::new().key("access_logs.s3.bucket").value(logs.name()),
-                    attr("access_logs.s3.prefix", &format!("elb/{tier}")),
-                    attr("routing.http.drop_invalid_header_fields.enabled", "true"),
-                    attr("idle_timeout.timeout_seconds", "60"),
-                ])
-                .tags(tag_list!(@optional_value load_balancer::Tag, tags, &format!("{tier}-lb"), tier)))
+            cfn_core::Declared::new(
+                LoadBalancer::new()
+                    .r#type(load_balancer::Type::Application)
+                    .scheme(scheme)
+                    .subnets(subnets)
+                    .security_groups(vec![sg.reference()])
+                    .load_balancer_attributes(vec![
+                        attr("access_logs.s3.enabled", "true"),
+                        load_balancer::LoadBalancerAttribute::new()
+                            .key("access_logs.s3.bucket")
+                            .value(logs.name()),
+                        attr("access_logs.s3.prefix", &format!("elb/{tier}")),
+                        attr("routing.http.drop_invalid_header_fields.enabled", "true"),
+                        attr("idle_timeout.timeout_seconds", "60"),
+                    ])
+                    .tags(tags.list(&format!("{tier}-lb"), tier)),
+            )
             // the load balancer checks at creation that it may write its logs
             .depends_on(&logs.policy),
         )?;
@@ -183,12 +182,7 @@ impl HttpsLoadBalancer {
                 .target_group_attributes(vec![target_group::TargetGroupAttribute::new()
                     .key("deregistration_delay.timeout_seconds")
                     .value("30")])
-                .tags(tag_list!(
-                    target_group::Tag,
-                    tags,
-                    &format!("{tier}-targets"),
-                    tier
-                )),
+                .tags(tags.list(&format!("{tier}-targets"), tier)),
         )?;
         let https = t.add(
             &format!("{id}HttpsListener"),

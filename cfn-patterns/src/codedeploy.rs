@@ -7,7 +7,7 @@ use crate::alb::HttpsLoadBalancer;
 use crate::compute::AutoScalingTier;
 use crate::iam::{PolicyDocument, Statement};
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{fns, Handle, Result, Template, Value};
 use cfn_resources::cloudwatch::Alarm;
 use cfn_resources::codedeploy::{
@@ -61,13 +61,13 @@ impl CodeDeployApp {
                     publish.to_json(),
                     "publish-deployment-results",
                 )])
-                .tags(tag_list!(role::Tag, tags, "codedeploy", "ops")),
+                .tags(tags.list("codedeploy", "ops")),
         )?;
         let application = t.add(
             id,
             Application::new()
                 .compute_platform(application::ComputePlatform::Server)
-                .tags(tag_list!(application::Tag, tags, "app", "ops")),
+                .tags(tags.list("app", "ops")),
         )?;
         Ok(CodeDeployApp { application, role })
     }
@@ -152,12 +152,7 @@ pub fn deployment_group(
                     deployment_group::TriggerEvents::DeploymentFailure,
                     deployment_group::TriggerEvents::DeploymentRollback,
                 ])])
-            .tags(tag_list!(
-                deployment_group::Tag,
-                tags,
-                &format!("{tier_name}-deployments"),
-                tier_name
-            )),
+            .tags(tags.list(&format!("{tier_name}-deployments"), tier_name)),
     )
 }
 

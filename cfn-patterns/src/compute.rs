@@ -5,7 +5,7 @@ use crate::alb::HttpsLoadBalancer;
 use crate::iam::{PolicyDocument, Statement};
 use crate::kms::EncryptionKey;
 use crate::network::Network;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{
     fns, CreationPolicy, Declared, Handle, Result, RollingUpdate, Template, UpdatePolicy, Value,
 };
@@ -146,12 +146,7 @@ impl AutoScalingTier {
                     .to_port(443)
                     .cidr_ip("0.0.0.0/0")
                     .description("HTTPS: packages, CodeDeploy, SSM")])
-                .tags(tag_list!(
-                    security_group::Tag,
-                    tags,
-                    &format!("{tier}-instances"),
-                    tier
-                )),
+                .tags(tags.list(&format!("{tier}-instances"), tier)),
         )?;
         let group_id = format!("{id}Group");
         let user_data = user_data(&group_id, props);
@@ -171,7 +166,7 @@ impl AutoScalingTier {
                         )
                         .launch_template_id(lt.reference()),
                     )
-                    .vpc_zone_identifier(network.private.id_strings())
+                    .vpc_zone_identifier(network.private.ids())
                     .target_group_ar_ns(vec![lb.target_group.reference()])
                     .health_check_type("ELB")
                     .health_check_grace_period(300)
@@ -247,12 +242,7 @@ fn instance_role(props: &TierProps) -> Role {
         .managed_policy_arns(vec![fns::sub(
             "arn:${AWS::Partition}:iam::aws:policy/AmazonSSMManagedInstanceCore",
         )])
-        .tags(tag_list!(
-            role::Tag,
-            tags,
-            &format!("{tier}-instance"),
-            tier
-        ));
+        .tags(tags.list(&format!("{tier}-instance"), tier));
     if !props.permissions.is_empty() {
         role_builder = role_builder.policies(vec![role::Policy::new(
             permissions.to_json(),
@@ -321,10 +311,5 @@ fn launch_template(
     )
     .tag_specifications(vec![launch_template::LaunchTemplateTagSpecification::new()
         .resource_type(launch_template::ResourceType::LaunchTemplate)
-        .tags(tag_list!(
-            launch_template::Tag,
-            tags,
-            &format!("{tier}-template"),
-            tier
-        ))])
+        .tags(tags.list(&format!("{tier}-template"), tier))])
 }

@@ -18,11 +18,11 @@
 //! # let _ = orders;
 //! ```
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT};
-use crate::iam::Statement;
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
-use cfn_core::{fns, json_list, json_object, Declared, Handle, Result, Template, Value};
+use crate::tags::Tags;
+use cfn_core::{Declared, Handle, Result, Template, Value};
 use cfn_resources::dynamodb::{table, Table};
 
 /// A key attribute: its name and type.
@@ -142,12 +142,10 @@ impl DynamoTable {
         let keys: Vec<(&KeyAttribute, &str)> = std::iter::once((&props.partition_key, "HASH"))
             .chain(props.sort_key.iter().map(|k| (k, "RANGE")))
             .collect();
-        let schema = json_list(keys.iter().map(|(k, kind)| {
-            json_object([
-                ("AttributeName", k.name.as_str().into()),
-                ("KeyType", (*kind).into()),
-            ])
-        }));
+        let schema: Vec<table::KeySchema> = keys
+            .iter()
+            .map(|(k, kind)| table::KeySchema::new(k.name.as_str(), *kind))
+            .collect();
         let definitions: Vec<table::AttributeDefinition> = keys
             .iter()
             .map(|(k, _)| table::AttributeDefinition::new(k.name.as_str(), k.ty))
@@ -163,7 +161,7 @@ impl DynamoTable {
                     .sse_type(table::SseType::Kms)
                     .kms_master_key_id(key.id()),
             )
-            .tags(tag_list!(table::Tag, props.tags, &props.name, "data"));
+            .tags(props.tags.list(&props.name, "data"));
         if props.deletion_protection {
             table = table.deletion_protection_enabled(true);
         }
@@ -189,28 +187,28 @@ impl DynamoTable {
         self.table.reference()
     }
 
-    fn resources(&self) -> [Value<String>; 2] {
-        [
-            self.arn(),
-            fns::sub(format!("${{{}.Arn}}/index/*", self.table.id())),
-        ]
+    /// The table, its indexes (from the catalogue's format,
+    /// `table/{name}/index/*`) and its key, for grants.
+    fn resources(&self) -> Result<[ScopedArn; 3]> {
+        Ok([
+            ScopedArn::attribute("dynamodb", "table", self.arn())?,
+            ScopedArn::from_format(
+                "dynamodb",
+                "index",
+                &format!("${{{}}}/index/*", self.table.id()),
+            )?,
+            ScopedArn::attribute("kms", "key", self.key_arn.clone())?,
+        ])
     }
 
-    /// Lets `to` read items (`GetItem`, `BatchGetItem`, `Query`, `Scan`,
-    /// `ConditionCheckItem`, `DescribeTable` on the table and its indexes;
-    /// `kms:Decrypt`, `kms:DescribeKey` on its key): the inline policy
-    /// `{id}-read`.
+    /// Lets `to` read items (`GetItem`, `BatchGetItem`,
+    /// `ConditionCheckItem`, `DescribeTable` on the table; `Query`, `Scan`
+    /// on the table and its indexes, the only two the IAM action catalogue
+    /// lets act on an index; `kms:Decrypt`, `kms:DescribeKey` on its key):
+    /// the inline policy `{id}-read`.
     pub fn grant_read_data(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let [table, indexes] = self.resources();
-        let statements = [
-            Statement::allow()
-                .actions(READ)
-                .resource(table)
-                .resource(indexes),
-            Statement::allow()
-                .actions(KMS_DECRYPT)
-                .resource(self.key_arn.clone()),
-        ];
+        let actions: Vec<&str> = READ.into_iter().chain(KMS_DECRYPT).collect();
+        let statements = allow(&actions, &self.resources()?)?;
         grant(t, to, &format!("{}-read", self.table.id()), statements)
     }
 
@@ -230,16 +228,12 @@ impl DynamoTable {
     /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("dynamodb:PutItem"));
     /// ```
     pub fn grant_read_write(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let [table, indexes] = self.resources();
-        let statements = [
-            Statement::allow()
-                .actions(READ.into_iter().chain(WRITE))
-                .resource(table)
-                .resource(indexes),
-            Statement::allow()
-                .actions(KMS_ENCRYPT_DECRYPT)
-                .resource(self.key_arn.clone()),
-        ];
+        let actions: Vec<&str> = READ
+            .into_iter()
+            .chain(WRITE)
+            .chain(KMS_ENCRYPT_DECRYPT)
+            .collect();
+        let statements = allow(&actions, &self.resources()?)?;
         grant(
             t,
             to,

@@ -17,6 +17,7 @@
 //! assert!(json.contains("${Api}/*/GET/items/*"));
 //! ```
 
+use crate::arns::ScopedArn;
 use crate::kms::EncryptionKey;
 use crate::lambda::LambdaFunction;
 use crate::logs::encrypted_log_group;
@@ -189,12 +190,19 @@ impl HttpApi {
             &format!("{id}{name}Permission"),
             Permission::new(
                 "lambda:InvokeFunction",
-                Value::<String>::from(function.arn()),
+                function.arn(),
                 "apigateway.amazonaws.com",
             )
-            .source_arn(fns::sub(format!(
-                "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{id}}}/*/{source}"
-            ))),
+            .source_arn(
+                // the catalogue's format of an API's method and path
+                ScopedArn::from_format(
+                    "execute-api",
+                    "execute-api-general",
+                    &format!("${{{id}}}/*/{source}"),
+                )?
+                .arn()
+                .clone(),
+            ),
         )?;
         Ok(HttpRoute {
             route,

@@ -1,12 +1,13 @@
 //! A customer-managed KMS key with rotation, a least-privilege key policy
 //! and an alias.
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT};
 use crate::iam::{PolicyDocument, Principal, Statement};
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{fns, Declared, Handle, Result, Template, Value};
 use cfn_resources::ids;
-use cfn_resources::kms::{key, Alias, Key};
+use cfn_resources::kms::{Alias, Key};
 
 /// Who else may use the key, besides IAM principals of the account that the
 /// account's policies allow.
@@ -113,7 +114,7 @@ impl EncryptionKey {
                     .description(props.description.as_str())
                     .enable_key_rotation(true)
                     .key_policy(policy.to_json())
-                    .tags(tag_list!(key::Tag, props.tags, &props.alias, "data")),
+                    .tags(props.tags.list(&props.alias, "data")),
             )
             .retain(),
         )?;
@@ -152,17 +153,25 @@ impl EncryptionKey {
     /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Key-encrypt-decrypt"));
     /// ```
     pub fn grant_encrypt_decrypt(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let s = Statement::allow()
-            .actions(KMS_ENCRYPT_DECRYPT)
-            .resource(self.arn());
-        grant(t, to, &format!("{}-encrypt-decrypt", self.key.id()), [s])
+        let statements = allow(&KMS_ENCRYPT_DECRYPT, &[self.scoped_arn()?])?;
+        grant(
+            t,
+            to,
+            &format!("{}-encrypt-decrypt", self.key.id()),
+            statements,
+        )
     }
 
     /// Lets `to` decrypt with the key only (`kms:Decrypt`,
     /// `kms:DescribeKey`): the inline policy `{id}-decrypt`.
     pub fn grant_decrypt(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let s = Statement::allow().actions(KMS_DECRYPT).resource(self.arn());
-        grant(t, to, &format!("{}-decrypt", self.key.id()), [s])
+        let statements = allow(&KMS_DECRYPT, &[self.scoped_arn()?])?;
+        grant(t, to, &format!("{}-decrypt", self.key.id()), statements)
+    }
+
+    /// The key's ARN as a catalogue `key` of `kms`, for grants.
+    pub fn scoped_arn(&self) -> Result<ScopedArn> {
+        ScopedArn::attribute("kms", "key", self.arn())
     }
 }
 

@@ -20,13 +20,14 @@
 //! ```
 
 use crate::alarms::{alarm, AlarmSpec, AlarmTopic};
+use crate::arns::ScopedArn;
 use crate::grants::{grant, Grantee};
 use crate::iam::{PolicyDocument, Statement};
 use crate::kms::EncryptionKey;
 use crate::logs::encrypted_log_group;
 use crate::queue::{EncryptedQueue, QueueProps};
-use crate::tags::{tag_list, Tags};
-use cfn_core::{fns, Declared, Handle, Json, Result, Template, Value};
+use crate::tags::Tags;
+use cfn_core::{Declared, Handle, Json, Result, Template, Value};
 use cfn_resources::cloudwatch::Alarm;
 use cfn_resources::iam::{role, Role};
 use cfn_resources::ids;
@@ -214,10 +215,15 @@ impl LambdaFunction {
             Statement::allow()
                 .sid("WriteLogs")
                 .actions(["logs:CreateLogStream", "logs:PutLogEvents"])
-                .resource(fns::sub(format!(
-                    "arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{{}}}:*",
-                    log_group.id()
-                ))),
+                .resource(
+                    ScopedArn::from_format(
+                        "logs",
+                        "log-stream",
+                        &format!("${{{}}}:*", log_group.id()),
+                    )?
+                    .arn()
+                    .clone(),
+                ),
             Statement::allow()
                 .sid("DecryptEnvironment")
                 .action("kms:Decrypt")
@@ -253,12 +259,7 @@ impl LambdaFunction {
                     PolicyDocument::new().statements(statements).to_json(),
                     format!("{name}-runtime"),
                 )])
-                .tags(tag_list!(
-                    role::Tag,
-                    tags,
-                    &format!("{name}-function"),
-                    name
-                )),
+                .tags(tags.list(&format!("{name}-function"), name)),
         );
         let role = t.add(&format!("{id}Role"), role)?;
 
@@ -273,7 +274,7 @@ impl LambdaFunction {
             .iter()
             .map(|(k, v)| (k.clone(), v.clone().into_json()))
             .collect();
-        let mut f = Function::new(code, Value::<String>::from(role.arn()))
+        let mut f = Function::new(code, role.arn())
             .description(format!("{} {name}", tags.prefix))
             .runtime(props.runtime)
             .handler(props.handler.as_str())
@@ -285,7 +286,7 @@ impl LambdaFunction {
                     .log_group(Value::<String>::from(log_group.reference()))
                     .log_format(function::LogFormat::Json),
             )
-            .tags(tag_list!(@optional_value function::Tag, tags, name, name));
+            .tags(tags.list(name, name));
         if !variables.is_empty() {
             f = f.environment(function::Environment::new().variables(variables));
         }
@@ -313,7 +314,7 @@ impl LambdaFunction {
 
     /// The function's name (`Ref`).
     pub fn name(&self) -> Value<String> {
-        self.function.reference()
+        self.function.reference().into()
     }
 
     /// An alarm to `topic` when the function reports `count` or more

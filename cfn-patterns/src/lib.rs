@@ -6,6 +6,8 @@
 
 pub mod alarms;
 pub mod alb;
+pub mod arns;
+pub mod aurora;
 pub mod codedeploy;
 pub mod compute;
 pub mod database;

@@ -1,9 +1,9 @@
 //! A log group encrypted with a customer key, with retention.
 
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{Declared, Handle, Result, Template};
-use cfn_resources::logs::{log_group, LogGroup};
+use cfn_resources::logs::LogGroup;
 
 /// Declares a log group. Defaults: encrypted with `key` (whose policy must
 /// let `logs.<region>.amazonaws.com` use it: add a
@@ -23,12 +23,7 @@ pub fn encrypted_log_group(
             LogGroup::new()
                 .kms_key_id(cfn_core::Value::from_string(key.arn()))
                 .retention_in_days(retention_days)
-                .tags(tag_list!(
-                    log_group::Tag,
-                    tags,
-                    &format!("{}-logs", tier),
-                    tier
-                )),
+                .tags(tags.list(&format!("{}-logs", tier), tier)),
         )
         .retain(),
     )

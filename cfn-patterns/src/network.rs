@@ -2,7 +2,7 @@
 //! the VPC's CIDR (inside it, never overlapping) at synthesis.
 
 use crate::storage::LogBucket;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{fns, Declared, Error, ErrorKind, Handle, Result, Template, Value};
 use cfn_resources::ec2::{
     self, flow_log, Eip, FlowLog, InternetGateway, NatGateway, Route, RouteTable, Subnet,
@@ -174,12 +174,7 @@ fn add_subnet(
             .cidr_block(cidr.to_string())
             .availability_zone(availability_zone(i))
             .map_public_ip_on_launch(false)
-            .tags(tag_list!(
-                ec2::subnet::Tag,
-                tags,
-                &format!("{}-{n}", kind.to_lowercase()),
-                "network"
-            )),
+            .tags(tags.list(&format!("{}-{n}", kind.to_lowercase()), "network")),
     )?;
     t.add(
         &format!("{id}{kind}Subnet{n}RouteTableAssociation"),
@@ -205,16 +200,11 @@ impl Network {
                 .cidr_block(net.to_string())
                 .enable_dns_support(true)
                 .enable_dns_hostnames(true)
-                .tags(tag_list!(ec2::vpc::Tag, tags, "vpc", "network")),
+                .tags(tags.list("vpc", "network")),
         )?;
         let igw = t.add(
             &format!("{id}InternetGateway"),
-            InternetGateway::new().tags(tag_list!(
-                ec2::internet_gateway::Tag,
-                tags,
-                "igw",
-                "network"
-            )),
+            InternetGateway::new().tags(tags.list("igw", "network")),
         )?;
         let attachment = t.add(
             &format!("{id}InternetGatewayAttachment"),
@@ -222,12 +212,7 @@ impl Network {
         )?;
         let public_rt = t.add(
             &format!("{id}PublicRouteTable"),
-            RouteTable::new(vpc.reference()).tags(tag_list!(
-                ec2::route_table::Tag,
-                tags,
-                "public",
-                "network"
-            )),
+            RouteTable::new(vpc.reference()).tags(tags.list("public", "network")),
         )?;
         t.add(
             &format!("{id}PublicDefaultRoute"),
@@ -257,25 +242,19 @@ impl Network {
             let n = i + 1;
             let eip = t.add(
                 &format!("{id}NatEip{n}"),
-                Declared::new(Eip::new().domain("vpc").tags(tag_list!(
-                    ec2::eip::Tag,
-                    tags,
-                    &format!("nat-{n}"),
-                    "network"
-                )))
+                Declared::new(
+                    Eip::new()
+                        .domain("vpc")
+                        .tags(tags.list(&format!("nat-{n}"), "network")),
+                )
                 .depends_on(&attachment),
             )?;
             let nat = t.add(
                 &format!("{id}NatGateway{n}"),
                 NatGateway::new()
-                    .allocation_id(Value::<String>::from(eip.allocation_id()))
+                    .allocation_id(eip.allocation_id())
                     .subnet_id(public.subnets[i].reference())
-                    .tags(tag_list!(
-                        ec2::nat_gateway::Tag,
-                        tags,
-                        &format!("nat-{n}"),
-                        "network"
-                    )),
+                    .tags(tags.list(&format!("nat-{n}"), "network")),
             )?;
             nats.push(nat);
         }
@@ -289,12 +268,8 @@ impl Network {
             let n = i + 1;
             let rt = t.add(
                 &format!("{id}PrivateRouteTable{n}"),
-                RouteTable::new(vpc.reference()).tags(tag_list!(
-                    ec2::route_table::Tag,
-                    tags,
-                    &format!("private-{n}"),
-                    "network"
-                )),
+                RouteTable::new(vpc.reference())
+                    .tags(tags.list(&format!("private-{n}"), "network")),
             )?;
             t.add(
                 &format!("{id}PrivateDefaultRoute{n}"),
@@ -328,7 +303,7 @@ impl Network {
                     "${{{}.Arn}}/flow-logs/",
                     flow_logs.bucket.id()
                 )))
-                .tags(tag_list!(flow_log::Tag, tags, "flow-log", "network")),
+                .tags(tags.list("flow-log", "network")),
         )?;
 
         Ok(Network {

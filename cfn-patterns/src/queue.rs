@@ -13,13 +13,14 @@
 //! assert!(t.resources.contains_key("OrdersDeadLetters") && t.resources.contains_key("OrdersPolicy"));
 //! ```
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee};
 use crate::iam::{PolicyDocument, Principal, Statement};
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{json_object, Handle, Result, Template, Value};
 use cfn_resources::ids;
-use cfn_resources::sqs::{queue, Queue, QueuePolicy};
+use cfn_resources::sqs::{Queue, QueuePolicy};
 
 /// Options of [`EncryptedQueue`].
 #[derive(Debug, Clone, PartialEq)]
@@ -89,7 +90,7 @@ fn encrypted(key: &EncryptionKey, days: i64, tags: &Tags, name: &str) -> Queue {
         .kms_master_key_id(key.id())
         .kms_data_key_reuse_period_seconds(300)
         .message_retention_period(days * 86_400)
-        .tags(tag_list!(queue::Tag, tags, name, name))
+        .tags(tags.list(name, name))
 }
 
 impl EncryptedQueue {
@@ -151,18 +152,27 @@ impl EncryptedQueue {
         self.queue.reference()
     }
 
+    /// The queue and its key, for grants.
+    fn scoped_arns(&self) -> Result<[ScopedArn; 2]> {
+        Ok([
+            ScopedArn::attribute("sqs", "queue", self.arn())?,
+            ScopedArn::attribute("kms", "key", self.key_arn.clone())?,
+        ])
+    }
+
     /// Lets `to` send messages (`sqs:SendMessage`, `sqs:GetQueueAttributes`
     /// on the queue; `kms:GenerateDataKey`, `kms:Decrypt` on its key): the
     /// inline policy `{id}-send`.
     pub fn grant_send(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let statements = [
-            Statement::allow()
-                .actions(["sqs:SendMessage", "sqs:GetQueueAttributes"])
-                .resource(self.arn()),
-            Statement::allow()
-                .actions(["kms:Decrypt", "kms:GenerateDataKey"])
-                .resource(self.key_arn.clone()),
-        ];
+        let statements = allow(
+            &[
+                "sqs:SendMessage",
+                "sqs:GetQueueAttributes",
+                "kms:Decrypt",
+                "kms:GenerateDataKey",
+            ],
+            &self.scoped_arns()?,
+        )?;
         grant(t, to, &format!("{}-send", self.queue.id()), statements)
     }
 
@@ -183,20 +193,17 @@ impl EncryptedQueue {
     /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("sqs:ReceiveMessage"));
     /// ```
     pub fn grant_consume(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let statements = [
-            Statement::allow()
-                .actions([
-                    "sqs:ReceiveMessage",
-                    "sqs:DeleteMessage",
-                    "sqs:ChangeMessageVisibility",
-                    "sqs:GetQueueAttributes",
-                    "sqs:GetQueueUrl",
-                ])
-                .resource(self.arn()),
-            Statement::allow()
-                .action("kms:Decrypt")
-                .resource(self.key_arn.clone()),
-        ];
+        let statements = allow(
+            &[
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+                "kms:Decrypt",
+            ],
+            &self.scoped_arns()?,
+        )?;
         grant(t, to, &format!("{}-consume", self.queue.id()), statements)
     }
 }

@@ -16,10 +16,11 @@
 //! # let _ = secret;
 //! ```
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee, KMS_DECRYPT};
 use crate::iam::Statement;
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{Declared, Handle, Result, Template, Value};
 use cfn_resources::secretsmanager::{secret, Secret};
 
@@ -96,12 +97,7 @@ impl GeneratedSecret {
                     .description(props.description.as_str())
                     .kms_key_id(key.id())
                     .generate_secret_string(generate)
-                    .tags(tag_list!(
-                        secret::Tag,
-                        props.tags,
-                        &id.to_lowercase(),
-                        "data"
-                    )),
+                    .tags(props.tags.list(&id.to_lowercase(), "data")),
             )
             .retain(),
         )?;
@@ -113,7 +109,7 @@ impl GeneratedSecret {
 
     /// The secret's ARN (`Ref`).
     pub fn arn(&self) -> Value<String> {
-        self.secret.reference()
+        self.secret.reference().into()
     }
 
     /// Lets `to` read the value (`secretsmanager:GetSecretValue`,
@@ -124,20 +120,28 @@ impl GeneratedSecret {
             t,
             to,
             &format!("{}-read", self.secret.id()),
-            secret_read(self.arn(), self.key_arn.clone()),
+            secret_read(self.arn(), self.key_arn.clone())?,
         )
     }
 }
 
 /// The statements that read one secret encrypted with one key.
-pub(crate) fn secret_read(secret_arn: Value<String>, key_arn: Value<String>) -> [Statement; 2] {
-    [
-        Statement::allow()
-            .actions([
-                "secretsmanager:DescribeSecret",
-                "secretsmanager:GetSecretValue",
-            ])
-            .resource(secret_arn),
-        Statement::allow().actions(KMS_DECRYPT).resource(key_arn),
+pub(crate) fn secret_read(
+    secret_arn: Value<String>,
+    key_arn: Value<String>,
+) -> Result<Vec<Statement>> {
+    let actions: Vec<&str> = [
+        "secretsmanager:DescribeSecret",
+        "secretsmanager:GetSecretValue",
     ]
+    .into_iter()
+    .chain(KMS_DECRYPT)
+    .collect();
+    allow(
+        &actions,
+        &[
+            ScopedArn::attribute("secretsmanager", "secret", secret_arn)?,
+            ScopedArn::attribute("kms", "key", key_arn)?,
+        ],
+    )
 }

@@ -1,10 +1,11 @@
 //! Buckets with secure defaults: a log bucket for access logs and flow
 //! logs, and KMS-encrypted data buckets.
 
+use crate::arns::{allow, ScopedArn};
 use crate::grants::{grant, Grantee, KMS_DECRYPT, KMS_ENCRYPT_DECRYPT};
 use crate::iam::{deny_insecure_transport, PolicyDocument, Principal, Statement};
 use crate::kms::EncryptionKey;
-use crate::tags::{tag_list, Tags};
+use crate::tags::Tags;
 use cfn_core::{fns, json_list, json_object, Declared, Handle, Result, Template, Value};
 use cfn_resources::s3::{bucket, Bucket, BucketPolicy};
 
@@ -60,7 +61,7 @@ impl LogBucket {
                     .id("ExpireLogs")
                     .expiration_in_days(retention_days)
                     .noncurrent_version_expiration_in_days(30)]))
-                    .tags(tag_list!(bucket::Tag, tags, "logs", "ops")),
+                    .tags(tags.list("logs", "ops")),
             )
             .retain()
             .metadata(json_object([(
@@ -80,7 +81,7 @@ impl LogBucket {
                 )]),
             )])),
         )?;
-        let arn: Value<String> = b.arn();
+        let arn: Value<String> = b.arn().into();
         let under = |prefix: &str| fns::sub(format!("${{{id}.Arn}}/{prefix}/*"));
         let this_account = || fns::sub("${AWS::AccountId}").into_json();
         let doc = PolicyDocument::new()
@@ -184,12 +185,12 @@ impl EncryptedBucket {
                             .destination_bucket_name(logs.name())
                             .log_file_prefix(format!("s3-access/{id}/")),
                     )
-                    .tags(tag_list!(bucket::Tag, tags, &id.to_lowercase(), tier)),
+                    .tags(tags.list(&id.to_lowercase(), tier)),
             )
             .retain(),
         )?;
         let doc = PolicyDocument::new().statement(deny_insecure_transport([
-            b.arn(),
+            b.arn().into(),
             fns::sub(format!("${{{id}.Arn}}/*")),
         ]));
         let policy = t.add(
@@ -205,12 +206,23 @@ impl EncryptedBucket {
 
     /// The bucket's ARN.
     pub fn arn(&self) -> Value<String> {
-        self.bucket.arn()
+        self.bucket.arn().into()
     }
 
     /// The ARN of every object (`arn/*`), for policies.
     pub fn objects_arn(&self) -> Value<String> {
         fns::sub(format!("${{{}.Arn}}/*", self.bucket.id()))
+    }
+
+    /// The bucket, its objects and its key, for grants: the bucket's `Arn`
+    /// is the catalogue's `bucket` format (`arn:${Partition}:s3:::name`),
+    /// and `{Arn}/*` its `object` format.
+    fn scoped_arns(&self) -> Result<[ScopedArn; 3]> {
+        Ok([
+            ScopedArn::attribute("s3", "bucket", self.arn())?,
+            ScopedArn::attribute("s3", "object", self.objects_arn())?,
+            ScopedArn::attribute("kms", "key", self.key_arn.clone())?,
+        ])
     }
 
     /// Lets `to` list the bucket and read its objects (`s3:ListBucket` on
@@ -234,17 +246,11 @@ impl EncryptedBucket {
     /// assert!(t.synth(cfn_core::Format::Json).unwrap().contains("Assets-read"));
     /// ```
     pub fn grant_read(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let statements = [
-            Statement::allow()
-                .action("s3:ListBucket")
-                .resource(self.arn()),
-            Statement::allow()
-                .actions(["s3:GetObject", "s3:GetObjectVersion"])
-                .resource(self.objects_arn()),
-            Statement::allow()
-                .actions(KMS_DECRYPT)
-                .resource(self.key_arn.clone()),
-        ];
+        let actions: Vec<&str> = ["s3:ListBucket", "s3:GetObject", "s3:GetObjectVersion"]
+            .into_iter()
+            .chain(KMS_DECRYPT)
+            .collect();
+        let statements = allow(&actions, &self.scoped_arns()?)?;
         grant(t, to, &format!("{}-read", self.bucket.id()), statements)
     }
 
@@ -253,22 +259,17 @@ impl EncryptedBucket {
     /// `s3:PutObject`, `s3:DeleteObject`; encrypt and decrypt with its key):
     /// the inline policy `{id}-read-write`.
     pub fn grant_read_write(&self, t: &mut Template, to: &impl Grantee) -> Result<()> {
-        let statements = [
-            Statement::allow()
-                .action("s3:ListBucket")
-                .resource(self.arn()),
-            Statement::allow()
-                .actions([
-                    "s3:GetObject",
-                    "s3:GetObjectVersion",
-                    "s3:PutObject",
-                    "s3:DeleteObject",
-                ])
-                .resource(self.objects_arn()),
-            Statement::allow()
-                .actions(KMS_ENCRYPT_DECRYPT)
-                .resource(self.key_arn.clone()),
-        ];
+        let actions: Vec<&str> = [
+            "s3:ListBucket",
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+            "s3:PutObject",
+            "s3:DeleteObject",
+        ]
+        .into_iter()
+        .chain(KMS_ENCRYPT_DECRYPT)
+        .collect();
+        let statements = allow(&actions, &self.scoped_arns()?)?;
         grant(
             t,
             to,

@@ -1,4 +1,9 @@
 //! Tags every pattern puts on what it creates.
+//!
+//! Every resource's tag list takes the one [`cfn_resources::Tag`], so one
+//! list fits them all: `.tags(tags.list("vpc", "network"))`.
+
+use cfn_resources::Tag;
 
 /// `Name`, `Environment` and `Tier` tags, as (key, value) pairs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,23 +32,10 @@ impl Tags {
             ("Tier".into(), tier.to_owned()),
         ]
     }
-}
 
-/// Builds a resource's tag list from pairs, with its own `Tag` type.
-macro_rules! tag_list {
-    (@optional_value $tag:path, $tags:expr, $name:expr, $tier:expr) => {
-        $tags
-            .pairs($name, $tier)
-            .into_iter()
-            .map(|(k, v)| <$tag>::new(k).value(v))
-            .collect::<Vec<_>>()
-    };
-    ($tag:path, $tags:expr, $name:expr, $tier:expr) => {
-        $tags
-            .pairs($name, $tier)
-            .into_iter()
-            .map(|(k, v)| <$tag>::new(k, v))
-            .collect::<Vec<_>>()
-    };
+    /// The tags of a resource named `name` in `tier`, for any resource's
+    /// `tags(..)` setter.
+    pub fn list(&self, name: &str, tier: &str) -> Vec<Tag> {
+        Tag::list(self.pairs(name, tier))
+    }
 }
-pub(crate) use tag_list;

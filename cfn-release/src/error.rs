@@ -47,14 +47,14 @@ pub enum Error {
         problems: Vec<Problem>,
     },
     /// A tier was asked for that the stack does not have.
-    #[error("unknown tier `{tier}`; stack `{stack}` has: {known}")]
+    #[error("unknown tier `{tier}`; stack `{stack}` has: {}", known.join(", "))]
     UnknownTier {
         /// The tier asked for.
         tier: String,
         /// The stack.
         stack: String,
-        /// Its tiers, comma-separated.
-        known: String,
+        /// Its tiers, sorted (rendered comma separated).
+        known: Vec<String>,
     },
     /// The stack has no tier files (`{stack}/{tier}/appspec.yml`).
     #[error("stack `{stack}` has no tier with an `appspec.yml` among its files; give each tier a typed AppSpec (`{stack}/TIER/appspec.yml`)")]
@@ -111,13 +111,16 @@ pub enum Error {
         /// The error, with its causes.
         message: String,
     },
-    /// A file could not be read.
-    #[error("{path}: {message}")]
+    /// A file could not be read, or the runtime could not start.
+    #[error("{path}: {message}: {source}")]
     Io {
         /// The file or directory.
         path: String,
         /// What went wrong and the fix.
         message: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
     },
     /// The zip could not be written (in memory).
     #[error("writing the bundle of tier {tier} failed: {message}")]

@@ -65,7 +65,8 @@ pub fn block_on<F: std::future::Future>(f: F) -> Result<F::Output> {
         .build()
         .map_err(|e| Error::Io {
             path: "(runtime)".into(),
-            message: format!("cannot start the async runtime: {e}"),
+            message: "cannot start the async runtime".into(),
+            source: e,
         })?;
     Ok(rt.block_on(f))
 }

@@ -47,13 +47,13 @@ pub fn order_tiers(
     let mut out = Vec::new();
     for name in order {
         let Some(pos) = tiers.iter().position(|t| &t.tier == name) else {
-            let mut known: Vec<&str> = tiers.iter().map(|t| t.tier.as_str()).collect();
-            known.extend(out.iter().map(|t: &TierSource| t.tier.as_str()));
+            let mut known: Vec<String> = tiers.iter().map(|t| t.tier.clone()).collect();
+            known.extend(out.iter().map(|t: &TierSource| t.tier.clone()));
             known.sort();
             return Err(Error::UnknownTier {
                 tier: name.clone(),
                 stack: stack.to_owned(),
-                known: known.join(", "),
+                known,
             });
         };
         out.push(tiers.remove(pos));

@@ -12,6 +12,10 @@
 //!   which the `Ref` of a [`ec2::Vpc`] handle yields. A literal id of a
 //!   resource outside the stack is written `Value::existing("vpc-...")`.
 //! - Attributes (`Fn::GetAtt`) are typed getters on the handle.
+//! - Every resource's tags are the one [`Tag`] (`s3::bucket::Tag` is a
+//!   re-export of it), and a nested type several resources of a service
+//!   define identically is one type, re-exported by each resource's
+//!   submodule from the service's `shared` module.
 //! - [`schema`] holds the schema facts of every type (required, create-only,
 //!   constraints, stateful) and validates rendered properties offline.
 //!
@@ -54,6 +58,8 @@ mod macros;
 #[doc(hidden)]
 pub mod rt;
 pub mod schema;
+mod tag;
+pub use tag::Tag;
 
 #[rustfmt::skip]
 mod generated;

@@ -49,12 +49,6 @@ fn attribute_ok(s: &TypeSchema, attr: &str) -> bool {
 /// ```
 pub fn validate(t: &Template) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut push = |severity, path: String, kind| {
-        out.push(Diagnostic {
-            severity,
-            error: Error::at(path, kind),
-        })
-    };
     let sam = t.is_sam();
     for (id, r) in &t.resources {
         let ty = r.type_name.as_str();
@@ -62,50 +56,122 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             continue;
         }
         if sam && schema::is_sam_type(ty) {
-            continue; // checked only after AWS expands it (see `sam_note`)
+            // SAM's own schema; the expansion is checked by AWS (see `sam_note`)
+            sam_resource(t, id.as_str(), r, &mut out);
+        } else {
+            registry_resource(id.as_str(), r, &mut out);
         }
-        match schema::lookup(ty) {
-            // the registry dropped it; `crate::lifecycle` says why
-            None if crate::lifecycle::is_shut_down(ty) => {}
-            None => {
-                let hint = suggest(ty, schema::type_names());
-                let severity = if ty.starts_with("AWS::") {
-                    Severity::Error
-                } else {
-                    Severity::Warning
-                };
-                push(
-                    severity,
-                    format!("Resources/{id}/Type"),
-                    ErrorKind::UnknownResourceType {
-                        type_name: ty.to_owned(),
-                        hint,
-                    },
-                );
-            }
-            Some(s) => {
-                let empty = cfn_core::ExprMap::new();
-                let props = r.properties.as_ref().unwrap_or(&empty);
-                for (prefix, branch) in property_branches(props) {
-                    for p in schema::validate_properties(s, branch) {
-                        let path = match p.path.strip_prefix("Properties") {
-                            Some(rest) if !prefix.is_empty() => format!("{prefix}{rest}"),
-                            _ => p.path.clone(),
-                        };
-                        push(
-                            Severity::Error,
-                            format!("Resources/{id}/{path}"),
-                            ErrorKind::SchemaViolation {
-                                type_name: ty.to_owned(),
-                                message: p.kind.to_string(),
-                            },
-                        );
-                    }
+    }
+    if sam {
+        for p in schema::validate_sam_globals(&t.globals) {
+            push(
+                &mut out,
+                Severity::Error,
+                p.path.clone(),
+                ErrorKind::SchemaViolation {
+                    type_name: globals_name(&p),
+                    message: sam_message(&p.kind),
+                },
+            );
+        }
+    }
+    attribute_names_used(t, &mut out);
+    out
+}
+
+fn push(out: &mut Vec<Diagnostic>, severity: Severity, path: String, kind: ErrorKind) {
+    out.push(Diagnostic {
+        severity,
+        error: Error::at(path, kind),
+    })
+}
+
+/// A SAM resource against SAM's schema, and its `IgnoreGlobals`.
+fn sam_resource(t: &Template, id: &str, r: &cfn_core::Resource, out: &mut Vec<Diagnostic>) {
+    let ty = r.type_name.as_str();
+    let branches = match r.properties.as_ref() {
+        Some(p) => property_branches(p)
+            .into_iter()
+            .map(|(prefix, b)| (prefix, Some(b)))
+            .collect(),
+        None => vec![(String::new(), None)],
+    };
+    for (prefix, branch) in branches {
+        for p in schema::validate_sam_properties(ty, branch).unwrap_or_default() {
+            push(
+                out,
+                Severity::Error,
+                resource_path(id, &prefix, &p.path),
+                ErrorKind::SchemaViolation {
+                    type_name: ty.to_owned(),
+                    message: sam_message(&p.kind),
+                },
+            );
+        }
+    }
+    if let Some(ig) = &r.ignore_globals {
+        for (path, message) in ignore_globals_problems(t, ty, ig) {
+            push(
+                out,
+                Severity::Error,
+                format!("Resources/{id}/IgnoreGlobals{path}"),
+                ErrorKind::SchemaViolation {
+                    type_name: ty.to_owned(),
+                    message: format!(
+                        "{message} (SAM, aws-sam-translator {})",
+                        schema::sam_version()
+                    ),
+                },
+            );
+        }
+    }
+}
+
+/// A resource against its registry schema (an unknown type is a finding).
+fn registry_resource(id: &str, r: &cfn_core::Resource, out: &mut Vec<Diagnostic>) {
+    let ty = r.type_name.as_str();
+    match schema::lookup(ty) {
+        // the registry dropped it; `crate::lifecycle` says why
+        None if crate::lifecycle::is_shut_down(ty) => {}
+        None => {
+            let hint = suggest(ty, schema::type_names());
+            let severity = if ty.starts_with("AWS::") {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            push(
+                out,
+                severity,
+                format!("Resources/{id}/Type"),
+                ErrorKind::UnknownResourceType {
+                    type_name: ty.to_owned(),
+                    hint,
+                },
+            );
+        }
+        Some(s) => {
+            let empty = cfn_core::ExprMap::new();
+            let props = r.properties.as_ref().unwrap_or(&empty);
+            for (prefix, branch) in property_branches(props) {
+                for p in schema::validate_properties(s, branch) {
+                    push(
+                        out,
+                        Severity::Error,
+                        resource_path(id, &prefix, &p.path),
+                        ErrorKind::SchemaViolation {
+                            type_name: ty.to_owned(),
+                            message: p.kind.to_string(),
+                        },
+                    );
                 }
             }
         }
     }
-    // Fn::GetAtt and ${X.Attr} names
+}
+
+/// `Fn::GetAtt` and `${X.Attr}` names against the target's attributes.
+fn attribute_names_used(t: &Template, out: &mut Vec<Diagnostic>) {
     let mut exprs: Vec<(String, &cfn_core::Expr)> = Vec::new();
     for (id, r) in &t.resources {
         for (k, v) in r.properties.iter().flatten() {
@@ -148,6 +214,7 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
                         .collect();
                     let hint = suggest(attr, names.iter().map(String::as_str));
                     push(
+                        out,
                         Severity::Error,
                         reference.path.clone(),
                         ErrorKind::UnknownAttribute {
@@ -166,7 +233,79 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
             }
         }
     }
-    out
+}
+
+/// `Resources/{id}/...` for a problem at `path` (from `Properties`) in the
+/// branch `prefix` (see [`property_branches`]).
+fn resource_path(id: &str, prefix: &str, path: &str) -> String {
+    match path.strip_prefix("Properties") {
+        Some(rest) if !prefix.is_empty() => format!("Resources/{id}/{prefix}{rest}"),
+        _ if path.is_empty() => format!("Resources/{id}"),
+        _ => format!("Resources/{id}/{path}"),
+    }
+}
+
+/// `Globals.Function` for a problem in that section, `Globals` for an
+/// unknown section.
+fn globals_name(p: &schema::Problem) -> String {
+    match (&p.kind, p.path.split('/').nth(1)) {
+        (schema::ProblemKind::UnknownGlobalsSection { .. }, _) | (_, None) => "Globals".into(),
+        (_, Some(section)) => format!("Globals.{section}"),
+    }
+}
+
+/// `IgnoreGlobals` as SAM's transform reads it: `"*"`, or a list of the
+/// properties the template's `Globals` section of the resource's type sets
+/// (anything else makes the transform fail). Returns (path below
+/// `IgnoreGlobals`, message).
+fn ignore_globals_problems(t: &Template, ty: &str, ig: &Expr) -> Vec<(String, String)> {
+    let section = ty.trim_start_matches("AWS::Serverless::");
+    let set: Vec<&str> = match t.globals.get(section) {
+        Some(Expr::Map(m)) => m.keys().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let listed = if set.is_empty() {
+        "which sets nothing".to_owned()
+    } else {
+        format!("which sets {}", set.join(", "))
+    };
+    match ig {
+        Expr::String(s) if s == "*" => Vec::new(),
+        Expr::List(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let Expr::String(name) = item else {
+                    return None; // an intrinsic: resolved by AWS
+                };
+                if set.contains(&name.as_str()) {
+                    return None;
+                }
+                let hint = cfn_core::error::closest(name, set.iter().copied())
+                    .map(|h| format!("did you mean `{h}`?"))
+                    .unwrap_or_else(|| "remove it".into());
+                Some((
+                    format!("/{i}"),
+                    format!(
+                        "`{name}` is not a property of `Globals.{section}` ({listed}); SAM's \
+                         transform refuses it: {hint}"
+                    ),
+                ))
+            })
+            .collect(),
+        Expr::Fn(_) => Vec::new(),
+        _ => vec![(
+            String::new(),
+            "IgnoreGlobals must be `*` or a list of properties set in Globals; SAM's \
+             transform refuses anything else"
+                .to_owned(),
+        )],
+    }
+}
+
+/// A SAM schema problem, saying whose schema it is.
+fn sam_message(kind: &schema::ProblemKind) -> String {
+    format!("{kind} (SAM, aws-sam-translator {})", schema::sam_version())
 }
 
 /// The property maps to check: the map itself, or, for `Properties:
@@ -187,7 +326,8 @@ fn property_branches(props: &ExprMap) -> Vec<(String, &ExprMap)> {
         .collect()
 }
 
-/// The note for a SAM template: what is checked before AWS expands it.
+/// The note for a SAM template: what is checked before AWS expands it and
+/// what only after.
 pub fn sam_note(t: &Template) -> Option<String> {
     let n = t
         .resources
@@ -196,9 +336,13 @@ pub fn sam_note(t: &Template) -> Option<String> {
         .count();
     (t.is_sam() && n > 0).then(|| {
         format!(
-            "{n} SAM resource(s) (`AWS::Serverless::*`): their properties and the resources SAM \
-             generates from them (roles, versions, event sources) are checked only after AWS \
-             expands the transform; references to generated resources are warnings"
+            "{n} SAM resource(s) (`AWS::Serverless::*`): their properties and `Globals` are \
+             checked against SAM's schema (aws-sam-translator {}); what SAM generates from them \
+             (functions, roles and policies from policy templates, versions and aliases, event \
+             sources and permissions, APIs and stages), the values of properties SAM's schema \
+             leaves open and the merge of `Globals` into resources are checked only after AWS \
+             expands the transform; references to generated resources are warnings",
+            schema::sam_version()
         )
     })
 }
@@ -243,6 +387,47 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].to_string().contains("did you mean `AWS::S3::Bucket`?"));
         assert_eq!(d[1].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn sam_resources_and_globals_use_sams_schema() {
+        let t = Template::from_yaml(
+            "Transform: AWS::Serverless-2016-10-31\nConditions:\n  C: !Equals [a, b]\nGlobals:\n  Function:\n    Timout: 3\n  Tables: {}\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Fn::If:\n        - C\n        - {Runtime: python3.12, Handler: a.b, InlineCode: x, MemorySiz: 128}\n        - !Ref AWS::NoValue\n  L:\n    Type: AWS::Serverless::LayerVersion\n",
+        )
+        .unwrap();
+        let d: Vec<String> = validate(&t).iter().map(|d| d.error.to_string()).collect();
+        assert_eq!(d.len(), 4, "{d:#?}");
+        assert!(d[0].starts_with("Resources/F/Properties/Fn::If/1/MemorySiz: AWS::Serverless::Function: unknown property `MemorySiz`; did you mean `MemorySize`?"), "{}", d[0]);
+        assert!(d[1].starts_with("Resources/L: AWS::Serverless::LayerVersion: missing required property `Properties`"), "{}", d[1]);
+        assert!(
+            d[2].starts_with(
+                "Globals/Function/Timout: Globals.Function: unknown property `Timout`"
+            ),
+            "{}",
+            d[2]
+        );
+        assert!(
+            d[3].starts_with("Globals/Tables: Globals: unknown Globals section `Tables`"),
+            "{}",
+            d[3]
+        );
+        let note = sam_note(&t).unwrap();
+        assert!(note.contains("checked only after AWS"), "{note}");
+    }
+
+    #[test]
+    fn ignore_globals_names_properties_set_in_globals() {
+        let t = Template::from_yaml(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {Timeout: 3, Runtime: python3.12}\nResources:\n  A:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: [Timeot, Runtime]\n    Properties: {Handler: a.b, InlineCode: x, Runtime: python3.12}\n  B:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: '*'\n    Properties: {Handler: a.b, InlineCode: x, Runtime: python3.12}\n",
+        )
+        .unwrap();
+        let d: Vec<String> = validate(&t).iter().map(|d| d.error.to_string()).collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].starts_with("Resources/A/IgnoreGlobals/0: AWS::Serverless::Function: `Timeot` is not a property of `Globals.Function` (which sets Timeout, Runtime); SAM's transform refuses it: did you mean `Timeout`?"),
+            "{}",
+            d[0]
+        );
     }
 
     #[test]

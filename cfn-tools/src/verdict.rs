@@ -43,11 +43,8 @@ pub fn check(t: &Template) -> Report {
 pub fn synth(t: &Template, format: Format) -> cfn_core::Result<String> {
     let report = check(t);
     if !report.is_ok() {
-        let list: Vec<String> = report.errors().map(|d| format!("  {}", d.error)).collect();
-        return Err(Error::new(ErrorKind::Invalid {
-            count: list.len(),
-            list: list.join("\n"),
-        }));
+        let errors = report.errors().map(|d| d.error.clone()).collect();
+        return Err(Error::new(ErrorKind::Invalid { errors }));
     }
     Ok(t.render(format))
 }

@@ -1,6 +1,6 @@
 // A string where DynamoDB's billing-mode enum belongs.
-use cfn_resources::dynamodb::Table;
+use cfn_resources::dynamodb::{table::KeySchema, Table};
 
 fn main() {
-    let _ = Table::new(serde_json::json!([{"AttributeName": "pk", "KeyType": "HASH"}])).billing_mode("PAY_PER_REQUEST");
+    let _ = Table::new(vec![KeySchema::new("pk", "HASH")]).billing_mode("PAY_PER_REQUEST");
 }

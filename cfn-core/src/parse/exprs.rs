@@ -31,6 +31,17 @@ pub(super) fn long_name(tag: &str) -> String {
     }
 }
 
+/// The YAML short form of a long function name, as suggested after a
+/// misspelt tag: `Fn::GetAtt` as `!GetAtt`, `Ref` as `!Ref` (`Condition`
+/// has none).
+fn short_form(name: &str) -> String {
+    match name.strip_prefix("Fn::") {
+        Some(rest) => format!("!{rest}"),
+        None if name == "Ref" => "!Ref".to_owned(),
+        None => name.to_owned(),
+    }
+}
+
 pub(super) fn expr(node: &Node, path: &P<'_>) -> Result<Expr> {
     Ok(match &node.kind {
         NodeKind::Null => Expr::Null,
@@ -68,8 +79,7 @@ pub(super) fn expr(node: &Node, path: &P<'_>) -> Result<Expr> {
                     ErrorKind::UnknownIntrinsic {
                         name: format!("!{tag}"),
                         hint: suggest(&name, INTRINSIC_NAMES.iter().copied())
-                            .replace("`Fn::", "`!")
-                            .replace("`Ref`", "`!Ref`"),
+                            .map_suggestion(short_form),
                     },
                 ));
             }
@@ -132,7 +142,7 @@ pub(super) fn unknown_key(node: &Node, path: &P<'_>, key: &str, allowed: &[&str]
         ErrorKind::UnknownKey {
             key: key.to_owned(),
             hint: suggest(key, allowed.iter().copied()),
-            allowed: allowed.join(", "),
+            allowed: allowed.iter().map(|k| (*k).to_owned()).collect(),
         },
     )
 }

@@ -125,7 +125,7 @@ impl Template {
             Error::new(ErrorKind::Io {
                 action: "read".into(),
                 path: name.clone(),
-                message: e.to_string(),
+                source: e.into(),
             })
         })?;
         Self::parse_str(&src, format_for_path(path, &src), Some(&name))

@@ -2,7 +2,7 @@
 //! checks of expressions and references every section shares.
 
 use super::{Diagnostic, Severity};
-use crate::error::{suggest, Error, ErrorKind};
+use crate::error::{suggest, Error, ErrorKind, Hint};
 use crate::expr::{Expr, Intrinsic};
 use crate::graph::{references, RefKind, Reference};
 use crate::id::LogicalId;
@@ -33,7 +33,7 @@ impl Ctx<'_> {
         });
     }
 
-    pub(super) fn resource_hint(&self, name: &str) -> String {
+    pub(super) fn resource_hint(&self, name: &str) -> Hint {
         suggest(name, self.t.resources.keys().map(LogicalId::as_str))
     }
 
@@ -77,7 +77,7 @@ impl Ctx<'_> {
                             ErrorKind::DanglingGetAtt {
                                 target: r.target.clone(),
                                 attribute: r.attribute.clone().unwrap_or_default(),
-                                hint: " (it is a parameter, which has no attributes)".into(),
+                                hint: Hint::note("it is a parameter, which has no attributes"),
                             },
                         );
                     }
@@ -238,7 +238,7 @@ pub(super) fn check_keys(ctx: &mut Ctx<'_>, e: &Expr, path: &str, allowed: &[&st
                     ErrorKind::UnknownKey {
                         key: k.clone(),
                         hint: suggest(k, allowed.iter().copied()),
-                        allowed: allowed.join(", "),
+                        allowed: allowed.iter().map(|k| (*k).to_owned()).collect(),
                     },
                 );
             }

@@ -29,21 +29,36 @@ pub mod limits {
     pub const S3_BODY_BYTES: usize = 1_000_000;
 }
 
-/// How serious a diagnostic is.
+/// How serious a diagnostic is: the one severity type of the workspace.
+/// Validation reports errors and warnings; tools map their own scales onto
+/// it (a lint finding's high, medium and low risk are an error, a warning
+/// and a note), and the CLI's output formats use it as their level.
+/// Variants are ordered from the most serious: `Error < Warning < Note`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
     /// CloudFormation would reject the template, or the stack would fail.
     Error,
     /// Probably a mistake, but deployable.
     Warning,
+    /// Informational: best practice, never a failure by itself.
+    Note,
+}
+
+impl Severity {
+    /// The lowercase name (`error`, `warning`, `note`), as output formats
+    /// (SARIF levels included) write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        })
+        f.write_str(self.as_str())
     }
 }
 
@@ -181,11 +196,8 @@ impl Template {
     pub fn synth(&self, format: Format) -> Result<String> {
         let report = self.validate();
         if !report.is_ok() {
-            let list: Vec<String> = report.errors().map(|d| format!("  {}", d.error)).collect();
-            return Err(Error::new(ErrorKind::Invalid {
-                count: list.len(),
-                list: list.join("\n"),
-            }));
+            let errors = report.errors().map(|d| d.error.clone()).collect();
+            return Err(Error::new(ErrorKind::Invalid { errors }));
         }
         Ok(self.render(format))
     }

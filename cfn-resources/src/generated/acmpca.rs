@@ -60,6 +60,8 @@ pub mod certificate {
     //! Property types of [`Certificate`](super::Certificate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ACMPCA` resources (identical schema).
+    pub use super::shared::{KeyUsage, Subject, CustomAttribute, OtherName};
 
     property! {
         /// Contains X.509 certificate information to be placed in an issued certificate. An `APIPassthrough` or `APICSRPassthrough` template variant must be selected, or else this parameter is ignored.
@@ -229,56 +231,6 @@ pub mod certificate {
     }
 
     property! {
-        /// Defines one or more purposes for which the key contained in the certificate can be used. Default value for each option is false.
-        ///
-        /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html).
-        pub struct KeyUsage;
-        new {
-            /// Creates `KeyUsage` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Key can be used to sign CRLs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-crlsign)
-            crl_sign("CRLSign"): bool,
-            /// Key can be used to decipher data.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-dataencipherment)
-            data_encipherment("DataEncipherment"): bool,
-            /// Key can be used only to decipher data.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-decipheronly)
-            decipher_only("DecipherOnly"): bool,
-            /// Key can be used for digital signing.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-digitalsignature)
-            digital_signature("DigitalSignature"): bool,
-            /// Key can be used only to encipher data.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-encipheronly)
-            encipher_only("EncipherOnly"): bool,
-            /// Key can be used in a key-agreement protocol.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyagreement)
-            key_agreement("KeyAgreement"): bool,
-            /// Key can be used to sign certificates.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keycertsign)
-            key_cert_sign("KeyCertSign"): bool,
-            /// Key can be used to encipher data.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyencipherment)
-            key_encipherment("KeyEncipherment"): bool,
-            /// Key can be used for non-repudiation.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-nonrepudiation)
-            non_repudiation("NonRepudiation"): bool,
-        }
-    }
-
-    property! {
         /// Describes an ASN.1 X.400 `GeneralName` as defined in [RFC 5280](https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280). Only one of the following naming options should be provided. Providing more than one option results in an `InvalidArgsException` error.
         ///
         /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-generalname.html).
@@ -325,103 +277,6 @@ pub mod certificate {
     }
 
     property! {
-        /// Contains information about the certificate subject. The `Subject` field in the certificate identifies the entity that owns or controls the public key in the certificate. The entity can be a user, computer, device, or service. The `Subject`must contain an X.500 distinguished name (DN). A DN is a sequence of relative distinguished names (RDNs). The RDNs are separated by commas in the certificate.
-        ///
-        /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html).
-        pub struct Subject;
-        new {
-            /// Creates `Subject` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// For CA and end-entity certificates in a private PKI, the common name (CN) can be any string within the length limit.
-            /// Note: In publicly trusted certificates, the common name must be a fully qualified domain name (FQDN) associated with the certificate subject.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-commonname)
-            common_name("CommonName"): String,
-            /// Two-digit code that specifies the country in which the certificate subject located.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-country)
-            country("Country"): String,
-            /// Contains a sequence of one or more X.500 relative distinguished names (RDNs), each of which consists of an object identifier (OID) and a value. For more information, see NIST’s definition of [Object Identifier (OID)](https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier).
-            /// Custom attributes cannot be used in combination with standard attributes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-customattributes)
-            custom_attributes("CustomAttributes"): Vec<CustomAttribute>,
-            /// Disambiguating information for the certificate subject.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-distinguishednamequalifier)
-            distinguished_name_qualifier("DistinguishedNameQualifier"): String,
-            /// Typically a qualifier appended to the name of an individual. Examples include Jr. for junior, Sr. for senior, and III for third.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-generationqualifier)
-            generation_qualifier("GenerationQualifier"): String,
-            /// First name.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-givenname)
-            given_name("GivenName"): String,
-            /// Concatenation that typically contains the first letter of the *GivenName*, the first letter of the middle name if one exists, and the first letter of the *Surname*.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-initials)
-            initials("Initials"): String,
-            /// The locality (such as a city or town) in which the certificate subject is located.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-locality)
-            locality("Locality"): String,
-            /// Legal name of the organization with which the certificate subject is affiliated.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organization)
-            organization("Organization"): String,
-            /// A subdivision or unit of the organization (such as sales or finance) with which the certificate subject is affiliated.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organizationalunit)
-            organizational_unit("OrganizationalUnit"): String,
-            /// Typically a shortened version of a longer *GivenName*. For example, Jonathan is often shortened to John. Elizabeth is often shortened to Beth, Liz, or Eliza.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-pseudonym)
-            pseudonym("Pseudonym"): String,
-            /// The certificate serial number.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-serialnumber)
-            serial_number("SerialNumber"): String,
-            /// State in which the subject of the certificate is located.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-state)
-            state("State"): String,
-            /// Family name. In the US and the UK, for example, the surname of an individual is ordered last. In Asian cultures the surname is typically ordered first.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-surname)
-            surname("Surname"): String,
-            /// A title such as Mr. or Ms., which is pre-pended to the name to refer formally to the certificate subject.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-title)
-            title("Title"): String,
-        }
-    }
-
-    property! {
-        /// Defines the X.500 relative distinguished name (RDN).
-        ///
-        /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html).
-        pub struct CustomAttribute;
-        new {
-            /// Creates `CustomAttribute` from its required properties:
-            ///
-            /// - `object_identifier` (`ObjectIdentifier`, `String`): Specifies the object identifier (OID) of the attribute type of the relative distinguished name (RDN).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html#cfn-acmpca-certificate-customattribute-objectidentifier)
-            /// - `value` (`Value`, `String`): Specifies the attribute value of relative distinguished name (RDN).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html#cfn-acmpca-certificate-customattribute-value)
-        }
-        required {
-            object_identifier("ObjectIdentifier"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Describes an Electronic Data Interchange (EDI) entity as described in as defined in [Subject Alternative Name](https://docs.aws.amazon.com/https://datatracker.ietf.org/doc/html/rfc5280) in RFC 5280.
         ///
         /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-edipartyname.html).
@@ -437,27 +292,6 @@ pub mod certificate {
         required {
             name_assigner("NameAssigner"): String,
             party_name("PartyName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Defines a custom ASN.1 X.400 `GeneralName` using an object identifier (OID) and value. The OID must satisfy the regular expression shown below. For more information, see NIST's definition of [Object Identifier (OID)](https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier).
-        ///
-        /// Part of `AWS::ACMPCA::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html).
-        pub struct OtherName;
-        new {
-            /// Creates `OtherName` from its required properties:
-            ///
-            /// - `type_id` (`TypeId`, `String`): Specifies an OID.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html#cfn-acmpca-certificate-othername-typeid)
-            /// - `value` (`Value`, `String`): Specifies an OID value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html#cfn-acmpca-certificate-othername-value)
-        }
-        required {
-            type_id("TypeId"): String,
-            value("Value"): String,
         }
         optional {
         }
@@ -544,6 +378,8 @@ pub mod certificate_authority {
     //! Property types of [`CertificateAuthority`](super::CertificateAuthority).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ACMPCA` resources (identical schema).
+    pub use super::shared::{KeyUsage, Subject, CustomAttribute, OtherName};
 
     property! {
         /// Structure that contains CSR pass though extensions information.
@@ -562,38 +398,6 @@ pub mod certificate_authority {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-csrextensions.html#cfn-acmpca-certificateauthority-csrextensions-subjectinformationaccess)
             subject_information_access("SubjectInformationAccess"): Vec<AccessDescription>,
-        }
-    }
-
-    property! {
-        /// Structure that contains X.509 KeyUsage information.
-        ///
-        /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html).
-        pub struct KeyUsage;
-        new {
-            /// Creates `KeyUsage` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-crlsign)
-            crl_sign("CRLSign"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-dataencipherment)
-            data_encipherment("DataEncipherment"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-decipheronly)
-            decipher_only("DecipherOnly"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-digitalsignature)
-            digital_signature("DigitalSignature"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-encipheronly)
-            encipher_only("EncipherOnly"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keyagreement)
-            key_agreement("KeyAgreement"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keycertsign)
-            key_cert_sign("KeyCertSign"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-keyencipherment)
-            key_encipherment("KeyEncipherment"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-keyusage.html#cfn-acmpca-certificateauthority-keyusage-nonrepudiation)
-            non_repudiation("NonRepudiation"): bool,
         }
     }
 
@@ -659,73 +463,6 @@ pub mod certificate_authority {
     }
 
     property! {
-        /// Structure that contains X.500 distinguished name information for your CA.
-        ///
-        /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html).
-        pub struct Subject;
-        new {
-            /// Creates `Subject` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-commonname)
-            common_name("CommonName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-country)
-            country("Country"): String,
-            /// Array of X.500 attribute type and value. CustomAttributes cannot be used along with pre-defined attributes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-customattributes)
-            custom_attributes("CustomAttributes"): Vec<CustomAttribute>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-distinguishednamequalifier)
-            distinguished_name_qualifier("DistinguishedNameQualifier"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-generationqualifier)
-            generation_qualifier("GenerationQualifier"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-givenname)
-            given_name("GivenName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-initials)
-            initials("Initials"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-locality)
-            locality("Locality"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-organization)
-            organization("Organization"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-organizationalunit)
-            organizational_unit("OrganizationalUnit"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-pseudonym)
-            pseudonym("Pseudonym"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-serialnumber)
-            serial_number("SerialNumber"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-state)
-            state("State"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-surname)
-            surname("Surname"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-subject.html#cfn-acmpca-certificateauthority-subject-title)
-            title("Title"): String,
-        }
-    }
-
-    property! {
-        /// Structure that contains X.500 attribute type and value.
-        ///
-        /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-customattribute.html).
-        pub struct CustomAttribute;
-        new {
-            /// Creates `CustomAttribute` from its required properties:
-            ///
-            /// - `object_identifier` (`ObjectIdentifier`, `String`): String that contains X.509 ObjectIdentifier information.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-customattribute.html#cfn-acmpca-certificateauthority-customattribute-objectidentifier)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-customattribute.html#cfn-acmpca-certificateauthority-customattribute-value)
-        }
-        required {
-            object_identifier("ObjectIdentifier"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Structure that contains X.509 EdiPartyName information.
         ///
         /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-edipartyname.html).
@@ -742,27 +479,6 @@ pub mod certificate_authority {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-edipartyname.html#cfn-acmpca-certificateauthority-edipartyname-nameassigner)
             name_assigner("NameAssigner"): String,
-        }
-    }
-
-    property! {
-        /// Structure that contains X.509 OtherName information.
-        ///
-        /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-othername.html).
-        pub struct OtherName;
-        new {
-            /// Creates `OtherName` from its required properties:
-            ///
-            /// - `type_id` (`TypeId`, `String`): String that contains X.509 ObjectIdentifier information.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-othername.html#cfn-acmpca-certificateauthority-othername-typeid)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-othername.html#cfn-acmpca-certificateauthority-othername-value)
-        }
-        required {
-            type_id("TypeId"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 
@@ -910,23 +626,8 @@ pub mod certificate_authority {
         }
     }
 
-    property! {
-        /// Part of `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-tag.html#cfn-acmpca-certificateauthority-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-tag.html#cfn-acmpca-certificateauthority-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Usage mode of the ceritificate authority.
@@ -1020,6 +721,181 @@ pub mod permission {
             IssueCertificate = "IssueCertificate",
             /// `ListPermissions`
             ListPermissions = "ListPermissions",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ACMPCA` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Defines one or more purposes for which the key contained in the certificate can be used. Default value for each option is false.
+        ///
+        /// Part of `AWS::ACMPCA::Certificate`, `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html).
+        pub struct KeyUsage;
+        new {
+            /// Creates `KeyUsage` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Key can be used to sign CRLs.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-crlsign)
+            crl_sign("CRLSign"): bool,
+            /// Key can be used to decipher data.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-dataencipherment)
+            data_encipherment("DataEncipherment"): bool,
+            /// Key can be used only to decipher data.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-decipheronly)
+            decipher_only("DecipherOnly"): bool,
+            /// Key can be used for digital signing.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-digitalsignature)
+            digital_signature("DigitalSignature"): bool,
+            /// Key can be used only to encipher data.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-encipheronly)
+            encipher_only("EncipherOnly"): bool,
+            /// Key can be used in a key-agreement protocol.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyagreement)
+            key_agreement("KeyAgreement"): bool,
+            /// Key can be used to sign certificates.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keycertsign)
+            key_cert_sign("KeyCertSign"): bool,
+            /// Key can be used to encipher data.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-keyencipherment)
+            key_encipherment("KeyEncipherment"): bool,
+            /// Key can be used for non-repudiation.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-keyusage.html#cfn-acmpca-certificate-keyusage-nonrepudiation)
+            non_repudiation("NonRepudiation"): bool,
+        }
+    }
+
+    property! {
+        /// Contains information about the certificate subject. The `Subject` field in the certificate identifies the entity that owns or controls the public key in the certificate. The entity can be a user, computer, device, or service. The `Subject`must contain an X.500 distinguished name (DN). A DN is a sequence of relative distinguished names (RDNs). The RDNs are separated by commas in the certificate.
+        ///
+        /// Part of `AWS::ACMPCA::Certificate`, `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html).
+        pub struct Subject;
+        new {
+            /// Creates `Subject` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// For CA and end-entity certificates in a private PKI, the common name (CN) can be any string within the length limit.
+            /// Note: In publicly trusted certificates, the common name must be a fully qualified domain name (FQDN) associated with the certificate subject.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-commonname)
+            common_name("CommonName"): String,
+            /// Two-digit code that specifies the country in which the certificate subject located.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-country)
+            country("Country"): String,
+            /// Contains a sequence of one or more X.500 relative distinguished names (RDNs), each of which consists of an object identifier (OID) and a value. For more information, see NIST’s definition of [Object Identifier (OID)](https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier).
+            /// Custom attributes cannot be used in combination with standard attributes.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-customattributes)
+            custom_attributes("CustomAttributes"): Vec<CustomAttribute>,
+            /// Disambiguating information for the certificate subject.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-distinguishednamequalifier)
+            distinguished_name_qualifier("DistinguishedNameQualifier"): String,
+            /// Typically a qualifier appended to the name of an individual. Examples include Jr. for junior, Sr. for senior, and III for third.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-generationqualifier)
+            generation_qualifier("GenerationQualifier"): String,
+            /// First name.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-givenname)
+            given_name("GivenName"): String,
+            /// Concatenation that typically contains the first letter of the *GivenName*, the first letter of the middle name if one exists, and the first letter of the *Surname*.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-initials)
+            initials("Initials"): String,
+            /// The locality (such as a city or town) in which the certificate subject is located.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-locality)
+            locality("Locality"): String,
+            /// Legal name of the organization with which the certificate subject is affiliated.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organization)
+            organization("Organization"): String,
+            /// A subdivision or unit of the organization (such as sales or finance) with which the certificate subject is affiliated.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-organizationalunit)
+            organizational_unit("OrganizationalUnit"): String,
+            /// Typically a shortened version of a longer *GivenName*. For example, Jonathan is often shortened to John. Elizabeth is often shortened to Beth, Liz, or Eliza.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-pseudonym)
+            pseudonym("Pseudonym"): String,
+            /// The certificate serial number.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-serialnumber)
+            serial_number("SerialNumber"): String,
+            /// State in which the subject of the certificate is located.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-state)
+            state("State"): String,
+            /// Family name. In the US and the UK, for example, the surname of an individual is ordered last. In Asian cultures the surname is typically ordered first.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-surname)
+            surname("Surname"): String,
+            /// A title such as Mr. or Ms., which is pre-pended to the name to refer formally to the certificate subject.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-subject.html#cfn-acmpca-certificate-subject-title)
+            title("Title"): String,
+        }
+    }
+
+    property! {
+        /// Defines the X.500 relative distinguished name (RDN).
+        ///
+        /// Part of `AWS::ACMPCA::Certificate`, `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html).
+        pub struct CustomAttribute;
+        new {
+            /// Creates `CustomAttribute` from its required properties:
+            ///
+            /// - `object_identifier` (`ObjectIdentifier`, `String`): Specifies the object identifier (OID) of the attribute type of the relative distinguished name (RDN).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html#cfn-acmpca-certificate-customattribute-objectidentifier)
+            /// - `value` (`Value`, `String`): Specifies the attribute value of relative distinguished name (RDN).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-customattribute.html#cfn-acmpca-certificate-customattribute-value)
+        }
+        required {
+            object_identifier("ObjectIdentifier"): String,
+            value("Value"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Defines a custom ASN.1 X.400 `GeneralName` using an object identifier (OID) and value. The OID must satisfy the regular expression shown below. For more information, see NIST's definition of [Object Identifier (OID)](https://docs.aws.amazon.com/https://csrc.nist.gov/glossary/term/Object_Identifier).
+        ///
+        /// Part of `AWS::ACMPCA::Certificate`, `AWS::ACMPCA::CertificateAuthority`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html).
+        pub struct OtherName;
+        new {
+            /// Creates `OtherName` from its required properties:
+            ///
+            /// - `type_id` (`TypeId`, `String`): Specifies an OID.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html#cfn-acmpca-certificate-othername-typeid)
+            /// - `value` (`Value`, `String`): Specifies an OID value.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-othername.html#cfn-acmpca-certificate-othername-value)
+        }
+        required {
+            type_id("TypeId"): String,
+            value("Value"): String,
+        }
+        optional {
         }
     }
 }

@@ -124,25 +124,8 @@ pub mod broker {
     //! Property types of [`Broker`](super::Broker).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::AmazonMQ::Broker`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html).
-        pub struct ConfigurationId;
-        new {
-            /// Creates `ConfigurationId` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html#cfn-amazonmq-broker-configurationid-id)
-            /// - `revision` (`Revision`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html#cfn-amazonmq-broker-configurationid-revision)
-        }
-        required {
-            id("Id"): String,
-            revision("Revision"): i64,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::AmazonMQ` resources (identical schema).
+    pub use super::shared::ConfigurationId;
 
     property! {
         /// Part of `AWS::AmazonMQ::Broker`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-encryptionoptions.html).
@@ -247,24 +230,8 @@ pub mod broker {
         }
     }
 
-    property! {
-        /// Part of `AWS::AmazonMQ::Broker`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-tagsentry.html).
-        pub struct TagsEntry;
-        new {
-            /// Creates `TagsEntry` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-tagsentry.html#cfn-amazonmq-broker-tagsentry-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-tagsentry.html#cfn-amazonmq-broker-tagsentry-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagsEntry = crate::Tag;
 
     property! {
         /// Part of `AWS::AmazonMQ::Broker`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-user.html).
@@ -352,24 +319,8 @@ pub mod configuration {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::AmazonMQ::Configuration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configuration-tagsentry.html).
-        pub struct TagsEntry;
-        new {
-            /// Creates `TagsEntry` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configuration-tagsentry.html#cfn-amazonmq-configuration-tagsentry-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configuration-tagsentry.html#cfn-amazonmq-configuration-tagsentry-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagsEntry = crate::Tag;
 }
 
 resource! {
@@ -403,17 +354,26 @@ pub mod configuration_association {
     //! Property types of [`ConfigurationAssociation`](super::ConfigurationAssociation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AmazonMQ` resources (identical schema).
+    pub use super::shared::ConfigurationId;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::AmazonMQ` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::AmazonMQ::ConfigurationAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configurationassociation-configurationid.html).
+        /// Part of `AWS::AmazonMQ::Broker`, `AWS::AmazonMQ::ConfigurationAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html).
         pub struct ConfigurationId;
         new {
             /// Creates `ConfigurationId` from its required properties:
             ///
-            /// - `id` (`Id`, `String`): ID of the Configuration to apply to a Broker
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configurationassociation-configurationid.html#cfn-amazonmq-configurationassociation-configurationid-id)
-            /// - `revision` (`Revision`, `i64`): Revision of the Configuration to apply to a Broker
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-configurationassociation-configurationid.html#cfn-amazonmq-configurationassociation-configurationid-revision)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html#cfn-amazonmq-broker-configurationid-id)
+            /// - `revision` (`Revision`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amazonmq-broker-configurationid.html#cfn-amazonmq-broker-configurationid-revision)
         }
         required {
             id("Id"): String,

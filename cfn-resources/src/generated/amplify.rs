@@ -72,6 +72,8 @@ pub mod app {
     //! Property types of [`App`](super::App).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Amplify` resources (identical schema).
+    pub use super::shared::{EnvironmentVariable, Stage};
 
     property! {
         /// Part of `AWS::Amplify::App`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-autobranchcreationconfig.html).
@@ -122,41 +124,6 @@ pub mod app {
             password("Password"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-basicauthconfig.html#cfn-amplify-app-basicauthconfig-username)
             username("Username"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Amplify::App`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html).
-        pub struct EnvironmentVariable;
-        new {
-            /// Creates `EnvironmentVariable` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html#cfn-amplify-app-environmentvariable-name)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html#cfn-amplify-app-environmentvariable-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Amplify::App`.
-        pub enum Stage {
-            /// `EXPERIMENTAL`
-            Experimental = "EXPERIMENTAL",
-            /// `BETA`
-            Beta = "BETA",
-            /// `PULL_REQUEST`
-            PullRequest = "PULL_REQUEST",
-            /// `PRODUCTION`
-            Production = "PRODUCTION",
-            /// `DEVELOPMENT`
-            Development = "DEVELOPMENT",
         }
     }
 
@@ -247,24 +214,8 @@ pub mod app {
         }
     }
 
-    property! {
-        /// Part of `AWS::Amplify::App`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-tag.html#cfn-amplify-app-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-tag.html#cfn-amplify-app-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -360,6 +311,8 @@ pub mod branch {
     //! Property types of [`Branch`](super::Branch).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Amplify` resources (identical schema).
+    pub use super::shared::{EnvironmentVariable, Stage};
 
     property! {
         /// Part of `AWS::Amplify::Branch`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-backend.html).
@@ -396,59 +349,8 @@ pub mod branch {
         }
     }
 
-    property! {
-        /// Part of `AWS::Amplify::Branch`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-environmentvariable.html).
-        pub struct EnvironmentVariable;
-        new {
-            /// Creates `EnvironmentVariable` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-environmentvariable.html#cfn-amplify-branch-environmentvariable-name)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-environmentvariable.html#cfn-amplify-branch-environmentvariable-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Amplify::Branch`.
-        pub enum Stage {
-            /// `EXPERIMENTAL`
-            Experimental = "EXPERIMENTAL",
-            /// `BETA`
-            Beta = "BETA",
-            /// `PULL_REQUEST`
-            PullRequest = "PULL_REQUEST",
-            /// `PRODUCTION`
-            Production = "PRODUCTION",
-            /// `DEVELOPMENT`
-            Development = "DEVELOPMENT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Amplify::Branch`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-tag.html#cfn-amplify-branch-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-branch-tag.html#cfn-amplify-branch-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -501,7 +403,7 @@ resource! {
         /// `Fn::GetAtt` `AutoSubDomainIAMRole`.
         auto_sub_domain_iam_role("AutoSubDomainIAMRole"): String,
         /// `Fn::GetAtt` `Certificate.CertificateArn`.
-        certificate_certificate_arn("Certificate.CertificateArn"): ids::certificatemanager::CertificateArn,
+        certificate_certificate_arn("Certificate.CertificateArn"): String,
         /// `Fn::GetAtt` `Certificate.CertificateType`.
         certificate_certificate_type("Certificate.CertificateType"): String,
         /// `Fn::GetAtt` `Certificate.CertificateVerificationDNSRecord`.
@@ -619,22 +521,48 @@ pub mod webhook {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Amplify` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::Amplify::Webhook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-webhook-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::Amplify::App`, `AWS::Amplify::Branch`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html).
+        pub struct EnvironmentVariable;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `EnvironmentVariable` from its required properties:
             ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-webhook-tag.html#cfn-amplify-webhook-tag-key)
+            /// - `name` (`Name`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html#cfn-amplify-app-environmentvariable-name)
             /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-webhook-tag.html#cfn-amplify-webhook-tag-value)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-environmentvariable.html#cfn-amplify-app-environmentvariable-value)
         }
         required {
-            key("Key"): String,
+            name("Name"): String,
             value("Value"): String,
         }
         optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::Amplify::App`, `AWS::Amplify::Branch`.
+        pub enum Stage {
+            /// `EXPERIMENTAL`
+            Experimental = "EXPERIMENTAL",
+            /// `BETA`
+            Beta = "BETA",
+            /// `PULL_REQUEST`
+            PullRequest = "PULL_REQUEST",
+            /// `PRODUCTION`
+            Production = "PRODUCTION",
+            /// `DEVELOPMENT`
+            Development = "DEVELOPMENT",
         }
     }
 }

@@ -488,13 +488,13 @@ pub mod form {
     }
 
     property! {
-        /// Part of `AWS::AmplifyUIBuilder::Form`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldpositionfieldposition.html).
-        pub struct FieldPositionFieldPosition;
+        /// Part of `AWS::AmplifyUIBuilder::Form`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldposition.html).
+        pub struct FieldPosition;
         new {
-            /// Creates `FieldPositionFieldPosition` from its required properties:
+            /// Creates `FieldPosition` from its required properties:
             ///
             /// - `fixed` (`Fixed`, `FixedPosition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldpositionfieldposition.html#cfn-amplifyuibuilder-form-fieldpositionfieldposition-fixed)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldposition.html#cfn-amplifyuibuilder-form-fieldposition-fixed)
         }
         required {
             fixed("Fixed"): FixedPosition,
@@ -850,13 +850,13 @@ pub mod form {
     }
 
     property! {
-        /// Part of `AWS::AmplifyUIBuilder::Form`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-formstyleconfigformstyleconfig.html).
-        pub struct FormStyleConfigFormStyleConfig;
+        /// Part of `AWS::AmplifyUIBuilder::Form`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-formstyleconfig.html).
+        pub struct FormStyleConfig;
         new {
-            /// Creates `FormStyleConfigFormStyleConfig` from its required properties:
+            /// Creates `FormStyleConfig` from its required properties:
             ///
             /// - `token_reference` (`TokenReference`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-formstyleconfigformstyleconfig.html#cfn-amplifyuibuilder-form-formstyleconfigformstyleconfig-tokenreference)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-formstyleconfig.html#cfn-amplifyuibuilder-form-formstyleconfig-tokenreference)
         }
         required {
             token_reference("TokenReference"): String,

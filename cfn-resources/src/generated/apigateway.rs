@@ -87,27 +87,8 @@ pub mod api_key {
         }
     }
 
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::ApiKey`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-apikey-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-apikey-tag.html#cfn-apigateway-apikey-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-apikey-tag.html#cfn-apigateway-apikey-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -188,12 +169,12 @@ resource! {
         ///
         /// - `domain_name_arn` (`DomainNameArn`, `String`): The Arn of an AWS::ApiGateway::DomainNameV2 resource.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-basepathmappingv2.html#cfn-apigateway-basepathmappingv2-domainnamearn)
-        /// - `rest_api_id` (`RestApiId`, `String`): The ID of the API.
+        /// - `rest_api_id` (`RestApiId`, `ids::apigateway::RestApiId`): The ID of the API.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-basepathmappingv2.html#cfn-apigateway-basepathmappingv2-restapiid)
     }
     required {
         domain_name_arn("DomainNameArn"): String,
-        rest_api_id("RestApiId"): String,
+        rest_api_id("RestApiId"): ids::apigateway::RestApiId,
     }
     optional {
         /// The base path name that callers of the API must provide in the URL after the domain name.
@@ -240,27 +221,8 @@ pub mod client_certificate {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::ClientCertificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-clientcertificate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-clientcertificate-tag.html#cfn-apigateway-clientcertificate-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-clientcertificate-tag.html#cfn-apigateway-clientcertificate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -299,6 +261,8 @@ pub mod deployment {
     //! Property types of [`Deployment`](super::Deployment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ApiGateway` resources (identical schema).
+    pub use super::shared::{AccessLogSetting, MethodSetting};
 
     property! {
         /// The `DeploymentCanarySettings` property type specifies settings for the canary deployment.
@@ -410,25 +374,6 @@ pub mod deployment {
     }
 
     property! {
-        /// The `AccessLogSetting` property type specifies settings for logging access in this stage.
-        /// `AccessLogSetting` is a property of the [StageDescription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html) property type.
-        ///
-        /// Part of `AWS::ApiGateway::Deployment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html).
-        pub struct AccessLogSetting;
-        new {
-            /// Creates `AccessLogSetting` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-destinationarn)
-            destination_arn("DestinationArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-format)
-            format("Format"): String,
-        }
-    }
-
-    property! {
         /// The `CanarySetting` property type specifies settings for the canary deployment in this stage.
         /// `CanarySetting` is a property of the [StageDescription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html) property type.
         ///
@@ -449,66 +394,8 @@ pub mod deployment {
         }
     }
 
-    property! {
-        /// The `MethodSetting` property type configures settings for all methods in a stage.
-        /// The `MethodSettings` property of the [Amazon API Gateway Deployment StageDescription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html) property type contains a list of `MethodSetting` property types.
-        ///
-        /// Part of `AWS::ApiGateway::Deployment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html).
-        pub struct MethodSetting;
-        new {
-            /// Creates `MethodSetting` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachedataencrypted)
-            cache_data_encrypted("CacheDataEncrypted"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachettlinseconds)
-            cache_ttl_in_seconds("CacheTtlInSeconds"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachingenabled)
-            caching_enabled("CachingEnabled"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-datatraceenabled)
-            data_trace_enabled("DataTraceEnabled"): bool,
-            /// The HTTP method.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-httpmethod)
-            http_method("HttpMethod"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-logginglevel)
-            logging_level("LoggingLevel"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-metricsenabled)
-            metrics_enabled("MetricsEnabled"): bool,
-            /// The resource path for this method. Forward slashes (`/`) are encoded as `~1` and the initial slash must include a forward slash. For example, the path value `/resource/subresource` must be encoded as `/~1resource~1subresource`. To specify the root path, use only a slash (`/`).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-resourcepath)
-            resource_path("ResourcePath"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingburstlimit)
-            throttling_burst_limit("ThrottlingBurstLimit"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingratelimit)
-            throttling_rate_limit("ThrottlingRateLimit"): f64,
-        }
-    }
-
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::Deployment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-tag.html#cfn-apigateway-deployment-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-tag.html#cfn-apigateway-deployment-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -681,25 +568,8 @@ pub mod domain_name {
     //! Property types of [`DomainName`](super::DomainName).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The `EndpointConfiguration` property type specifies the endpoint types and IP address types of an Amazon API Gateway domain name.
-        /// `EndpointConfiguration` is a property of the [AWS::ApiGateway::DomainName](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html) resource.
-        ///
-        /// Part of `AWS::ApiGateway::DomainName`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html).
-        pub struct EndpointConfiguration;
-        new {
-            /// Creates `EndpointConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-ipaddresstype)
-            ip_address_type("IpAddressType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-types)
-            types("Types"): Vec<String>,
-        }
-    }
+    /// Shared with other `AWS::ApiGateway` resources (identical schema).
+    pub use super::shared::{EndpointConfiguration, RoutingMode};
 
     property! {
         /// Part of `AWS::ApiGateway::DomainName`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-mutualtlsauthentication.html).
@@ -717,40 +587,8 @@ pub mod domain_name {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::ApiGateway::DomainName`.
-        pub enum RoutingMode {
-            /// `BASE_PATH_MAPPING_ONLY`
-            BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
-            /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-            RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-            /// `ROUTING_RULE_ONLY`
-            RoutingRuleOnly = "ROUTING_RULE_ONLY",
-        }
-    }
-
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::DomainName`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-tag.html#cfn-apigateway-domainname-tag-key)
-            key("Key"): String,
-            /// The value for the specified tag key.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-tag.html#cfn-apigateway-domainname-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -802,24 +640,8 @@ pub mod domain_name_access_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::ApiGateway::DomainNameAccessAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnameaccessassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnameaccessassociation-tag.html#cfn-apigateway-domainnameaccessassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnameaccessassociation-tag.html#cfn-apigateway-domainnameaccessassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -866,52 +688,11 @@ pub mod domain_name_v2 {
     //! Property types of [`DomainNameV2`](super::DomainNameV2).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ApiGateway` resources (identical schema).
+    pub use super::shared::{EndpointConfiguration, RoutingMode};
 
-    property! {
-        /// Part of `AWS::ApiGateway::DomainNameV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-endpointconfiguration.html).
-        pub struct EndpointConfiguration;
-        new {
-            /// Creates `EndpointConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-endpointconfiguration.html#cfn-apigateway-domainnamev2-endpointconfiguration-ipaddresstype)
-            ip_address_type("IpAddressType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-endpointconfiguration.html#cfn-apigateway-domainnamev2-endpointconfiguration-types)
-            types("Types"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The valid routing modes are [BASE_PATH_MAPPING_ONLY], [ROUTING_RULE_THEN_BASE_PATH_MAPPING] and [ROUTING_RULE_ONLY]. All other inputs are invalid.
-        ///
-        /// Values allowed by `AWS::ApiGateway::DomainNameV2`.
-        pub enum RoutingMode {
-            /// `BASE_PATH_MAPPING_ONLY`
-            BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
-            /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
-            RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
-            /// `ROUTING_RULE_ONLY`
-            RoutingRuleOnly = "ROUTING_RULE_ONLY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ApiGateway::DomainNameV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-tag.html#cfn-apigateway-domainnamev2-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-tag.html#cfn-apigateway-domainnamev2-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1244,7 +1025,7 @@ resource! {
     /// On January 1, 2016, the Swagger Specification was donated to the [OpenAPI initiative](https://docs.aws.amazon.com/https://www.openapis.org/), becoming the foundation of the OpenAPI Specification.
     ///
     /// `AWS::ApiGateway::RestApi`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html). Nested property types are in [`rest_api`].
-    pub struct RestApi("AWS::ApiGateway::RestApi") -> RestApiAttributes, ref String;
+    pub struct RestApi("AWS::ApiGateway::RestApi") -> RestApiAttributes, ref ids::apigateway::RestApiId;
     new {
         /// Creates `AWS::ApiGateway::RestApi` (it has no required properties).
     }
@@ -1307,7 +1088,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `RestApiId`.
-        rest_api_id("RestApiId"): String,
+        rest_api_id("RestApiId"): ids::apigateway::RestApiId,
         /// `Fn::GetAtt` `RootResourceId`.
         root_resource_id("RootResourceId"): String,
     }
@@ -1370,27 +1151,8 @@ pub mod rest_api {
         }
     }
 
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::RestApi`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-restapi-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-restapi-tag.html#cfn-apigateway-restapi-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-restapi-tag.html#cfn-apigateway-restapi-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1445,29 +1207,8 @@ pub mod stage {
     //! Property types of [`Stage`](super::Stage).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The `AccessLogSetting` property type specifies settings for logging access in this stage.
-        /// `AccessLogSetting` is a property of the [AWS::ApiGateway::Stage](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html) resource.
-        ///
-        /// Part of `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-accesslogsetting.html).
-        pub struct AccessLogSetting;
-        new {
-            /// Creates `AccessLogSetting` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the CloudWatch Logs log group or Kinesis Data Firehose delivery stream to receive access logs. If you specify a Kinesis Data Firehose delivery stream, the stream name must begin with `amazon-apigateway-`. This parameter is required to enable access logging.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-accesslogsetting.html#cfn-apigateway-stage-accesslogsetting-destinationarn)
-            destination_arn("DestinationArn"): String,
-            /// A single line format of the access logs of data, as specified by selected [$context variables](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference). The format must include at least `$context.requestId`. This parameter is required to enable access logging.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-accesslogsetting.html#cfn-apigateway-stage-accesslogsetting-format)
-            format("Format"): String,
-        }
-    }
+    /// Shared with other `AWS::ApiGateway` resources (identical schema).
+    pub use super::shared::{AccessLogSetting, MethodSetting};
 
     property! {
         /// Part of `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-canarysetting.html).
@@ -1489,66 +1230,8 @@ pub mod stage {
         }
     }
 
-    property! {
-        /// The `MethodSetting` property type configures settings for all methods in a stage.
-        /// The `MethodSettings` property of the `AWS::ApiGateway::Stage` resource contains a list of `MethodSetting` property types.
-        ///
-        /// Part of `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html).
-        pub struct MethodSetting;
-        new {
-            /// Creates `MethodSetting` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachedataencrypted)
-            cache_data_encrypted("CacheDataEncrypted"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachettlinseconds)
-            cache_ttl_in_seconds("CacheTtlInSeconds"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-cachingenabled)
-            caching_enabled("CachingEnabled"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-datatraceenabled)
-            data_trace_enabled("DataTraceEnabled"): bool,
-            /// The HTTP method. To apply settings to multiple resources and methods, specify an asterisk (`*`) for the `HttpMethod` and `/*` for the `ResourcePath`. This parameter is required when you specify a `MethodSetting`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-httpmethod)
-            http_method("HttpMethod"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-logginglevel)
-            logging_level("LoggingLevel"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-metricsenabled)
-            metrics_enabled("MetricsEnabled"): bool,
-            /// The resource path for this method. Forward slashes (`/`) are encoded as `~1` and the initial slash must include a forward slash. For example, the path value `/resource/subresource` must be encoded as `/~1resource~1subresource`. To specify the root path, use only a slash (`/`). To apply settings to multiple resources and methods, specify an asterisk (`*`) for the `HttpMethod` and `/*` for the `ResourcePath`. This parameter is required when you specify a `MethodSetting`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-resourcepath)
-            resource_path("ResourcePath"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-throttlingburstlimit)
-            throttling_burst_limit("ThrottlingBurstLimit"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-throttlingratelimit)
-            throttling_rate_limit("ThrottlingRateLimit"): f64,
-        }
-    }
-
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-tag.html#cfn-apigateway-stage-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-tag.html#cfn-apigateway-stage-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1644,27 +1327,8 @@ pub mod usage_plan {
         }
     }
 
-    property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::ApiGateway::UsagePlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-usageplan-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-usageplan-tag.html#cfn-apigateway-usageplan-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-usageplan-tag.html#cfn-apigateway-usageplan-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1745,25 +1409,102 @@ pub mod vpc_link {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ApiGateway` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// An array of key-value pairs to apply to this resource.
-        /// For more information, see [Tag](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
+        /// The `AccessLogSetting` property type specifies settings for logging access in this stage.
+        /// `AccessLogSetting` is a property of the [StageDescription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html) property type.
         ///
-        /// Part of `AWS::ApiGateway::VpcLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-vpclink-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::ApiGateway::Deployment`, `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html).
+        pub struct AccessLogSetting;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-vpclink-tag.html#cfn-apigateway-vpclink-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-vpclink-tag.html#cfn-apigateway-vpclink-tag-value)
+            /// Creates `AccessLogSetting` (it has no required properties).
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
         }
         optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-destinationarn)
+            destination_arn("DestinationArn"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-accesslogsetting.html#cfn-apigateway-deployment-accesslogsetting-format)
+            format("Format"): String,
+        }
+    }
+
+    property! {
+        /// The `MethodSetting` property type configures settings for all methods in a stage.
+        /// The `MethodSettings` property of the [Amazon API Gateway Deployment StageDescription](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html) property type contains a list of `MethodSetting` property types.
+        ///
+        /// Part of `AWS::ApiGateway::Deployment`, `AWS::ApiGateway::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html).
+        pub struct MethodSetting;
+        new {
+            /// Creates `MethodSetting` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachedataencrypted)
+            cache_data_encrypted("CacheDataEncrypted"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachettlinseconds)
+            cache_ttl_in_seconds("CacheTtlInSeconds"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-cachingenabled)
+            caching_enabled("CachingEnabled"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-datatraceenabled)
+            data_trace_enabled("DataTraceEnabled"): bool,
+            /// The HTTP method.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-httpmethod)
+            http_method("HttpMethod"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-logginglevel)
+            logging_level("LoggingLevel"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-metricsenabled)
+            metrics_enabled("MetricsEnabled"): bool,
+            /// The resource path for this method. Forward slashes (`/`) are encoded as `~1` and the initial slash must include a forward slash. For example, the path value `/resource/subresource` must be encoded as `/~1resource~1subresource`. To specify the root path, use only a slash (`/`).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-resourcepath)
+            resource_path("ResourcePath"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingburstlimit)
+            throttling_burst_limit("ThrottlingBurstLimit"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-throttlingratelimit)
+            throttling_rate_limit("ThrottlingRateLimit"): f64,
+        }
+    }
+
+    property! {
+        /// The `EndpointConfiguration` property type specifies the endpoint types and IP address types of an Amazon API Gateway domain name.
+        /// `EndpointConfiguration` is a property of the [AWS::ApiGateway::DomainName](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html) resource.
+        ///
+        /// Part of `AWS::ApiGateway::DomainName`, `AWS::ApiGateway::DomainNameV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html).
+        pub struct EndpointConfiguration;
+        new {
+            /// Creates `EndpointConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-ipaddresstype)
+            ip_address_type("IpAddressType"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-endpointconfiguration.html#cfn-apigateway-domainname-endpointconfiguration-types)
+            types("Types"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ApiGateway::DomainName`, `AWS::ApiGateway::DomainNameV2`.
+        pub enum RoutingMode {
+            /// `BASE_PATH_MAPPING_ONLY`
+            BasePathMappingOnly = "BASE_PATH_MAPPING_ONLY",
+            /// `ROUTING_RULE_THEN_BASE_PATH_MAPPING`
+            RoutingRuleThenBasePathMapping = "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+            /// `ROUTING_RULE_ONLY`
+            RoutingRuleOnly = "ROUTING_RULE_ONLY",
         }
     }
 }

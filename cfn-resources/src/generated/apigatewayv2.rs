@@ -10,7 +10,7 @@ resource! {
     /// The `AWS::ApiGatewayV2::Api` resource creates an API. WebSocket APIs and HTTP APIs are supported. For more information about WebSocket APIs, see [About WebSocket APIs in API Gateway](https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html) in the *API Gateway Developer Guide*. For more information about HTTP APIs, see [HTTP APIs](https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api.html) in the *API Gateway Developer Guide.*
     ///
     /// `AWS::ApiGatewayV2::Api`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html). Nested property types are in [`api`].
-    pub struct Api("AWS::ApiGatewayV2::Api") -> ApiAttributes, ref String;
+    pub struct Api("AWS::ApiGatewayV2::Api") -> ApiAttributes, ref ids::apigatewayv2::ApiId;
     new {
         /// Creates `AWS::ApiGatewayV2::Api` (it has no required properties).
     }
@@ -89,7 +89,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `ApiId`.
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
         /// `Fn::GetAtt` `ApiEndpoint`.
         api_endpoint("ApiEndpoint"): String,
         /// `Fn::GetAtt` `ExecuteApiArn`.
@@ -211,6 +211,8 @@ pub mod api_gateway_managed_overrides {
     //! Property types of [`ApiGatewayManagedOverrides`](super::ApiGatewayManagedOverrides).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ApiGatewayV2` resources (identical schema).
+    pub use super::shared::AccessLogSettings;
 
     property! {
         /// Part of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-integrationoverrides.html).
@@ -305,26 +307,6 @@ pub mod api_gateway_managed_overrides {
     }
 
     property! {
-        /// Part of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html).
-        pub struct AccessLogSettings;
-        new {
-            /// Creates `AccessLogSettings` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The ARN of the CloudWatch Logs log group to receive access logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-destinationarn)
-            destination_arn("DestinationArn"): String,
-            /// A single line format of the access logs of data, as specified by selected $context variables. The format must include at least $context.requestId.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-format)
-            format("Format"): String,
-        }
-    }
-
-    property! {
         /// Part of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-routesettings.html).
         pub struct RouteSettings;
         new {
@@ -389,7 +371,7 @@ resource! {
     new {
         /// Creates `AWS::ApiGatewayV2::Authorizer` from its required properties:
         ///
-        /// - `api_id` (`ApiId`, `String`): The API identifier.
+        /// - `api_id` (`ApiId`, `ids::apigatewayv2::ApiId`): The API identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-apiid)
         /// - `authorizer_type` (`AuthorizerType`, `String`): The authorizer type. Specify `REQUEST` for a Lambda function using incoming request parameters. Specify `JWT` to use JSON Web Tokens (supported only for HTTP APIs).
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizertype)
@@ -397,7 +379,7 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-name)
     }
     required {
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
         authorizer_type("AuthorizerType"): String,
         name("Name"): String,
     }
@@ -479,11 +461,11 @@ resource! {
     new {
         /// Creates `AWS::ApiGatewayV2::Deployment` from its required properties:
         ///
-        /// - `api_id` (`ApiId`, `String`): The API identifier.
+        /// - `api_id` (`ApiId`, `ids::apigatewayv2::ApiId`): The API identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-deployment.html#cfn-apigatewayv2-deployment-apiid)
     }
     required {
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
     }
     optional {
         /// The description for the deployment resource.
@@ -631,13 +613,13 @@ resource! {
     new {
         /// Creates `AWS::ApiGatewayV2::Integration` from its required properties:
         ///
-        /// - `api_id` (`ApiId`, `String`): The API identifier.
+        /// - `api_id` (`ApiId`, `ids::apigatewayv2::ApiId`): The API identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-apiid)
         /// - `integration_type` (`IntegrationType`, `String`): The integration type of an integration.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-integrationtype)
     }
     required {
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
         integration_type("IntegrationType"): String,
     }
     optional {
@@ -896,26 +878,8 @@ pub mod portal_product {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ApiGatewayV2::PortalProduct`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-portalproduct-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-portalproduct-tag.html#cfn-apigatewayv2-portalproduct-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-portalproduct-tag.html#cfn-apigatewayv2-portalproduct-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -926,13 +890,13 @@ resource! {
     new {
         /// Creates `AWS::ApiGatewayV2::Route` from its required properties:
         ///
-        /// - `api_id` (`ApiId`, `String`): The API identifier.
+        /// - `api_id` (`ApiId`, `ids::apigatewayv2::ApiId`): The API identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-apiid)
         /// - `route_key` (`RouteKey`, `String`): The route key for the route. For HTTP APIs, the route key can be either `$default`, or a combination of an HTTP method and resource path, for example, `GET /pets`.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-routekey)
     }
     required {
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
         route_key("RouteKey"): String,
     }
     optional {
@@ -1212,13 +1176,13 @@ resource! {
     new {
         /// Creates `AWS::ApiGatewayV2::Stage` from its required properties:
         ///
-        /// - `api_id` (`ApiId`, `String`): The API identifier.
+        /// - `api_id` (`ApiId`, `ids::apigatewayv2::ApiId`): The API identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-apiid)
         /// - `stage_name` (`StageName`, `String`): The stage name. Stage names can contain only alphanumeric characters, hyphens, and underscores, or be $default. Maximum length is 128 characters.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-stage.html#cfn-apigatewayv2-stage-stagename)
     }
     required {
-        api_id("ApiId"): String,
+        api_id("ApiId"): ids::apigatewayv2::ApiId,
         stage_name("StageName"): String,
     }
     optional {
@@ -1261,22 +1225,8 @@ pub mod stage {
     //! Property types of [`Stage`](super::Stage).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::ApiGatewayV2::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-stage-accesslogsettings.html).
-        pub struct AccessLogSettings;
-        new {
-            /// Creates `AccessLogSettings` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-stage-accesslogsettings.html#cfn-apigatewayv2-stage-accesslogsettings-destinationarn)
-            destination_arn("DestinationArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-stage-accesslogsettings.html#cfn-apigatewayv2-stage-accesslogsettings-format)
-            format("Format"): String,
-        }
-    }
+    /// Shared with other `AWS::ApiGatewayV2` resources (identical schema).
+    pub use super::shared::AccessLogSettings;
 
     property! {
         /// Part of `AWS::ApiGatewayV2::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-stage-routesettings.html).
@@ -1311,12 +1261,12 @@ resource! {
         ///
         /// - `name` (`Name`, `String`): The name of the VPC link.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-vpclink.html#cfn-apigatewayv2-vpclink-name)
-        /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): A list of subnet IDs to include in the VPC link.
+        /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): A list of subnet IDs to include in the VPC link.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-vpclink.html#cfn-apigatewayv2-vpclink-subnetids)
     }
     required {
         name("Name"): String,
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// A list of security group IDs for the VPC link.
@@ -1329,5 +1279,32 @@ resource! {
     attributes {
         /// `Fn::GetAtt` `VpcLinkId`.
         vpc_link_id("VpcLinkId"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ApiGatewayV2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`, `AWS::ApiGatewayV2::Stage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html).
+        pub struct AccessLogSettings;
+        new {
+            /// Creates `AccessLogSettings` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The ARN of the CloudWatch Logs log group to receive access logs.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-destinationarn)
+            destination_arn("DestinationArn"): String,
+            /// A single line format of the access logs of data, as specified by selected $context variables. The format must include at least $context.requestId.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings.html#cfn-apigatewayv2-apigatewaymanagedoverrides-accesslogsettings-format)
+            format("Format"): String,
+        }
     }
 }

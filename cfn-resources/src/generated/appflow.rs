@@ -1756,13 +1756,13 @@ pub mod flow {
         new {
             /// Creates `UpsolverDestinationProperties` from its required properties:
             ///
-            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`)
+            /// - `bucket_name` (`BucketName`, `String`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-upsolverdestinationproperties.html#cfn-appflow-flow-upsolverdestinationproperties-bucketname)
             /// - `s3_output_format_config` (`S3OutputFormatConfig`, `UpsolverS3OutputFormatConfig`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-upsolverdestinationproperties.html#cfn-appflow-flow-upsolverdestinationproperties-s3outputformatconfig)
         }
         required {
-            bucket_name("BucketName"): ids::s3::BucketName,
+            bucket_name("BucketName"): String,
             s3_output_format_config("S3OutputFormatConfig"): UpsolverS3OutputFormatConfig,
         }
         optional {
@@ -2362,26 +2362,8 @@ pub mod flow {
         }
     }
 
-    property! {
-        /// A label for tagging AppFlow resources
-        ///
-        /// Part of `AWS::AppFlow::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-tag.html#cfn-appflow-flow-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-tag.html#cfn-appflow-flow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::AppFlow::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-task.html).

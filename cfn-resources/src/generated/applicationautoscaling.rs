@@ -109,6 +109,8 @@ pub mod scalable_target {
     //! Property types of [`ScalableTarget`](super::ScalableTarget).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ApplicationAutoScaling` resources (identical schema).
+    pub use super::shared::ServiceNamespace;
 
     string_enum! {
         /// The scalable dimension associated with the scalable target. This string consists of the service namespace, resource type, and scaling property.
@@ -260,44 +262,6 @@ pub mod scalable_target {
         }
     }
 
-    string_enum! {
-        /// The namespace of the AWS service that provides the resource, or a `custom-resource`.
-        ///
-        /// Values allowed by `AWS::ApplicationAutoScaling::ScalableTarget`.
-        pub enum ServiceNamespace {
-            /// `appstream`
-            Appstream = "appstream",
-            /// `cassandra`
-            Cassandra = "cassandra",
-            /// `comprehend`
-            Comprehend = "comprehend",
-            /// `custom-resource`
-            CustomResource = "custom-resource",
-            /// `dynamodb`
-            Dynamodb = "dynamodb",
-            /// `ec2`
-            Ec2 = "ec2",
-            /// `ecs`
-            Ecs = "ecs",
-            /// `elasticache`
-            Elasticache = "elasticache",
-            /// `elasticmapreduce`
-            Elasticmapreduce = "elasticmapreduce",
-            /// `kafka`
-            Kafka = "kafka",
-            /// `lambda`
-            Lambda = "lambda",
-            /// `neptune`
-            Neptune = "neptune",
-            /// `rds`
-            Rds = "rds",
-            /// `sagemaker`
-            Sagemaker = "sagemaker",
-            /// `workspaces`
-            Workspaces = "workspaces",
-        }
-    }
-
     property! {
         /// `SuspendedState` is a property of the [AWS::ApplicationAutoScaling::ScalableTarget](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html) resource that specifies whether the scaling activities for a scalable target are in a suspended state.
         /// For more information, see [Suspending and resuming scaling](https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-suspend-resume-scaling.html) in the *Application Auto Scaling User Guide*.
@@ -325,24 +289,8 @@ pub mod scalable_target {
         }
     }
 
-    property! {
-        /// Part of `AWS::ApplicationAutoScaling::ScalableTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalabletarget-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalabletarget-tag.html#cfn-applicationautoscaling-scalabletarget-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalabletarget-tag.html#cfn-applicationautoscaling-scalabletarget-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -453,6 +401,8 @@ pub mod scaling_policy {
     //! Property types of [`ScalingPolicy`](super::ScalingPolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ApplicationAutoScaling` resources (identical schema).
+    pub use super::shared::ServiceNamespace;
 
     string_enum! {
         /// The scaling policy type.
@@ -947,44 +897,6 @@ pub mod scaling_policy {
         }
     }
 
-    string_enum! {
-        /// The namespace of the AWS service that provides the resource, or a `custom-resource`.
-        ///
-        /// Values allowed by `AWS::ApplicationAutoScaling::ScalingPolicy`.
-        pub enum ServiceNamespace {
-            /// `appstream`
-            Appstream = "appstream",
-            /// `cassandra`
-            Cassandra = "cassandra",
-            /// `comprehend`
-            Comprehend = "comprehend",
-            /// `custom-resource`
-            CustomResource = "custom-resource",
-            /// `dynamodb`
-            Dynamodb = "dynamodb",
-            /// `ec2`
-            Ec2 = "ec2",
-            /// `ecs`
-            Ecs = "ecs",
-            /// `elasticache`
-            Elasticache = "elasticache",
-            /// `elasticmapreduce`
-            Elasticmapreduce = "elasticmapreduce",
-            /// `kafka`
-            Kafka = "kafka",
-            /// `lambda`
-            Lambda = "lambda",
-            /// `neptune`
-            Neptune = "neptune",
-            /// `rds`
-            Rds = "rds",
-            /// `sagemaker`
-            Sagemaker = "sagemaker",
-            /// `workspaces`
-            Workspaces = "workspaces",
-        }
-    }
-
     property! {
         /// `StepScalingPolicyConfiguration` is a property of the [AWS::ApplicationAutoScaling::ScalingPolicy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html) resource that specifies a step scaling policy configuration for Application Auto Scaling.
         /// For more information, see [Step scaling policies](https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-step-scaling-policies.html) in the *Application Auto Scaling User Guide*.
@@ -1425,6 +1337,51 @@ pub mod scaling_policy {
             SageMakerVariantProvisionedConcurrencyUtilization = "SageMakerVariantProvisionedConcurrencyUtilization",
             /// `WorkSpacesAverageUserSessionsCapacityUtilization`
             WorkSpacesAverageUserSessionsCapacityUtilization = "WorkSpacesAverageUserSessionsCapacityUtilization",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ApplicationAutoScaling` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The namespace of the AWS service that provides the resource, or a `custom-resource`.
+        ///
+        /// Values allowed by `AWS::ApplicationAutoScaling::ScalableTarget`, `AWS::ApplicationAutoScaling::ScalingPolicy`.
+        pub enum ServiceNamespace {
+            /// `appstream`
+            Appstream = "appstream",
+            /// `cassandra`
+            Cassandra = "cassandra",
+            /// `comprehend`
+            Comprehend = "comprehend",
+            /// `custom-resource`
+            CustomResource = "custom-resource",
+            /// `dynamodb`
+            Dynamodb = "dynamodb",
+            /// `ec2`
+            Ec2 = "ec2",
+            /// `ecs`
+            Ecs = "ecs",
+            /// `elasticache`
+            Elasticache = "elasticache",
+            /// `elasticmapreduce`
+            Elasticmapreduce = "elasticmapreduce",
+            /// `kafka`
+            Kafka = "kafka",
+            /// `lambda`
+            Lambda = "lambda",
+            /// `neptune`
+            Neptune = "neptune",
+            /// `rds`
+            Rds = "rds",
+            /// `sagemaker`
+            Sagemaker = "sagemaker",
+            /// `workspaces`
+            Workspaces = "workspaces",
         }
     }
 }

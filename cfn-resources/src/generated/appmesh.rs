@@ -58,6 +58,8 @@ pub mod gateway_route {
     //! Property types of [`GatewayRoute`](super::GatewayRoute).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppMesh` resources (identical schema).
+    pub use super::shared::{HttpPathMatch, QueryParameter, HttpQueryParameterMatch};
 
     property! {
         /// Part of `AWS::AppMesh::GatewayRoute`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-gatewayroutespec.html).
@@ -428,72 +430,8 @@ pub mod gateway_route {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::GatewayRoute`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html).
-        pub struct HttpPathMatch;
-        new {
-            /// Creates `HttpPathMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-exact)
-            exact("Exact"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-regex)
-            regex("Regex"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::GatewayRoute`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html).
-        pub struct QueryParameter;
-        new {
-            /// Creates `QueryParameter` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html#cfn-appmesh-gatewayroute-queryparameter-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html#cfn-appmesh-gatewayroute-queryparameter-match)
-            r#match("Match"): HttpQueryParameterMatch,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::GatewayRoute`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httpqueryparametermatch.html).
-        pub struct HttpQueryParameterMatch;
-        new {
-            /// Creates `HttpQueryParameterMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httpqueryparametermatch.html#cfn-appmesh-gatewayroute-httpqueryparametermatch-exact)
-            exact("Exact"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::GatewayRoute`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-tag.html#cfn-appmesh-gatewayroute-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-tag.html#cfn-appmesh-gatewayroute-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -581,24 +519,8 @@ pub mod mesh {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::Mesh`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-mesh-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-mesh-tag.html#cfn-appmesh-mesh-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-mesh-tag.html#cfn-appmesh-mesh-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -653,6 +575,8 @@ pub mod route {
     //! Property types of [`Route`](super::Route).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppMesh` resources (identical schema).
+    pub use super::shared::{Duration, GrpcTimeout, HttpPathMatch, QueryParameter, HttpQueryParameterMatch, HttpTimeout, TcpTimeout};
 
     property! {
         /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-routespec.html).
@@ -843,41 +767,6 @@ pub mod route {
     }
 
     property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html).
-        pub struct Duration;
-        new {
-            /// Creates `Duration` from its required properties:
-            ///
-            /// - `unit` (`Unit`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html#cfn-appmesh-route-duration-unit)
-            /// - `value` (`Value`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html#cfn-appmesh-route-duration-value)
-        }
-        required {
-            unit("Unit"): String,
-            value("Value"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html).
-        pub struct GrpcTimeout;
-        new {
-            /// Creates `GrpcTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-idle)
-            idle("Idle"): Duration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-perrequest)
-            per_request("PerRequest"): Duration,
-        }
-    }
-
-    property! {
         /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httproute.html).
         pub struct HttpRoute;
         new {
@@ -985,54 +874,6 @@ pub mod route {
     }
 
     property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httppathmatch.html).
-        pub struct HttpPathMatch;
-        new {
-            /// Creates `HttpPathMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httppathmatch.html#cfn-appmesh-route-httppathmatch-exact)
-            exact("Exact"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httppathmatch.html#cfn-appmesh-route-httppathmatch-regex)
-            regex("Regex"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-queryparameter.html).
-        pub struct QueryParameter;
-        new {
-            /// Creates `QueryParameter` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-queryparameter.html#cfn-appmesh-route-queryparameter-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-queryparameter.html#cfn-appmesh-route-queryparameter-match)
-            r#match("Match"): HttpQueryParameterMatch,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httpqueryparametermatch.html).
-        pub struct HttpQueryParameterMatch;
-        new {
-            /// Creates `HttpQueryParameterMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httpqueryparametermatch.html#cfn-appmesh-route-httpqueryparametermatch-exact)
-            exact("Exact"): String,
-        }
-    }
-
-    property! {
         /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httpretrypolicy.html).
         pub struct HttpRetryPolicy;
         new {
@@ -1052,22 +893,6 @@ pub mod route {
             http_retry_events("HttpRetryEvents"): Vec<String>,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httpretrypolicy.html#cfn-appmesh-route-httpretrypolicy-tcpretryevents)
             tcp_retry_events("TcpRetryEvents"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html).
-        pub struct HttpTimeout;
-        new {
-            /// Creates `HttpTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-idle)
-            idle("Idle"): Duration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-perrequest)
-            per_request("PerRequest"): Duration,
         }
     }
 
@@ -1121,38 +946,8 @@ pub mod route {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tcptimeout.html).
-        pub struct TcpTimeout;
-        new {
-            /// Creates `TcpTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tcptimeout.html#cfn-appmesh-route-tcptimeout-idle)
-            idle("Idle"): Duration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tag.html#cfn-appmesh-route-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tag.html#cfn-appmesh-route-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1202,6 +997,8 @@ pub mod virtual_gateway {
     //! Property types of [`VirtualGateway`](super::VirtualGateway).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppMesh` resources (identical schema).
+    pub use super::shared::{SubjectAlternativeNames, SubjectAlternativeNameMatchers, LoggingFormat, JsonFormatRef};
 
     property! {
         /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-virtualgatewayspec.html).
@@ -1339,36 +1136,6 @@ pub mod virtual_gateway {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-virtualgatewaytlsvalidationcontext.html#cfn-appmesh-virtualgateway-virtualgatewaytlsvalidationcontext-subjectalternativenames)
             subject_alternative_names("SubjectAlternativeNames"): SubjectAlternativeNames,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenames.html).
-        pub struct SubjectAlternativeNames;
-        new {
-            /// Creates `SubjectAlternativeNames` from its required properties:
-            ///
-            /// - `match` (`Match`, `SubjectAlternativeNameMatchers`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenames.html#cfn-appmesh-virtualgateway-subjectalternativenames-match)
-        }
-        required {
-            r#match("Match"): SubjectAlternativeNameMatchers,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenamematchers.html).
-        pub struct SubjectAlternativeNameMatchers;
-        new {
-            /// Creates `SubjectAlternativeNameMatchers` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenamematchers.html#cfn-appmesh-virtualgateway-subjectalternativenamematchers-exact)
-            exact("Exact"): Vec<String>,
         }
     }
 
@@ -1714,59 +1481,8 @@ pub mod virtual_gateway {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html).
-        pub struct LoggingFormat;
-        new {
-            /// Creates `LoggingFormat` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-json)
-            json("Json"): Vec<JsonFormatRef>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-text)
-            text("Text"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html).
-        pub struct JsonFormatRef;
-        new {
-            /// Creates `JsonFormatRef` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html#cfn-appmesh-virtualgateway-jsonformatref-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html#cfn-appmesh-virtualgateway-jsonformatref-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-tag.html#cfn-appmesh-virtualgateway-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-tag.html#cfn-appmesh-virtualgateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1816,6 +1532,8 @@ pub mod virtual_node {
     //! Property types of [`VirtualNode`](super::VirtualNode).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppMesh` resources (identical schema).
+    pub use super::shared::{SubjectAlternativeNames, SubjectAlternativeNameMatchers, Duration, PortMapping, GrpcTimeout, HttpTimeout, TcpTimeout, LoggingFormat, JsonFormatRef};
 
     property! {
         /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-virtualnodespec.html).
@@ -1955,36 +1673,6 @@ pub mod virtual_node {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tlsvalidationcontext.html#cfn-appmesh-virtualnode-tlsvalidationcontext-subjectalternativenames)
             subject_alternative_names("SubjectAlternativeNames"): SubjectAlternativeNames,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-subjectalternativenames.html).
-        pub struct SubjectAlternativeNames;
-        new {
-            /// Creates `SubjectAlternativeNames` from its required properties:
-            ///
-            /// - `match` (`Match`, `SubjectAlternativeNameMatchers`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-subjectalternativenames.html#cfn-appmesh-virtualnode-subjectalternativenames-match)
-        }
-        required {
-            r#match("Match"): SubjectAlternativeNameMatchers,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-subjectalternativenamematchers.html).
-        pub struct SubjectAlternativeNameMatchers;
-        new {
-            /// Creates `SubjectAlternativeNameMatchers` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-subjectalternativenamematchers.html#cfn-appmesh-virtualnode-subjectalternativenamematchers-exact)
-            exact("Exact"): Vec<String>,
         }
     }
 
@@ -2256,44 +1944,6 @@ pub mod virtual_node {
     }
 
     property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-duration.html).
-        pub struct Duration;
-        new {
-            /// Creates `Duration` from its required properties:
-            ///
-            /// - `unit` (`Unit`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-duration.html#cfn-appmesh-virtualnode-duration-unit)
-            /// - `value` (`Value`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-duration.html#cfn-appmesh-virtualnode-duration-value)
-        }
-        required {
-            unit("Unit"): String,
-            value("Value"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html).
-        pub struct PortMapping;
-        new {
-            /// Creates `PortMapping` from its required properties:
-            ///
-            /// - `port` (`Port`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html#cfn-appmesh-virtualnode-portmapping-port)
-            /// - `protocol` (`Protocol`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html#cfn-appmesh-virtualnode-portmapping-protocol)
-        }
-        required {
-            port("Port"): i64,
-            protocol("Protocol"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-listenertls.html).
         pub struct ListenerTls;
         new {
@@ -2403,52 +2053,6 @@ pub mod virtual_node {
     }
 
     property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-grpctimeout.html).
-        pub struct GrpcTimeout;
-        new {
-            /// Creates `GrpcTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-grpctimeout.html#cfn-appmesh-virtualnode-grpctimeout-idle)
-            idle("Idle"): Duration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-grpctimeout.html#cfn-appmesh-virtualnode-grpctimeout-perrequest)
-            per_request("PerRequest"): Duration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-httptimeout.html).
-        pub struct HttpTimeout;
-        new {
-            /// Creates `HttpTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-httptimeout.html#cfn-appmesh-virtualnode-httptimeout-idle)
-            idle("Idle"): Duration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-httptimeout.html#cfn-appmesh-virtualnode-httptimeout-perrequest)
-            per_request("PerRequest"): Duration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tcptimeout.html).
-        pub struct TcpTimeout;
-        new {
-            /// Creates `TcpTimeout` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tcptimeout.html#cfn-appmesh-virtualnode-tcptimeout-idle)
-            idle("Idle"): Duration,
-        }
-    }
-
-    property! {
         /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-logging.html).
         pub struct Logging;
         new {
@@ -2491,41 +2095,6 @@ pub mod virtual_node {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-fileaccesslog.html#cfn-appmesh-virtualnode-fileaccesslog-format)
             format("Format"): LoggingFormat,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-loggingformat.html).
-        pub struct LoggingFormat;
-        new {
-            /// Creates `LoggingFormat` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-loggingformat.html#cfn-appmesh-virtualnode-loggingformat-json)
-            json("Json"): Vec<JsonFormatRef>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-loggingformat.html#cfn-appmesh-virtualnode-loggingformat-text)
-            text("Text"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-jsonformatref.html).
-        pub struct JsonFormatRef;
-        new {
-            /// Creates `JsonFormatRef` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-jsonformatref.html#cfn-appmesh-virtualnode-jsonformatref-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-jsonformatref.html#cfn-appmesh-virtualnode-jsonformatref-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 
@@ -2607,24 +2176,8 @@ pub mod virtual_node {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tag.html#cfn-appmesh-virtualnode-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-tag.html#cfn-appmesh-virtualnode-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2674,6 +2227,8 @@ pub mod virtual_router {
     //! Property types of [`VirtualRouter`](super::VirtualRouter).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppMesh` resources (identical schema).
+    pub use super::shared::PortMapping;
 
     property! {
         /// Part of `AWS::AppMesh::VirtualRouter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-virtualrouterspec.html).
@@ -2707,43 +2262,8 @@ pub mod virtual_router {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppMesh::VirtualRouter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-portmapping.html).
-        pub struct PortMapping;
-        new {
-            /// Creates `PortMapping` from its required properties:
-            ///
-            /// - `port` (`Port`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-portmapping.html#cfn-appmesh-virtualrouter-portmapping-port)
-            /// - `protocol` (`Protocol`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-portmapping.html#cfn-appmesh-virtualrouter-portmapping-protocol)
-        }
-        required {
-            port("Port"): i64,
-            protocol("Protocol"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppMesh::VirtualRouter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-tag.html#cfn-appmesh-virtualrouter-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualrouter-tag.html#cfn-appmesh-virtualrouter-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2857,20 +2377,208 @@ pub mod virtual_service {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::AppMesh` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::AppMesh::VirtualService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualservice-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::AppMesh::GatewayRoute`, `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html).
+        pub struct HttpPathMatch;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `HttpPathMatch` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-exact)
+            exact("Exact"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httppathmatch.html#cfn-appmesh-gatewayroute-httppathmatch-regex)
+            regex("Regex"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::GatewayRoute`, `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html).
+        pub struct QueryParameter;
+        new {
+            /// Creates `QueryParameter` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html#cfn-appmesh-gatewayroute-queryparameter-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-queryparameter.html#cfn-appmesh-gatewayroute-queryparameter-match)
+            r#match("Match"): HttpQueryParameterMatch,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::GatewayRoute`, `AWS::AppMesh::Route`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httpqueryparametermatch.html).
+        pub struct HttpQueryParameterMatch;
+        new {
+            /// Creates `HttpQueryParameterMatch` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httpqueryparametermatch.html#cfn-appmesh-gatewayroute-httpqueryparametermatch-exact)
+            exact("Exact"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::Route`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html).
+        pub struct Duration;
+        new {
+            /// Creates `Duration` from its required properties:
+            ///
+            /// - `unit` (`Unit`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html#cfn-appmesh-route-duration-unit)
+            /// - `value` (`Value`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-duration.html#cfn-appmesh-route-duration-value)
+        }
+        required {
+            unit("Unit"): String,
+            value("Value"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::Route`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html).
+        pub struct GrpcTimeout;
+        new {
+            /// Creates `GrpcTimeout` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-idle)
+            idle("Idle"): Duration,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpctimeout.html#cfn-appmesh-route-grpctimeout-perrequest)
+            per_request("PerRequest"): Duration,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::Route`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html).
+        pub struct HttpTimeout;
+        new {
+            /// Creates `HttpTimeout` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-idle)
+            idle("Idle"): Duration,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httptimeout.html#cfn-appmesh-route-httptimeout-perrequest)
+            per_request("PerRequest"): Duration,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::Route`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tcptimeout.html).
+        pub struct TcpTimeout;
+        new {
+            /// Creates `TcpTimeout` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-tcptimeout.html#cfn-appmesh-route-tcptimeout-idle)
+            idle("Idle"): Duration,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::VirtualGateway`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenames.html).
+        pub struct SubjectAlternativeNames;
+        new {
+            /// Creates `SubjectAlternativeNames` from its required properties:
+            ///
+            /// - `match` (`Match`, `SubjectAlternativeNameMatchers`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenames.html#cfn-appmesh-virtualgateway-subjectalternativenames-match)
+        }
+        required {
+            r#match("Match"): SubjectAlternativeNameMatchers,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::VirtualGateway`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenamematchers.html).
+        pub struct SubjectAlternativeNameMatchers;
+        new {
+            /// Creates `SubjectAlternativeNameMatchers` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-subjectalternativenamematchers.html#cfn-appmesh-virtualgateway-subjectalternativenamematchers-exact)
+            exact("Exact"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::VirtualGateway`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html).
+        pub struct LoggingFormat;
+        new {
+            /// Creates `LoggingFormat` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-json)
+            json("Json"): Vec<JsonFormatRef>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-loggingformat.html#cfn-appmesh-virtualgateway-loggingformat-text)
+            text("Text"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::VirtualGateway`, `AWS::AppMesh::VirtualNode`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html).
+        pub struct JsonFormatRef;
+        new {
+            /// Creates `JsonFormatRef` from its required properties:
             ///
             /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualservice-tag.html#cfn-appmesh-virtualservice-tag-key)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html#cfn-appmesh-virtualgateway-jsonformatref-key)
             /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualservice-tag.html#cfn-appmesh-virtualservice-tag-value)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-jsonformatref.html#cfn-appmesh-virtualgateway-jsonformatref-value)
         }
         required {
             key("Key"): String,
             value("Value"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppMesh::VirtualNode`, `AWS::AppMesh::VirtualRouter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html).
+        pub struct PortMapping;
+        new {
+            /// Creates `PortMapping` from its required properties:
+            ///
+            /// - `port` (`Port`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html#cfn-appmesh-virtualnode-portmapping-port)
+            /// - `protocol` (`Protocol`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualnode-portmapping.html#cfn-appmesh-virtualnode-portmapping-protocol)
+        }
+        required {
+            port("Port"): i64,
+            protocol("Protocol"): String,
         }
         optional {
         }

@@ -102,24 +102,8 @@ pub mod app_block {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::AppBlock`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblock-tagtag.html).
-        pub struct TagTag;
-        new {
-            /// Creates `TagTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblock-tagtag.html#cfn-appstream-appblock-tagtag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblock-tagtag.html#cfn-appstream-appblock-tagtag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -175,33 +159,8 @@ pub mod app_block_builder {
     //! Property types of [`AppBlockBuilder`](super::AppBlockBuilder).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::AppStream::AppBlockBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html).
-        pub struct AccessEndpoint;
-        new {
-            /// Creates `AccessEndpoint` from its required properties:
-            ///
-            /// - `endpoint_type` (`EndpointType`, `EndpointType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html#cfn-appstream-appblockbuilder-accessendpoint-endpointtype)
-            /// - `vpce_id` (`VpceId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html#cfn-appstream-appblockbuilder-accessendpoint-vpceid)
-        }
-        required {
-            endpoint_type("EndpointType"): EndpointType,
-            vpce_id("VpceId"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::AppStream::AppBlockBuilder`.
-        pub enum EndpointType {
-            /// `STREAMING`
-            Streaming = "STREAMING",
-        }
-    }
+    /// Shared with other `AWS::AppStream` resources (identical schema).
+    pub use super::shared::{AccessEndpoint, EndpointType, VpcConfig};
 
     string_enum! {
         /// Values allowed by `AWS::AppStream::AppBlockBuilder`.
@@ -211,40 +170,8 @@ pub mod app_block_builder {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::AppBlockBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-tag.html#cfn-appstream-appblockbuilder-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-tag.html#cfn-appstream-appblockbuilder-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::AppBlockBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-securitygroupids)
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-subnetids)
-            subnet_ids("SubnetIds"): Vec<String>,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -302,25 +229,8 @@ pub mod application {
     //! Property types of [`Application`](super::Application).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::AppStream::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html).
-        pub struct S3Location;
-        new {
-            /// Creates `S3Location` from its required properties:
-            ///
-            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html#cfn-appstream-application-s3location-s3bucket)
-            /// - `s3_key` (`S3Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html#cfn-appstream-application-s3location-s3key)
-        }
-        required {
-            s3_bucket("S3Bucket"): ids::s3::BucketName,
-            s3_key("S3Key"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::AppStream` resources (identical schema).
+    pub use super::shared::S3Location;
 
     string_enum! {
         /// Values allowed by `AWS::AppStream::Application`.
@@ -346,24 +256,8 @@ pub mod application {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-tagtag.html).
-        pub struct TagTag;
-        new {
-            /// Creates `TagTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-tagtag.html#cfn-appstream-application-tagtag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-tagtag.html#cfn-appstream-application-tagtag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -641,6 +535,8 @@ pub mod fleet {
     //! Property types of [`Fleet`](super::Fleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppStream` resources (identical schema).
+    pub use super::shared::{DomainJoinInfo, VolumeConfig, S3Location, VpcConfig};
 
     string_enum! {
         /// Values allowed by `AWS::AppStream::Fleet`.
@@ -678,22 +574,6 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html).
-        pub struct DomainJoinInfo;
-        new {
-            /// Creates `DomainJoinInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-directoryname)
-            directory_name("DirectoryName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-organizationalunitdistinguishedname)
-            organizational_unit_distinguished_name("OrganizationalUnitDistinguishedName"): String,
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::AppStream::Fleet`.
         pub enum Platform {
@@ -718,39 +598,6 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-volumeconfig.html).
-        pub struct VolumeConfig;
-        new {
-            /// Creates `VolumeConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-volumeconfig.html#cfn-appstream-fleet-volumeconfig-volumesizeingb)
-            volume_size_in_gb("VolumeSizeInGb"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-s3location.html).
-        pub struct S3Location;
-        new {
-            /// Creates `S3Location` from its required properties:
-            ///
-            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-s3location.html#cfn-appstream-fleet-s3location-s3bucket)
-            /// - `s3_key` (`S3Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-s3location.html#cfn-appstream-fleet-s3location-s3key)
-        }
-        required {
-            s3_bucket("S3Bucket"): ids::s3::BucketName,
-            s3_key("S3Key"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::AppStream::Fleet`.
         pub enum StreamView {
@@ -761,39 +608,8 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-tag.html#cfn-appstream-fleet-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-tag.html#cfn-appstream-fleet-tag-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-vpcconfig.html#cfn-appstream-fleet-vpcconfig-securitygroupids)
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-vpcconfig.html#cfn-appstream-fleet-vpcconfig-subnetids)
-            subnet_ids("SubnetIds"): Vec<String>,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -855,98 +671,11 @@ pub mod image_builder {
     //! Property types of [`ImageBuilder`](super::ImageBuilder).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppStream` resources (identical schema).
+    pub use super::shared::{AccessEndpoint, EndpointType, DomainJoinInfo, VolumeConfig, VpcConfig};
 
-    property! {
-        /// Part of `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-accessendpoint.html).
-        pub struct AccessEndpoint;
-        new {
-            /// Creates `AccessEndpoint` from its required properties:
-            ///
-            /// - `endpoint_type` (`EndpointType`, `EndpointType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-accessendpoint.html#cfn-appstream-imagebuilder-accessendpoint-endpointtype)
-            /// - `vpce_id` (`VpceId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-accessendpoint.html#cfn-appstream-imagebuilder-accessendpoint-vpceid)
-        }
-        required {
-            endpoint_type("EndpointType"): EndpointType,
-            vpce_id("VpceId"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::AppStream::ImageBuilder`.
-        pub enum EndpointType {
-            /// `STREAMING`
-            Streaming = "STREAMING",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-domainjoininfo.html).
-        pub struct DomainJoinInfo;
-        new {
-            /// Creates `DomainJoinInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-domainjoininfo.html#cfn-appstream-imagebuilder-domainjoininfo-directoryname)
-            directory_name("DirectoryName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-domainjoininfo.html#cfn-appstream-imagebuilder-domainjoininfo-organizationalunitdistinguishedname)
-            organizational_unit_distinguished_name("OrganizationalUnitDistinguishedName"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-volumeconfig.html).
-        pub struct VolumeConfig;
-        new {
-            /// Creates `VolumeConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-volumeconfig.html#cfn-appstream-imagebuilder-volumeconfig-volumesizeingb)
-            volume_size_in_gb("VolumeSizeInGb"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-tag.html#cfn-appstream-imagebuilder-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-tag.html#cfn-appstream-imagebuilder-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-vpcconfig.html#cfn-appstream-imagebuilder-vpcconfig-securitygroupids)
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-imagebuilder-vpcconfig.html#cfn-appstream-imagebuilder-vpcconfig-subnetids)
-            subnet_ids("SubnetIds"): Vec<String>,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1033,37 +762,8 @@ pub mod stack {
     //! Property types of [`Stack`](super::Stack).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Describes an interface VPC endpoint (interface endpoint) that lets you create a private connection between the virtual private cloud (VPC) that you specify and AppStream 2.0. When you specify an interface endpoint for a stack, users of the stack can connect to AppStream 2.0 only through that endpoint. When you specify an interface endpoint for an image builder, administrators can connect to the image builder only through that endpoint.
-        ///
-        /// Part of `AWS::AppStream::Stack`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-accessendpoint.html).
-        pub struct AccessEndpoint;
-        new {
-            /// Creates `AccessEndpoint` from its required properties:
-            ///
-            /// - `endpoint_type` (`EndpointType`, `EndpointType`): The type of interface endpoint.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-accessendpoint.html#cfn-appstream-stack-accessendpoint-endpointtype)
-            /// - `vpce_id` (`VpceId`, `String`): The identifier (ID) of the VPC in which the interface endpoint is used.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-accessendpoint.html#cfn-appstream-stack-accessendpoint-vpceid)
-        }
-        required {
-            endpoint_type("EndpointType"): EndpointType,
-            vpce_id("VpceId"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The type of interface endpoint.
-        ///
-        /// Values allowed by `AWS::AppStream::Stack`.
-        pub enum EndpointType {
-            /// `STREAMING`
-            Streaming = "STREAMING",
-        }
-    }
+    /// Shared with other `AWS::AppStream` resources (identical schema).
+    pub use super::shared::{AccessEndpoint, EndpointType};
 
     property! {
         /// The configuration for agent access on a stack. Agent access enables AI agents to interact with desktop applications during streaming sessions.
@@ -1089,7 +789,7 @@ pub mod stack {
             /// The Amazon Resource Name (ARN) of the Amazon S3 bucket where agent screenshots are stored. Required when ScreenshotsUploadEnabled is true.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-agentaccessconfig.html#cfn-appstream-stack-agentaccessconfig-s3bucketarn)
-            s3_bucket_arn("S3BucketArn"): String,
+            s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
             /// Indicates whether screenshot uploads to Amazon S3 are enabled for agent sessions.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-agentaccessconfig.html#cfn-appstream-stack-agentaccessconfig-screenshotsuploadenabled)
@@ -1316,26 +1016,8 @@ pub mod stack {
         }
     }
 
-    property! {
-        /// The tag of the stack.
-        ///
-        /// Part of `AWS::AppStream::Stack`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-tag.html#cfn-appstream-stack-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-stack-tag.html#cfn-appstream-stack-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Specifies an action and whether the action is enabled or disabled for users during their streaming sessions.
@@ -1509,6 +1191,105 @@ pub mod user {
             Resend = "RESEND",
             /// `SUPPRESS`
             Suppress = "SUPPRESS",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::AppStream` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::AppStream::AppBlockBuilder`, `AWS::AppStream::ImageBuilder`, `AWS::AppStream::Stack`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html).
+        pub struct AccessEndpoint;
+        new {
+            /// Creates `AccessEndpoint` from its required properties:
+            ///
+            /// - `endpoint_type` (`EndpointType`, `EndpointType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html#cfn-appstream-appblockbuilder-accessendpoint-endpointtype)
+            /// - `vpce_id` (`VpceId`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-accessendpoint.html#cfn-appstream-appblockbuilder-accessendpoint-vpceid)
+        }
+        required {
+            endpoint_type("EndpointType"): EndpointType,
+            vpce_id("VpceId"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::AppStream::AppBlockBuilder`, `AWS::AppStream::ImageBuilder`, `AWS::AppStream::Stack`.
+        pub enum EndpointType {
+            /// `STREAMING`
+            Streaming = "STREAMING",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppStream::AppBlockBuilder`, `AWS::AppStream::Fleet`, `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html).
+        pub struct VpcConfig;
+        new {
+            /// Creates `VpcConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-securitygroupids)
+            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-appblockbuilder-vpcconfig.html#cfn-appstream-appblockbuilder-vpcconfig-subnetids)
+            subnet_ids("SubnetIds"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppStream::Application`, `AWS::AppStream::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html).
+        pub struct S3Location;
+        new {
+            /// Creates `S3Location` from its required properties:
+            ///
+            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html#cfn-appstream-application-s3location-s3bucket)
+            /// - `s3_key` (`S3Key`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-application-s3location.html#cfn-appstream-application-s3location-s3key)
+        }
+        required {
+            s3_bucket("S3Bucket"): ids::s3::BucketName,
+            s3_key("S3Key"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppStream::Fleet`, `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html).
+        pub struct DomainJoinInfo;
+        new {
+            /// Creates `DomainJoinInfo` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-directoryname)
+            directory_name("DirectoryName"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-domainjoininfo.html#cfn-appstream-fleet-domainjoininfo-organizationalunitdistinguishedname)
+            organizational_unit_distinguished_name("OrganizationalUnitDistinguishedName"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::AppStream::Fleet`, `AWS::AppStream::ImageBuilder`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-volumeconfig.html).
+        pub struct VolumeConfig;
+        new {
+            /// Creates `VolumeConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appstream-fleet-volumeconfig.html#cfn-appstream-fleet-volumeconfig-volumesizeingb)
+            volume_size_in_gb("VolumeSizeInGb"): i64,
         }
     }
 }

@@ -54,6 +54,8 @@ pub mod api {
     //! Property types of [`Api`](super::Api).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppSync` resources (identical schema).
+    pub use super::shared::{AuthenticationType, AuthMode};
 
     property! {
         /// The configuration for an Event Api
@@ -105,24 +107,6 @@ pub mod api {
             lambda_authorizer_config("LambdaAuthorizerConfig"): LambdaAuthorizerConfig,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-openidconnectconfig)
             open_id_connect_config("OpenIDConnectConfig"): OpenIdConnectConfig,
-        }
-    }
-
-    string_enum! {
-        /// Security configuration for your AppSync API.
-        ///
-        /// Values allowed by `AWS::AppSync::Api`.
-        pub enum AuthenticationType {
-            /// `AMAZON_COGNITO_USER_POOLS`
-            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
-            /// `AWS_IAM`
-            AwsIam = "AWS_IAM",
-            /// `API_KEY`
-            ApiKey = "API_KEY",
-            /// `OPENID_CONNECT`
-            OpenidConnect = "OPENID_CONNECT",
-            /// `AWS_LAMBDA`
-            AwsLambda = "AWS_LAMBDA",
         }
     }
 
@@ -196,24 +180,6 @@ pub mod api {
     }
 
     property! {
-        /// An auth mode.
-        ///
-        /// Part of `AWS::AppSync::Api`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authmode.html).
-        pub struct AuthMode;
-        new {
-            /// Creates `AuthMode` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Security configuration for your AppSync API.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authmode.html#cfn-appsync-api-authmode-authtype)
-            auth_type("AuthType"): AuthenticationType,
-        }
-    }
-
-    property! {
         /// The log config for the AppSync API.
         ///
         /// Part of `AWS::AppSync::Api`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-eventlogconfig.html).
@@ -252,26 +218,8 @@ pub mod api {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this AppSync API.
-        ///
-        /// Part of `AWS::AppSync::Api`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag. You can specify a maximum of 128 characters for a tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-tag.html#cfn-appsync-api-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-tag.html#cfn-appsync-api-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -482,6 +430,8 @@ pub mod channel_namespace {
     //! Property types of [`ChannelNamespace`](super::ChannelNamespace).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppSync` resources (identical schema).
+    pub use super::shared::{AuthMode, AuthenticationType};
 
     property! {
         /// Part of `AWS::AppSync::ChannelNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-handlerconfigs.html).
@@ -576,62 +526,8 @@ pub mod channel_namespace {
         }
     }
 
-    property! {
-        /// An auth mode.
-        ///
-        /// Part of `AWS::AppSync::ChannelNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-authmode.html).
-        pub struct AuthMode;
-        new {
-            /// Creates `AuthMode` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Security configuration for your AppSync API.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-authmode.html#cfn-appsync-channelnamespace-authmode-authtype)
-            auth_type("AuthType"): AuthenticationType,
-        }
-    }
-
-    string_enum! {
-        /// Security configuration for your AppSync API.
-        ///
-        /// Values allowed by `AWS::AppSync::ChannelNamespace`.
-        pub enum AuthenticationType {
-            /// `AMAZON_COGNITO_USER_POOLS`
-            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
-            /// `AWS_IAM`
-            AwsIam = "AWS_IAM",
-            /// `API_KEY`
-            ApiKey = "API_KEY",
-            /// `OPENID_CONNECT`
-            OpenidConnect = "OPENID_CONNECT",
-            /// `AWS_LAMBDA`
-            AwsLambda = "AWS_LAMBDA",
-        }
-    }
-
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this AppSync API.
-        ///
-        /// Part of `AWS::AppSync::ChannelNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag. You can specify a maximum of 128 characters for a tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-tag.html#cfn-appsync-channelnamespace-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-tag.html#cfn-appsync-channelnamespace-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -876,11 +772,11 @@ pub mod data_source {
         new {
             /// Creates `LambdaConfig` from its required properties:
             ///
-            /// - `lambda_function_arn` (`LambdaFunctionArn`, `String`): The ARN for the Lambda function.
+            /// - `lambda_function_arn` (`LambdaFunctionArn`, `ids::lambda::FunctionArn`): The ARN for the Lambda function.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-datasource-lambdaconfig.html#cfn-appsync-datasource-lambdaconfig-lambdafunctionarn)
         }
         required {
-            lambda_function_arn("LambdaFunctionArn"): String,
+            lambda_function_arn("LambdaFunctionArn"): ids::lambda::FunctionArn,
         }
         optional {
         }
@@ -1054,26 +950,8 @@ pub mod domain_name {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this Domain Name.
-        ///
-        /// Part of `AWS::AppSync::DomainName`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-domainname-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-domainname-tag.html#cfn-appsync-domainname-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-domainname-tag.html#cfn-appsync-domainname-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1171,7 +1049,7 @@ resource! {
         /// The ARN for the function generated by the service
         ///
         /// `Fn::GetAtt` `FunctionArn`.
-        function_arn("FunctionArn"): String,
+        function_arn("FunctionArn"): ids::lambda::FunctionArn,
         /// The unique identifier for the function generated by the service
         ///
         /// `Fn::GetAtt` `FunctionId`.
@@ -1251,107 +1129,8 @@ pub mod function_configuration {
     //! Property types of [`FunctionConfiguration`](super::FunctionConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync function. Specifies the name and version of the runtime to use. Note that if a runtime is specified, code must also be specified.
-        ///
-        /// Part of `AWS::AppSync::FunctionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html).
-        pub struct AppSyncRuntime;
-        new {
-            /// Creates `AppSyncRuntime` from its required properties:
-            ///
-            /// - `name` (`Name`, `Name`): The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html#cfn-appsync-functionconfiguration-appsyncruntime-name)
-            /// - `runtime_version` (`RuntimeVersion`, `String`): The version of the runtime to use. Currently, the only allowed version is 1.0.0.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html#cfn-appsync-functionconfiguration-appsyncruntime-runtimeversion)
-        }
-        required {
-            name("Name"): Name,
-            runtime_version("RuntimeVersion"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
-        ///
-        /// Values allowed by `AWS::AppSync::FunctionConfiguration`.
-        pub enum Name {
-            /// `APPSYNC_JS`
-            AppsyncJs = "APPSYNC_JS",
-        }
-    }
-
-    property! {
-        /// Describes a Sync configuration for a resolver. Specifies which Conflict Detection strategy and Resolution strategy to use when the resolver is invoked.
-        ///
-        /// Part of `AWS::AppSync::FunctionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html).
-        pub struct SyncConfig;
-        new {
-            /// Creates `SyncConfig` from its required properties:
-            ///
-            /// - `conflict_detection` (`ConflictDetection`, `ConflictDetection`): The Conflict Detection strategy to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-conflictdetection)
-        }
-        required {
-            conflict_detection("ConflictDetection"): ConflictDetection,
-        }
-        optional {
-            /// The Conflict Resolution strategy to perform in the event of a conflict.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-conflicthandler)
-            conflict_handler("ConflictHandler"): ConflictHandler,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-lambdaconflicthandlerconfig)
-            lambda_conflict_handler_config("LambdaConflictHandlerConfig"): LambdaConflictHandlerConfig,
-        }
-    }
-
-    string_enum! {
-        /// The Conflict Detection strategy to use.
-        ///
-        /// Values allowed by `AWS::AppSync::FunctionConfiguration`.
-        pub enum ConflictDetection {
-            /// `NONE`
-            None = "NONE",
-            /// `VERSION`
-            Version = "VERSION",
-        }
-    }
-
-    string_enum! {
-        /// The Conflict Resolution strategy to perform in the event of a conflict.
-        ///
-        /// Values allowed by `AWS::AppSync::FunctionConfiguration`.
-        pub enum ConflictHandler {
-            /// `AUTOMERGE`
-            Automerge = "AUTOMERGE",
-            /// `LAMBDA`
-            Lambda = "LAMBDA",
-            /// `NONE`
-            None = "NONE",
-            /// `OPTIMISTIC_CONCURRENCY`
-            OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
-        }
-    }
-
-    property! {
-        /// The LambdaConflictHandlerConfig when configuring LAMBDA as the Conflict Handler.
-        ///
-        /// Part of `AWS::AppSync::FunctionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-lambdaconflicthandlerconfig.html).
-        pub struct LambdaConflictHandlerConfig;
-        new {
-            /// Creates `LambdaConflictHandlerConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) for the Lambda function to use as the Conflict Handler.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-lambdaconflicthandlerconfig.html#cfn-appsync-functionconfiguration-lambdaconflicthandlerconfig-lambdaconflicthandlerarn)
-            lambda_conflict_handler_arn("LambdaConflictHandlerArn"): String,
-        }
-    }
+    /// Shared with other `AWS::AppSync` resources (identical schema).
+    pub use super::shared::{AppSyncRuntime, Name, SyncConfig, ConflictDetection, ConflictHandler, LambdaConflictHandlerConfig};
 }
 
 resource! {
@@ -1586,7 +1365,7 @@ pub mod graph_ql_api {
             /// The user pool ID
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-cognitouserpoolconfig.html#cfn-appsync-graphqlapi-cognitouserpoolconfig-userpoolid)
-            user_pool_id("UserPoolId"): String,
+            user_pool_id("UserPoolId"): ids::cognito::UserPoolId,
         }
     }
 
@@ -1713,24 +1492,8 @@ pub mod graph_ql_api {
         }
     }
 
-    property! {
-        /// Part of `AWS::AppSync::GraphQLApi`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-tag.html#cfn-appsync-graphqlapi-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-tag.html#cfn-appsync-graphqlapi-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::AppSync::GraphQLApi`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-userpoolconfig.html).
@@ -1756,7 +1519,7 @@ pub mod graph_ql_api {
             /// The user pool ID.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-graphqlapi-userpoolconfig.html#cfn-appsync-graphqlapi-userpoolconfig-userpoolid)
-            user_pool_id("UserPoolId"): String,
+            user_pool_id("UserPoolId"): ids::cognito::UserPoolId,
         }
     }
 
@@ -1998,6 +1761,8 @@ pub mod resolver {
     //! Property types of [`Resolver`](super::Resolver).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::AppSync` resources (identical schema).
+    pub use super::shared::{AppSyncRuntime, Name, SyncConfig, ConflictDetection, ConflictHandler, LambdaConflictHandlerConfig};
 
     property! {
         /// The caching configuration for a resolver that has caching activated.
@@ -2065,120 +1830,6 @@ pub mod resolver {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-pipelineconfig.html#cfn-appsync-resolver-pipelineconfig-functions)
             functions("Functions"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Describes a runtime used by an APSYlong resolver or APSYlong function. Specifies the name and version of the runtime to use. Note that if a runtime is specified, code must also be specified.
-        ///
-        /// Part of `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-appsyncruntime.html).
-        pub struct AppSyncRuntime;
-        new {
-            /// Creates `AppSyncRuntime` from its required properties:
-            ///
-            /// - `name` (`Name`, `Name`): The `name` of the runtime to use. Currently, the only allowed value is `APPSYNC_JS`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-appsyncruntime.html#cfn-appsync-resolver-appsyncruntime-name)
-            /// - `runtime_version` (`RuntimeVersion`, `String`): The `version` of the runtime to use. Currently, the only allowed version is `1.0.0`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-appsyncruntime.html#cfn-appsync-resolver-appsyncruntime-runtimeversion)
-        }
-        required {
-            name("Name"): Name,
-            runtime_version("RuntimeVersion"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The `name` of the runtime to use. Currently, the only allowed value is `APPSYNC_JS`.
-        ///
-        /// Values allowed by `AWS::AppSync::Resolver`.
-        pub enum Name {
-            /// `APPSYNC_JS`
-            AppsyncJs = "APPSYNC_JS",
-        }
-    }
-
-    property! {
-        /// Describes a Sync configuration for a resolver.
-        /// Specifies which Conflict Detection strategy and Resolution strategy to use when the resolver is invoked.
-        ///
-        /// Part of `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-syncconfig.html).
-        pub struct SyncConfig;
-        new {
-            /// Creates `SyncConfig` from its required properties:
-            ///
-            /// - `conflict_detection` (`ConflictDetection`, `ConflictDetection`): The Conflict Detection strategy to use.
-            ///   +  *VERSION*: Detect conflicts based on object versions for this resolver.
-            ///   +  *NONE*: Do not detect conflicts when invoking this resolver.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-syncconfig.html#cfn-appsync-resolver-syncconfig-conflictdetection)
-        }
-        required {
-            conflict_detection("ConflictDetection"): ConflictDetection,
-        }
-        optional {
-            /// The Conflict Resolution strategy to perform in the event of a conflict.
-            /// +  *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when versions don't match the latest version at the server.
-            /// +  *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy.
-            /// +  *LAMBDA*: Resolve conflicts with an LAMlong function supplied in the `LambdaConflictHandlerConfig`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-syncconfig.html#cfn-appsync-resolver-syncconfig-conflicthandler)
-            conflict_handler("ConflictHandler"): ConflictHandler,
-            /// The `LambdaConflictHandlerConfig` when configuring `LAMBDA` as the Conflict Handler.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-syncconfig.html#cfn-appsync-resolver-syncconfig-lambdaconflicthandlerconfig)
-            lambda_conflict_handler_config("LambdaConflictHandlerConfig"): LambdaConflictHandlerConfig,
-        }
-    }
-
-    string_enum! {
-        /// The Conflict Detection strategy to use.
-        /// +  *VERSION*: Detect conflicts based on object versions for this resolver.
-        /// +  *NONE*: Do not detect conflicts when invoking this resolver.
-        ///
-        /// Values allowed by `AWS::AppSync::Resolver`.
-        pub enum ConflictDetection {
-            /// `NONE`
-            None = "NONE",
-            /// `VERSION`
-            Version = "VERSION",
-        }
-    }
-
-    string_enum! {
-        /// The Conflict Resolution strategy to perform in the event of a conflict.
-        /// +  *OPTIMISTIC_CONCURRENCY*: Resolve conflicts by rejecting mutations when versions don't match the latest version at the server.
-        /// +  *AUTOMERGE*: Resolve conflicts with the Automerge conflict resolution strategy.
-        /// +  *LAMBDA*: Resolve conflicts with an LAMlong function supplied in the `LambdaConflictHandlerConfig`.
-        ///
-        /// Values allowed by `AWS::AppSync::Resolver`.
-        pub enum ConflictHandler {
-            /// `AUTOMERGE`
-            Automerge = "AUTOMERGE",
-            /// `LAMBDA`
-            Lambda = "LAMBDA",
-            /// `NONE`
-            None = "NONE",
-            /// `OPTIMISTIC_CONCURRENCY`
-            OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
-        }
-    }
-
-    property! {
-        /// The `LambdaConflictHandlerConfig` when configuring LAMBDA as the Conflict Handler.
-        ///
-        /// Part of `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-lambdaconflicthandlerconfig.html).
-        pub struct LambdaConflictHandlerConfig;
-        new {
-            /// Creates `LambdaConflictHandlerConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) for the Lambda function to use as the Conflict Handler.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-resolver-lambdaconflicthandlerconfig.html#cfn-appsync-resolver-lambdaconflicthandlerconfig-lambdaconflicthandlerarn)
-            lambda_conflict_handler_arn("LambdaConflictHandlerArn"): String,
         }
     }
 }
@@ -2333,6 +1984,150 @@ pub mod r#type {
             Sdl = "SDL",
             /// `JSON`
             Json = "JSON",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::AppSync` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Security configuration for your AppSync API.
+        ///
+        /// Values allowed by `AWS::AppSync::Api`, `AWS::AppSync::ChannelNamespace`.
+        pub enum AuthenticationType {
+            /// `AMAZON_COGNITO_USER_POOLS`
+            AmazonCognitoUserPools = "AMAZON_COGNITO_USER_POOLS",
+            /// `AWS_IAM`
+            AwsIam = "AWS_IAM",
+            /// `API_KEY`
+            ApiKey = "API_KEY",
+            /// `OPENID_CONNECT`
+            OpenidConnect = "OPENID_CONNECT",
+            /// `AWS_LAMBDA`
+            AwsLambda = "AWS_LAMBDA",
+        }
+    }
+
+    property! {
+        /// An auth mode.
+        ///
+        /// Part of `AWS::AppSync::Api`, `AWS::AppSync::ChannelNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authmode.html).
+        pub struct AuthMode;
+        new {
+            /// Creates `AuthMode` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Security configuration for your AppSync API.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authmode.html#cfn-appsync-api-authmode-authtype)
+            auth_type("AuthType"): AuthenticationType,
+        }
+    }
+
+    property! {
+        /// Describes a runtime used by an AWS AppSync pipeline resolver or AWS AppSync function. Specifies the name and version of the runtime to use. Note that if a runtime is specified, code must also be specified.
+        ///
+        /// Part of `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html).
+        pub struct AppSyncRuntime;
+        new {
+            /// Creates `AppSyncRuntime` from its required properties:
+            ///
+            /// - `name` (`Name`, `Name`): The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html#cfn-appsync-functionconfiguration-appsyncruntime-name)
+            /// - `runtime_version` (`RuntimeVersion`, `String`): The version of the runtime to use. Currently, the only allowed version is 1.0.0.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-appsyncruntime.html#cfn-appsync-functionconfiguration-appsyncruntime-runtimeversion)
+        }
+        required {
+            name("Name"): Name,
+            runtime_version("RuntimeVersion"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The name of the runtime to use. Currently, the only allowed value is APPSYNC_JS.
+        ///
+        /// Values allowed by `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`.
+        pub enum Name {
+            /// `APPSYNC_JS`
+            AppsyncJs = "APPSYNC_JS",
+        }
+    }
+
+    property! {
+        /// Describes a Sync configuration for a resolver. Specifies which Conflict Detection strategy and Resolution strategy to use when the resolver is invoked.
+        ///
+        /// Part of `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html).
+        pub struct SyncConfig;
+        new {
+            /// Creates `SyncConfig` from its required properties:
+            ///
+            /// - `conflict_detection` (`ConflictDetection`, `ConflictDetection`): The Conflict Detection strategy to use.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-conflictdetection)
+        }
+        required {
+            conflict_detection("ConflictDetection"): ConflictDetection,
+        }
+        optional {
+            /// The Conflict Resolution strategy to perform in the event of a conflict.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-conflicthandler)
+            conflict_handler("ConflictHandler"): ConflictHandler,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-syncconfig.html#cfn-appsync-functionconfiguration-syncconfig-lambdaconflicthandlerconfig)
+            lambda_conflict_handler_config("LambdaConflictHandlerConfig"): LambdaConflictHandlerConfig,
+        }
+    }
+
+    string_enum! {
+        /// The Conflict Detection strategy to use.
+        ///
+        /// Values allowed by `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`.
+        pub enum ConflictDetection {
+            /// `NONE`
+            None = "NONE",
+            /// `VERSION`
+            Version = "VERSION",
+        }
+    }
+
+    string_enum! {
+        /// The Conflict Resolution strategy to perform in the event of a conflict.
+        ///
+        /// Values allowed by `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`.
+        pub enum ConflictHandler {
+            /// `AUTOMERGE`
+            Automerge = "AUTOMERGE",
+            /// `LAMBDA`
+            Lambda = "LAMBDA",
+            /// `NONE`
+            None = "NONE",
+            /// `OPTIMISTIC_CONCURRENCY`
+            OptimisticConcurrency = "OPTIMISTIC_CONCURRENCY",
+        }
+    }
+
+    property! {
+        /// The LambdaConflictHandlerConfig when configuring LAMBDA as the Conflict Handler.
+        ///
+        /// Part of `AWS::AppSync::FunctionConfiguration`, `AWS::AppSync::Resolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-lambdaconflicthandlerconfig.html).
+        pub struct LambdaConflictHandlerConfig;
+        new {
+            /// Creates `LambdaConflictHandlerConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Amazon Resource Name (ARN) for the Lambda function to use as the Conflict Handler.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-functionconfiguration-lambdaconflicthandlerconfig.html#cfn-appsync-functionconfiguration-lambdaconflicthandlerconfig-lambdaconflicthandlerarn)
+            lambda_conflict_handler_arn("LambdaConflictHandlerArn"): String,
         }
     }
 }

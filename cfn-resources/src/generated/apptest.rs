@@ -74,13 +74,13 @@ pub mod test_case {
     }
 
     property! {
-        /// Part of `AWS::AppTest::TestCase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-stepactionstepaction.html).
-        pub struct StepActionStepAction;
+        /// Part of `AWS::AppTest::TestCase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-stepaction.html).
+        pub struct StepAction;
         new {
-            /// Creates `StepActionStepAction` from its required properties:
+            /// Creates `StepAction` from its required properties:
             ///
             /// - `resource_action` (`ResourceAction`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-stepactionstepaction.html#cfn-apptest-testcase-stepactionstepaction-resourceaction)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-stepaction.html#cfn-apptest-testcase-stepaction-resourceaction)
         }
         required {
             resource_action("ResourceAction"): Json,
@@ -90,13 +90,13 @@ pub mod test_case {
     }
 
     property! {
-        /// Part of `AWS::AppTest::TestCase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-resourceactionresourceaction.html).
-        pub struct ResourceActionResourceAction;
+        /// Part of `AWS::AppTest::TestCase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-resourceaction.html).
+        pub struct ResourceAction;
         new {
-            /// Creates `ResourceActionResourceAction` from its required properties:
+            /// Creates `ResourceAction` from its required properties:
             ///
             /// - `m2_managed_application_action` (`M2ManagedApplicationAction`, `M2ManagedApplicationAction`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-resourceactionresourceaction.html#cfn-apptest-testcase-resourceactionresourceaction-m2managedapplicationaction)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apptest-testcase-resourceaction.html#cfn-apptest-testcase-resourceaction-m2managedapplicationaction)
         }
         required {
             m2_managed_application_action("M2ManagedApplicationAction"): M2ManagedApplicationAction,

@@ -129,13 +129,13 @@ pub mod plan {
     }
 
     property! {
-        /// Part of `AWS::ARCRegionSwitch::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-reportoutputconfigurationreportoutputconfiguration.html).
-        pub struct ReportOutputConfigurationReportOutputConfiguration;
+        /// Part of `AWS::ARCRegionSwitch::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-reportoutputconfiguration.html).
+        pub struct ReportOutputConfiguration;
         new {
-            /// Creates `ReportOutputConfigurationReportOutputConfiguration` from its required properties:
+            /// Creates `ReportOutputConfiguration` from its required properties:
             ///
             /// - `s3_configuration` (`S3Configuration`, `S3ReportOutputConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-reportoutputconfigurationreportoutputconfiguration.html#cfn-arcregionswitch-plan-reportoutputconfigurationreportoutputconfiguration-s3configuration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-reportoutputconfiguration.html#cfn-arcregionswitch-plan-reportoutputconfiguration-s3configuration)
         }
         required {
             s3_configuration("S3Configuration"): S3ReportOutputConfiguration,
@@ -275,13 +275,13 @@ pub mod plan {
     }
 
     property! {
-        /// Part of `AWS::ARCRegionSwitch::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-executionblockconfigurationexecutionblockconfiguration.html).
-        pub struct ExecutionBlockConfigurationExecutionBlockConfiguration;
+        /// Part of `AWS::ARCRegionSwitch::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-executionblockconfiguration.html).
+        pub struct ExecutionBlockConfiguration;
         new {
-            /// Creates `ExecutionBlockConfigurationExecutionBlockConfiguration` from its required properties:
+            /// Creates `ExecutionBlockConfiguration` from its required properties:
             ///
             /// - `custom_action_lambda_config` (`CustomActionLambdaConfig`, `CustomActionLambdaConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-executionblockconfigurationexecutionblockconfiguration.html#cfn-arcregionswitch-plan-executionblockconfigurationexecutionblockconfiguration-customactionlambdaconfig)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arcregionswitch-plan-executionblockconfiguration.html#cfn-arcregionswitch-plan-executionblockconfiguration-customactionlambdaconfig)
         }
         required {
             custom_action_lambda_config("CustomActionLambdaConfig"): CustomActionLambdaConfiguration,

@@ -175,7 +175,7 @@ resource! {
         /// The Amazon Resource Names (ARN) of the Elastic Load Balancing target groups to associate with the Auto Scaling group. Instances are registered as targets with the target groups. The target groups receive incoming traffic and route requests to one or more registered targets. For more information, see [Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the *Amazon EC2 Auto Scaling User Guide*.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-targetgrouparns)
-        target_group_ar_ns("TargetGroupARNs"): Vec<String>,
+        target_group_ar_ns("TargetGroupARNs"): Vec<ids::elasticloadbalancingv2::TargetGroupArn>,
         /// A policy or a list of policies that are used to select the instance to terminate. These policies are executed in the order that you list them. For more information, see [Configure termination policies for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html) in the *Amazon EC2 Auto Scaling User Guide*.
         /// Valid values: `Default` | `AllocationStrategy` | `ClosestToNextInstanceHour` | `NewestInstance` | `OldestInstance` | `OldestLaunchConfiguration` | `OldestLaunchTemplate` | `arn:aws:lambda:region:account-id:function:my-function:my-alias`
         ///
@@ -191,7 +191,7 @@ resource! {
         /// Required to launch instances into a nondefault VPC. If you specify `VPCZoneIdentifier` with `AvailabilityZones`, the subnets that you specify for this property must reside in those Availability Zones.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-vpczoneidentifier)
-        vpc_zone_identifier("VPCZoneIdentifier"): Vec<String>,
+        vpc_zone_identifier("VPCZoneIdentifier"): Vec<ids::ec2::SubnetId>,
     }
     attributes {
         /// `Fn::GetAtt` `AutoScalingGroupARN`.
@@ -318,7 +318,7 @@ resource! {
         /// You must specify the `LaunchTemplateID` or the `LaunchTemplateName`, but not both.
         ///
         /// `Fn::GetAtt` `LaunchTemplate.LaunchTemplateId`.
-        launch_template_launch_template_id("LaunchTemplate.LaunchTemplateId"): String,
+        launch_template_launch_template_id("LaunchTemplate.LaunchTemplateId"): ids::ec2::LaunchTemplateId,
         /// The name of the launch template.
         /// You must specify the `LaunchTemplateName` or the `LaunchTemplateID`, but not both.
         ///
@@ -400,7 +400,7 @@ resource! {
         /// You must specify the `LaunchTemplateID` or the `LaunchTemplateName`, but not both.
         ///
         /// `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId`.
-        mixed_instances_policy_launch_template_launch_template_specification_launch_template_id("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId"): String,
+        mixed_instances_policy_launch_template_launch_template_specification_launch_template_id("MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId"): ids::ec2::LaunchTemplateId,
         /// The name of the launch template.
         /// You must specify the `LaunchTemplateName` or the `LaunchTemplateID`, but not both.
         ///
@@ -456,7 +456,7 @@ resource! {
         /// The Amazon Resource Names (ARN) of the Elastic Load Balancing target groups to associate with the Auto Scaling group. Instances are registered as targets with the target groups. The target groups receive incoming traffic and route requests to one or more registered targets. For more information, see [Use Elastic Load Balancing to distribute traffic across the instances in your Auto Scaling group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-load-balancer.html) in the *Amazon EC2 Auto Scaling User Guide*.
         ///
         /// `Fn::GetAtt` `TargetGroupARNs`.
-        target_group_ar_ns("TargetGroupARNs"): Vec<String>,
+        target_group_ar_ns("TargetGroupARNs"): Vec<ids::elasticloadbalancingv2::TargetGroupArn>,
         /// A policy or a list of policies that are used to select the instance to terminate. These policies are executed in the order that you list them. For more information, see [Configure termination policies for Amazon EC2 Auto Scaling](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-termination-policies.html) in the *Amazon EC2 Auto Scaling User Guide*.
         /// Valid values: `Default` | `AllocationStrategy` | `ClosestToNextInstanceHour` | `NewestInstance` | `OldestInstance` | `OldestLaunchConfiguration` | `OldestLaunchTemplate` | `arn:aws:lambda:region:account-id:function:my-function:my-alias`
         ///
@@ -472,7 +472,7 @@ resource! {
         /// Required to launch instances into a nondefault VPC. If you specify `VPCZoneIdentifier` with `AvailabilityZones`, the subnets that you specify for this property must reside in those Availability Zones.
         ///
         /// `Fn::GetAtt` `VPCZoneIdentifier`.
-        vpc_zone_identifier("VPCZoneIdentifier"): Vec<String>,
+        vpc_zone_identifier("VPCZoneIdentifier"): Vec<ids::ec2::SubnetId>,
     }
 }
 
@@ -739,7 +739,7 @@ pub mod auto_scaling_group {
             /// You must specify the `LaunchTemplateID` or the `LaunchTemplateName`, but not both.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-launchtemplatespecification.html#cfn-autoscaling-autoscalinggroup-launchtemplatespecification-launchtemplateid)
-            launch_template_id("LaunchTemplateId"): String,
+            launch_template_id("LaunchTemplateId"): ids::ec2::LaunchTemplateId,
             /// The name of the launch template.
             /// You must specify the `LaunchTemplateName` or the `LaunchTemplateID`, but not both.
             ///

@@ -48,15 +48,17 @@ pub mod capability {
     //! Property types of [`Capability`](super::Capability).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::B2BI` resources (identical schema).
+    pub use super::shared::{EdiType, X12Details, X12TransactionSet, X12Version};
 
     property! {
-        /// Part of `AWS::B2BI::Capability`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-capabilityconfigurationcapabilityconfiguration.html).
-        pub struct CapabilityConfigurationCapabilityConfiguration;
+        /// Part of `AWS::B2BI::Capability`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-capabilityconfiguration.html).
+        pub struct CapabilityConfiguration;
         new {
-            /// Creates `CapabilityConfigurationCapabilityConfiguration` from its required properties:
+            /// Creates `CapabilityConfiguration` from its required properties:
             ///
             /// - `edi` (`Edi`, `EdiConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-capabilityconfigurationcapabilityconfiguration.html#cfn-b2bi-capability-capabilityconfigurationcapabilityconfiguration-edi)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-capabilityconfiguration.html#cfn-b2bi-capability-capabilityconfiguration-edi)
         }
         required {
             edi("Edi"): EdiConfiguration,
@@ -118,764 +120,8 @@ pub mod capability {
         }
     }
 
-    property! {
-        /// Part of `AWS::B2BI::Capability`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-editypeeditype.html).
-        pub struct EdiTypeEdiType;
-        new {
-            /// Creates `EdiTypeEdiType` from its required properties:
-            ///
-            /// - `x12_details` (`X12Details`, `X12Details`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-editypeeditype.html#cfn-b2bi-capability-editypeeditype-x12details)
-        }
-        required {
-            x12_details("X12Details"): X12Details,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Capability`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html).
-        pub struct X12Details;
-        new {
-            /// Creates `X12Details` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html#cfn-b2bi-capability-x12details-transactionset)
-            transaction_set("TransactionSet"): X12TransactionSet,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html#cfn-b2bi-capability-x12details-version)
-            version("Version"): X12Version,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Capability`.
-        pub enum X12TransactionSet {
-            /// `X12_100`
-            X12100 = "X12_100",
-            /// `X12_101`
-            X12101 = "X12_101",
-            /// `X12_102`
-            X12102 = "X12_102",
-            /// `X12_103`
-            X12103 = "X12_103",
-            /// `X12_104`
-            X12104 = "X12_104",
-            /// `X12_105`
-            X12105 = "X12_105",
-            /// `X12_106`
-            X12106 = "X12_106",
-            /// `X12_107`
-            X12107 = "X12_107",
-            /// `X12_108`
-            X12108 = "X12_108",
-            /// `X12_109`
-            X12109 = "X12_109",
-            /// `X12_110`
-            X12110 = "X12_110",
-            /// `X12_111`
-            X12111 = "X12_111",
-            /// `X12_112`
-            X12112 = "X12_112",
-            /// `X12_113`
-            X12113 = "X12_113",
-            /// `X12_120`
-            X12120 = "X12_120",
-            /// `X12_121`
-            X12121 = "X12_121",
-            /// `X12_124`
-            X12124 = "X12_124",
-            /// `X12_125`
-            X12125 = "X12_125",
-            /// `X12_126`
-            X12126 = "X12_126",
-            /// `X12_127`
-            X12127 = "X12_127",
-            /// `X12_128`
-            X12128 = "X12_128",
-            /// `X12_129`
-            X12129 = "X12_129",
-            /// `X12_130`
-            X12130 = "X12_130",
-            /// `X12_131`
-            X12131 = "X12_131",
-            /// `X12_132`
-            X12132 = "X12_132",
-            /// `X12_133`
-            X12133 = "X12_133",
-            /// `X12_135`
-            X12135 = "X12_135",
-            /// `X12_138`
-            X12138 = "X12_138",
-            /// `X12_139`
-            X12139 = "X12_139",
-            /// `X12_140`
-            X12140 = "X12_140",
-            /// `X12_141`
-            X12141 = "X12_141",
-            /// `X12_142`
-            X12142 = "X12_142",
-            /// `X12_143`
-            X12143 = "X12_143",
-            /// `X12_144`
-            X12144 = "X12_144",
-            /// `X12_146`
-            X12146 = "X12_146",
-            /// `X12_147`
-            X12147 = "X12_147",
-            /// `X12_148`
-            X12148 = "X12_148",
-            /// `X12_149`
-            X12149 = "X12_149",
-            /// `X12_150`
-            X12150 = "X12_150",
-            /// `X12_151`
-            X12151 = "X12_151",
-            /// `X12_152`
-            X12152 = "X12_152",
-            /// `X12_153`
-            X12153 = "X12_153",
-            /// `X12_154`
-            X12154 = "X12_154",
-            /// `X12_155`
-            X12155 = "X12_155",
-            /// `X12_157`
-            X12157 = "X12_157",
-            /// `X12_158`
-            X12158 = "X12_158",
-            /// `X12_159`
-            X12159 = "X12_159",
-            /// `X12_160`
-            X12160 = "X12_160",
-            /// `X12_161`
-            X12161 = "X12_161",
-            /// `X12_163`
-            X12163 = "X12_163",
-            /// `X12_170`
-            X12170 = "X12_170",
-            /// `X12_175`
-            X12175 = "X12_175",
-            /// `X12_176`
-            X12176 = "X12_176",
-            /// `X12_179`
-            X12179 = "X12_179",
-            /// `X12_180`
-            X12180 = "X12_180",
-            /// `X12_185`
-            X12185 = "X12_185",
-            /// `X12_186`
-            X12186 = "X12_186",
-            /// `X12_187`
-            X12187 = "X12_187",
-            /// `X12_188`
-            X12188 = "X12_188",
-            /// `X12_189`
-            X12189 = "X12_189",
-            /// `X12_190`
-            X12190 = "X12_190",
-            /// `X12_191`
-            X12191 = "X12_191",
-            /// `X12_194`
-            X12194 = "X12_194",
-            /// `X12_195`
-            X12195 = "X12_195",
-            /// `X12_196`
-            X12196 = "X12_196",
-            /// `X12_197`
-            X12197 = "X12_197",
-            /// `X12_198`
-            X12198 = "X12_198",
-            /// `X12_199`
-            X12199 = "X12_199",
-            /// `X12_200`
-            X12200 = "X12_200",
-            /// `X12_201`
-            X12201 = "X12_201",
-            /// `X12_202`
-            X12202 = "X12_202",
-            /// `X12_203`
-            X12203 = "X12_203",
-            /// `X12_204`
-            X12204 = "X12_204",
-            /// `X12_205`
-            X12205 = "X12_205",
-            /// `X12_206`
-            X12206 = "X12_206",
-            /// `X12_210`
-            X12210 = "X12_210",
-            /// `X12_211`
-            X12211 = "X12_211",
-            /// `X12_212`
-            X12212 = "X12_212",
-            /// `X12_213`
-            X12213 = "X12_213",
-            /// `X12_214`
-            X12214 = "X12_214",
-            /// `X12_215`
-            X12215 = "X12_215",
-            /// `X12_216`
-            X12216 = "X12_216",
-            /// `X12_217`
-            X12217 = "X12_217",
-            /// `X12_218`
-            X12218 = "X12_218",
-            /// `X12_219`
-            X12219 = "X12_219",
-            /// `X12_220`
-            X12220 = "X12_220",
-            /// `X12_222`
-            X12222 = "X12_222",
-            /// `X12_223`
-            X12223 = "X12_223",
-            /// `X12_224`
-            X12224 = "X12_224",
-            /// `X12_225`
-            X12225 = "X12_225",
-            /// `X12_227`
-            X12227 = "X12_227",
-            /// `X12_228`
-            X12228 = "X12_228",
-            /// `X12_240`
-            X12240 = "X12_240",
-            /// `X12_242`
-            X12242 = "X12_242",
-            /// `X12_244`
-            X12244 = "X12_244",
-            /// `X12_245`
-            X12245 = "X12_245",
-            /// `X12_248`
-            X12248 = "X12_248",
-            /// `X12_249`
-            X12249 = "X12_249",
-            /// `X12_250`
-            X12250 = "X12_250",
-            /// `X12_251`
-            X12251 = "X12_251",
-            /// `X12_252`
-            X12252 = "X12_252",
-            /// `X12_255`
-            X12255 = "X12_255",
-            /// `X12_256`
-            X12256 = "X12_256",
-            /// `X12_259`
-            X12259 = "X12_259",
-            /// `X12_260`
-            X12260 = "X12_260",
-            /// `X12_261`
-            X12261 = "X12_261",
-            /// `X12_262`
-            X12262 = "X12_262",
-            /// `X12_263`
-            X12263 = "X12_263",
-            /// `X12_264`
-            X12264 = "X12_264",
-            /// `X12_265`
-            X12265 = "X12_265",
-            /// `X12_266`
-            X12266 = "X12_266",
-            /// `X12_267`
-            X12267 = "X12_267",
-            /// `X12_268`
-            X12268 = "X12_268",
-            /// `X12_269`
-            X12269 = "X12_269",
-            /// `X12_270`
-            X12270 = "X12_270",
-            /// `X12_271`
-            X12271 = "X12_271",
-            /// `X12_272`
-            X12272 = "X12_272",
-            /// `X12_273`
-            X12273 = "X12_273",
-            /// `X12_274`
-            X12274 = "X12_274",
-            /// `X12_275`
-            X12275 = "X12_275",
-            /// `X12_276`
-            X12276 = "X12_276",
-            /// `X12_277`
-            X12277 = "X12_277",
-            /// `X12_278`
-            X12278 = "X12_278",
-            /// `X12_280`
-            X12280 = "X12_280",
-            /// `X12_283`
-            X12283 = "X12_283",
-            /// `X12_284`
-            X12284 = "X12_284",
-            /// `X12_285`
-            X12285 = "X12_285",
-            /// `X12_286`
-            X12286 = "X12_286",
-            /// `X12_288`
-            X12288 = "X12_288",
-            /// `X12_290`
-            X12290 = "X12_290",
-            /// `X12_300`
-            X12300 = "X12_300",
-            /// `X12_301`
-            X12301 = "X12_301",
-            /// `X12_303`
-            X12303 = "X12_303",
-            /// `X12_304`
-            X12304 = "X12_304",
-            /// `X12_309`
-            X12309 = "X12_309",
-            /// `X12_310`
-            X12310 = "X12_310",
-            /// `X12_311`
-            X12311 = "X12_311",
-            /// `X12_312`
-            X12312 = "X12_312",
-            /// `X12_313`
-            X12313 = "X12_313",
-            /// `X12_315`
-            X12315 = "X12_315",
-            /// `X12_317`
-            X12317 = "X12_317",
-            /// `X12_319`
-            X12319 = "X12_319",
-            /// `X12_322`
-            X12322 = "X12_322",
-            /// `X12_323`
-            X12323 = "X12_323",
-            /// `X12_324`
-            X12324 = "X12_324",
-            /// `X12_325`
-            X12325 = "X12_325",
-            /// `X12_326`
-            X12326 = "X12_326",
-            /// `X12_350`
-            X12350 = "X12_350",
-            /// `X12_352`
-            X12352 = "X12_352",
-            /// `X12_353`
-            X12353 = "X12_353",
-            /// `X12_354`
-            X12354 = "X12_354",
-            /// `X12_355`
-            X12355 = "X12_355",
-            /// `X12_356`
-            X12356 = "X12_356",
-            /// `X12_357`
-            X12357 = "X12_357",
-            /// `X12_358`
-            X12358 = "X12_358",
-            /// `X12_361`
-            X12361 = "X12_361",
-            /// `X12_362`
-            X12362 = "X12_362",
-            /// `X12_404`
-            X12404 = "X12_404",
-            /// `X12_410`
-            X12410 = "X12_410",
-            /// `X12_412`
-            X12412 = "X12_412",
-            /// `X12_414`
-            X12414 = "X12_414",
-            /// `X12_417`
-            X12417 = "X12_417",
-            /// `X12_418`
-            X12418 = "X12_418",
-            /// `X12_419`
-            X12419 = "X12_419",
-            /// `X12_420`
-            X12420 = "X12_420",
-            /// `X12_421`
-            X12421 = "X12_421",
-            /// `X12_422`
-            X12422 = "X12_422",
-            /// `X12_423`
-            X12423 = "X12_423",
-            /// `X12_424`
-            X12424 = "X12_424",
-            /// `X12_425`
-            X12425 = "X12_425",
-            /// `X12_426`
-            X12426 = "X12_426",
-            /// `X12_429`
-            X12429 = "X12_429",
-            /// `X12_431`
-            X12431 = "X12_431",
-            /// `X12_432`
-            X12432 = "X12_432",
-            /// `X12_433`
-            X12433 = "X12_433",
-            /// `X12_434`
-            X12434 = "X12_434",
-            /// `X12_435`
-            X12435 = "X12_435",
-            /// `X12_436`
-            X12436 = "X12_436",
-            /// `X12_437`
-            X12437 = "X12_437",
-            /// `X12_440`
-            X12440 = "X12_440",
-            /// `X12_451`
-            X12451 = "X12_451",
-            /// `X12_452`
-            X12452 = "X12_452",
-            /// `X12_453`
-            X12453 = "X12_453",
-            /// `X12_455`
-            X12455 = "X12_455",
-            /// `X12_456`
-            X12456 = "X12_456",
-            /// `X12_460`
-            X12460 = "X12_460",
-            /// `X12_463`
-            X12463 = "X12_463",
-            /// `X12_466`
-            X12466 = "X12_466",
-            /// `X12_468`
-            X12468 = "X12_468",
-            /// `X12_470`
-            X12470 = "X12_470",
-            /// `X12_475`
-            X12475 = "X12_475",
-            /// `X12_485`
-            X12485 = "X12_485",
-            /// `X12_486`
-            X12486 = "X12_486",
-            /// `X12_490`
-            X12490 = "X12_490",
-            /// `X12_492`
-            X12492 = "X12_492",
-            /// `X12_494`
-            X12494 = "X12_494",
-            /// `X12_500`
-            X12500 = "X12_500",
-            /// `X12_501`
-            X12501 = "X12_501",
-            /// `X12_503`
-            X12503 = "X12_503",
-            /// `X12_504`
-            X12504 = "X12_504",
-            /// `X12_511`
-            X12511 = "X12_511",
-            /// `X12_517`
-            X12517 = "X12_517",
-            /// `X12_521`
-            X12521 = "X12_521",
-            /// `X12_527`
-            X12527 = "X12_527",
-            /// `X12_536`
-            X12536 = "X12_536",
-            /// `X12_540`
-            X12540 = "X12_540",
-            /// `X12_561`
-            X12561 = "X12_561",
-            /// `X12_567`
-            X12567 = "X12_567",
-            /// `X12_568`
-            X12568 = "X12_568",
-            /// `X12_601`
-            X12601 = "X12_601",
-            /// `X12_602`
-            X12602 = "X12_602",
-            /// `X12_620`
-            X12620 = "X12_620",
-            /// `X12_625`
-            X12625 = "X12_625",
-            /// `X12_650`
-            X12650 = "X12_650",
-            /// `X12_715`
-            X12715 = "X12_715",
-            /// `X12_753`
-            X12753 = "X12_753",
-            /// `X12_754`
-            X12754 = "X12_754",
-            /// `X12_805`
-            X12805 = "X12_805",
-            /// `X12_806`
-            X12806 = "X12_806",
-            /// `X12_810`
-            X12810 = "X12_810",
-            /// `X12_811`
-            X12811 = "X12_811",
-            /// `X12_812`
-            X12812 = "X12_812",
-            /// `X12_813`
-            X12813 = "X12_813",
-            /// `X12_814`
-            X12814 = "X12_814",
-            /// `X12_815`
-            X12815 = "X12_815",
-            /// `X12_816`
-            X12816 = "X12_816",
-            /// `X12_818`
-            X12818 = "X12_818",
-            /// `X12_819`
-            X12819 = "X12_819",
-            /// `X12_820`
-            X12820 = "X12_820",
-            /// `X12_821`
-            X12821 = "X12_821",
-            /// `X12_822`
-            X12822 = "X12_822",
-            /// `X12_823`
-            X12823 = "X12_823",
-            /// `X12_824`
-            X12824 = "X12_824",
-            /// `X12_826`
-            X12826 = "X12_826",
-            /// `X12_827`
-            X12827 = "X12_827",
-            /// `X12_828`
-            X12828 = "X12_828",
-            /// `X12_829`
-            X12829 = "X12_829",
-            /// `X12_830`
-            X12830 = "X12_830",
-            /// `X12_831`
-            X12831 = "X12_831",
-            /// `X12_832`
-            X12832 = "X12_832",
-            /// `X12_833`
-            X12833 = "X12_833",
-            /// `X12_834`
-            X12834 = "X12_834",
-            /// `X12_835`
-            X12835 = "X12_835",
-            /// `X12_836`
-            X12836 = "X12_836",
-            /// `X12_837`
-            X12837 = "X12_837",
-            /// `X12_838`
-            X12838 = "X12_838",
-            /// `X12_839`
-            X12839 = "X12_839",
-            /// `X12_840`
-            X12840 = "X12_840",
-            /// `X12_841`
-            X12841 = "X12_841",
-            /// `X12_842`
-            X12842 = "X12_842",
-            /// `X12_843`
-            X12843 = "X12_843",
-            /// `X12_844`
-            X12844 = "X12_844",
-            /// `X12_845`
-            X12845 = "X12_845",
-            /// `X12_846`
-            X12846 = "X12_846",
-            /// `X12_847`
-            X12847 = "X12_847",
-            /// `X12_848`
-            X12848 = "X12_848",
-            /// `X12_849`
-            X12849 = "X12_849",
-            /// `X12_850`
-            X12850 = "X12_850",
-            /// `X12_851`
-            X12851 = "X12_851",
-            /// `X12_852`
-            X12852 = "X12_852",
-            /// `X12_853`
-            X12853 = "X12_853",
-            /// `X12_854`
-            X12854 = "X12_854",
-            /// `X12_855`
-            X12855 = "X12_855",
-            /// `X12_856`
-            X12856 = "X12_856",
-            /// `X12_857`
-            X12857 = "X12_857",
-            /// `X12_858`
-            X12858 = "X12_858",
-            /// `X12_859`
-            X12859 = "X12_859",
-            /// `X12_860`
-            X12860 = "X12_860",
-            /// `X12_861`
-            X12861 = "X12_861",
-            /// `X12_862`
-            X12862 = "X12_862",
-            /// `X12_863`
-            X12863 = "X12_863",
-            /// `X12_864`
-            X12864 = "X12_864",
-            /// `X12_865`
-            X12865 = "X12_865",
-            /// `X12_866`
-            X12866 = "X12_866",
-            /// `X12_867`
-            X12867 = "X12_867",
-            /// `X12_868`
-            X12868 = "X12_868",
-            /// `X12_869`
-            X12869 = "X12_869",
-            /// `X12_870`
-            X12870 = "X12_870",
-            /// `X12_871`
-            X12871 = "X12_871",
-            /// `X12_872`
-            X12872 = "X12_872",
-            /// `X12_873`
-            X12873 = "X12_873",
-            /// `X12_874`
-            X12874 = "X12_874",
-            /// `X12_875`
-            X12875 = "X12_875",
-            /// `X12_876`
-            X12876 = "X12_876",
-            /// `X12_877`
-            X12877 = "X12_877",
-            /// `X12_878`
-            X12878 = "X12_878",
-            /// `X12_879`
-            X12879 = "X12_879",
-            /// `X12_880`
-            X12880 = "X12_880",
-            /// `X12_881`
-            X12881 = "X12_881",
-            /// `X12_882`
-            X12882 = "X12_882",
-            /// `X12_883`
-            X12883 = "X12_883",
-            /// `X12_884`
-            X12884 = "X12_884",
-            /// `X12_885`
-            X12885 = "X12_885",
-            /// `X12_886`
-            X12886 = "X12_886",
-            /// `X12_887`
-            X12887 = "X12_887",
-            /// `X12_888`
-            X12888 = "X12_888",
-            /// `X12_889`
-            X12889 = "X12_889",
-            /// `X12_891`
-            X12891 = "X12_891",
-            /// `X12_893`
-            X12893 = "X12_893",
-            /// `X12_894`
-            X12894 = "X12_894",
-            /// `X12_895`
-            X12895 = "X12_895",
-            /// `X12_896`
-            X12896 = "X12_896",
-            /// `X12_920`
-            X12920 = "X12_920",
-            /// `X12_924`
-            X12924 = "X12_924",
-            /// `X12_925`
-            X12925 = "X12_925",
-            /// `X12_926`
-            X12926 = "X12_926",
-            /// `X12_928`
-            X12928 = "X12_928",
-            /// `X12_940`
-            X12940 = "X12_940",
-            /// `X12_943`
-            X12943 = "X12_943",
-            /// `X12_944`
-            X12944 = "X12_944",
-            /// `X12_945`
-            X12945 = "X12_945",
-            /// `X12_947`
-            X12947 = "X12_947",
-            /// `X12_980`
-            X12980 = "X12_980",
-            /// `X12_990`
-            X12990 = "X12_990",
-            /// `X12_993`
-            X12993 = "X12_993",
-            /// `X12_996`
-            X12996 = "X12_996",
-            /// `X12_997`
-            X12997 = "X12_997",
-            /// `X12_998`
-            X12998 = "X12_998",
-            /// `X12_999`
-            X12999 = "X12_999",
-            /// `X12_270_X279`
-            X12270X279 = "X12_270_X279",
-            /// `X12_271_X279`
-            X12271X279 = "X12_271_X279",
-            /// `X12_275_X210`
-            X12275X210 = "X12_275_X210",
-            /// `X12_275_X211`
-            X12275X211 = "X12_275_X211",
-            /// `X12_276_X212`
-            X12276X212 = "X12_276_X212",
-            /// `X12_277_X212`
-            X12277X212 = "X12_277_X212",
-            /// `X12_277_X214`
-            X12277X214 = "X12_277_X214",
-            /// `X12_277_X364`
-            X12277X364 = "X12_277_X364",
-            /// `X12_278_X217`
-            X12278X217 = "X12_278_X217",
-            /// `X12_820_X218`
-            X12820X218 = "X12_820_X218",
-            /// `X12_820_X306`
-            X12820X306 = "X12_820_X306",
-            /// `X12_824_X186`
-            X12824X186 = "X12_824_X186",
-            /// `X12_834_X220`
-            X12834X220 = "X12_834_X220",
-            /// `X12_834_X307`
-            X12834X307 = "X12_834_X307",
-            /// `X12_834_X318`
-            X12834X318 = "X12_834_X318",
-            /// `X12_835_X221`
-            X12835X221 = "X12_835_X221",
-            /// `X12_837_X222`
-            X12837X222 = "X12_837_X222",
-            /// `X12_837_X223`
-            X12837X223 = "X12_837_X223",
-            /// `X12_837_X224`
-            X12837X224 = "X12_837_X224",
-            /// `X12_837_X291`
-            X12837X291 = "X12_837_X291",
-            /// `X12_837_X292`
-            X12837X292 = "X12_837_X292",
-            /// `X12_837_X298`
-            X12837X298 = "X12_837_X298",
-            /// `X12_999_X231`
-            X12999X231 = "X12_999_X231",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Capability`.
-        pub enum X12Version {
-            /// `VERSION_4010`
-            Version4010 = "VERSION_4010",
-            /// `VERSION_4030`
-            Version4030 = "VERSION_4030",
-            /// `VERSION_4050`
-            Version4050 = "VERSION_4050",
-            /// `VERSION_4060`
-            Version4060 = "VERSION_4060",
-            /// `VERSION_5010`
-            Version5010 = "VERSION_5010",
-            /// `VERSION_5010_HIPAA`
-            Version5010Hipaa = "VERSION_5010_HIPAA",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Capability`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-tag.html#cfn-b2bi-capability-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-tag.html#cfn-b2bi-capability-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::B2BI::Capability`.
@@ -1022,13 +268,13 @@ pub mod partnership {
     }
 
     property! {
-        /// Part of `AWS::B2BI::Partnership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-outboundedioptionsoutboundedioptions.html).
-        pub struct OutboundEdiOptionsOutboundEdiOptions;
+        /// Part of `AWS::B2BI::Partnership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-outboundedioptions.html).
+        pub struct OutboundEdiOptions;
         new {
-            /// Creates `OutboundEdiOptionsOutboundEdiOptions` from its required properties:
+            /// Creates `OutboundEdiOptions` from its required properties:
             ///
             /// - `x12` (`X12`, `X12Envelope`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-outboundedioptionsoutboundedioptions.html#cfn-b2bi-partnership-outboundedioptionsoutboundedioptions-x12)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-outboundedioptions.html#cfn-b2bi-partnership-outboundedioptions-x12)
         }
         required {
             x12("X12"): X12Envelope,
@@ -1211,24 +457,8 @@ pub mod partnership {
         }
     }
 
-    property! {
-        /// Part of `AWS::B2BI::Partnership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-tag.html#cfn-b2bi-partnership-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-tag.html#cfn-b2bi-partnership-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1289,24 +519,8 @@ pub mod profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::B2BI::Profile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-profile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-profile-tag.html#cfn-b2bi-profile-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-profile-tag.html#cfn-b2bi-profile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1366,15 +580,288 @@ pub mod transformer {
     //! Property types of [`Transformer`](super::Transformer).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::B2BI` resources (identical schema).
+    pub use super::shared::{EdiType, X12Details, X12TransactionSet, X12Version};
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum FileFormat {
+            /// `XML`
+            Xml = "XML",
+            /// `JSON`
+            Json = "JSON",
+            /// `NOT_USED`
+            NotUsed = "NOT_USED",
+        }
+    }
 
     property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-editypeeditype.html).
-        pub struct EdiTypeEdiType;
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html).
+        pub struct InputConversion;
         new {
-            /// Creates `EdiTypeEdiType` from its required properties:
+            /// Creates `InputConversion` from its required properties:
+            ///
+            /// - `from_format` (`FromFormat`, `FromFormat`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-fromformat)
+        }
+        required {
+            from_format("FromFormat"): FromFormat,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-advancedoptions)
+            advanced_options("AdvancedOptions"): AdvancedOptions,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-formatoptions)
+            format_options("FormatOptions"): Json,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-advancedoptions.html).
+        pub struct AdvancedOptions;
+        new {
+            /// Creates `AdvancedOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-advancedoptions.html#cfn-b2bi-transformer-advancedoptions-x12)
+            x12("X12"): X12AdvancedOptions,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html).
+        pub struct X12AdvancedOptions;
+        new {
+            /// Creates `X12AdvancedOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-splitoptions)
+            split_options("SplitOptions"): X12SplitOptions,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-validationoptions)
+            validation_options("ValidationOptions"): X12ValidationOptions,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12splitoptions.html).
+        pub struct X12SplitOptions;
+        new {
+            /// Creates `X12SplitOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12splitoptions.html#cfn-b2bi-transformer-x12splitoptions-splitby)
+            split_by("SplitBy"): X12SplitBy,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum X12SplitBy {
+            /// `NONE`
+            None = "NONE",
+            /// `TRANSACTION`
+            Transaction = "TRANSACTION",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationoptions.html).
+        pub struct X12ValidationOptions;
+        new {
+            /// Creates `X12ValidationOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationoptions.html#cfn-b2bi-transformer-x12validationoptions-validationrules)
+            validation_rules("ValidationRules"): Vec<Json>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationrule.html).
+        pub struct X12ValidationRule;
+        new {
+            /// Creates `X12ValidationRule` from its required properties:
+            ///
+            /// - `code_list_validation_rule` (`CodeListValidationRule`, `X12CodeListValidationRule`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationrule.html#cfn-b2bi-transformer-x12validationrule-codelistvalidationrule)
+        }
+        required {
+            code_list_validation_rule("CodeListValidationRule"): X12CodeListValidationRule,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html).
+        pub struct X12CodeListValidationRule;
+        new {
+            /// Creates `X12CodeListValidationRule` from its required properties:
+            ///
+            /// - `element_id` (`ElementId`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-elementid)
+        }
+        required {
+            element_id("ElementId"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-codestoadd)
+            codes_to_add("CodesToAdd"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-codestoremove)
+            codes_to_remove("CodesToRemove"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-formatoptions.html).
+        pub struct FormatOptions;
+        new {
+            /// Creates `FormatOptions` from its required properties:
+            ///
+            /// - `x12` (`X12`, `X12Details`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-formatoptions.html#cfn-b2bi-transformer-formatoptions-x12)
+        }
+        required {
+            x12("X12"): X12Details,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum FromFormat {
+            /// `X12`
+            X12 = "X12",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html).
+        pub struct Mapping;
+        new {
+            /// Creates `Mapping` from its required properties:
+            ///
+            /// - `template_language` (`TemplateLanguage`, `MappingTemplateLanguage`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-templatelanguage)
+        }
+        required {
+            template_language("TemplateLanguage"): MappingTemplateLanguage,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-template)
+            template("Template"): String,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum MappingTemplateLanguage {
+            /// `XSLT`
+            Xslt = "XSLT",
+            /// `JSONATA`
+            Jsonata = "JSONATA",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html).
+        pub struct OutputConversion;
+        new {
+            /// Creates `OutputConversion` from its required properties:
+            ///
+            /// - `to_format` (`ToFormat`, `ToFormat`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-toformat)
+        }
+        required {
+            to_format("ToFormat"): ToFormat,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-advancedoptions)
+            advanced_options("AdvancedOptions"): AdvancedOptions,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-formatoptions)
+            format_options("FormatOptions"): Json,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum ToFormat {
+            /// `X12`
+            X12 = "X12",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html).
+        pub struct SampleDocuments;
+        new {
+            /// Creates `SampleDocuments` from its required properties:
+            ///
+            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html#cfn-b2bi-transformer-sampledocuments-bucketname)
+            /// - `keys` (`Keys`, `Vec<SampleDocumentKeys>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html#cfn-b2bi-transformer-sampledocuments-keys)
+        }
+        required {
+            bucket_name("BucketName"): ids::s3::BucketName,
+            keys("Keys"): Vec<SampleDocumentKeys>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html).
+        pub struct SampleDocumentKeys;
+        new {
+            /// Creates `SampleDocumentKeys` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-input)
+            input("Input"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-output)
+            output("Output"): String,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::B2BI::Transformer`.
+        pub enum TransformerStatus {
+            /// `active`
+            Active = "active",
+            /// `inactive`
+            Inactive = "inactive",
+        }
+    }
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::B2BI` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::B2BI::Capability`, `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-editype.html).
+        pub struct EdiType;
+        new {
+            /// Creates `EdiType` from its required properties:
             ///
             /// - `x12_details` (`X12Details`, `X12Details`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-editypeeditype.html#cfn-b2bi-transformer-editypeeditype-x12details)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-editype.html#cfn-b2bi-capability-editype-x12details)
         }
         required {
             x12_details("X12Details"): X12Details,
@@ -1384,7 +871,7 @@ pub mod transformer {
     }
 
     property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12details.html).
+        /// Part of `AWS::B2BI::Capability`, `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html).
         pub struct X12Details;
         new {
             /// Creates `X12Details` (it has no required properties).
@@ -1392,15 +879,15 @@ pub mod transformer {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12details.html#cfn-b2bi-transformer-x12details-transactionset)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html#cfn-b2bi-capability-x12details-transactionset)
             transaction_set("TransactionSet"): X12TransactionSet,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12details.html#cfn-b2bi-transformer-x12details-version)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-capability-x12details.html#cfn-b2bi-capability-x12details-version)
             version("Version"): X12Version,
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
+        /// Values allowed by `AWS::B2BI::Capability`, `AWS::B2BI::Transformer`.
         pub enum X12TransactionSet {
             /// `X12_100`
             X12100 = "X12_100",
@@ -2090,7 +1577,7 @@ pub mod transformer {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
+        /// Values allowed by `AWS::B2BI::Capability`, `AWS::B2BI::Transformer`.
         pub enum X12Version {
             /// `VERSION_4010`
             Version4010 = "VERSION_4010",
@@ -2104,286 +1591,6 @@ pub mod transformer {
             Version5010 = "VERSION_5010",
             /// `VERSION_5010_HIPAA`
             Version5010Hipaa = "VERSION_5010_HIPAA",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum FileFormat {
-            /// `XML`
-            Xml = "XML",
-            /// `JSON`
-            Json = "JSON",
-            /// `NOT_USED`
-            NotUsed = "NOT_USED",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html).
-        pub struct InputConversion;
-        new {
-            /// Creates `InputConversion` from its required properties:
-            ///
-            /// - `from_format` (`FromFormat`, `FromFormat`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-fromformat)
-        }
-        required {
-            from_format("FromFormat"): FromFormat,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-advancedoptions)
-            advanced_options("AdvancedOptions"): AdvancedOptions,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-inputconversion.html#cfn-b2bi-transformer-inputconversion-formatoptions)
-            format_options("FormatOptions"): Json,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-advancedoptions.html).
-        pub struct AdvancedOptions;
-        new {
-            /// Creates `AdvancedOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-advancedoptions.html#cfn-b2bi-transformer-advancedoptions-x12)
-            x12("X12"): X12AdvancedOptions,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html).
-        pub struct X12AdvancedOptions;
-        new {
-            /// Creates `X12AdvancedOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-splitoptions)
-            split_options("SplitOptions"): X12SplitOptions,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12advancedoptions.html#cfn-b2bi-transformer-x12advancedoptions-validationoptions)
-            validation_options("ValidationOptions"): X12ValidationOptions,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12splitoptions.html).
-        pub struct X12SplitOptions;
-        new {
-            /// Creates `X12SplitOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12splitoptions.html#cfn-b2bi-transformer-x12splitoptions-splitby)
-            split_by("SplitBy"): X12SplitBy,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum X12SplitBy {
-            /// `NONE`
-            None = "NONE",
-            /// `TRANSACTION`
-            Transaction = "TRANSACTION",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationoptions.html).
-        pub struct X12ValidationOptions;
-        new {
-            /// Creates `X12ValidationOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationoptions.html#cfn-b2bi-transformer-x12validationoptions-validationrules)
-            validation_rules("ValidationRules"): Vec<Json>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationrulex12validationrule.html).
-        pub struct X12ValidationRuleX12ValidationRule;
-        new {
-            /// Creates `X12ValidationRuleX12ValidationRule` from its required properties:
-            ///
-            /// - `code_list_validation_rule` (`CodeListValidationRule`, `X12CodeListValidationRule`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12validationrulex12validationrule.html#cfn-b2bi-transformer-x12validationrulex12validationrule-codelistvalidationrule)
-        }
-        required {
-            code_list_validation_rule("CodeListValidationRule"): X12CodeListValidationRule,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html).
-        pub struct X12CodeListValidationRule;
-        new {
-            /// Creates `X12CodeListValidationRule` from its required properties:
-            ///
-            /// - `element_id` (`ElementId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-elementid)
-        }
-        required {
-            element_id("ElementId"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-codestoadd)
-            codes_to_add("CodesToAdd"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-x12codelistvalidationrule.html#cfn-b2bi-transformer-x12codelistvalidationrule-codestoremove)
-            codes_to_remove("CodesToRemove"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-formatoptionsformatoptions.html).
-        pub struct FormatOptionsFormatOptions;
-        new {
-            /// Creates `FormatOptionsFormatOptions` from its required properties:
-            ///
-            /// - `x12` (`X12`, `X12Details`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-formatoptionsformatoptions.html#cfn-b2bi-transformer-formatoptionsformatoptions-x12)
-        }
-        required {
-            x12("X12"): X12Details,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum FromFormat {
-            /// `X12`
-            X12 = "X12",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html).
-        pub struct Mapping;
-        new {
-            /// Creates `Mapping` from its required properties:
-            ///
-            /// - `template_language` (`TemplateLanguage`, `MappingTemplateLanguage`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-templatelanguage)
-        }
-        required {
-            template_language("TemplateLanguage"): MappingTemplateLanguage,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-template)
-            template("Template"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum MappingTemplateLanguage {
-            /// `XSLT`
-            Xslt = "XSLT",
-            /// `JSONATA`
-            Jsonata = "JSONATA",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html).
-        pub struct OutputConversion;
-        new {
-            /// Creates `OutputConversion` from its required properties:
-            ///
-            /// - `to_format` (`ToFormat`, `ToFormat`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-toformat)
-        }
-        required {
-            to_format("ToFormat"): ToFormat,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-advancedoptions)
-            advanced_options("AdvancedOptions"): AdvancedOptions,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-outputconversion.html#cfn-b2bi-transformer-outputconversion-formatoptions)
-            format_options("FormatOptions"): Json,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum ToFormat {
-            /// `X12`
-            X12 = "X12",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html).
-        pub struct SampleDocuments;
-        new {
-            /// Creates `SampleDocuments` from its required properties:
-            ///
-            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html#cfn-b2bi-transformer-sampledocuments-bucketname)
-            /// - `keys` (`Keys`, `Vec<SampleDocumentKeys>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocuments.html#cfn-b2bi-transformer-sampledocuments-keys)
-        }
-        required {
-            bucket_name("BucketName"): ids::s3::BucketName,
-            keys("Keys"): Vec<SampleDocumentKeys>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html).
-        pub struct SampleDocumentKeys;
-        new {
-            /// Creates `SampleDocumentKeys` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-input)
-            input("Input"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-sampledocumentkeys.html#cfn-b2bi-transformer-sampledocumentkeys-output)
-            output("Output"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::B2BI::Transformer`.
-        pub enum TransformerStatus {
-            /// `active`
-            Active = "active",
-            /// `inactive`
-            Inactive = "inactive",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::B2BI::Transformer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-tag.html#cfn-b2bi-transformer-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-tag.html#cfn-b2bi-transformer-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

@@ -413,6 +413,8 @@ pub mod backup_vault {
     //! Property types of [`BackupVault`](super::BackupVault).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Backup` resources (identical schema).
+    pub use super::shared::NotificationObjectType;
 
     property! {
         /// Part of `AWS::Backup::BackupVault`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-lockconfigurationtype.html).
@@ -431,25 +433,6 @@ pub mod backup_vault {
             changeable_for_days("ChangeableForDays"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-lockconfigurationtype.html#cfn-backup-backupvault-lockconfigurationtype-maxretentiondays)
             max_retention_days("MaxRetentionDays"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Backup::BackupVault`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html).
-        pub struct NotificationObjectType;
-        new {
-            /// Creates `NotificationObjectType` from its required properties:
-            ///
-            /// - `backup_vault_events` (`BackupVaultEvents`, `Vec<String>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html#cfn-backup-backupvault-notificationobjecttype-backupvaultevents)
-            /// - `sns_topic_arn` (`SNSTopicArn`, `ids::sns::TopicArn`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html#cfn-backup-backupvault-notificationobjecttype-snstopicarn)
-        }
-        required {
-            backup_vault_events("BackupVaultEvents"): Vec<String>,
-            sns_topic_arn("SNSTopicArn"): ids::sns::TopicArn,
-        }
-        optional {
         }
     }
 }
@@ -584,27 +567,8 @@ pub mod framework {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Backup::Framework`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-framework-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-framework-tag.html#cfn-backup-framework-tag-key)
-            key("Key"): String,
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-framework-tag.html#cfn-backup-framework-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -705,24 +669,8 @@ pub mod legal_hold {
         }
     }
 
-    property! {
-        /// Part of `AWS::Backup::LegalHold`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-legalhold-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-legalhold-tags.html#cfn-backup-legalhold-tags-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-legalhold-tags.html#cfn-backup-legalhold-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 }
 
 resource! {
@@ -785,25 +733,8 @@ pub mod logically_air_gapped_backup_vault {
     //! Property types of [`LogicallyAirGappedBackupVault`](super::LogicallyAirGappedBackupVault).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Backup::LogicallyAirGappedBackupVault`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-logicallyairgappedbackupvault-notificationobjecttype.html).
-        pub struct NotificationObjectType;
-        new {
-            /// Creates `NotificationObjectType` from its required properties:
-            ///
-            /// - `backup_vault_events` (`BackupVaultEvents`, `Vec<String>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-logicallyairgappedbackupvault-notificationobjecttype.html#cfn-backup-logicallyairgappedbackupvault-notificationobjecttype-backupvaultevents)
-            /// - `sns_topic_arn` (`SNSTopicArn`, `ids::sns::TopicArn`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-logicallyairgappedbackupvault-notificationobjecttype.html#cfn-backup-logicallyairgappedbackupvault-notificationobjecttype-snstopicarn)
-        }
-        required {
-            backup_vault_events("BackupVaultEvents"): Vec<String>,
-            sns_topic_arn("SNSTopicArn"): ids::sns::TopicArn,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::Backup` resources (identical schema).
+    pub use super::shared::NotificationObjectType;
 }
 
 resource! {
@@ -876,27 +807,8 @@ pub mod report_plan {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Backup::ReportPlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-reportplan-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-reportplan-tag.html#cfn-backup-reportplan-tag-key)
-            key("Key"): String,
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-reportplan-tag.html#cfn-backup-reportplan-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Identifies the report template for the report. Reports are built using a report template.
@@ -1018,24 +930,8 @@ pub mod restore_testing_plan {
         }
     }
 
-    property! {
-        /// Part of `AWS::Backup::RestoreTestingPlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-restoretestingplan-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-restoretestingplan-tag.html#cfn-backup-restoretestingplan-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-restoretestingplan-tag.html#cfn-backup-restoretestingplan-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1172,6 +1068,32 @@ pub mod tiering_configuration {
             resource_type("ResourceType"): String,
             resources("Resources"): Vec<String>,
             tiering_down_settings_in_days("TieringDownSettingsInDays"): i64,
+        }
+        optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Backup` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Backup::BackupVault`, `AWS::Backup::LogicallyAirGappedBackupVault`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html).
+        pub struct NotificationObjectType;
+        new {
+            /// Creates `NotificationObjectType` from its required properties:
+            ///
+            /// - `backup_vault_events` (`BackupVaultEvents`, `Vec<String>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html#cfn-backup-backupvault-notificationobjecttype-backupvaultevents)
+            /// - `sns_topic_arn` (`SNSTopicArn`, `ids::sns::TopicArn`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupvault-notificationobjecttype.html#cfn-backup-backupvault-notificationobjecttype-snstopicarn)
+        }
+        required {
+            backup_vault_events("BackupVaultEvents"): Vec<String>,
+            sns_topic_arn("SNSTopicArn"): ids::sns::TopicArn,
         }
         optional {
         }

@@ -45,25 +45,11 @@ pub mod dashboard {
     //! Property types of [`Dashboard`](super::Dashboard).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BCM` resources (identical schema).
+    pub use super::shared::{DateTimeRange, DateTimeValue, DateTimeType};
 
-    property! {
-        /// Part of `AWS::BCM::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-tag.html#cfn-bcm-dashboard-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-tag.html#cfn-bcm-dashboard-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::BCM::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-widget.html).
@@ -441,54 +427,6 @@ pub mod dashboard {
     }
 
     property! {
-        /// Part of `AWS::BCM::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html).
-        pub struct DateTimeRange;
-        new {
-            /// Creates `DateTimeRange` from its required properties:
-            ///
-            /// - `end_time` (`EndTime`, `DateTimeValue`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html#cfn-bcm-dashboard-datetimerange-endtime)
-            /// - `start_time` (`StartTime`, `DateTimeValue`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html#cfn-bcm-dashboard-datetimerange-starttime)
-        }
-        required {
-            end_time("EndTime"): DateTimeValue,
-            start_time("StartTime"): DateTimeValue,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BCM::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html).
-        pub struct DateTimeValue;
-        new {
-            /// Creates `DateTimeValue` from its required properties:
-            ///
-            /// - `type` (`Type`, `DateTimeType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html#cfn-bcm-dashboard-datetimevalue-type)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html#cfn-bcm-dashboard-datetimevalue-value)
-        }
-        required {
-            r#type("Type"): DateTimeType,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BCM::Dashboard`.
-        pub enum DateTimeType {
-            /// `ABSOLUTE`
-            Absolute = "ABSOLUTE",
-            /// `RELATIVE`
-            Relative = "RELATIVE",
-        }
-    }
-
-    property! {
         /// Part of `AWS::BCM::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-reservationcoveragequery.html).
         pub struct ReservationCoverageQuery;
         new {
@@ -666,6 +604,8 @@ pub mod scheduled_report {
     //! Property types of [`ScheduledReport`](super::ScheduledReport).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BCM` resources (identical schema).
+    pub use super::shared::{DateTimeRange, DateTimeValue, DateTimeType};
 
     property! {
         /// Defines when and how often a scheduled report runs.
@@ -731,39 +671,26 @@ pub mod scheduled_report {
         }
     }
 
-    property! {
-        /// A key-value pair applied to the scheduled report.
-        ///
-        /// Part of `AWS::BCM::ScheduledReport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-tag.html#cfn-bcm-scheduledreport-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-tag.html#cfn-bcm-scheduledreport-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::BCM` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// An absolute or relative date range.
-        ///
-        /// Part of `AWS::BCM::ScheduledReport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimerange.html).
+        /// Part of `AWS::BCM::Dashboard`, `AWS::BCM::ScheduledReport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html).
         pub struct DateTimeRange;
         new {
             /// Creates `DateTimeRange` from its required properties:
             ///
-            /// - `end_time` (`EndTime`, `DateTimeValue`): The end of the range.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimerange.html#cfn-bcm-scheduledreport-datetimerange-endtime)
-            /// - `start_time` (`StartTime`, `DateTimeValue`): The start of the range.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimerange.html#cfn-bcm-scheduledreport-datetimerange-starttime)
+            /// - `end_time` (`EndTime`, `DateTimeValue`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html#cfn-bcm-dashboard-datetimerange-endtime)
+            /// - `start_time` (`StartTime`, `DateTimeValue`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimerange.html#cfn-bcm-dashboard-datetimerange-starttime)
         }
         required {
             end_time("EndTime"): DateTimeValue,
@@ -774,17 +701,15 @@ pub mod scheduled_report {
     }
 
     property! {
-        /// A date expressed either as an absolute instant or as an offset from now.
-        ///
-        /// Part of `AWS::BCM::ScheduledReport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimevalue.html).
+        /// Part of `AWS::BCM::Dashboard`, `AWS::BCM::ScheduledReport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html).
         pub struct DateTimeValue;
         new {
             /// Creates `DateTimeValue` from its required properties:
             ///
-            /// - `type` (`Type`, `DateTimeType`): Whether Value is an absolute date or a duration relative to now.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimevalue.html#cfn-bcm-scheduledreport-datetimevalue-type)
-            /// - `value` (`Value`, `String`): The date, or an ISO 8601 duration when Type is RELATIVE.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-scheduledreport-datetimevalue.html#cfn-bcm-scheduledreport-datetimevalue-value)
+            /// - `type` (`Type`, `DateTimeType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html#cfn-bcm-dashboard-datetimevalue-type)
+            /// - `value` (`Value`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bcm-dashboard-datetimevalue.html#cfn-bcm-dashboard-datetimevalue-value)
         }
         required {
             r#type("Type"): DateTimeType,
@@ -795,9 +720,7 @@ pub mod scheduled_report {
     }
 
     string_enum! {
-        /// Whether a date value is absolute or relative.
-        ///
-        /// Values allowed by `AWS::BCM::ScheduledReport`.
+        /// Values allowed by `AWS::BCM::Dashboard`, `AWS::BCM::ScheduledReport`.
         pub enum DateTimeType {
             /// `ABSOLUTE`
             Absolute = "ABSOLUTE",

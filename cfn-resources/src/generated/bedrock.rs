@@ -180,13 +180,13 @@ pub mod agent {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Agent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-actiongroupexecutoractiongroupexecutor.html).
-        pub struct ActionGroupExecutorActionGroupExecutor;
+        /// Part of `AWS::Bedrock::Agent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-actiongroupexecutor.html).
+        pub struct ActionGroupExecutor;
         new {
-            /// Creates `ActionGroupExecutorActionGroupExecutor` from its required properties:
+            /// Creates `ActionGroupExecutor` from its required properties:
             ///
             /// - `lambda` (`Lambda`, `String`): ARN of a Lambda.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-actiongroupexecutoractiongroupexecutor.html#cfn-bedrock-agent-actiongroupexecutoractiongroupexecutor-lambda)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-actiongroupexecutor.html#cfn-bedrock-agent-actiongroupexecutor-lambda)
         }
         required {
             lambda("Lambda"): String,
@@ -208,13 +208,13 @@ pub mod agent {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Agent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-apischemaapischema.html).
-        pub struct ApiSchemaApiSchema;
+        /// Part of `AWS::Bedrock::Agent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-apischema.html).
+        pub struct ApiSchema;
         new {
-            /// Creates `ApiSchemaApiSchema` from its required properties:
+            /// Creates `ApiSchema` from its required properties:
             ///
             /// - `s3` (`S3`, `S3Identifier`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-apischemaapischema.html#cfn-bedrock-agent-apischemaapischema-s3)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-apischema.html#cfn-bedrock-agent-apischema-s3)
         }
         required {
             s3("S3"): S3Identifier,
@@ -884,14 +884,14 @@ pub mod application_inference_profile {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::Bedrock::ApplicationInferenceProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-inferenceprofilemodelsourceinferenceprofilemodelsource.html).
-        pub struct InferenceProfileModelSourceInferenceProfileModelSource;
+        /// Part of `AWS::Bedrock::ApplicationInferenceProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-inferenceprofilemodelsource.html).
+        pub struct InferenceProfileModelSource;
         new {
-            /// Creates `InferenceProfileModelSourceInferenceProfileModelSource` from its required properties:
+            /// Creates `InferenceProfileModelSource` from its required properties:
             ///
             /// - `copy_from` (`CopyFrom`, `String`): Source arns for a custom inference profile to copy its regional load balancing config from. This
             ///   can either be a foundation model or predefined inference profile ARN.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-inferenceprofilemodelsourceinferenceprofilemodelsource.html#cfn-bedrock-applicationinferenceprofile-inferenceprofilemodelsourceinferenceprofilemodelsource-copyfrom)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-inferenceprofilemodelsource.html#cfn-bedrock-applicationinferenceprofile-inferenceprofilemodelsource-copyfrom)
         }
         required {
             copy_from("CopyFrom"): String,
@@ -900,26 +900,8 @@ pub mod application_inference_profile {
         }
     }
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::ApplicationInferenceProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag Key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-tag.html#cfn-bedrock-applicationinferenceprofile-tag-key)
-            /// - `value` (`Value`, `String`): Tag Value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-applicationinferenceprofile-tag.html#cfn-bedrock-applicationinferenceprofile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1103,26 +1085,8 @@ pub mod automated_reasoning_policy {
         }
     }
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::AutomatedReasoningPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag Key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicy-tag.html#cfn-bedrock-automatedreasoningpolicy-tag-key)
-            /// - `value` (`Value`, `String`): Tag Value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicy-tag.html#cfn-bedrock-automatedreasoningpolicy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1184,26 +1148,8 @@ pub mod automated_reasoning_policy_version {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::AutomatedReasoningPolicyVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicyversion-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag Key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicyversion-tag.html#cfn-bedrock-automatedreasoningpolicyversion-tag-key)
-            /// - `value` (`Value`, `String`): Tag Value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-automatedreasoningpolicyversion-tag.html#cfn-bedrock-automatedreasoningpolicyversion-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1265,26 +1211,8 @@ pub mod blueprint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::Blueprint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-blueprint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Key for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-blueprint-tag.html#cfn-bedrock-blueprint-tag-key)
-            /// - `value` (`Value`, `String`): Value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-blueprint-tag.html#cfn-bedrock-blueprint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Modality Type
@@ -1376,26 +1304,8 @@ pub mod data_automation_library {
         }
     }
 
-    property! {
-        /// Key value pair of a tag
-        ///
-        /// Part of `AWS::Bedrock::DataAutomationLibrary`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationlibrary-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationlibrary-tag.html#cfn-bedrock-dataautomationlibrary-tag-key)
-            /// - `value` (`Value`, `String`): Tag value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationlibrary-tag.html#cfn-bedrock-dataautomationlibrary-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2449,26 +2359,8 @@ pub mod data_automation_project {
         }
     }
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::DataAutomationProject`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationproject-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Key for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationproject-tag.html#cfn-bedrock-dataautomationproject-tag-key)
-            /// - `value` (`Value`, `String`): Value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationproject-tag.html#cfn-bedrock-dataautomationproject-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2537,6 +2429,8 @@ pub mod data_source {
     //! Property types of [`DataSource`](super::DataSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Bedrock` resources (identical schema).
+    pub use super::shared::S3Location;
 
     string_enum! {
         /// The deletion policy for the data source.
@@ -2700,7 +2594,7 @@ pub mod data_source {
             ///
             /// - `auth_type` (`AuthType`, `AuthType`): The supported authentication type to authenticate and connect to your Confluence instance.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-confluencesourceconfiguration.html#cfn-bedrock-datasource-confluencesourceconfiguration-authtype)
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your Confluence instance URL. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see Confluence connection configuration.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your Confluence instance URL. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see Confluence connection configuration.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-confluencesourceconfiguration.html#cfn-bedrock-datasource-confluencesourceconfiguration-credentialssecretarn)
             /// - `host_type` (`HostType`, `HostType`): The supported host type, whether online/cloud or server/on-premises.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-confluencesourceconfiguration.html#cfn-bedrock-datasource-confluencesourceconfiguration-hosttype)
@@ -2709,7 +2603,7 @@ pub mod data_source {
         }
         required {
             auth_type("AuthType"): AuthType,
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             host_type("HostType"): HostType,
             host_url("HostUrl"): String,
         }
@@ -2981,11 +2875,11 @@ pub mod data_source {
         new {
             /// Creates `S3DataSourceConfiguration` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketArn`, `String`): The ARN of the bucket that contains the data source.
+            /// - `bucket_arn` (`BucketArn`, `ids::s3::BucketArn`): The ARN of the bucket that contains the data source.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-s3datasourceconfiguration.html#cfn-bedrock-datasource-s3datasourceconfiguration-bucketarn)
         }
         required {
-            bucket_arn("BucketArn"): String,
+            bucket_arn("BucketArn"): ids::s3::BucketArn,
         }
         optional {
             /// The account ID for the owner of the S3 bucket.
@@ -3045,14 +2939,14 @@ pub mod data_source {
             ///
             /// - `auth_type` (`AuthType`, `SalesforceSourceConfigurationAuthType`): The supported authentication type to authenticate and connect to your Salesforce instance.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-salesforcesourceconfiguration.html#cfn-bedrock-datasource-salesforcesourceconfiguration-authtype)
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your Salesforce instance URL. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see Salesforce connection configuration.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your Salesforce instance URL. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see Salesforce connection configuration.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-salesforcesourceconfiguration.html#cfn-bedrock-datasource-salesforcesourceconfiguration-credentialssecretarn)
             /// - `host_url` (`HostUrl`, `String`): The Salesforce host URL or instance URL.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-salesforcesourceconfiguration.html#cfn-bedrock-datasource-salesforcesourceconfiguration-hosturl)
         }
         required {
             auth_type("AuthType"): SalesforceSourceConfigurationAuthType,
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             host_url("HostUrl"): String,
         }
         optional {
@@ -3115,7 +3009,7 @@ pub mod data_source {
             ///
             /// - `auth_type` (`AuthType`, `SharePointSourceConfigurationAuthType`): The supported authentication type to authenticate and connect to your SharePoint site/sites.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-sharepointsourceconfiguration.html#cfn-bedrock-datasource-sharepointsourceconfiguration-authtype)
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your SharePoint site/sites. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see SharePoint connection configuration.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name of an AWS Secrets Manager secret that stores your authentication credentials for your SharePoint site/sites. For more information on the key-value pairs that must be included in your secret, depending on your authentication type, see SharePoint connection configuration.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-sharepointsourceconfiguration.html#cfn-bedrock-datasource-sharepointsourceconfiguration-credentialssecretarn)
             /// - `domain` (`Domain`, `String`): The domain of your SharePoint instance or site URL/URLs.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-sharepointsourceconfiguration.html#cfn-bedrock-datasource-sharepointsourceconfiguration-domain)
@@ -3126,7 +3020,7 @@ pub mod data_source {
         }
         required {
             auth_type("AuthType"): SharePointSourceConfigurationAuthType,
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             domain("Domain"): String,
             host_type("HostType"): SharePointSourceConfigurationHostType,
             site_urls("SiteUrls"): Vec<String>,
@@ -3608,24 +3502,6 @@ pub mod data_source {
     }
 
     property! {
-        /// An Amazon S3 location.
-        ///
-        /// Part of `AWS::Bedrock::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-s3location.html).
-        pub struct S3Location;
-        new {
-            /// Creates `S3Location` from its required properties:
-            ///
-            /// - `uri` (`URI`, `String`): The location's URI
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-s3location.html#cfn-bedrock-datasource-s3location-uri)
-        }
-        required {
-            uri("URI"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// A Lambda function that processes documents.
         ///
         /// Part of `AWS::Bedrock::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-transformation.html).
@@ -4071,13 +3947,13 @@ pub mod flow {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flowconnectionconfigurationflowconnectionconfiguration.html).
-        pub struct FlowConnectionConfigurationFlowConnectionConfiguration;
+        /// Part of `AWS::Bedrock::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flowconnectionconfiguration.html).
+        pub struct FlowConnectionConfiguration;
         new {
-            /// Creates `FlowConnectionConfigurationFlowConnectionConfiguration` from its required properties:
+            /// Creates `FlowConnectionConfiguration` from its required properties:
             ///
             /// - `data` (`Data`, `FlowDataConnectionConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flowconnectionconfigurationflowconnectionconfiguration.html#cfn-bedrock-flow-flowconnectionconfigurationflowconnectionconfiguration-data)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flowconnectionconfiguration.html#cfn-bedrock-flow-flowconnectionconfiguration-data)
         }
         required {
             data("Data"): FlowDataConnectionConfiguration,
@@ -4153,13 +4029,13 @@ pub mod flow {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfigurationflownodeconfiguration.html).
-        pub struct FlowNodeConfigurationFlowNodeConfiguration;
+        /// Part of `AWS::Bedrock::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html).
+        pub struct FlowNodeConfiguration;
         new {
-            /// Creates `FlowNodeConfigurationFlowNodeConfiguration` from its required properties:
+            /// Creates `FlowNodeConfiguration` from its required properties:
             ///
             /// - `input` (`Input`, `Json`): Input flow node configuration
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfigurationflownodeconfiguration.html#cfn-bedrock-flow-flownodeconfigurationflownodeconfiguration-input)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html#cfn-bedrock-flow-flownodeconfiguration-input)
         }
         required {
             input("Input"): Json,
@@ -5002,26 +4878,8 @@ pub mod guardrail {
         }
     }
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::Guardrail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag Key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-tag.html#cfn-bedrock-guardrail-tag-key)
-            /// - `value` (`Value`, `String`): Tag Value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-guardrail-tag.html#cfn-bedrock-guardrail-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Topic policy config for a guardrail.
@@ -5360,26 +5218,8 @@ pub mod intelligent_prompt_router {
         }
     }
 
-    property! {
-        /// Definition of the key/value pair for a tag
-        ///
-        /// Part of `AWS::Bedrock::IntelligentPromptRouter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-intelligentpromptrouter-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag Key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-intelligentpromptrouter-tag.html#cfn-bedrock-intelligentpromptrouter-tag-key)
-            /// - `value` (`Value`, `String`): Tag Value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-intelligentpromptrouter-tag.html#cfn-bedrock-intelligentpromptrouter-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5446,6 +5286,8 @@ pub mod knowledge_base {
     //! Property types of [`KnowledgeBase`](super::KnowledgeBase).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Bedrock` resources (identical schema).
+    pub use super::shared::S3Location;
 
     property! {
         /// Contains details about the embeddings model used for the knowledge base.
@@ -5718,24 +5560,6 @@ pub mod knowledge_base {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-supplementaldatastoragelocation.html#cfn-bedrock-knowledgebase-supplementaldatastoragelocation-s3location)
             s3_location("S3Location"): S3Location,
-        }
-    }
-
-    property! {
-        /// An Amazon S3 location.
-        ///
-        /// Part of `AWS::Bedrock::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-s3location.html).
-        pub struct S3Location;
-        new {
-            /// Creates `S3Location` from its required properties:
-            ///
-            /// - `uri` (`URI`, `String`): The location's URI
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-s3location.html#cfn-bedrock-knowledgebase-s3location-uri)
-        }
-        required {
-            uri("URI"): String,
-        }
-        optional {
         }
     }
 
@@ -6233,7 +6057,7 @@ pub mod knowledge_base {
             ///
             /// - `collection_name` (`CollectionName`, `String`): Name of the collection within MongoDB Atlas.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-mongodbatlasconfiguration.html#cfn-bedrock-knowledgebase-mongodbatlasconfiguration-collectionname)
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Amazon Mongo database.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Amazon Mongo database.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-mongodbatlasconfiguration.html#cfn-bedrock-knowledgebase-mongodbatlasconfiguration-credentialssecretarn)
             /// - `database_name` (`DatabaseName`, `String`): Name of the database within MongoDB Atlas.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-mongodbatlasconfiguration.html#cfn-bedrock-knowledgebase-mongodbatlasconfiguration-databasename)
@@ -6246,7 +6070,7 @@ pub mod knowledge_base {
         }
         required {
             collection_name("CollectionName"): String,
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             database_name("DatabaseName"): String,
             endpoint("Endpoint"): String,
             field_mapping("FieldMapping"): MongoDbAtlasFieldMapping,
@@ -6439,14 +6263,14 @@ pub mod knowledge_base {
             ///
             /// - `connection_string` (`ConnectionString`, `String`): The endpoint URL for your index management page.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-pineconeconfiguration.html#cfn-bedrock-knowledgebase-pineconeconfiguration-connectionstring)
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Pinecone API key.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Pinecone API key.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-pineconeconfiguration.html#cfn-bedrock-knowledgebase-pineconeconfiguration-credentialssecretarn)
             /// - `field_mapping` (`FieldMapping`, `PineconeFieldMapping`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-pineconeconfiguration.html#cfn-bedrock-knowledgebase-pineconeconfiguration-fieldmapping)
         }
         required {
             connection_string("ConnectionString"): String,
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             field_mapping("FieldMapping"): PineconeFieldMapping,
         }
         optional {
@@ -6486,7 +6310,7 @@ pub mod knowledge_base {
         new {
             /// Creates `RdsConfiguration` from its required properties:
             ///
-            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `String`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Amazon RDS database.
+            /// - `credentials_secret_arn` (`CredentialsSecretArn`, `ids::secretsmanager::SecretId`): The ARN of the secret that you created in AWS Secrets Manager that is linked to your Amazon RDS database.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-rdsconfiguration.html#cfn-bedrock-knowledgebase-rdsconfiguration-credentialssecretarn)
             /// - `database_name` (`DatabaseName`, `String`): The name of your Amazon RDS database.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-rdsconfiguration.html#cfn-bedrock-knowledgebase-rdsconfiguration-databasename)
@@ -6498,7 +6322,7 @@ pub mod knowledge_base {
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-rdsconfiguration.html#cfn-bedrock-knowledgebase-rdsconfiguration-tablename)
         }
         required {
-            credentials_secret_arn("CredentialsSecretArn"): String,
+            credentials_secret_arn("CredentialsSecretArn"): ids::secretsmanager::SecretId,
             database_name("DatabaseName"): String,
             field_mapping("FieldMapping"): RdsFieldMapping,
             resource_arn("ResourceArn"): String,
@@ -6561,7 +6385,7 @@ pub mod knowledge_base {
             /// The Amazon Resource Name (ARN) of the S3 bucket where vector embeddings are stored. This bucket contains the vector data used by the knowledge base.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-s3vectorsconfiguration.html#cfn-bedrock-knowledgebase-s3vectorsconfiguration-vectorbucketarn)
-            vector_bucket_arn("VectorBucketArn"): String,
+            vector_bucket_arn("VectorBucketArn"): ids::s3::BucketArn,
         }
     }
 
@@ -6725,13 +6549,13 @@ pub mod prompt {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptgenairesourcepromptgenairesource.html).
-        pub struct PromptGenAiResourcePromptGenAiResource;
+        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptgenairesource.html).
+        pub struct PromptGenAiResource;
         new {
-            /// Creates `PromptGenAiResourcePromptGenAiResource` from its required properties:
+            /// Creates `PromptGenAiResource` from its required properties:
             ///
             /// - `agent` (`Agent`, `PromptAgentResource`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptgenairesourcepromptgenairesource.html#cfn-bedrock-prompt-promptgenairesourcepromptgenairesource-agent)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptgenairesource.html#cfn-bedrock-prompt-promptgenairesource-agent)
         }
         required {
             agent("Agent"): PromptAgentResource,
@@ -6759,13 +6583,13 @@ pub mod prompt {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptinferenceconfigurationpromptinferenceconfiguration.html).
-        pub struct PromptInferenceConfigurationPromptInferenceConfiguration;
+        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptinferenceconfiguration.html).
+        pub struct PromptInferenceConfiguration;
         new {
-            /// Creates `PromptInferenceConfigurationPromptInferenceConfiguration` from its required properties:
+            /// Creates `PromptInferenceConfiguration` from its required properties:
             ///
             /// - `text` (`Text`, `PromptModelInferenceConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptinferenceconfigurationpromptinferenceconfiguration.html#cfn-bedrock-prompt-promptinferenceconfigurationpromptinferenceconfiguration-text)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-promptinferenceconfiguration.html#cfn-bedrock-prompt-promptinferenceconfiguration-text)
         }
         required {
             text("Text"): PromptModelInferenceConfiguration,
@@ -6826,13 +6650,13 @@ pub mod prompt {
     }
 
     property! {
-        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-prompttemplateconfigurationprompttemplateconfiguration.html).
-        pub struct PromptTemplateConfigurationPromptTemplateConfiguration;
+        /// Part of `AWS::Bedrock::Prompt`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-prompttemplateconfiguration.html).
+        pub struct PromptTemplateConfiguration;
         new {
-            /// Creates `PromptTemplateConfigurationPromptTemplateConfiguration` from its required properties:
+            /// Creates `PromptTemplateConfiguration` from its required properties:
             ///
             /// - `text` (`Text`, `TextPromptTemplateConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-prompttemplateconfigurationprompttemplateconfiguration.html#cfn-bedrock-prompt-prompttemplateconfigurationprompttemplateconfiguration-text)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-prompt-prompttemplateconfiguration.html#cfn-bedrock-prompt-prompttemplateconfiguration-text)
         }
         required {
             text("Text"): TextPromptTemplateConfiguration,
@@ -7132,26 +6956,8 @@ pub mod retrieval_instruction {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Bedrock::RetrievalInstruction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-retrievalinstruction-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-retrievalinstruction-tag.html#cfn-bedrock-retrievalinstruction-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-retrievalinstruction-tag.html#cfn-bedrock-retrievalinstruction-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -7207,22 +7013,29 @@ pub mod session {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Bedrock` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A tag associated with a resource.
+        /// An Amazon S3 location.
         ///
-        /// Part of `AWS::Bedrock::Session`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-session-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::Bedrock::DataSource`, `AWS::Bedrock::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-s3location.html).
+        pub struct S3Location;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `S3Location` from its required properties:
             ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-session-tag.html#cfn-bedrock-session-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-session-tag.html#cfn-bedrock-session-tag-value)
+            /// - `uri` (`URI`, `String`): The location's URI
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-s3location.html#cfn-bedrock-datasource-s3location-uri)
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+            uri("URI"): String,
         }
         optional {
         }

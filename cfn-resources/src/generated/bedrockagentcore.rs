@@ -66,27 +66,8 @@ pub mod api_key_credential_provider {
     //! Property types of [`ApiKeyCredentialProvider`](super::ApiKeyCredentialProvider).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// A reference to a customer-provided secret stored in AWS Secrets Manager
-        ///
-        /// Part of `AWS::BedrockAgentCore::ApiKeyCredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html).
-        pub struct SecretReference;
-        new {
-            /// Creates `SecretReference` from its required properties:
-            ///
-            /// - `json_key` (`JsonKey`, `String`): The JSON key within the secret that contains the credential value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html#cfn-bedrockagentcore-apikeycredentialprovider-secretreference-jsonkey)
-            /// - `secret_id` (`SecretId`, `String`): The ID or ARN of the secret in AWS Secrets Manager
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html#cfn-bedrockagentcore-apikeycredentialprovider-secretreference-secretid)
-        }
-        required {
-            json_key("JsonKey"): String,
-            secret_id("SecretId"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::SecretReference;
 
     string_enum! {
         /// The source of the API key secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided secrets.
@@ -100,24 +81,8 @@ pub mod api_key_credential_provider {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::ApiKeyCredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-tag.html#cfn-bedrockagentcore-apikeycredentialprovider-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-tag.html#cfn-bedrockagentcore-apikeycredentialprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -199,6 +164,8 @@ pub mod browser_custom {
     //! Property types of [`BrowserCustom`](super::BrowserCustom).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{Certificate, CertificateLocation, VpcConfig};
 
     property! {
         /// Browser signing configuration
@@ -213,42 +180,6 @@ pub mod browser_custom {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-browsersigning.html#cfn-bedrockagentcore-browsercustom-browsersigning-enabled)
             enabled("Enabled"): bool,
-        }
-    }
-
-    property! {
-        /// A root CA certificate configuration.
-        ///
-        /// Part of `AWS::BedrockAgentCore::BrowserCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificate.html).
-        pub struct Certificate;
-        new {
-            /// Creates `Certificate` from its required properties:
-            ///
-            /// - `certificate_location` (`CertificateLocation`, `CertificateLocation`): Certificate location in Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificate.html#cfn-bedrockagentcore-browsercustom-certificate-certificatelocation)
-        }
-        required {
-            certificate_location("CertificateLocation"): CertificateLocation,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Certificate location in Secrets Manager.
-        ///
-        /// Part of `AWS::BedrockAgentCore::BrowserCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificatelocation.html).
-        pub struct CertificateLocation;
-        new {
-            /// Creates `CertificateLocation` from its required properties:
-            ///
-            /// - `secret_arn` (`SecretArn`, `String`): Secrets Manager secret ARN.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificatelocation.html#cfn-bedrockagentcore-browsercustom-certificatelocation-secretarn)
-        }
-        required {
-            secret_arn("SecretArn"): String,
-        }
-        optional {
         }
     }
 
@@ -335,27 +266,6 @@ pub mod browser_custom {
             Public = "PUBLIC",
             /// `VPC`
             Vpc = "VPC",
-        }
-    }
-
-    property! {
-        /// Network mode configuration for VPC
-        ///
-        /// Part of `AWS::BedrockAgentCore::BrowserCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_groups` (`SecurityGroups`, `Vec<ids::ec2::SecurityGroupId>`): Security groups for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html#cfn-bedrockagentcore-browsercustom-vpcconfig-securitygroups)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`): Subnets for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html#cfn-bedrockagentcore-browsercustom-vpcconfig-subnets)
-        }
-        required {
-            security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
         }
     }
 
@@ -715,7 +625,7 @@ pub mod capacity_provider {
             /// Identifier of the customer managed KMS key to use for EBS encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-ephemeralebsvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-ephemeralebsvolumeconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyArn,
             /// The ID of the snapshot.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-ephemeralebsvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-ephemeralebsvolumeconfiguration-snapshotid)
@@ -869,7 +779,7 @@ pub mod capacity_provider {
             /// Identifier of the customer managed KMS key to use for EBS encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-rootvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-rootvolumeconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyArn,
             /// The throughput to provision for a gp3 volume, in MiB/s. Valid range: 125-2000 MiB/s.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-rootvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-rootvolumeconfiguration-throughput)
@@ -928,7 +838,7 @@ pub mod capacity_provider {
             /// Identifier of the KMS key to use for encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-ebsvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-ebsvolumeconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyArn,
             /// Optional EBS snapshot ID to initialize the volume from.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-ebsvolumeconfiguration.html#cfn-bedrockagentcore-capacityprovider-ebsvolumeconfiguration-snapshotid)
@@ -983,26 +893,8 @@ pub mod capacity_provider {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the capacity provider.
-        ///
-        /// Part of `AWS::BedrockAgentCore::CapacityProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-tag.html#cfn-bedrockagentcore-capacityprovider-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-capacityprovider-tag.html#cfn-bedrockagentcore-capacityprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1072,42 +964,8 @@ pub mod code_interpreter_custom {
     //! Property types of [`CodeInterpreterCustom`](super::CodeInterpreterCustom).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// A root CA certificate configuration.
-        ///
-        /// Part of `AWS::BedrockAgentCore::CodeInterpreterCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-certificate.html).
-        pub struct Certificate;
-        new {
-            /// Creates `Certificate` from its required properties:
-            ///
-            /// - `certificate_location` (`CertificateLocation`, `CertificateLocation`): Certificate location in Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-certificate.html#cfn-bedrockagentcore-codeinterpretercustom-certificate-certificatelocation)
-        }
-        required {
-            certificate_location("CertificateLocation"): CertificateLocation,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Certificate location in Secrets Manager.
-        ///
-        /// Part of `AWS::BedrockAgentCore::CodeInterpreterCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-certificatelocation.html).
-        pub struct CertificateLocation;
-        new {
-            /// Creates `CertificateLocation` from its required properties:
-            ///
-            /// - `secret_arn` (`SecretArn`, `String`): Secrets Manager secret ARN.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-certificatelocation.html#cfn-bedrockagentcore-codeinterpretercustom-certificatelocation-secretarn)
-        }
-        required {
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{Certificate, CertificateLocation, VpcConfig};
 
     property! {
         /// Network configuration for code interpreter
@@ -1140,27 +998,6 @@ pub mod code_interpreter_custom {
             Sandbox = "SANDBOX",
             /// `VPC`
             Vpc = "VPC",
-        }
-    }
-
-    property! {
-        /// Network mode configuration for VPC
-        ///
-        /// Part of `AWS::BedrockAgentCore::CodeInterpreterCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_groups` (`SecurityGroups`, `Vec<ids::ec2::SecurityGroupId>`): Security groups for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-vpcconfig.html#cfn-bedrockagentcore-codeinterpretercustom-vpcconfig-securitygroups)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`): Subnets for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-codeinterpretercustom-vpcconfig.html#cfn-bedrockagentcore-codeinterpretercustom-vpcconfig-subnets)
-        }
-        required {
-            security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
         }
     }
 }
@@ -1277,26 +1114,8 @@ pub mod configuration_bundle {
         }
     }
 
-    property! {
-        /// A tag consisting of a key-value pair.
-        ///
-        /// Part of `AWS::BedrockAgentCore::ConfigurationBundle`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-configurationbundle-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-configurationbundle-tag.html#cfn-bedrockagentcore-configurationbundle-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-configurationbundle-tag.html#cfn-bedrockagentcore-configurationbundle-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1401,24 +1220,8 @@ pub mod consent_portal {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::ConsentPortal`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-consentportal-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-consentportal-tag.html#cfn-bedrockagentcore-consentportal-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-consentportal-tag.html#cfn-bedrockagentcore-consentportal-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1557,24 +1360,8 @@ pub mod dataset {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Dataset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-dataset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-dataset-tag.html#cfn-bedrockagentcore-dataset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-dataset-tag.html#cfn-bedrockagentcore-dataset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2000,24 +1787,8 @@ pub mod evaluator {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Evaluator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-evaluator-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-evaluator-tag.html#cfn-bedrockagentcore-evaluator-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-evaluator-tag.html#cfn-bedrockagentcore-evaluator-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2088,15 +1859,17 @@ pub mod gateway {
     //! Property types of [`Gateway`](super::Gateway).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{InboundTokenClaimValueType, PrivateEndpoint, SelfManagedLatticeResource};
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-authorizerconfigurationauthorizerconfiguration.html).
-        pub struct AuthorizerConfigurationAuthorizerConfiguration;
+        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-authorizerconfiguration.html).
+        pub struct AuthorizerConfiguration;
         new {
-            /// Creates `AuthorizerConfigurationAuthorizerConfiguration` from its required properties:
+            /// Creates `AuthorizerConfiguration` from its required properties:
             ///
             /// - `custom_jwt_authorizer` (`CustomJWTAuthorizer`, `CustomJwtAuthorizerConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-authorizerconfigurationauthorizerconfiguration.html#cfn-bedrockagentcore-gateway-authorizerconfigurationauthorizerconfiguration-customjwtauthorizer)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-authorizerconfiguration.html#cfn-bedrockagentcore-gateway-authorizerconfiguration-customjwtauthorizer)
         }
         required {
             custom_jwt_authorizer("CustomJWTAuthorizer"): CustomJwtAuthorizerConfiguration,
@@ -2190,58 +1963,16 @@ pub mod gateway {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-claimmatchvaluetypeclaimmatchvaluetype.html).
-        pub struct ClaimMatchValueTypeClaimMatchValueType;
+        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-claimmatchvaluetype.html).
+        pub struct ClaimMatchValueType;
         new {
-            /// Creates `ClaimMatchValueTypeClaimMatchValueType` from its required properties:
+            /// Creates `ClaimMatchValueType` from its required properties:
             ///
             /// - `match_value_string` (`MatchValueString`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-claimmatchvaluetypeclaimmatchvaluetype.html#cfn-bedrockagentcore-gateway-claimmatchvaluetypeclaimmatchvaluetype-matchvaluestring)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-claimmatchvaluetype.html#cfn-bedrockagentcore-gateway-claimmatchvaluetype-matchvaluestring)
         }
         required {
             match_value_string("MatchValueString"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::Gateway`.
-        pub enum InboundTokenClaimValueType {
-            /// `STRING`
-            String = "STRING",
-            /// `STRING_ARRAY`
-            StringArray = "STRING_ARRAY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-privateendpointprivateendpoint.html).
-        pub struct PrivateEndpointPrivateEndpoint;
-        new {
-            /// Creates `PrivateEndpointPrivateEndpoint` from its required properties:
-            ///
-            /// - `self_managed_lattice_resource` (`SelfManagedLatticeResource`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-privateendpointprivateendpoint.html#cfn-bedrockagentcore-gateway-privateendpointprivateendpoint-selfmanagedlatticeresource)
-        }
-        required {
-            self_managed_lattice_resource("SelfManagedLatticeResource"): Json,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-selfmanagedlatticeresourceselfmanagedlatticeresource.html).
-        pub struct SelfManagedLatticeResourceSelfManagedLatticeResource;
-        new {
-            /// Creates `SelfManagedLatticeResourceSelfManagedLatticeResource` from its required properties:
-            ///
-            /// - `resource_configuration_identifier` (`ResourceConfigurationIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-selfmanagedlatticeresourceselfmanagedlatticeresource.html#cfn-bedrockagentcore-gateway-selfmanagedlatticeresourceselfmanagedlatticeresource-resourceconfigurationidentifier)
-        }
-        required {
-            resource_configuration_identifier("ResourceConfigurationIdentifier"): String,
         }
         optional {
         }
@@ -2325,13 +2056,13 @@ pub mod gateway {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorpayloadexclusionselectorinterceptorpayloadexclusionselector.html).
-        pub struct InterceptorPayloadExclusionSelectorInterceptorPayloadExclusionSelector;
+        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorpayloadexclusionselector.html).
+        pub struct InterceptorPayloadExclusionSelector;
         new {
-            /// Creates `InterceptorPayloadExclusionSelectorInterceptorPayloadExclusionSelector` from its required properties:
+            /// Creates `InterceptorPayloadExclusionSelector` from its required properties:
             ///
             /// - `field` (`Field`, `InterceptorPayloadExclusion`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorpayloadexclusionselectorinterceptorpayloadexclusionselector.html#cfn-bedrockagentcore-gateway-interceptorpayloadexclusionselectorinterceptorpayloadexclusionselector-field)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorpayloadexclusionselector.html#cfn-bedrockagentcore-gateway-interceptorpayloadexclusionselector-field)
         }
         required {
             field("Field"): InterceptorPayloadExclusion,
@@ -2359,13 +2090,13 @@ pub mod gateway {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorconfigurationinterceptorconfiguration.html).
-        pub struct InterceptorConfigurationInterceptorConfiguration;
+        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorconfiguration.html).
+        pub struct InterceptorConfiguration;
         new {
-            /// Creates `InterceptorConfigurationInterceptorConfiguration` from its required properties:
+            /// Creates `InterceptorConfiguration` from its required properties:
             ///
             /// - `lambda` (`Lambda`, `LambdaInterceptorConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorconfigurationinterceptorconfiguration.html#cfn-bedrockagentcore-gateway-interceptorconfigurationinterceptorconfiguration-lambda)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-interceptorconfiguration.html#cfn-bedrockagentcore-gateway-interceptorconfiguration-lambda)
         }
         required {
             lambda("Lambda"): LambdaInterceptorConfiguration,
@@ -2420,13 +2151,13 @@ pub mod gateway {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-gatewayprotocolconfigurationgatewayprotocolconfiguration.html).
-        pub struct GatewayProtocolConfigurationGatewayProtocolConfiguration;
+        /// Part of `AWS::BedrockAgentCore::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-gatewayprotocolconfiguration.html).
+        pub struct GatewayProtocolConfiguration;
         new {
-            /// Creates `GatewayProtocolConfigurationGatewayProtocolConfiguration` from its required properties:
+            /// Creates `GatewayProtocolConfiguration` from its required properties:
             ///
             /// - `mcp` (`Mcp`, `McpGatewayConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-gatewayprotocolconfigurationgatewayprotocolconfiguration.html#cfn-bedrockagentcore-gateway-gatewayprotocolconfigurationgatewayprotocolconfiguration-mcp)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-gatewayprotocolconfiguration.html#cfn-bedrockagentcore-gateway-gatewayprotocolconfiguration-mcp)
         }
         required {
             mcp("Mcp"): McpGatewayConfiguration,
@@ -2677,13 +2408,13 @@ pub mod gateway_rule {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-actionaction.html).
-        pub struct ActionAction;
+        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-action.html).
+        pub struct Action;
         new {
-            /// Creates `ActionAction` from its required properties:
+            /// Creates `Action` from its required properties:
             ///
             /// - `configuration_bundle` (`ConfigurationBundle`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-actionaction.html#cfn-bedrockagentcore-gatewayrule-actionaction-configurationbundle)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-action.html#cfn-bedrockagentcore-gatewayrule-action-configurationbundle)
         }
         required {
             configuration_bundle("ConfigurationBundle"): Json,
@@ -2693,13 +2424,13 @@ pub mod gateway_rule {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-configurationbundleactionconfigurationbundleaction.html).
-        pub struct ConfigurationBundleActionConfigurationBundleAction;
+        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-configurationbundleaction.html).
+        pub struct ConfigurationBundleAction;
         new {
-            /// Creates `ConfigurationBundleActionConfigurationBundleAction` from its required properties:
+            /// Creates `ConfigurationBundleAction` from its required properties:
             ///
             /// - `static_override` (`StaticOverride`, `StaticOverride`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-configurationbundleactionconfigurationbundleaction.html#cfn-bedrockagentcore-gatewayrule-configurationbundleactionconfigurationbundleaction-staticoverride)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-configurationbundleaction.html#cfn-bedrockagentcore-gatewayrule-configurationbundleaction-staticoverride)
         }
         required {
             static_override("StaticOverride"): StaticOverride,
@@ -2728,13 +2459,13 @@ pub mod gateway_rule {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-conditioncondition.html).
-        pub struct ConditionCondition;
+        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-condition.html).
+        pub struct Condition;
         new {
-            /// Creates `ConditionCondition` from its required properties:
+            /// Creates `Condition` from its required properties:
             ///
             /// - `match_principals` (`MatchPrincipals`, `MatchPrincipals`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-conditioncondition.html#cfn-bedrockagentcore-gatewayrule-conditioncondition-matchprincipals)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-condition.html#cfn-bedrockagentcore-gatewayrule-condition-matchprincipals)
         }
         required {
             match_principals("MatchPrincipals"): MatchPrincipals,
@@ -2760,13 +2491,13 @@ pub mod gateway_rule {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-matchprincipalentrymatchprincipalentry.html).
-        pub struct MatchPrincipalEntryMatchPrincipalEntry;
+        /// Part of `AWS::BedrockAgentCore::GatewayRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-matchprincipalentry.html).
+        pub struct MatchPrincipalEntry;
         new {
-            /// Creates `MatchPrincipalEntryMatchPrincipalEntry` from its required properties:
+            /// Creates `MatchPrincipalEntry` from its required properties:
             ///
             /// - `iam_principal` (`IamPrincipal`, `IamPrincipal`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-matchprincipalentrymatchprincipalentry.html#cfn-bedrockagentcore-gatewayrule-matchprincipalentrymatchprincipalentry-iamprincipal)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewayrule-matchprincipalentry.html#cfn-bedrockagentcore-gatewayrule-matchprincipalentry-iamprincipal)
         }
         required {
             iam_principal("IamPrincipal"): IamPrincipal,
@@ -2860,6 +2591,8 @@ pub mod gateway_target {
     //! Property types of [`GatewayTarget`](super::GatewayTarget).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{PrivateEndpoint, SelfManagedLatticeResource};
 
     property! {
         /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-credentialproviderconfiguration.html).
@@ -2880,13 +2613,13 @@ pub mod gateway_target {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-credentialprovidercredentialprovider.html).
-        pub struct CredentialProviderCredentialProvider;
+        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-credentialprovider.html).
+        pub struct CredentialProvider;
         new {
-            /// Creates `CredentialProviderCredentialProvider` from its required properties:
+            /// Creates `CredentialProvider` from its required properties:
             ///
             /// - `oauth_credential_provider` (`OauthCredentialProvider`, `OAuthCredentialProvider`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-credentialprovidercredentialprovider.html#cfn-bedrockagentcore-gatewaytarget-credentialprovidercredentialprovider-oauthcredentialprovider)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-credentialprovider.html#cfn-bedrockagentcore-gatewaytarget-credentialprovider-oauthcredentialprovider)
         }
         required {
             oauth_credential_provider("OauthCredentialProvider"): OAuthCredentialProvider,
@@ -2955,45 +2688,13 @@ pub mod gateway_target {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-privateendpointprivateendpoint.html).
-        pub struct PrivateEndpointPrivateEndpoint;
+        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-targetconfiguration.html).
+        pub struct TargetConfiguration;
         new {
-            /// Creates `PrivateEndpointPrivateEndpoint` from its required properties:
-            ///
-            /// - `self_managed_lattice_resource` (`SelfManagedLatticeResource`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-privateendpointprivateendpoint.html#cfn-bedrockagentcore-gatewaytarget-privateendpointprivateendpoint-selfmanagedlatticeresource)
-        }
-        required {
-            self_managed_lattice_resource("SelfManagedLatticeResource"): Json,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-selfmanagedlatticeresourceselfmanagedlatticeresource.html).
-        pub struct SelfManagedLatticeResourceSelfManagedLatticeResource;
-        new {
-            /// Creates `SelfManagedLatticeResourceSelfManagedLatticeResource` from its required properties:
-            ///
-            /// - `resource_configuration_identifier` (`ResourceConfigurationIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-selfmanagedlatticeresourceselfmanagedlatticeresource.html#cfn-bedrockagentcore-gatewaytarget-selfmanagedlatticeresourceselfmanagedlatticeresource-resourceconfigurationidentifier)
-        }
-        required {
-            resource_configuration_identifier("ResourceConfigurationIdentifier"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-targetconfigurationtargetconfiguration.html).
-        pub struct TargetConfigurationTargetConfiguration;
-        new {
-            /// Creates `TargetConfigurationTargetConfiguration` from its required properties:
+            /// Creates `TargetConfiguration` from its required properties:
             ///
             /// - `mcp` (`Mcp`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-targetconfigurationtargetconfiguration.html#cfn-bedrockagentcore-gatewaytarget-targetconfigurationtargetconfiguration-mcp)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-targetconfiguration.html#cfn-bedrockagentcore-gatewaytarget-targetconfiguration-mcp)
         }
         required {
             mcp("Mcp"): Json,
@@ -3003,13 +2704,13 @@ pub mod gateway_target {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-mcptargetconfigurationmcptargetconfiguration.html).
-        pub struct McpTargetConfigurationMcpTargetConfiguration;
+        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-mcptargetconfiguration.html).
+        pub struct McpTargetConfiguration;
         new {
-            /// Creates `McpTargetConfigurationMcpTargetConfiguration` from its required properties:
+            /// Creates `McpTargetConfiguration` from its required properties:
             ///
             /// - `open_api_schema` (`OpenApiSchema`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-mcptargetconfigurationmcptargetconfiguration.html#cfn-bedrockagentcore-gatewaytarget-mcptargetconfigurationmcptargetconfiguration-openapischema)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-mcptargetconfiguration.html#cfn-bedrockagentcore-gatewaytarget-mcptargetconfiguration-openapischema)
         }
         required {
             open_api_schema("OpenApiSchema"): Json,
@@ -3019,13 +2720,13 @@ pub mod gateway_target {
     }
 
     property! {
-        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-apischemaconfigurationapischemaconfiguration.html).
-        pub struct ApiSchemaConfigurationApiSchemaConfiguration;
+        /// Part of `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-apischemaconfiguration.html).
+        pub struct ApiSchemaConfiguration;
         new {
-            /// Creates `ApiSchemaConfigurationApiSchemaConfiguration` from its required properties:
+            /// Creates `ApiSchemaConfiguration` from its required properties:
             ///
             /// - `s3` (`S3`, `S3Configuration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-apischemaconfigurationapischemaconfiguration.html#cfn-bedrockagentcore-gatewaytarget-apischemaconfigurationapischemaconfiguration-s3)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gatewaytarget-apischemaconfiguration.html#cfn-bedrockagentcore-gatewaytarget-apischemaconfiguration-s3)
         }
         required {
             s3("S3"): S3Configuration,
@@ -3181,6 +2882,8 @@ pub mod harness {
     //! Property types of [`Harness`](super::Harness).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{ClaimMatchOperator, InboundTokenClaimValueType, EndpointIpAddressType, SelfManagedLatticeResource, EfsAccessPointConfiguration, S3FilesAccessPointConfiguration, SessionStorageConfiguration, LifecycleConfiguration, NetworkConfiguration, NetworkMode, VpcConfig, ContainerConfiguration};
 
     property! {
         /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-authorizerconfiguration.html).
@@ -3269,18 +2972,6 @@ pub mod harness {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::Harness`.
-        pub enum ClaimMatchOperator {
-            /// `EQUALS`
-            Equals = "EQUALS",
-            /// `CONTAINS`
-            Contains = "CONTAINS",
-            /// `CONTAINS_ANY`
-            ContainsAny = "CONTAINS_ANY",
-        }
-    }
-
     property! {
         /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-claimmatchvaluetype.html).
         pub struct ClaimMatchValueType;
@@ -3294,16 +2985,6 @@ pub mod harness {
             match_value_string("MatchValueString"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-claimmatchvaluetype.html#cfn-bedrockagentcore-harness-claimmatchvaluetype-matchvaluestringlist)
             match_value_string_list("MatchValueStringList"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::Harness`.
-        pub enum InboundTokenClaimValueType {
-            /// `STRING`
-            String = "STRING",
-            /// `STRING_ARRAY`
-            StringArray = "STRING_ARRAY",
         }
     }
 
@@ -3352,34 +3033,6 @@ pub mod harness {
             security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-managedvpcresource.html#cfn-bedrockagentcore-harness-managedvpcresource-tags)
             tags("Tags"): Map<String>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::Harness`.
-        pub enum EndpointIpAddressType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `IPV6`
-            Ipv6 = "IPV6",
-        }
-    }
-
-    property! {
-        /// Configuration for connecting to a private resource using a self-managed VPC Lattice resource configuration.
-        ///
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-selfmanagedlatticeresource.html).
-        pub struct SelfManagedLatticeResource;
-        new {
-            /// Creates `SelfManagedLatticeResource` from its required properties:
-            ///
-            /// - `resource_configuration_identifier` (`ResourceConfigurationIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-selfmanagedlatticeresource.html#cfn-bedrockagentcore-harness-selfmanagedlatticeresource-resourceconfigurationidentifier)
-        }
-        required {
-            resource_configuration_identifier("ResourceConfigurationIdentifier"): String,
-        }
-        optional {
         }
     }
 
@@ -3455,127 +3108,6 @@ pub mod harness {
     }
 
     property! {
-        /// Configuration for an Amazon EFS access point to mount into the AgentCore Runtime.
-        ///
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html).
-        pub struct EfsAccessPointConfiguration;
-        new {
-            /// Creates `EfsAccessPointConfiguration` from its required properties:
-            ///
-            /// - `access_point_arn` (`AccessPointArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html#cfn-bedrockagentcore-harness-efsaccesspointconfiguration-accesspointarn)
-            /// - `mount_path` (`MountPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html#cfn-bedrockagentcore-harness-efsaccesspointconfiguration-mountpath)
-        }
-        required {
-            access_point_arn("AccessPointArn"): String,
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for an Amazon S3 Files access point to mount into the AgentCore Runtime.
-        ///
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html).
-        pub struct S3FilesAccessPointConfiguration;
-        new {
-            /// Creates `S3FilesAccessPointConfiguration` from its required properties:
-            ///
-            /// - `access_point_arn` (`AccessPointArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-harness-s3filesaccesspointconfiguration-accesspointarn)
-            /// - `mount_path` (`MountPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-harness-s3filesaccesspointconfiguration-mountpath)
-        }
-        required {
-            access_point_arn("AccessPointArn"): String,
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-sessionstorageconfiguration.html).
-        pub struct SessionStorageConfiguration;
-        new {
-            /// Creates `SessionStorageConfiguration` from its required properties:
-            ///
-            /// - `mount_path` (`MountPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-sessionstorageconfiguration.html#cfn-bedrockagentcore-harness-sessionstorageconfiguration-mountpath)
-        }
-        required {
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html).
-        pub struct LifecycleConfiguration;
-        new {
-            /// Creates `LifecycleConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html#cfn-bedrockagentcore-harness-lifecycleconfiguration-idleruntimesessiontimeout)
-            idle_runtime_session_timeout("IdleRuntimeSessionTimeout"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html#cfn-bedrockagentcore-harness-lifecycleconfiguration-maxlifetime)
-            max_lifetime("MaxLifetime"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html).
-        pub struct NetworkConfiguration;
-        new {
-            /// Creates `NetworkConfiguration` from its required properties:
-            ///
-            /// - `network_mode` (`NetworkMode`, `NetworkMode`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html#cfn-bedrockagentcore-harness-networkconfiguration-networkmode)
-        }
-        required {
-            network_mode("NetworkMode"): NetworkMode,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html#cfn-bedrockagentcore-harness-networkconfiguration-networkmodeconfig)
-            network_mode_config("NetworkModeConfig"): VpcConfig,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::Harness`.
-        pub enum NetworkMode {
-            /// `PUBLIC`
-            Public = "PUBLIC",
-            /// `VPC`
-            Vpc = "VPC",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_groups` (`SecurityGroups`, `Vec<ids::ec2::SecurityGroupId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-vpcconfig.html#cfn-bedrockagentcore-harness-vpcconfig-securitygroups)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-vpcconfig.html#cfn-bedrockagentcore-harness-vpcconfig-subnets)
-        }
-        required {
-            security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-harnessenvironmentartifact.html).
         pub struct HarnessEnvironmentArtifact;
         new {
@@ -3586,22 +3118,6 @@ pub mod harness {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-harnessenvironmentartifact.html#cfn-bedrockagentcore-harness-harnessenvironmentartifact-containerconfiguration)
             container_configuration("ContainerConfiguration"): ContainerConfiguration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-containerconfiguration.html).
-        pub struct ContainerConfiguration;
-        new {
-            /// Creates `ContainerConfiguration` from its required properties:
-            ///
-            /// - `container_uri` (`ContainerUri`, `String`): The ECR URI of the container.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-containerconfiguration.html#cfn-bedrockagentcore-harness-containerconfiguration-containeruri)
-        }
-        required {
-            container_uri("ContainerUri"): String,
-        }
-        optional {
         }
     }
 
@@ -4195,24 +3711,8 @@ pub mod harness {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-tag.html#cfn-bedrockagentcore-harness-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-tag.html#cfn-bedrockagentcore-harness-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::BedrockAgentCore::Harness`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-harnesstool.html).
@@ -4549,24 +4049,8 @@ pub mod harness_endpoint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::HarnessEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harnessendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harnessendpoint-tag.html#cfn-bedrockagentcore-harnessendpoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harnessendpoint-tag.html#cfn-bedrockagentcore-harnessendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5601,6 +5085,8 @@ pub mod o_auth2_credential_provider {
     //! Property types of [`OAuth2CredentialProvider`](super::OAuth2CredentialProvider).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{SecretReference, EndpointIpAddressType, SelfManagedLatticeResource};
 
     string_enum! {
         /// The vendor of the OAuth2 credential provider
@@ -5713,27 +5199,6 @@ pub mod o_auth2_credential_provider {
             client_secret_config("ClientSecretConfig"): SecretReference,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-atlassianoauth2providerconfiginput.html#cfn-bedrockagentcore-oauth2credentialprovider-atlassianoauth2providerconfiginput-clientsecretsource)
             client_secret_source("ClientSecretSource"): ClientSecretSource,
-        }
-    }
-
-    property! {
-        /// A reference to a customer-provided secret stored in AWS Secrets Manager
-        ///
-        /// Part of `AWS::BedrockAgentCore::OAuth2CredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-secretreference.html).
-        pub struct SecretReference;
-        new {
-            /// Creates `SecretReference` from its required properties:
-            ///
-            /// - `json_key` (`JsonKey`, `String`): The JSON key within the secret that contains the credential value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-secretreference.html#cfn-bedrockagentcore-oauth2credentialprovider-secretreference-jsonkey)
-            /// - `secret_id` (`SecretId`, `String`): The ID or ARN of the secret in AWS Secrets Manager
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-secretreference.html#cfn-bedrockagentcore-oauth2credentialprovider-secretreference-secretid)
-        }
-        required {
-            json_key("JsonKey"): String,
-            secret_id("SecretId"): String,
-        }
-        optional {
         }
     }
 
@@ -5953,14 +5418,14 @@ pub mod o_auth2_credential_provider {
             ///
             /// - `endpoint_ip_address_type` (`EndpointIpAddressType`, `EndpointIpAddressType`): The IP address type for the resource configuration endpoint
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-managedvpcresource.html#cfn-bedrockagentcore-oauth2credentialprovider-managedvpcresource-endpointipaddresstype)
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The subnet IDs within the VPC where the VPC Lattice resource gateway is placed
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The subnet IDs within the VPC where the VPC Lattice resource gateway is placed
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-managedvpcresource.html#cfn-bedrockagentcore-oauth2credentialprovider-managedvpcresource-subnetids)
             /// - `vpc_identifier` (`VpcIdentifier`, `String`): The ID of the VPC that contains your private resource
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-managedvpcresource.html#cfn-bedrockagentcore-oauth2credentialprovider-managedvpcresource-vpcidentifier)
         }
         required {
             endpoint_ip_address_type("EndpointIpAddressType"): EndpointIpAddressType,
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
             vpc_identifier("VpcIdentifier"): String,
         }
         optional {
@@ -5976,36 +5441,6 @@ pub mod o_auth2_credential_provider {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-managedvpcresource.html#cfn-bedrockagentcore-oauth2credentialprovider-managedvpcresource-tags)
             tags("Tags"): Map<String>,
-        }
-    }
-
-    string_enum! {
-        /// The IP address type for the resource configuration endpoint
-        ///
-        /// Values allowed by `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
-        pub enum EndpointIpAddressType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `IPV6`
-            Ipv6 = "IPV6",
-        }
-    }
-
-    property! {
-        /// Configuration for a self-managed VPC Lattice resource. You create and manage the VPC Lattice resource gateway and resource configuration, then provide the resource configuration identifier.
-        ///
-        /// Part of `AWS::BedrockAgentCore::OAuth2CredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-selfmanagedlatticeresource.html).
-        pub struct SelfManagedLatticeResource;
-        new {
-            /// Creates `SelfManagedLatticeResource` from its required properties:
-            ///
-            /// - `resource_configuration_identifier` (`ResourceConfigurationIdentifier`, `String`): The ARN or ID of the VPC Lattice resource configuration
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-selfmanagedlatticeresource.html#cfn-bedrockagentcore-oauth2credentialprovider-selfmanagedlatticeresource-resourceconfigurationidentifier)
-        }
-        required {
-            resource_configuration_identifier("ResourceConfigurationIdentifier"): String,
-        }
-        optional {
         }
     }
 
@@ -6290,24 +5725,8 @@ pub mod o_auth2_credential_provider {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::OAuth2CredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-tag.html#cfn-bedrockagentcore-oauth2credentialprovider-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-oauth2credentialprovider-tag.html#cfn-bedrockagentcore-oauth2credentialprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6702,24 +6121,8 @@ pub mod online_evaluation_config {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::OnlineEvaluationConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-onlineevaluationconfig-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-onlineevaluationconfig-tag.html#cfn-bedrockagentcore-onlineevaluationconfig-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-onlineevaluationconfig-tag.html#cfn-bedrockagentcore-onlineevaluationconfig-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6887,6 +6290,8 @@ pub mod payment_credential_provider {
     //! Property types of [`PaymentCredentialProvider`](super::PaymentCredentialProvider).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::SecretReference;
 
     string_enum! {
         /// Supported vendor types for payment providers
@@ -6956,27 +6361,6 @@ pub mod payment_credential_provider {
         }
     }
 
-    property! {
-        /// A reference to a customer-provided secret stored in AWS Secrets Manager
-        ///
-        /// Part of `AWS::BedrockAgentCore::PaymentCredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-secretreference.html).
-        pub struct SecretReference;
-        new {
-            /// Creates `SecretReference` from its required properties:
-            ///
-            /// - `json_key` (`JsonKey`, `String`): The JSON key within the secret that contains the credential value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-secretreference.html#cfn-bedrockagentcore-paymentcredentialprovider-secretreference-jsonkey)
-            /// - `secret_id` (`SecretId`, `String`): The ID or ARN of the secret in AWS Secrets Manager
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-secretreference.html#cfn-bedrockagentcore-paymentcredentialprovider-secretreference-secretid)
-        }
-        required {
-            json_key("JsonKey"): String,
-            secret_id("SecretId"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// The source of the secret. Use MANAGED for service-managed secrets or EXTERNAL for customer-provided secrets.
         ///
@@ -7030,24 +6414,8 @@ pub mod payment_credential_provider {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PaymentCredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-tag.html#cfn-bedrockagentcore-paymentcredentialprovider-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentcredentialprovider-tag.html#cfn-bedrockagentcore-paymentcredentialprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -7110,6 +6478,8 @@ pub mod payment_manager {
     //! Property types of [`PaymentManager`](super::PaymentManager).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{CustomClaimValidationType, AuthorizingClaimMatchValueType, ClaimMatchOperator, ClaimMatchValueType, InboundTokenClaimValueType};
 
     property! {
         /// Part of `AWS::BedrockAgentCore::PaymentManager`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizerconfiguration.html).
@@ -7151,85 +6521,6 @@ pub mod payment_manager {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PaymentManager`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html).
-        pub struct CustomClaimValidationType;
-        new {
-            /// Creates `CustomClaimValidationType` from its required properties:
-            ///
-            /// - `authorizing_claim_match_value` (`AuthorizingClaimMatchValue`, `AuthorizingClaimMatchValueType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-authorizingclaimmatchvalue)
-            /// - `inbound_token_claim_name` (`InboundTokenClaimName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-inboundtokenclaimname)
-            /// - `inbound_token_claim_value_type` (`InboundTokenClaimValueType`, `InboundTokenClaimValueType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-inboundtokenclaimvaluetype)
-        }
-        required {
-            authorizing_claim_match_value("AuthorizingClaimMatchValue"): AuthorizingClaimMatchValueType,
-            inbound_token_claim_name("InboundTokenClaimName"): String,
-            inbound_token_claim_value_type("InboundTokenClaimValueType"): InboundTokenClaimValueType,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PaymentManager`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html).
-        pub struct AuthorizingClaimMatchValueType;
-        new {
-            /// Creates `AuthorizingClaimMatchValueType` from its required properties:
-            ///
-            /// - `claim_match_operator` (`ClaimMatchOperator`, `ClaimMatchOperator`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype-claimmatchoperator)
-            /// - `claim_match_value` (`ClaimMatchValue`, `ClaimMatchValueType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype-claimmatchvalue)
-        }
-        required {
-            claim_match_operator("ClaimMatchOperator"): ClaimMatchOperator,
-            claim_match_value("ClaimMatchValue"): ClaimMatchValueType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::PaymentManager`.
-        pub enum ClaimMatchOperator {
-            /// `EQUALS`
-            Equals = "EQUALS",
-            /// `CONTAINS`
-            Contains = "CONTAINS",
-            /// `CONTAINS_ANY`
-            ContainsAny = "CONTAINS_ANY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PaymentManager`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html).
-        pub struct ClaimMatchValueType;
-        new {
-            /// Creates `ClaimMatchValueType` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-claimmatchvaluetype-matchvaluestring)
-            match_value_string("MatchValueString"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-claimmatchvaluetype-matchvaluestringlist)
-            match_value_string_list("MatchValueStringList"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::BedrockAgentCore::PaymentManager`.
-        pub enum InboundTokenClaimValueType {
-            /// `STRING`
-            String = "STRING",
-            /// `STRING_ARRAY`
-            StringArray = "STRING_ARRAY",
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::BedrockAgentCore::PaymentManager`.
         pub enum PaymentsAuthorizerType {
@@ -7240,24 +6531,8 @@ pub mod payment_manager {
         }
     }
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PaymentManager`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-tag.html#cfn-bedrockagentcore-paymentmanager-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-tag.html#cfn-bedrockagentcore-paymentmanager-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -7467,24 +6742,8 @@ pub mod policy_engine {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::BedrockAgentCore::PolicyEngine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-policyengine-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-policyengine-tag.html#cfn-bedrockagentcore-policyengine-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-policyengine-tag.html#cfn-bedrockagentcore-policyengine-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -7616,6 +6875,8 @@ pub mod runtime {
     //! Property types of [`Runtime`](super::Runtime).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::BedrockAgentCore` resources (identical schema).
+    pub use super::shared::{ContainerConfiguration, CustomClaimValidationType, AuthorizingClaimMatchValueType, ClaimMatchOperator, ClaimMatchValueType, InboundTokenClaimValueType, EfsAccessPointConfiguration, S3FilesAccessPointConfiguration, SessionStorageConfiguration, LifecycleConfiguration, NetworkConfiguration, NetworkMode, VpcConfig};
 
     property! {
         /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-agentruntimeartifact.html).
@@ -7715,22 +6976,6 @@ pub mod runtime {
             Python314 = "PYTHON_3_14",
             /// `NODE_22`
             Node22 = "NODE_22",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-containerconfiguration.html).
-        pub struct ContainerConfiguration;
-        new {
-            /// Creates `ContainerConfiguration` from its required properties:
-            ///
-            /// - `container_uri` (`ContainerUri`, `String`): The ECR URI of the container
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-containerconfiguration.html#cfn-bedrockagentcore-runtime-containerconfiguration-containeruri)
-        }
-        required {
-            container_uri("ContainerUri"): String,
-        }
-        optional {
         }
     }
 
@@ -7835,99 +7080,6 @@ pub mod runtime {
     }
 
     property! {
-        /// Required custom claim
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-customclaimvalidationtype.html).
-        pub struct CustomClaimValidationType;
-        new {
-            /// Creates `CustomClaimValidationType` from its required properties:
-            ///
-            /// - `authorizing_claim_match_value` (`AuthorizingClaimMatchValue`, `AuthorizingClaimMatchValueType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-customclaimvalidationtype.html#cfn-bedrockagentcore-runtime-customclaimvalidationtype-authorizingclaimmatchvalue)
-            /// - `inbound_token_claim_name` (`InboundTokenClaimName`, `String`): The name of the custom claim to validate
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-customclaimvalidationtype.html#cfn-bedrockagentcore-runtime-customclaimvalidationtype-inboundtokenclaimname)
-            /// - `inbound_token_claim_value_type` (`InboundTokenClaimValueType`, `InboundTokenClaimValueType`): Token claim data type
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-customclaimvalidationtype.html#cfn-bedrockagentcore-runtime-customclaimvalidationtype-inboundtokenclaimvaluetype)
-        }
-        required {
-            authorizing_claim_match_value("AuthorizingClaimMatchValue"): AuthorizingClaimMatchValueType,
-            inbound_token_claim_name("InboundTokenClaimName"): String,
-            inbound_token_claim_value_type("InboundTokenClaimValueType"): InboundTokenClaimValueType,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The value or values in the custom claim to match and relationship of match
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-authorizingclaimmatchvaluetype.html).
-        pub struct AuthorizingClaimMatchValueType;
-        new {
-            /// Creates `AuthorizingClaimMatchValueType` from its required properties:
-            ///
-            /// - `claim_match_operator` (`ClaimMatchOperator`, `ClaimMatchOperator`): The relationship between the claim field value and the value or values being matched
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-runtime-authorizingclaimmatchvaluetype-claimmatchoperator)
-            /// - `claim_match_value` (`ClaimMatchValue`, `ClaimMatchValueType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-runtime-authorizingclaimmatchvaluetype-claimmatchvalue)
-        }
-        required {
-            claim_match_operator("ClaimMatchOperator"): ClaimMatchOperator,
-            claim_match_value("ClaimMatchValue"): ClaimMatchValueType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The relationship between the claim field value and the value or values being matched
-        ///
-        /// Values allowed by `AWS::BedrockAgentCore::Runtime`.
-        pub enum ClaimMatchOperator {
-            /// `EQUALS`
-            Equals = "EQUALS",
-            /// `CONTAINS`
-            Contains = "CONTAINS",
-            /// `CONTAINS_ANY`
-            ContainsAny = "CONTAINS_ANY",
-        }
-    }
-
-    property! {
-        /// The value or values in the custom claim to match for
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-claimmatchvaluetype.html).
-        pub struct ClaimMatchValueType;
-        new {
-            /// Creates `ClaimMatchValueType` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The string value to match for
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-claimmatchvaluetype.html#cfn-bedrockagentcore-runtime-claimmatchvaluetype-matchvaluestring)
-            match_value_string("MatchValueString"): String,
-            /// The list of strings to check for a match
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-claimmatchvaluetype.html#cfn-bedrockagentcore-runtime-claimmatchvaluetype-matchvaluestringlist)
-            match_value_string_list("MatchValueStringList"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Token claim data type
-        ///
-        /// Values allowed by `AWS::BedrockAgentCore::Runtime`.
-        pub enum InboundTokenClaimValueType {
-            /// `STRING`
-            String = "STRING",
-            /// `STRING_ARRAY`
-            StringArray = "STRING_ARRAY",
-        }
-    }
-
-    property! {
         /// Override mapping of a domain to a private endpoint
         ///
         /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-privateendpointoverride.html).
@@ -8004,139 +7156,6 @@ pub mod runtime {
         required {
             mount_path("MountPath"): String,
             volume_name("VolumeName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for EFS access point filesystem
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-efsaccesspointconfiguration.html).
-        pub struct EfsAccessPointConfiguration;
-        new {
-            /// Creates `EfsAccessPointConfiguration` from its required properties:
-            ///
-            /// - `access_point_arn` (`AccessPointArn`, `String`): ARN of the EFS access point
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-efsaccesspointconfiguration.html#cfn-bedrockagentcore-runtime-efsaccesspointconfiguration-accesspointarn)
-            /// - `mount_path` (`MountPath`, `String`): Mount path for filesystem configuration
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-efsaccesspointconfiguration.html#cfn-bedrockagentcore-runtime-efsaccesspointconfiguration-mountpath)
-        }
-        required {
-            access_point_arn("AccessPointArn"): String,
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for S3 Files access point filesystem
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-s3filesaccesspointconfiguration.html).
-        pub struct S3FilesAccessPointConfiguration;
-        new {
-            /// Creates `S3FilesAccessPointConfiguration` from its required properties:
-            ///
-            /// - `access_point_arn` (`AccessPointArn`, `String`): ARN of the S3 Files access point
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-runtime-s3filesaccesspointconfiguration-accesspointarn)
-            /// - `mount_path` (`MountPath`, `String`): Mount path for filesystem configuration
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-runtime-s3filesaccesspointconfiguration-mountpath)
-        }
-        required {
-            access_point_arn("AccessPointArn"): String,
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for session storage
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-sessionstorageconfiguration.html).
-        pub struct SessionStorageConfiguration;
-        new {
-            /// Creates `SessionStorageConfiguration` from its required properties:
-            ///
-            /// - `mount_path` (`MountPath`, `String`): Mount path for filesystem configuration
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-sessionstorageconfiguration.html#cfn-bedrockagentcore-runtime-sessionstorageconfiguration-mountpath)
-        }
-        required {
-            mount_path("MountPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for managing the lifecycle of runtime sessions and resources
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-lifecycleconfiguration.html).
-        pub struct LifecycleConfiguration;
-        new {
-            /// Creates `LifecycleConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Timeout in seconds for idle runtime sessions
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-lifecycleconfiguration.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration-idleruntimesessiontimeout)
-            idle_runtime_session_timeout("IdleRuntimeSessionTimeout"): i64,
-            /// Maximum lifetime in seconds for runtime sessions
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-lifecycleconfiguration.html#cfn-bedrockagentcore-runtime-lifecycleconfiguration-maxlifetime)
-            max_lifetime("MaxLifetime"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-networkconfiguration.html).
-        pub struct NetworkConfiguration;
-        new {
-            /// Creates `NetworkConfiguration` from its required properties:
-            ///
-            /// - `network_mode` (`NetworkMode`, `NetworkMode`): Network mode configuration type
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-networkconfiguration.html#cfn-bedrockagentcore-runtime-networkconfiguration-networkmode)
-        }
-        required {
-            network_mode("NetworkMode"): NetworkMode,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-networkconfiguration.html#cfn-bedrockagentcore-runtime-networkconfiguration-networkmodeconfig)
-            network_mode_config("NetworkModeConfig"): VpcConfig,
-        }
-    }
-
-    string_enum! {
-        /// Network mode configuration type
-        ///
-        /// Values allowed by `AWS::BedrockAgentCore::Runtime`.
-        pub enum NetworkMode {
-            /// `PUBLIC`
-            Public = "PUBLIC",
-            /// `VPC`
-            Vpc = "VPC",
-        }
-    }
-
-    property! {
-        /// Network mode configuration for VPC
-        ///
-        /// Part of `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_groups` (`SecurityGroups`, `Vec<ids::ec2::SecurityGroupId>`): Security groups for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-vpcconfig.html#cfn-bedrockagentcore-runtime-vpcconfig-securitygroups)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`): Subnets for VPC
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-runtime-vpcconfig.html#cfn-bedrockagentcore-runtime-vpcconfig-subnets)
-        }
-        required {
-            security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
         }
         optional {
         }
@@ -8291,22 +7310,330 @@ pub mod workload_identity {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::BedrockAgentCore` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::BedrockAgentCore::WorkloadIdentity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-workloadidentity-tag.html).
-        pub struct Tag;
+        /// A reference to a customer-provided secret stored in AWS Secrets Manager
+        ///
+        /// Part of `AWS::BedrockAgentCore::ApiKeyCredentialProvider`, `AWS::BedrockAgentCore::OAuth2CredentialProvider`, `AWS::BedrockAgentCore::PaymentCredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html).
+        pub struct SecretReference;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `SecretReference` from its required properties:
             ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-workloadidentity-tag.html#cfn-bedrockagentcore-workloadidentity-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-workloadidentity-tag.html#cfn-bedrockagentcore-workloadidentity-tag-value)
+            /// - `json_key` (`JsonKey`, `String`): The JSON key within the secret that contains the credential value
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html#cfn-bedrockagentcore-apikeycredentialprovider-secretreference-jsonkey)
+            /// - `secret_id` (`SecretId`, `String`): The ID or ARN of the secret in AWS Secrets Manager
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-apikeycredentialprovider-secretreference.html#cfn-bedrockagentcore-apikeycredentialprovider-secretreference-secretid)
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+            json_key("JsonKey"): String,
+            secret_id("SecretId"): String,
         }
         optional {
+        }
+    }
+
+    property! {
+        /// A root CA certificate configuration.
+        ///
+        /// Part of `AWS::BedrockAgentCore::BrowserCustom`, `AWS::BedrockAgentCore::CodeInterpreterCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificate.html).
+        pub struct Certificate;
+        new {
+            /// Creates `Certificate` from its required properties:
+            ///
+            /// - `certificate_location` (`CertificateLocation`, `CertificateLocation`): Certificate location in Secrets Manager.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificate.html#cfn-bedrockagentcore-browsercustom-certificate-certificatelocation)
+        }
+        required {
+            certificate_location("CertificateLocation"): CertificateLocation,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Certificate location in Secrets Manager.
+        ///
+        /// Part of `AWS::BedrockAgentCore::BrowserCustom`, `AWS::BedrockAgentCore::CodeInterpreterCustom`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificatelocation.html).
+        pub struct CertificateLocation;
+        new {
+            /// Creates `CertificateLocation` from its required properties:
+            ///
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): Secrets Manager secret ARN.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-certificatelocation.html#cfn-bedrockagentcore-browsercustom-certificatelocation-secretarn)
+        }
+        required {
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Network mode configuration for VPC
+        ///
+        /// Part of `AWS::BedrockAgentCore::BrowserCustom`, `AWS::BedrockAgentCore::CodeInterpreterCustom`, `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html).
+        pub struct VpcConfig;
+        new {
+            /// Creates `VpcConfig` from its required properties:
+            ///
+            /// - `security_groups` (`SecurityGroups`, `Vec<ids::ec2::SecurityGroupId>`): Security groups for VPC
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html#cfn-bedrockagentcore-browsercustom-vpcconfig-securitygroups)
+            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`): Subnets for VPC
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-browsercustom-vpcconfig.html#cfn-bedrockagentcore-browsercustom-vpcconfig-subnets)
+        }
+        required {
+            security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
+            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::BedrockAgentCore::Gateway`, `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::PaymentManager`, `AWS::BedrockAgentCore::Runtime`.
+        pub enum InboundTokenClaimValueType {
+            /// `STRING`
+            String = "STRING",
+            /// `STRING_ARRAY`
+            StringArray = "STRING_ARRAY",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Gateway`, `AWS::BedrockAgentCore::GatewayTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-privateendpoint.html).
+        pub struct PrivateEndpoint;
+        new {
+            /// Creates `PrivateEndpoint` from its required properties:
+            ///
+            /// - `self_managed_lattice_resource` (`SelfManagedLatticeResource`, `Json`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-privateendpoint.html#cfn-bedrockagentcore-gateway-privateendpoint-selfmanagedlatticeresource)
+        }
+        required {
+            self_managed_lattice_resource("SelfManagedLatticeResource"): Json,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Gateway`, `AWS::BedrockAgentCore::GatewayTarget`, `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::OAuth2CredentialProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-selfmanagedlatticeresource.html).
+        pub struct SelfManagedLatticeResource;
+        new {
+            /// Creates `SelfManagedLatticeResource` from its required properties:
+            ///
+            /// - `resource_configuration_identifier` (`ResourceConfigurationIdentifier`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-gateway-selfmanagedlatticeresource.html#cfn-bedrockagentcore-gateway-selfmanagedlatticeresource-resourceconfigurationidentifier)
+        }
+        required {
+            resource_configuration_identifier("ResourceConfigurationIdentifier"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::PaymentManager`, `AWS::BedrockAgentCore::Runtime`.
+        pub enum ClaimMatchOperator {
+            /// `EQUALS`
+            Equals = "EQUALS",
+            /// `CONTAINS`
+            Contains = "CONTAINS",
+            /// `CONTAINS_ANY`
+            ContainsAny = "CONTAINS_ANY",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
+        pub enum EndpointIpAddressType {
+            /// `IPV4`
+            Ipv4 = "IPV4",
+            /// `IPV6`
+            Ipv6 = "IPV6",
+        }
+    }
+
+    property! {
+        /// Configuration for an Amazon EFS access point to mount into the AgentCore Runtime.
+        ///
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html).
+        pub struct EfsAccessPointConfiguration;
+        new {
+            /// Creates `EfsAccessPointConfiguration` from its required properties:
+            ///
+            /// - `access_point_arn` (`AccessPointArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html#cfn-bedrockagentcore-harness-efsaccesspointconfiguration-accesspointarn)
+            /// - `mount_path` (`MountPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-efsaccesspointconfiguration.html#cfn-bedrockagentcore-harness-efsaccesspointconfiguration-mountpath)
+        }
+        required {
+            access_point_arn("AccessPointArn"): String,
+            mount_path("MountPath"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Configuration for an Amazon S3 Files access point to mount into the AgentCore Runtime.
+        ///
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html).
+        pub struct S3FilesAccessPointConfiguration;
+        new {
+            /// Creates `S3FilesAccessPointConfiguration` from its required properties:
+            ///
+            /// - `access_point_arn` (`AccessPointArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-harness-s3filesaccesspointconfiguration-accesspointarn)
+            /// - `mount_path` (`MountPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-s3filesaccesspointconfiguration.html#cfn-bedrockagentcore-harness-s3filesaccesspointconfiguration-mountpath)
+        }
+        required {
+            access_point_arn("AccessPointArn"): String,
+            mount_path("MountPath"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-sessionstorageconfiguration.html).
+        pub struct SessionStorageConfiguration;
+        new {
+            /// Creates `SessionStorageConfiguration` from its required properties:
+            ///
+            /// - `mount_path` (`MountPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-sessionstorageconfiguration.html#cfn-bedrockagentcore-harness-sessionstorageconfiguration-mountpath)
+        }
+        required {
+            mount_path("MountPath"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html).
+        pub struct LifecycleConfiguration;
+        new {
+            /// Creates `LifecycleConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html#cfn-bedrockagentcore-harness-lifecycleconfiguration-idleruntimesessiontimeout)
+            idle_runtime_session_timeout("IdleRuntimeSessionTimeout"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-lifecycleconfiguration.html#cfn-bedrockagentcore-harness-lifecycleconfiguration-maxlifetime)
+            max_lifetime("MaxLifetime"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html).
+        pub struct NetworkConfiguration;
+        new {
+            /// Creates `NetworkConfiguration` from its required properties:
+            ///
+            /// - `network_mode` (`NetworkMode`, `NetworkMode`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html#cfn-bedrockagentcore-harness-networkconfiguration-networkmode)
+        }
+        required {
+            network_mode("NetworkMode"): NetworkMode,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-networkconfiguration.html#cfn-bedrockagentcore-harness-networkconfiguration-networkmodeconfig)
+            network_mode_config("NetworkModeConfig"): VpcConfig,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`.
+        pub enum NetworkMode {
+            /// `PUBLIC`
+            Public = "PUBLIC",
+            /// `VPC`
+            Vpc = "VPC",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::Harness`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-containerconfiguration.html).
+        pub struct ContainerConfiguration;
+        new {
+            /// Creates `ContainerConfiguration` from its required properties:
+            ///
+            /// - `container_uri` (`ContainerUri`, `String`): The ECR URI of the container.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-harness-containerconfiguration.html#cfn-bedrockagentcore-harness-containerconfiguration-containeruri)
+        }
+        required {
+            container_uri("ContainerUri"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::PaymentManager`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html).
+        pub struct CustomClaimValidationType;
+        new {
+            /// Creates `CustomClaimValidationType` from its required properties:
+            ///
+            /// - `authorizing_claim_match_value` (`AuthorizingClaimMatchValue`, `AuthorizingClaimMatchValueType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-authorizingclaimmatchvalue)
+            /// - `inbound_token_claim_name` (`InboundTokenClaimName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-inboundtokenclaimname)
+            /// - `inbound_token_claim_value_type` (`InboundTokenClaimValueType`, `InboundTokenClaimValueType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-customclaimvalidationtype.html#cfn-bedrockagentcore-paymentmanager-customclaimvalidationtype-inboundtokenclaimvaluetype)
+        }
+        required {
+            authorizing_claim_match_value("AuthorizingClaimMatchValue"): AuthorizingClaimMatchValueType,
+            inbound_token_claim_name("InboundTokenClaimName"): String,
+            inbound_token_claim_value_type("InboundTokenClaimValueType"): InboundTokenClaimValueType,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::PaymentManager`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html).
+        pub struct AuthorizingClaimMatchValueType;
+        new {
+            /// Creates `AuthorizingClaimMatchValueType` from its required properties:
+            ///
+            /// - `claim_match_operator` (`ClaimMatchOperator`, `ClaimMatchOperator`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype-claimmatchoperator)
+            /// - `claim_match_value` (`ClaimMatchValue`, `ClaimMatchValueType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-authorizingclaimmatchvaluetype-claimmatchvalue)
+        }
+        required {
+            claim_match_operator("ClaimMatchOperator"): ClaimMatchOperator,
+            claim_match_value("ClaimMatchValue"): ClaimMatchValueType,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::BedrockAgentCore::PaymentManager`, `AWS::BedrockAgentCore::Runtime`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html).
+        pub struct ClaimMatchValueType;
+        new {
+            /// Creates `ClaimMatchValueType` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-claimmatchvaluetype-matchvaluestring)
+            match_value_string("MatchValueString"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrockagentcore-paymentmanager-claimmatchvaluetype.html#cfn-bedrockagentcore-paymentmanager-claimmatchvaluetype-matchvaluestringlist)
+            match_value_string_list("MatchValueStringList"): Vec<String>,
         }
     }
 }

@@ -202,13 +202,13 @@ pub mod analysis_template {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourceanalysissource.html).
-        pub struct AnalysisSourceAnalysisSource;
+        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissource.html).
+        pub struct AnalysisSource;
         new {
-            /// Creates `AnalysisSourceAnalysisSource` from its required properties:
+            /// Creates `AnalysisSource` from its required properties:
             ///
             /// - `text` (`Text`, `String`)
-            ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourceanalysissource.html#cfn-cleanrooms-analysistemplate-analysissourceanalysissource-text)
+            ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissource.html#cfn-cleanrooms-analysistemplate-analysissource-text)
         }
         required {
             text("Text"): String,
@@ -218,13 +218,13 @@ pub mod analysis_template {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourcemetadataanalysissourcemetadata.html).
-        pub struct AnalysisSourceMetadataAnalysisSourceMetadata;
+        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourcemetadata.html).
+        pub struct AnalysisSourceMetadata;
         new {
-            /// Creates `AnalysisSourceMetadataAnalysisSourceMetadata` from its required properties:
+            /// Creates `AnalysisSourceMetadata` from its required properties:
             ///
             /// - `artifacts` (`Artifacts`, `AnalysisTemplateArtifactMetadata`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourcemetadataanalysissourcemetadata.html#cfn-cleanrooms-analysistemplate-analysissourcemetadataanalysissourcemetadata-artifacts)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-analysissourcemetadata.html#cfn-cleanrooms-analysistemplate-analysissourcemetadata-artifacts)
         }
         required {
             artifacts("Artifacts"): AnalysisTemplateArtifactMetadata,
@@ -266,13 +266,13 @@ pub mod analysis_template {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-syntheticdataparameterssyntheticdataparameters.html).
-        pub struct SyntheticDataParametersSyntheticDataParameters;
+        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-syntheticdataparameters.html).
+        pub struct SyntheticDataParameters;
         new {
-            /// Creates `SyntheticDataParametersSyntheticDataParameters` from its required properties:
+            /// Creates `SyntheticDataParameters` from its required properties:
             ///
             /// - `ml_synthetic_data_parameters` (`MlSyntheticDataParameters`, `MlSyntheticDataParameters`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-syntheticdataparameterssyntheticdataparameters.html#cfn-cleanrooms-analysistemplate-syntheticdataparameterssyntheticdataparameters-mlsyntheticdataparameters)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-syntheticdataparameters.html#cfn-cleanrooms-analysistemplate-syntheticdataparameters-mlsyntheticdataparameters)
         }
         required {
             ml_synthetic_data_parameters("MlSyntheticDataParameters"): MlSyntheticDataParameters,
@@ -351,24 +351,8 @@ pub mod analysis_template {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::AnalysisTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-tag.html#cfn-cleanrooms-analysistemplate-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-analysistemplate-tag.html#cfn-cleanrooms-analysistemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -753,24 +737,8 @@ pub mod collaboration {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::Collaboration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-collaboration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-collaboration-tag.html#cfn-cleanrooms-collaboration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-collaboration-tag.html#cfn-cleanrooms-collaboration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -820,6 +788,8 @@ pub mod configured_table {
     //! Property types of [`ConfiguredTable`](super::ConfiguredTable).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CleanRooms` resources (identical schema).
+    pub use super::shared::AdditionalAnalyses;
 
     string_enum! {
         /// Values allowed by `AWS::CleanRooms::ConfiguredTable`.
@@ -869,13 +839,13 @@ pub mod configured_table {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::ConfiguredTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1configuredtableanalysisrulepolicyv1.html).
-        pub struct ConfiguredTableAnalysisRulePolicyV1ConfiguredTableAnalysisRulePolicyV1;
+        /// Part of `AWS::CleanRooms::ConfiguredTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1.html).
+        pub struct ConfiguredTableAnalysisRulePolicyV1;
         new {
-            /// Creates `ConfiguredTableAnalysisRulePolicyV1ConfiguredTableAnalysisRulePolicyV1` from its required properties:
+            /// Creates `ConfiguredTableAnalysisRulePolicyV1` from its required properties:
             ///
             /// - `list` (`List`, `AnalysisRuleList`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1configuredtableanalysisrulepolicyv1.html#cfn-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1configuredtableanalysisrulepolicyv1-list)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1.html#cfn-cleanrooms-configuredtable-configuredtableanalysisrulepolicyv1-list)
         }
         required {
             list("List"): AnalysisRuleList,
@@ -904,18 +874,6 @@ pub mod configured_table {
             additional_analyses("AdditionalAnalyses"): AdditionalAnalyses,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-analysisrulelist.html#cfn-cleanrooms-configuredtable-analysisrulelist-allowedjoinoperators)
             allowed_join_operators("AllowedJoinOperators"): Vec<JoinOperator>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::CleanRooms::ConfiguredTable`.
-        pub enum AdditionalAnalyses {
-            /// `ALLOWED`
-            Allowed = "ALLOWED",
-            /// `REQUIRED`
-            Required = "REQUIRED",
-            /// `NOT_ALLOWED`
-            NotAllowed = "NOT_ALLOWED",
         }
     }
 
@@ -952,13 +910,13 @@ pub mod configured_table {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::ConfiguredTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tablereferencetablereference.html).
-        pub struct TableReferenceTableReference;
+        /// Part of `AWS::CleanRooms::ConfiguredTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tablereference.html).
+        pub struct TableReference;
         new {
-            /// Creates `TableReferenceTableReference` from its required properties:
+            /// Creates `TableReference` from its required properties:
             ///
             /// - `glue` (`Glue`, `GlueTableReference`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tablereferencetablereference.html#cfn-cleanrooms-configuredtable-tablereferencetablereference-glue)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tablereference.html#cfn-cleanrooms-configuredtable-tablereference-glue)
         }
         required {
             glue("Glue"): GlueTableReference,
@@ -1058,24 +1016,8 @@ pub mod configured_table {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::ConfiguredTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tag.html#cfn-cleanrooms-configuredtable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-tag.html#cfn-cleanrooms-configuredtable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1160,13 +1102,13 @@ pub mod configured_table_association {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::ConfiguredTableAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1configuredtableassociationanalysisrulepolicyv1.html).
-        pub struct ConfiguredTableAssociationAnalysisRulePolicyV1ConfiguredTableAssociationAnalysisRulePolicyV1;
+        /// Part of `AWS::CleanRooms::ConfiguredTableAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1.html).
+        pub struct ConfiguredTableAssociationAnalysisRulePolicyV1;
         new {
-            /// Creates `ConfiguredTableAssociationAnalysisRulePolicyV1ConfiguredTableAssociationAnalysisRulePolicyV1` from its required properties:
+            /// Creates `ConfiguredTableAssociationAnalysisRulePolicyV1` from its required properties:
             ///
             /// - `list` (`List`, `ConfiguredTableAssociationAnalysisRuleList`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1configuredtableassociationanalysisrulepolicyv1.html#cfn-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1configuredtableassociationanalysisrulepolicyv1-list)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1.html#cfn-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrulepolicyv1-list)
         }
         required {
             list("List"): ConfiguredTableAssociationAnalysisRuleList,
@@ -1203,24 +1145,8 @@ pub mod configured_table_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::ConfiguredTableAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-tag.html#cfn-cleanrooms-configuredtableassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-tag.html#cfn-cleanrooms-configuredtableassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1291,24 +1217,8 @@ pub mod id_mapping_table {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::IdMappingTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idmappingtable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idmappingtable-tag.html#cfn-cleanrooms-idmappingtable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idmappingtable-tag.html#cfn-cleanrooms-idmappingtable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1395,24 +1305,8 @@ pub mod id_namespace_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::IdNamespaceAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idnamespaceassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idnamespaceassociation-tag.html#cfn-cleanrooms-idnamespaceassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-idnamespaceassociation-tag.html#cfn-cleanrooms-idnamespaceassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1465,6 +1359,8 @@ pub mod intermediate_table {
     //! Property types of [`IntermediateTable`](super::IntermediateTable).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CleanRooms` resources (identical schema).
+    pub use super::shared::AdditionalAnalyses;
 
     property! {
         /// Part of `AWS::CleanRooms::IntermediateTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrule.html).
@@ -1502,13 +1398,13 @@ pub mod intermediate_table {
     }
 
     property! {
-        /// Part of `AWS::CleanRooms::IntermediateTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1intermediatetableanalysisrulepolicyv1.html).
-        pub struct IntermediateTableAnalysisRulePolicyV1IntermediateTableAnalysisRulePolicyV1;
+        /// Part of `AWS::CleanRooms::IntermediateTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1.html).
+        pub struct IntermediateTableAnalysisRulePolicyV1;
         new {
-            /// Creates `IntermediateTableAnalysisRulePolicyV1IntermediateTableAnalysisRulePolicyV1` from its required properties:
+            /// Creates `IntermediateTableAnalysisRulePolicyV1` from its required properties:
             ///
             /// - `custom` (`Custom`, `IntermediateTableAnalysisRuleCustom`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1intermediatetableanalysisrulepolicyv1.html#cfn-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1intermediatetableanalysisrulepolicyv1-custom)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1.html#cfn-cleanrooms-intermediatetable-intermediatetableanalysisrulepolicyv1-custom)
         }
         required {
             custom("Custom"): IntermediateTableAnalysisRuleCustom,
@@ -1544,18 +1440,6 @@ pub mod intermediate_table {
             differential_privacy("DifferentialPrivacy"): DifferentialPrivacy,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-intermediatetableanalysisrulecustom.html#cfn-cleanrooms-intermediatetable-intermediatetableanalysisrulecustom-disallowedoutputcolumns)
             disallowed_output_columns("DisallowedOutputColumns"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::CleanRooms::IntermediateTable`.
-        pub enum AdditionalAnalyses {
-            /// `ALLOWED`
-            Allowed = "ALLOWED",
-            /// `REQUIRED`
-            Required = "REQUIRED",
-            /// `NOT_ALLOWED`
-            NotAllowed = "NOT_ALLOWED",
         }
     }
 
@@ -1712,24 +1596,8 @@ pub mod intermediate_table {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::IntermediateTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-tag.html#cfn-cleanrooms-intermediatetable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-intermediatetable-tag.html#cfn-cleanrooms-intermediatetable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2040,24 +1908,8 @@ pub mod membership {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::Membership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-tag.html#cfn-cleanrooms-membership-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-tag.html#cfn-cleanrooms-membership-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2193,22 +2045,25 @@ pub mod privacy_budget_template {
         }
     }
 
-    property! {
-        /// Part of `AWS::CleanRooms::PrivacyBudgetTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-privacybudgettemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-privacybudgettemplate-tag.html#cfn-cleanrooms-privacybudgettemplate-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-privacybudgettemplate-tag.html#cfn-cleanrooms-privacybudgettemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CleanRooms` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::CleanRooms::ConfiguredTable`, `AWS::CleanRooms::IntermediateTable`.
+        pub enum AdditionalAnalyses {
+            /// `ALLOWED`
+            Allowed = "ALLOWED",
+            /// `REQUIRED`
+            Required = "REQUIRED",
+            /// `NOT_ALLOWED`
+            NotAllowed = "NOT_ALLOWED",
         }
     }
 }

@@ -148,24 +148,8 @@ pub mod change_set {
         }
     }
 
-    property! {
-        /// Part of `AWS::CloudFormation::ChangeSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-changeset-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-changeset-tags.html#cfn-cloudformation-changeset-tags-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-changeset-tags.html#cfn-cloudformation-changeset-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 }
 
 resource! {
@@ -345,30 +329,8 @@ pub mod guard_hook {
     //! Property types of [`GuardHook`](super::GuardHook).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Attribute to specify CloudFormation behavior on hook failure.
-        ///
-        /// Values allowed by `AWS::CloudFormation::GuardHook`.
-        pub enum FailureMode {
-            /// `FAIL`
-            Fail = "FAIL",
-            /// `WARN`
-            Warn = "WARN",
-        }
-    }
-
-    string_enum! {
-        /// Attribute to specify which stacks this hook applies to or should get invoked for
-        ///
-        /// Values allowed by `AWS::CloudFormation::GuardHook`.
-        pub enum HookStatus {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::{FailureMode, HookStatus, StackFilters, FilteringCriteria, StackNames, StackRoles, TargetOperation};
 
     property! {
         /// Part of `AWS::CloudFormation::GuardHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-options.html).
@@ -405,104 +367,6 @@ pub mod guard_hook {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-s3location.html#cfn-cloudformation-guardhook-s3location-versionid)
             version_id("VersionId"): String,
-        }
-    }
-
-    property! {
-        /// Filters to allow hooks to target specific stack attributes
-        ///
-        /// Part of `AWS::CloudFormation::GuardHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html).
-        pub struct StackFilters;
-        new {
-            /// Creates `StackFilters` from its required properties:
-            ///
-            /// - `filtering_criteria` (`FilteringCriteria`, `FilteringCriteria`): Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-filteringcriteria)
-        }
-        required {
-            filtering_criteria("FilteringCriteria"): FilteringCriteria,
-        }
-        optional {
-            /// List of stack names as filters
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stacknames)
-            stack_names("StackNames"): StackNames,
-            /// List of stack roles that are performing the stack operations.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stackroles)
-            stack_roles("StackRoles"): StackRoles,
-        }
-    }
-
-    string_enum! {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
-        ///
-        /// Values allowed by `AWS::CloudFormation::GuardHook`.
-        pub enum FilteringCriteria {
-            /// `ALL`
-            All = "ALL",
-            /// `ANY`
-            Any = "ANY",
-        }
-    }
-
-    property! {
-        /// List of stack names as filters
-        ///
-        /// Part of `AWS::CloudFormation::GuardHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html).
-        pub struct StackNames;
-        new {
-            /// Creates `StackNames` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of stack names that the hook is going to be excluded from
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-exclude)
-            exclude("Exclude"): Vec<String>,
-            /// List of stack names that the hook is going to target
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-include)
-            include("Include"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// List of stack roles that are performing the stack operations.
-        ///
-        /// Part of `AWS::CloudFormation::GuardHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html).
-        pub struct StackRoles;
-        new {
-            /// Creates `StackRoles` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of stack roles that the hook is going to be excluded from
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-exclude)
-            exclude("Exclude"): Vec<String>,
-            /// List of stack roles that the hook is going to target
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-include)
-            include("Include"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-        ///
-        /// Values allowed by `AWS::CloudFormation::GuardHook`.
-        pub enum TargetOperation {
-            /// `RESOURCE`
-            Resource = "RESOURCE",
-            /// `STACK`
-            Stack = "STACK",
-            /// `CHANGE_SET`
-            ChangeSet = "CHANGE_SET",
-            /// `CLOUD_CONTROL`
-            CloudControl = "CLOUD_CONTROL",
         }
     }
 }
@@ -660,26 +524,8 @@ pub mod hook_version {
     //! Property types of [`HookVersion`](super::HookVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::CloudFormation::HookVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html).
-        pub struct LoggingConfig;
-        new {
-            /// Creates `LoggingConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-loggroupname)
-            log_group_name("LogGroupName"): ids::logs::LogGroupName,
-            /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-logrolearn)
-            log_role_arn("LogRoleArn"): ids::iam::RoleArn,
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::LoggingConfig;
 }
 
 resource! {
@@ -741,30 +587,8 @@ pub mod lambda_hook {
     //! Property types of [`LambdaHook`](super::LambdaHook).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Attribute to specify CloudFormation behavior on hook failure.
-        ///
-        /// Values allowed by `AWS::CloudFormation::LambdaHook`.
-        pub enum FailureMode {
-            /// `FAIL`
-            Fail = "FAIL",
-            /// `WARN`
-            Warn = "WARN",
-        }
-    }
-
-    string_enum! {
-        /// Attribute to specify which stacks this hook applies to or should get invoked for
-        ///
-        /// Values allowed by `AWS::CloudFormation::LambdaHook`.
-        pub enum HookStatus {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::{FailureMode, HookStatus, StackFilters, FilteringCriteria, StackNames, StackRoles, TargetOperation};
 
     property! {
         /// Contains logging configuration information for an extension.
@@ -784,104 +608,6 @@ pub mod lambda_hook {
             log_role_arn("LogRoleArn"): ids::iam::RoleArn,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Filters to allow hooks to target specific stack attributes
-        ///
-        /// Part of `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackfilters.html).
-        pub struct StackFilters;
-        new {
-            /// Creates `StackFilters` from its required properties:
-            ///
-            /// - `filtering_criteria` (`FilteringCriteria`, `FilteringCriteria`): Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackfilters.html#cfn-cloudformation-lambdahook-stackfilters-filteringcriteria)
-        }
-        required {
-            filtering_criteria("FilteringCriteria"): FilteringCriteria,
-        }
-        optional {
-            /// List of stack names as filters
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackfilters.html#cfn-cloudformation-lambdahook-stackfilters-stacknames)
-            stack_names("StackNames"): StackNames,
-            /// List of stack roles that are performing the stack operations.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackfilters.html#cfn-cloudformation-lambdahook-stackfilters-stackroles)
-            stack_roles("StackRoles"): StackRoles,
-        }
-    }
-
-    string_enum! {
-        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
-        ///
-        /// Values allowed by `AWS::CloudFormation::LambdaHook`.
-        pub enum FilteringCriteria {
-            /// `ALL`
-            All = "ALL",
-            /// `ANY`
-            Any = "ANY",
-        }
-    }
-
-    property! {
-        /// List of stack names as filters
-        ///
-        /// Part of `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stacknames.html).
-        pub struct StackNames;
-        new {
-            /// Creates `StackNames` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of stack names that the hook is going to be excluded from
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stacknames.html#cfn-cloudformation-lambdahook-stacknames-exclude)
-            exclude("Exclude"): Vec<String>,
-            /// List of stack names that the hook is going to target
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stacknames.html#cfn-cloudformation-lambdahook-stacknames-include)
-            include("Include"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// List of stack roles that are performing the stack operations.
-        ///
-        /// Part of `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackroles.html).
-        pub struct StackRoles;
-        new {
-            /// Creates `StackRoles` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of stack roles that the hook is going to be excluded from
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackroles.html#cfn-cloudformation-lambdahook-stackroles-exclude)
-            exclude("Exclude"): Vec<String>,
-            /// List of stack roles that the hook is going to target
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-lambdahook-stackroles.html#cfn-cloudformation-lambdahook-stackroles-include)
-            include("Include"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
-        ///
-        /// Values allowed by `AWS::CloudFormation::LambdaHook`.
-        pub enum TargetOperation {
-            /// `RESOURCE`
-            Resource = "RESOURCE",
-            /// `STACK`
-            Stack = "STACK",
-            /// `CHANGE_SET`
-            ChangeSet = "CHANGE_SET",
-            /// `CLOUD_CONTROL`
-            CloudControl = "CLOUD_CONTROL",
         }
     }
 }
@@ -1060,20 +786,8 @@ pub mod public_type_version {
     //! Property types of [`PublicTypeVersion`](super::PublicTypeVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The kind of extension
-        ///
-        /// Values allowed by `AWS::CloudFormation::PublicTypeVersion`.
-        pub enum Type {
-            /// `RESOURCE`
-            Resource = "RESOURCE",
-            /// `MODULE`
-            Module = "MODULE",
-            /// `HOOK`
-            Hook = "HOOK",
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::Type;
 }
 
 resource! {
@@ -1219,26 +933,8 @@ pub mod resource_version {
     //! Property types of [`ResourceVersion`](super::ResourceVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::CloudFormation::ResourceVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-resourceversion-loggingconfig.html).
-        pub struct LoggingConfig;
-        new {
-            /// Creates `LoggingConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-resourceversion-loggingconfig.html#cfn-cloudformation-resourceversion-loggingconfig-loggroupname)
-            log_group_name("LogGroupName"): ids::logs::LogGroupName,
-            /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-resourceversion-loggingconfig.html#cfn-cloudformation-resourceversion-loggingconfig-logrolearn)
-            log_role_arn("LogRoleArn"): ids::iam::RoleArn,
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::LoggingConfig;
 }
 
 resource! {
@@ -1276,24 +972,8 @@ pub mod stack {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::CloudFormation::Stack`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stack-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stack-tag.html#cfn-cloudformation-stack-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stack-tag.html#cfn-cloudformation-stack-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1602,26 +1282,8 @@ pub mod stack_set {
         }
     }
 
-    property! {
-        /// Tag type enables you to specify a key-value pair that can be used to store information about an AWS CloudFormation StackSet.
-        ///
-        /// Part of `AWS::CloudFormation::StackSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag. You can specify a maximum of 127 characters for a tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-tag.html#cfn-cloudformation-stackset-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for this tag. You can specify a maximum of 256 characters for a tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-tag.html#cfn-cloudformation-stackset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1690,40 +1352,8 @@ pub mod type_activation {
     //! Property types of [`TypeActivation`](super::TypeActivation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::CloudFormation::TypeActivation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-typeactivation-loggingconfig.html).
-        pub struct LoggingConfig;
-        new {
-            /// Creates `LoggingConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-typeactivation-loggingconfig.html#cfn-cloudformation-typeactivation-loggingconfig-loggroupname)
-            log_group_name("LogGroupName"): ids::logs::LogGroupName,
-            /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-typeactivation-loggingconfig.html#cfn-cloudformation-typeactivation-loggingconfig-logrolearn)
-            log_role_arn("LogRoleArn"): ids::iam::RoleArn,
-        }
-    }
-
-    string_enum! {
-        /// The kind of extension
-        ///
-        /// Values allowed by `AWS::CloudFormation::TypeActivation`.
-        pub enum Type {
-            /// `RESOURCE`
-            Resource = "RESOURCE",
-            /// `MODULE`
-            Module = "MODULE",
-            /// `HOOK`
-            Hook = "HOOK",
-        }
-    }
+    /// Shared with other `AWS::CloudFormation` resources (identical schema).
+    pub use super::shared::{LoggingConfig, Type};
 
     string_enum! {
         /// Manually updates a previously-enabled type to a new major or minor version, if available. You can also use this parameter to update the value of AutoUpdateEnabled
@@ -1779,5 +1409,168 @@ resource! {
     attributes {
         /// `Fn::GetAtt` `Id`.
         id_attr("Id"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CloudFormation` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Attribute to specify CloudFormation behavior on hook failure.
+        ///
+        /// Values allowed by `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`.
+        pub enum FailureMode {
+            /// `FAIL`
+            Fail = "FAIL",
+            /// `WARN`
+            Warn = "WARN",
+        }
+    }
+
+    string_enum! {
+        /// Attribute to specify which stacks this hook applies to or should get invoked for
+        ///
+        /// Values allowed by `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`.
+        pub enum HookStatus {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    property! {
+        /// Filters to allow hooks to target specific stack attributes
+        ///
+        /// Part of `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html).
+        pub struct StackFilters;
+        new {
+            /// Creates `StackFilters` from its required properties:
+            ///
+            /// - `filtering_criteria` (`FilteringCriteria`, `FilteringCriteria`): Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-filteringcriteria)
+        }
+        required {
+            filtering_criteria("FilteringCriteria"): FilteringCriteria,
+        }
+        optional {
+            /// List of stack names as filters
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stacknames)
+            stack_names("StackNames"): StackNames,
+            /// List of stack roles that are performing the stack operations.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackfilters.html#cfn-cloudformation-guardhook-stackfilters-stackroles)
+            stack_roles("StackRoles"): StackRoles,
+        }
+    }
+
+    string_enum! {
+        /// Attribute to specify the filtering behavior. ANY will make the Hook pass if one filter matches. ALL will make the Hook pass if all filters match
+        ///
+        /// Values allowed by `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`.
+        pub enum FilteringCriteria {
+            /// `ALL`
+            All = "ALL",
+            /// `ANY`
+            Any = "ANY",
+        }
+    }
+
+    property! {
+        /// List of stack names as filters
+        ///
+        /// Part of `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html).
+        pub struct StackNames;
+        new {
+            /// Creates `StackNames` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// List of stack names that the hook is going to be excluded from
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-exclude)
+            exclude("Exclude"): Vec<String>,
+            /// List of stack names that the hook is going to target
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stacknames.html#cfn-cloudformation-guardhook-stacknames-include)
+            include("Include"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// List of stack roles that are performing the stack operations.
+        ///
+        /// Part of `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html).
+        pub struct StackRoles;
+        new {
+            /// Creates `StackRoles` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// List of stack roles that the hook is going to be excluded from
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-exclude)
+            exclude("Exclude"): Vec<String>,
+            /// List of stack roles that the hook is going to target
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-guardhook-stackroles.html#cfn-cloudformation-guardhook-stackroles-include)
+            include("Include"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// Which operations should this Hook run against? Resource changes, stacks or change sets.
+        ///
+        /// Values allowed by `AWS::CloudFormation::GuardHook`, `AWS::CloudFormation::LambdaHook`.
+        pub enum TargetOperation {
+            /// `RESOURCE`
+            Resource = "RESOURCE",
+            /// `STACK`
+            Stack = "STACK",
+            /// `CHANGE_SET`
+            ChangeSet = "CHANGE_SET",
+            /// `CLOUD_CONTROL`
+            CloudControl = "CLOUD_CONTROL",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::CloudFormation::HookVersion`, `AWS::CloudFormation::ResourceVersion`, `AWS::CloudFormation::TypeActivation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html).
+        pub struct LoggingConfig;
+        new {
+            /// Creates `LoggingConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Amazon CloudWatch log group to which CloudFormation sends error logging information when invoking the type's handlers.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-loggroupname)
+            log_group_name("LogGroupName"): ids::logs::LogGroupName,
+            /// The ARN of the role that CloudFormation should assume when sending log entries to CloudWatch logs.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-hookversion-loggingconfig.html#cfn-cloudformation-hookversion-loggingconfig-logrolearn)
+            log_role_arn("LogRoleArn"): ids::iam::RoleArn,
+        }
+    }
+
+    string_enum! {
+        /// The kind of extension
+        ///
+        /// Values allowed by `AWS::CloudFormation::PublicTypeVersion`, `AWS::CloudFormation::TypeActivation`.
+        pub enum Type {
+            /// `RESOURCE`
+            Resource = "RESOURCE",
+            /// `MODULE`
+            Module = "MODULE",
+            /// `HOOK`
+            Hook = "HOOK",
+        }
     }
 }

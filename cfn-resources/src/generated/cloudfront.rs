@@ -53,16 +53,8 @@ pub mod anycast_ip_list {
     //! Property types of [`AnycastIpList`](super::AnycastIpList).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::CloudFront::AnycastIpList`.
-        pub enum IpAddressType {
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `dualstack`
-            Dualstack = "dualstack",
-        }
-    }
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
     property! {
         /// Configuration for an IPAM CIDR that defines a specific IP address range, IPAM pool, and associated Anycast IP address.
@@ -103,29 +95,8 @@ pub mod anycast_ip_list {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::AnycastIpList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-anycastiplist-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-anycastiplist-tag.html#cfn-cloudfront-anycastiplist-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A string that contains an optional `Tag` value.
-            /// The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-anycastiplist-tag.html#cfn-cloudfront-anycastiplist-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -161,6 +132,8 @@ pub mod cache_policy {
     //! Property types of [`CachePolicy`](super::CachePolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::{CookiesConfig, HeadersConfig, QueryStringsConfig};
 
     property! {
         /// A cache policy configuration.
@@ -249,82 +222,6 @@ pub mod cache_policy {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-parametersincachekeyandforwardedtoorigin.html#cfn-cloudfront-cachepolicy-parametersincachekeyandforwardedtoorigin-enableacceptencodingbrotli)
             enable_accept_encoding_brotli("EnableAcceptEncodingBrotli"): bool,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in the cache key and in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::CachePolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html).
-        pub struct CookiesConfig;
-        new {
-            /// Creates `CookiesConfig` from its required properties:
-            ///
-            /// - `cookie_behavior` (`CookieBehavior`, `String`): Determines whether any cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No cookies in viewer requests are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any cookies that are listed in an `OriginRequestPolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the cookies in viewer requests that are listed in the `CookieNames` type are included in the cache key and in requests that CloudFront sends to the origin.
-            ///   +  `allExcept` – All cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin, *except* for those that are listed in the `CookieNames` type, which are not included.
-            ///   +  `all` – All cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html#cfn-cloudfront-cachepolicy-cookiesconfig-cookiebehavior)
-        }
-        required {
-            cookie_behavior("CookieBehavior"): String,
-        }
-        optional {
-            /// Contains a list of cookie names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html#cfn-cloudfront-cachepolicy-cookiesconfig-cookies)
-            cookies("Cookies"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any HTTP headers (and if so, which headers) are included in the cache key and in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::CachePolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html).
-        pub struct HeadersConfig;
-        new {
-            /// Creates `HeadersConfig` from its required properties:
-            ///
-            /// - `header_behavior` (`HeaderBehavior`, `String`): Determines whether any HTTP headers are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No HTTP headers are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any headers that are listed in an `OriginRequestPolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the HTTP headers that are listed in the `Headers` type are included in the cache key and in requests that CloudFront sends to the origin.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html#cfn-cloudfront-cachepolicy-headersconfig-headerbehavior)
-        }
-        required {
-            header_behavior("HeaderBehavior"): String,
-        }
-        optional {
-            /// Contains a list of HTTP header names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html#cfn-cloudfront-cachepolicy-headersconfig-headers)
-            headers("Headers"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in the cache key and in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::CachePolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html).
-        pub struct QueryStringsConfig;
-        new {
-            /// Creates `QueryStringsConfig` from its required properties:
-            ///
-            /// - `query_string_behavior` (`QueryStringBehavior`, `String`): Determines whether any URL query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No query strings in viewer requests are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any query strings that are listed in an `OriginRequestPolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the query strings in viewer requests that are listed in the `QueryStringNames` type are included in the cache key and in requests that CloudFront sends to the origin.
-            ///   +  `allExcept` – All query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin, *except* those that are listed in the `QueryStringNames` type, which are not included.
-            ///   +  `all` – All query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html#cfn-cloudfront-cachepolicy-querystringsconfig-querystringbehavior)
-        }
-        required {
-            query_string_behavior("QueryStringBehavior"): String,
-        }
-        optional {
-            /// Contains a list of query string names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html#cfn-cloudfront-cachepolicy-querystringsconfig-querystrings)
-            query_strings("QueryStrings"): Vec<String>,
         }
     }
 }
@@ -429,6 +326,8 @@ pub mod connection_function {
     //! Property types of [`ConnectionFunction`](super::ConnectionFunction).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::KeyValueStoreAssociation;
 
     property! {
         /// Contains configuration information about a CloudFront function.
@@ -455,24 +354,6 @@ pub mod connection_function {
         }
     }
 
-    property! {
-        /// The key value store association.
-        ///
-        /// Part of `AWS::CloudFront::ConnectionFunction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-keyvaluestoreassociation.html).
-        pub struct KeyValueStoreAssociation;
-        new {
-            /// Creates `KeyValueStoreAssociation` from its required properties:
-            ///
-            /// - `key_value_store_arn` (`KeyValueStoreARN`, `String`): The Amazon Resource Name (ARN) of the key value store association.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-keyvaluestoreassociation.html#cfn-cloudfront-connectionfunction-keyvaluestoreassociation-keyvaluestorearn)
-        }
-        required {
-            key_value_store_arn("KeyValueStoreARN"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// The function's runtime environment version.
         ///
@@ -483,28 +364,8 @@ pub mod connection_function {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::ConnectionFunction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-tag.html#cfn-cloudfront-connectionfunction-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-tag.html#cfn-cloudfront-connectionfunction-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -564,28 +425,8 @@ pub mod connection_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::ConnectionGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectiongroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectiongroup-tag.html#cfn-cloudfront-connectiongroup-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectiongroup-tag.html#cfn-cloudfront-connectiongroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2883,28 +2724,8 @@ pub mod distribution {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::Distribution`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-tag.html#cfn-cloudfront-distribution-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-tag.html#cfn-cloudfront-distribution-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3172,28 +2993,8 @@ pub mod distribution_tenant {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::DistributionTenant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distributiontenant-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distributiontenant-tag.html#cfn-cloudfront-distributiontenant-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distributiontenant-tag.html#cfn-cloudfront-distributiontenant-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3485,6 +3286,8 @@ pub mod function {
     //! Property types of [`Function`](super::Function).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::KeyValueStoreAssociation;
 
     property! {
         /// Contains configuration information about a CloudFront function.
@@ -3508,24 +3311,6 @@ pub mod function {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-functionconfig.html#cfn-cloudfront-function-functionconfig-keyvaluestoreassociations)
             key_value_store_associations("KeyValueStoreAssociations"): Vec<KeyValueStoreAssociation>,
-        }
-    }
-
-    property! {
-        /// The key value store association.
-        ///
-        /// Part of `AWS::CloudFront::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-keyvaluestoreassociation.html).
-        pub struct KeyValueStoreAssociation;
-        new {
-            /// Creates `KeyValueStoreAssociation` from its required properties:
-            ///
-            /// - `key_value_store_arn` (`KeyValueStoreARN`, `String`): The Amazon Resource Name (ARN) of the key value store association.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-keyvaluestoreassociation.html#cfn-cloudfront-function-keyvaluestoreassociation-keyvaluestorearn)
-        }
-        required {
-            key_value_store_arn("KeyValueStoreARN"): String,
-        }
-        optional {
         }
     }
 
@@ -3555,28 +3340,8 @@ pub mod function {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-tag.html#cfn-cloudfront-function-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-function-tag.html#cfn-cloudfront-function-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3710,28 +3475,8 @@ pub mod key_value_store {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::KeyValueStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-keyvaluestore-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-keyvaluestore-tag.html#cfn-cloudfront-keyvaluestore-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-keyvaluestore-tag.html#cfn-cloudfront-keyvaluestore-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3912,6 +3657,8 @@ pub mod origin_request_policy {
     //! Property types of [`OriginRequestPolicy`](super::OriginRequestPolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::{CookiesConfig, HeadersConfig, QueryStringsConfig};
 
     property! {
         /// An origin request policy configuration.
@@ -3947,85 +3694,6 @@ pub mod origin_request_policy {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-originrequestpolicyconfig.html#cfn-cloudfront-originrequestpolicy-originrequestpolicyconfig-comment)
             comment("Comment"): String,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-cookiesconfig.html).
-        pub struct CookiesConfig;
-        new {
-            /// Creates `CookiesConfig` from its required properties:
-            ///
-            /// - `cookie_behavior` (`CookieBehavior`, `String`): Determines whether cookies in viewer requests are included in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No cookies in viewer requests are included in requests that CloudFront sends to the origin. Even when this field is set to `none`, any cookies that are listed in a `CachePolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the cookies in viewer requests that are listed in the `CookieNames` type are included in requests that CloudFront sends to the origin.
-            ///   +  `all` – All cookies in viewer requests are included in requests that CloudFront sends to the origin.
-            ///   +  `allExcept` – All cookies in viewer requests are included in requests that CloudFront sends to the origin, *except* for those listed in the `CookieNames` type, which are not included.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-cookiesconfig.html#cfn-cloudfront-originrequestpolicy-cookiesconfig-cookiebehavior)
-        }
-        required {
-            cookie_behavior("CookieBehavior"): String,
-        }
-        optional {
-            /// Contains a list of cookie names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-cookiesconfig.html#cfn-cloudfront-originrequestpolicy-cookiesconfig-cookies)
-            cookies("Cookies"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any HTTP headers (and if so, which headers) are included in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-headersconfig.html).
-        pub struct HeadersConfig;
-        new {
-            /// Creates `HeadersConfig` from its required properties:
-            ///
-            /// - `header_behavior` (`HeaderBehavior`, `String`): Determines whether any HTTP headers are included in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No HTTP headers in viewer requests are included in requests that CloudFront sends to the origin. Even when this field is set to `none`, any headers that are listed in a `CachePolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the HTTP headers that are listed in the `Headers` type are included in requests that CloudFront sends to the origin.
-            ///   +  `allViewer` – All HTTP headers in viewer requests are included in requests that CloudFront sends to the origin.
-            ///   +  `allViewerAndWhitelistCloudFront` – All HTTP headers in viewer requests and the additional CloudFront headers that are listed in the `Headers` type are included in requests that CloudFront sends to the origin. The additional headers are added by CloudFront.
-            ///   +  `allExcept` – All HTTP headers in viewer requests are included in requests that CloudFront sends to the origin, *except* for those listed in the `Headers` type, which are not included.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-headersconfig.html#cfn-cloudfront-originrequestpolicy-headersconfig-headerbehavior)
-        }
-        required {
-            header_behavior("HeaderBehavior"): String,
-        }
-        optional {
-            /// Contains a list of HTTP header names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-headersconfig.html#cfn-cloudfront-originrequestpolicy-headersconfig-headers)
-            headers("Headers"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in requests that CloudFront sends to the origin.
-        ///
-        /// Part of `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-querystringsconfig.html).
-        pub struct QueryStringsConfig;
-        new {
-            /// Creates `QueryStringsConfig` from its required properties:
-            ///
-            /// - `query_string_behavior` (`QueryStringBehavior`, `String`): Determines whether any URL query strings in viewer requests are included in requests that CloudFront sends to the origin. Valid values are:
-            ///   +  `none` – No query strings in viewer requests are included in requests that CloudFront sends to the origin. Even when this field is set to `none`, any query strings that are listed in a `CachePolicy`*are* included in origin requests.
-            ///   +  `whitelist` – Only the query strings in viewer requests that are listed in the `QueryStringNames` type are included in requests that CloudFront sends to the origin.
-            ///   +  `all` – All query strings in viewer requests are included in requests that CloudFront sends to the origin.
-            ///   +  `allExcept` – All query strings in viewer requests are included in requests that CloudFront sends to the origin, *except* for those listed in the `QueryStringNames` type, which are not included.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-querystringsconfig.html#cfn-cloudfront-originrequestpolicy-querystringsconfig-querystringbehavior)
-        }
-        required {
-            query_string_behavior("QueryStringBehavior"): String,
-        }
-        optional {
-            /// Contains a list of query string names.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originrequestpolicy-querystringsconfig.html#cfn-cloudfront-originrequestpolicy-querystringsconfig-querystrings)
-            query_strings("QueryStrings"): Vec<String>,
         }
     }
 }
@@ -4820,24 +4488,8 @@ pub mod streaming_distribution {
         }
     }
 
-    property! {
-        /// Part of `AWS::CloudFront::StreamingDistribution`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-tag.html#cfn-cloudfront-streamingdistribution-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-tag.html#cfn-cloudfront-streamingdistribution-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4935,28 +4587,8 @@ pub mod trust_store {
         }
     }
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::TrustStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-truststore-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-truststore-tag.html#cfn-cloudfront-truststore-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-truststore-tag.html#cfn-cloudfront-truststore-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4999,29 +4631,11 @@ pub mod vpc_origin {
     //! Property types of [`VpcOrigin`](super::VpcOrigin).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudFront` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
-    property! {
-        /// A complex type that contains `Tag` key and `Tag` value.
-        ///
-        /// Part of `AWS::CloudFront::VpcOrigin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that contains `Tag` key.
-            ///   The string length should be between 1 and 128 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-tag.html#cfn-cloudfront-vpcorigin-tag-key)
-            /// - `value` (`Value`, `String`): A string that contains an optional `Tag` value.
-            ///   The string length should be between 0 and 256 characters. Valid characters include `a-z`, `A-Z`, `0-9`, space, and the special characters `_ - . : / = + @`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-tag.html#cfn-cloudfront-vpcorigin-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// An Amazon CloudFront VPC origin endpoint configuration.
@@ -5064,16 +4678,6 @@ pub mod vpc_origin {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::CloudFront::VpcOrigin`.
-        pub enum IpAddressType {
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `dualstack`
-            Dualstack = "dualstack",
-        }
-    }
-
-    string_enum! {
         /// The origin protocol policy for the CloudFront VPC origin endpoint configuration.
         ///
         /// Values allowed by `AWS::CloudFront::VpcOrigin`.
@@ -5084,6 +4688,117 @@ pub mod vpc_origin {
             HttpsOnly = "https-only",
             /// `match-viewer`
             MatchViewer = "match-viewer",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CloudFront` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::CloudFront::AnycastIpList`, `AWS::CloudFront::VpcOrigin`.
+        pub enum IpAddressType {
+            /// `ipv4`
+            Ipv4 = "ipv4",
+            /// `dualstack`
+            Dualstack = "dualstack",
+        }
+    }
+
+    property! {
+        /// An object that determines whether any cookies in viewer requests (and if so, which cookies) are included in the cache key and in requests that CloudFront sends to the origin.
+        ///
+        /// Part of `AWS::CloudFront::CachePolicy`, `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html).
+        pub struct CookiesConfig;
+        new {
+            /// Creates `CookiesConfig` from its required properties:
+            ///
+            /// - `cookie_behavior` (`CookieBehavior`, `String`): Determines whether any cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
+            ///   +  `none` – No cookies in viewer requests are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any cookies that are listed in an `OriginRequestPolicy`*are* included in origin requests.
+            ///   +  `whitelist` – Only the cookies in viewer requests that are listed in the `CookieNames` type are included in the cache key and in requests that CloudFront sends to the origin.
+            ///   +  `allExcept` – All cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin, *except* for those that are listed in the `CookieNames` type, which are not included.
+            ///   +  `all` – All cookies in viewer requests are included in the cache key and in requests that CloudFront sends to the origin.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html#cfn-cloudfront-cachepolicy-cookiesconfig-cookiebehavior)
+        }
+        required {
+            cookie_behavior("CookieBehavior"): String,
+        }
+        optional {
+            /// Contains a list of cookie names.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-cookiesconfig.html#cfn-cloudfront-cachepolicy-cookiesconfig-cookies)
+            cookies("Cookies"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// An object that determines whether any HTTP headers (and if so, which headers) are included in the cache key and in requests that CloudFront sends to the origin.
+        ///
+        /// Part of `AWS::CloudFront::CachePolicy`, `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html).
+        pub struct HeadersConfig;
+        new {
+            /// Creates `HeadersConfig` from its required properties:
+            ///
+            /// - `header_behavior` (`HeaderBehavior`, `String`): Determines whether any HTTP headers are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
+            ///   +  `none` – No HTTP headers are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any headers that are listed in an `OriginRequestPolicy`*are* included in origin requests.
+            ///   +  `whitelist` – Only the HTTP headers that are listed in the `Headers` type are included in the cache key and in requests that CloudFront sends to the origin.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html#cfn-cloudfront-cachepolicy-headersconfig-headerbehavior)
+        }
+        required {
+            header_behavior("HeaderBehavior"): String,
+        }
+        optional {
+            /// Contains a list of HTTP header names.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-headersconfig.html#cfn-cloudfront-cachepolicy-headersconfig-headers)
+            headers("Headers"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// An object that determines whether any URL query strings in viewer requests (and if so, which query strings) are included in the cache key and in requests that CloudFront sends to the origin.
+        ///
+        /// Part of `AWS::CloudFront::CachePolicy`, `AWS::CloudFront::OriginRequestPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html).
+        pub struct QueryStringsConfig;
+        new {
+            /// Creates `QueryStringsConfig` from its required properties:
+            ///
+            /// - `query_string_behavior` (`QueryStringBehavior`, `String`): Determines whether any URL query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin. Valid values are:
+            ///   +  `none` – No query strings in viewer requests are included in the cache key or in requests that CloudFront sends to the origin. Even when this field is set to `none`, any query strings that are listed in an `OriginRequestPolicy`*are* included in origin requests.
+            ///   +  `whitelist` – Only the query strings in viewer requests that are listed in the `QueryStringNames` type are included in the cache key and in requests that CloudFront sends to the origin.
+            ///   +  `allExcept` – All query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin, *except* those that are listed in the `QueryStringNames` type, which are not included.
+            ///   +  `all` – All query strings in viewer requests are included in the cache key and in requests that CloudFront sends to the origin.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html#cfn-cloudfront-cachepolicy-querystringsconfig-querystringbehavior)
+        }
+        required {
+            query_string_behavior("QueryStringBehavior"): String,
+        }
+        optional {
+            /// Contains a list of query string names.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-cachepolicy-querystringsconfig.html#cfn-cloudfront-cachepolicy-querystringsconfig-querystrings)
+            query_strings("QueryStrings"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// The key value store association.
+        ///
+        /// Part of `AWS::CloudFront::ConnectionFunction`, `AWS::CloudFront::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-keyvaluestoreassociation.html).
+        pub struct KeyValueStoreAssociation;
+        new {
+            /// Creates `KeyValueStoreAssociation` from its required properties:
+            ///
+            /// - `key_value_store_arn` (`KeyValueStoreARN`, `String`): The Amazon Resource Name (ARN) of the key value store association.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-connectionfunction-keyvaluestoreassociation.html#cfn-cloudfront-connectionfunction-keyvaluestoreassociation-keyvaluestorearn)
+        }
+        required {
+            key_value_store_arn("KeyValueStoreARN"): String,
+        }
+        optional {
         }
     }
 }

@@ -78,26 +78,8 @@ pub mod channel {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::CloudTrail::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-channel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-channel-tag.html#cfn-cloudtrail-channel-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-channel-tag.html#cfn-cloudtrail-channel-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -226,26 +208,8 @@ pub mod dashboard {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this dashboard.
-        ///
-        /// Part of `AWS::CloudTrail::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-dashboard-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-dashboard-tag.html#cfn-cloudtrail-dashboard-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-dashboard-tag.html#cfn-cloudtrail-dashboard-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The dashboard widget
@@ -372,70 +336,8 @@ pub mod event_data_store {
     //! Property types of [`EventDataStore`](super::EventDataStore).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Advanced event selectors let you create fine-grained selectors for the following AWS CloudTrail event record ﬁelds. They help you control costs by logging only those events that are important to you.
-        ///
-        /// Part of `AWS::CloudTrail::EventDataStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html).
-        pub struct AdvancedEventSelector;
-        new {
-            /// Creates `AdvancedEventSelector` from its required properties:
-            ///
-            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html#cfn-cloudtrail-eventdatastore-advancedeventselector-fieldselectors)
-        }
-        required {
-            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
-        }
-        optional {
-            /// An optional, descriptive name for an advanced event selector, such as "Log data events for only two S3 buckets".
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html#cfn-cloudtrail-eventdatastore-advancedeventselector-name)
-            name("Name"): String,
-        }
-    }
-
-    property! {
-        /// A single selector statement in an advanced event selector.
-        ///
-        /// Part of `AWS::CloudTrail::EventDataStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html).
-        pub struct AdvancedFieldSelector;
-        new {
-            /// Creates `AdvancedFieldSelector` from its required properties:
-            ///
-            /// - `field` (`Field`, `String`): A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-field)
-        }
-        required {
-            field("Field"): String,
-        }
-        optional {
-            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-endswith)
-            ends_with("EndsWith"): Vec<String>,
-            /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-equals)
-            equals("Equals"): Vec<String>,
-            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notendswith)
-            not_ends_with("NotEndsWith"): Vec<String>,
-            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notequals)
-            not_equals("NotEquals"): Vec<String>,
-            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notstartswith)
-            not_starts_with("NotStartsWith"): Vec<String>,
-            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-startswith)
-            starts_with("StartsWith"): Vec<String>,
-        }
-    }
+    /// Shared with other `AWS::CloudTrail` resources (identical schema).
+    pub use super::shared::{AdvancedEventSelector, AdvancedFieldSelector, InsightType};
 
     string_enum! {
         /// The mode that the event data store will use to charge for event storage.
@@ -501,18 +403,6 @@ pub mod event_data_store {
     }
 
     string_enum! {
-        /// The type of Insights to log on an event data store.
-        ///
-        /// Values allowed by `AWS::CloudTrail::EventDataStore`.
-        pub enum InsightType {
-            /// `ApiCallRateInsight`
-            ApiCallRateInsight = "ApiCallRateInsight",
-            /// `ApiErrorRateInsight`
-            ApiErrorRateInsight = "ApiErrorRateInsight",
-        }
-    }
-
-    string_enum! {
         /// Specifies the maximum size allowed for the event. Valid values are Standard and Large. If you add ContextKeySelectors, this value must be set to Large.
         ///
         /// Values allowed by `AWS::CloudTrail::EventDataStore`.
@@ -524,26 +414,8 @@ pub mod event_data_store {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this event data store.
-        ///
-        /// Part of `AWS::CloudTrail::EventDataStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-tag.html#cfn-cloudtrail-eventdatastore-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-tag.html#cfn-cloudtrail-eventdatastore-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -598,7 +470,7 @@ resource! {
         /// Specifies a log group name using an Amazon Resource Name (ARN), a unique identifier that represents the log group to which CloudTrail logs will be delivered. Not required unless you specify CloudWatchLogsRoleArn.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-cloudwatchlogsloggrouparn)
-        cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): String,
+        cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): ids::logs::LogGroupArn,
         /// Specifies the role for the CloudWatch Logs endpoint to assume to write to a user's log group.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-cloudwatchlogsrolearn)
@@ -656,70 +528,8 @@ pub mod trail {
     //! Property types of [`Trail`](super::Trail).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Advanced event selectors let you create fine-grained selectors for the following AWS CloudTrail event record fields. They help you control costs by logging only those events that are important to you.
-        ///
-        /// Part of `AWS::CloudTrail::Trail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedeventselector.html).
-        pub struct AdvancedEventSelector;
-        new {
-            /// Creates `AdvancedEventSelector` from its required properties:
-            ///
-            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedeventselector.html#cfn-cloudtrail-trail-advancedeventselector-fieldselectors)
-        }
-        required {
-            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
-        }
-        optional {
-            /// An optional, descriptive name for an advanced event selector, such as "Log data events for only two S3 buckets".
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedeventselector.html#cfn-cloudtrail-trail-advancedeventselector-name)
-            name("Name"): String,
-        }
-    }
-
-    property! {
-        /// A single selector statement in an advanced event selector.
-        ///
-        /// Part of `AWS::CloudTrail::Trail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html).
-        pub struct AdvancedFieldSelector;
-        new {
-            /// Creates `AdvancedFieldSelector` from its required properties:
-            ///
-            /// - `field` (`Field`, `String`): A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-field)
-        }
-        required {
-            field("Field"): String,
-        }
-        optional {
-            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-endswith)
-            ends_with("EndsWith"): Vec<String>,
-            /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-equals)
-            equals("Equals"): Vec<String>,
-            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notendswith)
-            not_ends_with("NotEndsWith"): Vec<String>,
-            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notequals)
-            not_equals("NotEquals"): Vec<String>,
-            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-notstartswith)
-            not_starts_with("NotStartsWith"): Vec<String>,
-            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-advancedfieldselector.html#cfn-cloudtrail-trail-advancedfieldselector-startswith)
-            starts_with("StartsWith"): Vec<String>,
-        }
-    }
+    /// Shared with other `AWS::CloudTrail` resources (identical schema).
+    pub use super::shared::{AdvancedEventSelector, AdvancedFieldSelector, InsightType};
 
     property! {
         /// Configure to add aggregation rules to aggregate CloudTrail Events.
@@ -890,36 +700,89 @@ pub mod trail {
         }
     }
 
-    string_enum! {
-        /// The type of insight to log on a trail.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CloudTrail` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Advanced event selectors let you create fine-grained selectors for the following AWS CloudTrail event record ﬁelds. They help you control costs by logging only those events that are important to you.
         ///
-        /// Values allowed by `AWS::CloudTrail::Trail`.
+        /// Part of `AWS::CloudTrail::EventDataStore`, `AWS::CloudTrail::Trail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html).
+        pub struct AdvancedEventSelector;
+        new {
+            /// Creates `AdvancedEventSelector` from its required properties:
+            ///
+            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html#cfn-cloudtrail-eventdatastore-advancedeventselector-fieldselectors)
+        }
+        required {
+            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
+        }
+        optional {
+            /// An optional, descriptive name for an advanced event selector, such as "Log data events for only two S3 buckets".
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedeventselector.html#cfn-cloudtrail-eventdatastore-advancedeventselector-name)
+            name("Name"): String,
+        }
+    }
+
+    property! {
+        /// A single selector statement in an advanced event selector.
+        ///
+        /// Part of `AWS::CloudTrail::EventDataStore`, `AWS::CloudTrail::Trail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html).
+        pub struct AdvancedFieldSelector;
+        new {
+            /// Creates `AdvancedFieldSelector` from its required properties:
+            ///
+            /// - `field` (`Field`, `String`): A field in an event record on which to filter events to be logged. Supported fields include readOnly, eventCategory, eventSource (for management events), eventName, resources.type, and resources.ARN.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-field)
+        }
+        required {
+            field("Field"): String,
+        }
+        optional {
+            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-endswith)
+            ends_with("EndsWith"): Vec<String>,
+            /// An operator that includes events that match the exact value of the event record field specified as the value of Field. This is the only valid operator that you can use with the readOnly, eventCategory, and resources.type fields.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-equals)
+            equals("Equals"): Vec<String>,
+            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notendswith)
+            not_ends_with("NotEndsWith"): Vec<String>,
+            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notequals)
+            not_equals("NotEquals"): Vec<String>,
+            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-notstartswith)
+            not_starts_with("NotStartsWith"): Vec<String>,
+            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-advancedfieldselector.html#cfn-cloudtrail-eventdatastore-advancedfieldselector-startswith)
+            starts_with("StartsWith"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The type of Insights to log on an event data store.
+        ///
+        /// Values allowed by `AWS::CloudTrail::EventDataStore`, `AWS::CloudTrail::Trail`.
         pub enum InsightType {
             /// `ApiCallRateInsight`
             ApiCallRateInsight = "ApiCallRateInsight",
             /// `ApiErrorRateInsight`
             ApiErrorRateInsight = "ApiErrorRateInsight",
-        }
-    }
-
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this trail.
-        ///
-        /// Part of `AWS::CloudTrail::Trail`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-tag.html#cfn-cloudtrail-trail-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-tag.html#cfn-cloudtrail-trail-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

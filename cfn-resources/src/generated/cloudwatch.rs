@@ -151,89 +151,8 @@ pub mod alarm {
     //! Property types of [`Alarm`](super::Alarm).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::CloudWatch::Alarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-actionconfiguration.html).
-        pub struct ActionConfiguration;
-        new {
-            /// Creates `ActionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Whether the alarm's tags are included in its action notifications and state-change events.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-actionconfiguration.html#cfn-cloudwatch-alarm-actionconfiguration-alarmtagspropagation)
-            alarm_tags_propagation("AlarmTagsPropagation"): AlarmTagsPropagation,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::CloudWatch::Alarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html).
-        pub struct AlarmTagsPropagation;
-        new {
-            /// Creates `AlarmTagsPropagation` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether the alarm's tags are included in its action notifications and state-change events.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-excludedtagkeys)
-            excluded_tag_keys("ExcludedTagKeys"): Vec<String>,
-            /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-includedtagkeys)
-            included_tag_keys("IncludedTagKeys"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
-        ///
-        /// Values allowed by `AWS::CloudWatch::Alarm`.
-        pub enum ComparisonOperator {
-            /// `GreaterThanOrEqualToThreshold`
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            /// `GreaterThanThreshold`
-            GreaterThanThreshold = "GreaterThanThreshold",
-            /// `GreaterThanUpperThreshold`
-            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
-            /// `LessThanLowerOrGreaterThanUpperThreshold`
-            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
-            /// `LessThanLowerThreshold`
-            LessThanLowerThreshold = "LessThanLowerThreshold",
-            /// `LessThanOrEqualToThreshold`
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-            /// `LessThanThreshold`
-            LessThanThreshold = "LessThanThreshold",
-        }
-    }
-
-    property! {
-        /// Dimension is an embedded property of the `AWS::CloudWatch::Alarm` type. Dimensions are name/value pairs that can be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
-        ///
-        /// Part of `AWS::CloudWatch::Alarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html).
-        pub struct Dimension;
-        new {
-            /// Creates `Dimension` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html#cfn-cloudwatch-alarm-dimension-name)
-            /// - `value` (`Value`, `String`): The value for the dimension, from 1–255 characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html#cfn-cloudwatch-alarm-dimension-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::CloudWatch` resources (identical schema).
+    pub use super::shared::{ActionConfiguration, AlarmTagsPropagation, ComparisonOperator, Dimension, WarmUpConfiguration};
 
     property! {
         /// The evaluation criteria for an alarm. This is a union type that currently supports `PromQLCriteria`.
@@ -513,26 +432,8 @@ pub mod alarm {
         }
     }
 
-    property! {
-        /// One of the key-value pairs associated with the alarm. Tags can help you organize and categorize your resources.
-        ///
-        /// Part of `AWS::CloudWatch::Alarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string that you can use to assign a value. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-tag.html#cfn-cloudwatch-alarm-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-tag.html#cfn-cloudwatch-alarm-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Sets how this alarm is to handle missing data points. Valid values are `breaching`, `notBreaching`, `ignore`, and `missing`. For more information, see [Configuring How Alarms Treat Missing Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data) in the *Amazon User Guide*.
@@ -548,30 +449,6 @@ pub mod alarm {
             Missing = "missing",
             /// `notBreaching`
             NotBreaching = "notBreaching",
-        }
-    }
-
-    property! {
-        /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
-        /// During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions.
-        ///
-        /// Part of `AWS::CloudWatch::Alarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html).
-        pub struct WarmUpConfiguration;
-        new {
-            /// Creates `WarmUpConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is `false`. If `true`, the alarm waits the entire `WarmUpPeriodDurationInMinutes` before it starts to evaluate, even if metric data arrives earlier. If `false`, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html#cfn-cloudwatch-alarm-warmupconfiguration-onlystartevaluatingafterwarmupperiodends)
-            only_start_evaluating_after_warm_up_period_ends("OnlyStartEvaluatingAfterWarmUpPeriodEnds"): bool,
-            /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in `INSUFFICIENT_DATA` for this duration. During this time, the alarm does not perform alarm actions.
-            /// You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html#cfn-cloudwatch-alarm-warmupconfiguration-warmupperioddurationinminutes)
-            warm_up_period_duration_in_minutes("WarmUpPeriodDurationInMinutes"): i64,
         }
     }
 }
@@ -702,26 +579,8 @@ pub mod alarm_mute_rule {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::CloudWatch::AlarmMuteRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarmmuterule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarmmuterule-tag.html#cfn-cloudwatch-alarmmuterule-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarmmuterule-tag.html#cfn-cloudwatch-alarmmuterule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -762,6 +621,8 @@ pub mod anomaly_detector {
     //! Property types of [`AnomalyDetector`](super::AnomalyDetector).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudWatch` resources (identical schema).
+    pub use super::shared::Dimension;
 
     property! {
         /// Part of `AWS::CloudWatch::AnomalyDetector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-configuration.html).
@@ -793,25 +654,6 @@ pub mod anomaly_detector {
         required {
             end_time("EndTime"): String,
             start_time("StartTime"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::CloudWatch::AnomalyDetector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-dimension.html).
-        pub struct Dimension;
-        new {
-            /// Creates `Dimension` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-dimension.html#cfn-cloudwatch-anomalydetector-dimension-name)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-dimension.html#cfn-cloudwatch-anomalydetector-dimension-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
         }
         optional {
         }
@@ -1013,71 +855,11 @@ pub mod composite_alarm {
     //! Property types of [`CompositeAlarm`](super::CompositeAlarm).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CloudWatch` resources (identical schema).
+    pub use super::shared::{ActionConfiguration, AlarmTagsPropagation};
 
-    property! {
-        /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-        ///
-        /// Part of `AWS::CloudWatch::CompositeAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-actionconfiguration.html).
-        pub struct ActionConfiguration;
-        new {
-            /// Creates `ActionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Whether the alarm's tags are included in its action notifications and state-change events.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-actionconfiguration.html#cfn-cloudwatch-compositealarm-actionconfiguration-alarmtagspropagation)
-            alarm_tags_propagation("AlarmTagsPropagation"): AlarmTagsPropagation,
-        }
-    }
-
-    property! {
-        /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-        ///
-        /// Part of `AWS::CloudWatch::CompositeAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-alarmtagspropagation.html).
-        pub struct AlarmTagsPropagation;
-        new {
-            /// Creates `AlarmTagsPropagation` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether the alarm's tags are included in its action notifications and state-change events.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-alarmtagspropagation.html#cfn-cloudwatch-compositealarm-alarmtagspropagation-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-alarmtagspropagation.html#cfn-cloudwatch-compositealarm-alarmtagspropagation-excludedtagkeys)
-            excluded_tag_keys("ExcludedTagKeys"): Vec<String>,
-            /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-alarmtagspropagation.html#cfn-cloudwatch-compositealarm-alarmtagspropagation-includedtagkeys)
-            included_tag_keys("IncludedTagKeys"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Metadata that you can assign to a composite alarm, Tags can help you organize and categorize your resources.
-        ///
-        /// Part of `AWS::CloudWatch::CompositeAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A unique identifier for the tag. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-tag.html#cfn-cloudwatch-compositealarm-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-compositealarm-tag.html#cfn-cloudwatch-compositealarm-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1113,26 +895,8 @@ pub mod dashboard {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata that you can assign to a cloudwatch dashboard. Tags can help you organize and categorize your resources. You can also use them to scope user permissions, by granting a user permission to access or change only resources with certain tag values.
-        ///
-        /// Part of `AWS::CloudWatch::Dashboard`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-dashboard-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A unique identifier for the tag. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-dashboard-tag.html#cfn-cloudwatch-dashboard-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-dashboard-tag.html#cfn-cloudwatch-dashboard-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1184,24 +948,8 @@ pub mod insight_rule {
         }
     }
 
-    property! {
-        /// Part of `AWS::CloudWatch::InsightRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-insightrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-insightrule-tag.html#cfn-cloudwatch-insightrule-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-insightrule-tag.html#cfn-cloudwatch-insightrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1316,24 +1064,8 @@ pub mod integration {
         }
     }
 
-    property! {
-        /// Part of `AWS::CloudWatch::Integration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-integration-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-integration-tags.html#cfn-cloudwatch-integration-tags-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-integration-tags.html#cfn-cloudwatch-integration-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 }
 
 resource! {
@@ -1424,72 +1156,8 @@ pub mod log_alarm {
     //! Property types of [`LogAlarm`](super::LogAlarm).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Configuration that applies to the notifications this alarm sends when it performs its actions.
-        ///
-        /// Part of `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-actionconfiguration.html).
-        pub struct ActionConfiguration;
-        new {
-            /// Creates `ActionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Whether the alarm's tags are included in its action notifications and state-change events.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-actionconfiguration.html#cfn-cloudwatch-logalarm-actionconfiguration-alarmtagspropagation)
-            alarm_tags_propagation("AlarmTagsPropagation"): AlarmTagsPropagation,
-        }
-    }
-
-    property! {
-        /// Controls whether the alarm's tags are included in its action notifications and state-change events, and which tag keys are included. Specify IncludedTagKeys or ExcludedTagKeys, but not both. Omit both to include every tag.
-        ///
-        /// Part of `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-alarmtagspropagation.html).
-        pub struct AlarmTagsPropagation;
-        new {
-            /// Creates `AlarmTagsPropagation` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether the alarm's tags are included in its action notifications and state-change events.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-alarmtagspropagation.html#cfn-cloudwatch-logalarm-alarmtagspropagation-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-alarmtagspropagation.html#cfn-cloudwatch-logalarm-alarmtagspropagation-excludedtagkeys)
-            excluded_tag_keys("ExcludedTagKeys"): Vec<String>,
-            /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-alarmtagspropagation.html#cfn-cloudwatch-logalarm-alarmtagspropagation-includedtagkeys)
-            included_tag_keys("IncludedTagKeys"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The arithmetic operation to use when comparing the specified threshold and the query results. Valid values are GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, and LessThanOrEqualToThreshold.
-        ///
-        /// Values allowed by `AWS::CloudWatch::LogAlarm`.
-        pub enum ComparisonOperator {
-            /// `GreaterThanOrEqualToThreshold`
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            /// `GreaterThanThreshold`
-            GreaterThanThreshold = "GreaterThanThreshold",
-            /// `GreaterThanUpperThreshold`
-            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
-            /// `LessThanLowerOrGreaterThanUpperThreshold`
-            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
-            /// `LessThanLowerThreshold`
-            LessThanLowerThreshold = "LessThanLowerThreshold",
-            /// `LessThanOrEqualToThreshold`
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-            /// `LessThanThreshold`
-            LessThanThreshold = "LessThanThreshold",
-        }
-    }
+    /// Shared with other `AWS::CloudWatch` resources (identical schema).
+    pub use super::shared::{ActionConfiguration, AlarmTagsPropagation, ComparisonOperator, WarmUpConfiguration};
 
     property! {
         /// The scheduled query configuration for the log alarm.
@@ -1551,48 +1219,8 @@ pub mod log_alarm {
         }
     }
 
-    property! {
-        /// Metadata that you can assign to a log alarm. Tags can help you organize and categorize your resources.
-        ///
-        /// Part of `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A unique identifier for the tag. The combination of tag keys and values can help you organize and categorize your resources.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-tag.html#cfn-cloudwatch-logalarm-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-tag.html#cfn-cloudwatch-logalarm-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The warm-up configuration for an alarm. A warm-up period delays alarm evaluation after you create or update the alarm. This reduces alarm noise from missing data while a new resource or service starts up. During the warm-up period, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions.
-        ///
-        /// Part of `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-warmupconfiguration.html).
-        pub struct WarmUpConfiguration;
-        new {
-            /// Creates `WarmUpConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies whether the alarm waits for the full warm-up period before it starts evaluating. If true, the alarm waits the entire WarmUpPeriodDurationInMinutes before it starts evaluating, even if metric data arrives earlier. If false, the alarm ends the warm-up period early and starts evaluating as soon as it has enough metric data to fill its evaluation window. This is the default behavior.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-warmupconfiguration.html#cfn-cloudwatch-logalarm-warmupconfiguration-onlystartevaluatingafterwarmupperiodends)
-            only_start_evaluating_after_warm_up_period_ends("OnlyStartEvaluatingAfterWarmUpPeriodEnds"): bool,
-            /// The length of the warm-up period, in minutes. For this duration after you create or update the alarm, the alarm stays in INSUFFICIENT_DATA and doesn't perform alarm actions. Valid values range from 1 to 2,880 minutes (2 days). You can change this value while the alarm is still in its warm-up period. Changes have no effect after the warm-up period ends.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-logalarm-warmupconfiguration.html#cfn-cloudwatch-logalarm-warmupconfiguration-warmupperioddurationinminutes)
-            warm_up_period_duration_in_minutes("WarmUpPeriodDurationInMinutes"): i64,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1744,26 +1372,8 @@ pub mod metric_stream {
         }
     }
 
-    property! {
-        /// Metadata that you can assign to a Metric Stream, consisting of a key-value pair.
-        ///
-        /// Part of `AWS::CloudWatch::MetricStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-metricstream-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A unique identifier for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-metricstream-tag.html#cfn-cloudwatch-metricstream-tag-key)
-            /// - `value` (`Value`, `String`): String which you can use to describe or define the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-metricstream-tag.html#cfn-cloudwatch-metricstream-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1935,24 +1545,120 @@ pub mod view {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CloudWatch` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A key-value pair to associate with the view.
-        ///
-        /// Part of `AWS::CloudWatch::View`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-view-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::CloudWatch::Alarm`, `AWS::CloudWatch::CompositeAlarm`, `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-actionconfiguration.html).
+        pub struct ActionConfiguration;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-view-tag.html#cfn-cloudwatch-view-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-view-tag.html#cfn-cloudwatch-view-tag-value)
+            /// Creates `ActionConfiguration` (it has no required properties).
         }
         required {
-            key("Key"): String,
+        }
+        optional {
+            /// Whether the alarm's tags are included in its action notifications and state-change events.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-actionconfiguration.html#cfn-cloudwatch-alarm-actionconfiguration-alarmtagspropagation)
+            alarm_tags_propagation("AlarmTagsPropagation"): AlarmTagsPropagation,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::CloudWatch::Alarm`, `AWS::CloudWatch::CompositeAlarm`, `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html).
+        pub struct AlarmTagsPropagation;
+        new {
+            /// Creates `AlarmTagsPropagation` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`): Whether the alarm's tags are included in its action notifications and state-change events.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// The tag keys to leave out. Cannot be specified together with IncludedTagKeys.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-excludedtagkeys)
+            excluded_tag_keys("ExcludedTagKeys"): Vec<String>,
+            /// The only tag keys to include. Cannot be specified together with ExcludedTagKeys.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-alarmtagspropagation.html#cfn-cloudwatch-alarm-alarmtagspropagation-includedtagkeys)
+            included_tag_keys("IncludedTagKeys"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The arithmetic operation to use when comparing the specified statistic and threshold. The specified statistic value is used as the first operand.
+        ///
+        /// Values allowed by `AWS::CloudWatch::Alarm`, `AWS::CloudWatch::LogAlarm`.
+        pub enum ComparisonOperator {
+            /// `GreaterThanOrEqualToThreshold`
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            /// `GreaterThanThreshold`
+            GreaterThanThreshold = "GreaterThanThreshold",
+            /// `GreaterThanUpperThreshold`
+            GreaterThanUpperThreshold = "GreaterThanUpperThreshold",
+            /// `LessThanLowerOrGreaterThanUpperThreshold`
+            LessThanLowerOrGreaterThanUpperThreshold = "LessThanLowerOrGreaterThanUpperThreshold",
+            /// `LessThanLowerThreshold`
+            LessThanLowerThreshold = "LessThanLowerThreshold",
+            /// `LessThanOrEqualToThreshold`
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+            /// `LessThanThreshold`
+            LessThanThreshold = "LessThanThreshold",
+        }
+    }
+
+    property! {
+        /// Dimension is an embedded property of the `AWS::CloudWatch::Alarm` type. Dimensions are name/value pairs that can be associated with a CW metric. You can specify a maximum of 30 dimensions for a given metric.
+        ///
+        /// Part of `AWS::CloudWatch::Alarm`, `AWS::CloudWatch::AnomalyDetector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html).
+        pub struct Dimension;
+        new {
+            /// Creates `Dimension` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the dimension, from 1–255 characters in length. This dimension name must have been included when the metric was published.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html#cfn-cloudwatch-alarm-dimension-name)
+            /// - `value` (`Value`, `String`): The value for the dimension, from 1–255 characters in length.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-dimension.html#cfn-cloudwatch-alarm-dimension-value)
+        }
+        required {
+            name("Name"): String,
             value("Value"): String,
         }
         optional {
+        }
+    }
+
+    property! {
+        /// The configuration settings that define the warm-up behavior for an alarm. Use these settings to delay alarm evaluation after you create or update the alarm, which reduces alarm noise while a new resource or service starts publishing data.
+        /// During the warm-up period, the alarm stays in `INSUFFICIENT_DATA` and does not perform alarm actions.
+        ///
+        /// Part of `AWS::CloudWatch::Alarm`, `AWS::CloudWatch::LogAlarm`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html).
+        pub struct WarmUpConfiguration;
+        new {
+            /// Creates `WarmUpConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Specifies whether the alarm waits for the full warm-up period before it starts to evaluate. The default is `false`. If `true`, the alarm waits the entire `WarmUpPeriodDurationInMinutes` before it starts to evaluate, even if metric data arrives earlier. If `false`, the alarm ends the warm-up period early. Evaluation begins as soon as the alarm has enough metric data to fill its evaluation window.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html#cfn-cloudwatch-alarm-warmupconfiguration-onlystartevaluatingafterwarmupperiodends)
+            only_start_evaluating_after_warm_up_period_ends("OnlyStartEvaluatingAfterWarmUpPeriodEnds"): bool,
+            /// The length of the warm-up period, in minutes. After you create or update the alarm, the alarm stays in `INSUFFICIENT_DATA` for this duration. During this time, the alarm does not perform alarm actions.
+            /// You can change this value at any time, including after the warm-up period ends. If you change it after the warm-up period ends, the new value does not restart the warm-up period.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-warmupconfiguration.html#cfn-cloudwatch-alarm-warmupconfiguration-warmupperioddurationinminutes)
+            warm_up_period_duration_in_minutes("WarmUpPeriodDurationInMinutes"): i64,
         }
     }
 }

@@ -118,26 +118,8 @@ pub mod repository {
         }
     }
 
-    property! {
-        /// A tag is a key-value pair that is used to manage the resource.
-        ///
-        /// Part of `AWS::CodeCommit::Repository`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codecommit-repository-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codecommit-repository-tag.html#cfn-codecommit-repository-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codecommit-repository-tag.html#cfn-codecommit-repository-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Information about a trigger for a repository.

@@ -38,39 +38,11 @@ pub mod application {
     //! Property types of [`Application`](super::Application).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::CodeDeploy` resources (identical schema).
+    pub use super::shared::ComputePlatform;
 
-    string_enum! {
-        /// The compute platform that CodeDeploy deploys the application to.
-        ///
-        /// Values allowed by `AWS::CodeDeploy::Application`.
-        pub enum ComputePlatform {
-            /// `ECS`
-            Ecs = "ECS",
-            /// `Lambda`
-            Lambda = "Lambda",
-            /// `Server`
-            Server = "Server",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::CodeDeploy::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-application-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-application-tag.html#cfn-codedeploy-application-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-application-tag.html#cfn-codedeploy-application-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -113,20 +85,8 @@ pub mod deployment_config {
     //! Property types of [`DeploymentConfig`](super::DeploymentConfig).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The destination platform type for the deployment (Lambda, Server, or ECS).
-        ///
-        /// Values allowed by `AWS::CodeDeploy::DeploymentConfig`.
-        pub enum ComputePlatform {
-            /// `ECS`
-            Ecs = "ECS",
-            /// `Lambda`
-            Lambda = "Lambda",
-            /// `Server`
-            Server = "Server",
-        }
-    }
+    /// Shared with other `AWS::CodeDeploy` resources (identical schema).
+    pub use super::shared::ComputePlatform;
 
     property! {
         /// Part of `AWS::CodeDeploy::DeploymentConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentconfig-minimumhealthyhosts.html).
@@ -992,26 +952,8 @@ pub mod deployment_group {
         }
     }
 
-    property! {
-        /// Information about a tag.
-        ///
-        /// Part of `AWS::CodeDeploy::DeploymentGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-tag.html#cfn-codedeploy-deploymentgroup-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-tag.html#cfn-codedeploy-deploymentgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Information about notification triggers for the deployment group.
@@ -1062,6 +1004,27 @@ pub mod deployment_group {
             InstanceStart = "InstanceStart",
             /// `InstanceSuccess`
             InstanceSuccess = "InstanceSuccess",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::CodeDeploy` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The compute platform that CodeDeploy deploys the application to.
+        ///
+        /// Values allowed by `AWS::CodeDeploy::Application`, `AWS::CodeDeploy::DeploymentConfig`.
+        pub enum ComputePlatform {
+            /// `ECS`
+            Ecs = "ECS",
+            /// `Lambda`
+            Lambda = "Lambda",
+            /// `Server`
+            Server = "Server",
         }
     }
 }

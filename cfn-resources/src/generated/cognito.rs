@@ -98,26 +98,8 @@ pub mod identity_pool {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Cognito::IdentityPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-tag.html#cfn-cognito-identitypool-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-tag.html#cfn-cognito-identitypool-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Cognito::IdentityPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-pushsync.html).
@@ -542,7 +524,7 @@ resource! {
     /// Definition of AWS::Cognito::UserPool Resource Type
     ///
     /// `AWS::Cognito::UserPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html). Nested property types are in [`user_pool`].
-    pub struct UserPool("AWS::Cognito::UserPool") -> UserPoolAttributes, ref String;
+    pub struct UserPool("AWS::Cognito::UserPool") -> UserPoolAttributes, ref ids::cognito::UserPoolId;
     new {
         /// Creates `AWS::Cognito::UserPool` (it has no required properties).
     }
@@ -618,7 +600,7 @@ resource! {
         /// `Fn::GetAtt` `ProviderName`.
         provider_name("ProviderName"): String,
         /// `Fn::GetAtt` `UserPoolId`.
-        user_pool_id("UserPoolId"): String,
+        user_pool_id("UserPoolId"): ids::cognito::UserPoolId,
         /// `Fn::GetAtt` `ProviderURL`.
         provider_url("ProviderURL"): String,
         /// `Fn::GetAtt` `Arn`.
@@ -630,6 +612,8 @@ pub mod user_pool {
     //! Property types of [`UserPool`](super::UserPool).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Cognito` resources (identical schema).
+    pub use super::shared::{SmsConfiguration, EumsSmsConfiguration};
 
     property! {
         /// Part of `AWS::Cognito::UserPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-accountrecoverysetting.html).
@@ -1118,54 +1102,6 @@ pub mod user_pool {
             max_length("MaxLength"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-stringattributeconstraints.html#cfn-cognito-userpool-stringattributeconstraints-minlength)
             min_length("MinLength"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Cognito::UserPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html).
-        pub struct SmsConfiguration;
-        new {
-            /// Creates `SmsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-eumssms)
-            eums_sms("EumsSms"): EumsSmsConfiguration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-externalid)
-            external_id("ExternalId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snscallerarn)
-            sns_caller_arn("SnsCallerArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snsregion)
-            sns_region("SnsRegion"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Cognito::UserPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html).
-        pub struct EumsSmsConfiguration;
-        new {
-            /// Creates `EumsSmsConfiguration` from its required properties:
-            ///
-            /// - `caller_arn` (`CallerArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-callerarn)
-        }
-        required {
-            caller_arn("CallerArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-configurationsetname)
-            configuration_set_name("ConfigurationSetName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-externalid)
-            external_id("ExternalId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-inentityid)
-            in_entity_id("InEntityId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-intemplateid)
-            in_template_id("InTemplateId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-originationidentity)
-            origination_identity("OriginationIdentity"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-region)
-            region("Region"): String,
         }
     }
 
@@ -1777,6 +1713,8 @@ pub mod user_pool_regional_configuration_attachment {
     //! Property types of [`UserPoolRegionalConfigurationAttachment`](super::UserPoolRegionalConfigurationAttachment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Cognito` resources (identical schema).
+    pub use super::shared::{SmsConfiguration, EumsSmsConfiguration};
 
     property! {
         /// Part of `AWS::Cognito::UserPoolRegionalConfigurationAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-emailconfiguration.html).
@@ -1903,54 +1841,6 @@ pub mod user_pool_regional_configuration_attachment {
             lambda_arn("LambdaArn"): ids::lambda::FunctionArn,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-pretokengenerationconfig.html#cfn-cognito-userpoolregionalconfigurationattachment-pretokengenerationconfig-lambdaversion)
             lambda_version("LambdaVersion"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Cognito::UserPoolRegionalConfigurationAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-smsconfiguration.html).
-        pub struct SmsConfiguration;
-        new {
-            /// Creates `SmsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-smsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-smsconfiguration-eumssms)
-            eums_sms("EumsSms"): EumsSmsConfiguration,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-smsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-smsconfiguration-externalid)
-            external_id("ExternalId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-smsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-smsconfiguration-snscallerarn)
-            sns_caller_arn("SnsCallerArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-smsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-smsconfiguration-snsregion)
-            sns_region("SnsRegion"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Cognito::UserPoolRegionalConfigurationAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html).
-        pub struct EumsSmsConfiguration;
-        new {
-            /// Creates `EumsSmsConfiguration` from its required properties:
-            ///
-            /// - `caller_arn` (`CallerArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-callerarn)
-        }
-        required {
-            caller_arn("CallerArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-configurationsetname)
-            configuration_set_name("ConfigurationSetName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-externalid)
-            external_id("ExternalId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-inentityid)
-            in_entity_id("InEntityId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-intemplateid)
-            in_template_id("InTemplateId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-originationidentity)
-            origination_identity("OriginationIdentity"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration.html#cfn-cognito-userpoolregionalconfigurationattachment-eumssmsconfiguration-region)
-            region("Region"): String,
         }
     }
 }
@@ -2323,5 +2213,60 @@ resource! {
     optional {
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Cognito` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Cognito::UserPool`, `AWS::Cognito::UserPoolRegionalConfigurationAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html).
+        pub struct SmsConfiguration;
+        new {
+            /// Creates `SmsConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-eumssms)
+            eums_sms("EumsSms"): EumsSmsConfiguration,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-externalid)
+            external_id("ExternalId"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snscallerarn)
+            sns_caller_arn("SnsCallerArn"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-smsconfiguration.html#cfn-cognito-userpool-smsconfiguration-snsregion)
+            sns_region("SnsRegion"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Cognito::UserPool`, `AWS::Cognito::UserPoolRegionalConfigurationAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html).
+        pub struct EumsSmsConfiguration;
+        new {
+            /// Creates `EumsSmsConfiguration` from its required properties:
+            ///
+            /// - `caller_arn` (`CallerArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-callerarn)
+        }
+        required {
+            caller_arn("CallerArn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-configurationsetname)
+            configuration_set_name("ConfigurationSetName"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-externalid)
+            external_id("ExternalId"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-inentityid)
+            in_entity_id("InEntityId"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-intemplateid)
+            in_template_id("InTemplateId"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-originationidentity)
+            origination_identity("OriginationIdentity"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-eumssmsconfiguration.html#cfn-cognito-userpool-eumssmsconfiguration-region)
+            region("Region"): String,
+        }
     }
 }

@@ -57,6 +57,8 @@ pub mod document_classifier {
     //! Property types of [`DocumentClassifier`](super::DocumentClassifier).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Comprehend` resources (identical schema).
+    pub use super::shared::{Split, DataFormat, DocumentType, LanguageCode, Mode, VpcConfig};
 
     property! {
         /// Part of `AWS::Comprehend::DocumentClassifier`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-documentclassifierinputdataconfig.html).
@@ -104,26 +106,6 @@ pub mod document_classifier {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-augmentedmanifestslistitem.html#cfn-comprehend-documentclassifier-augmentedmanifestslistitem-split)
             split("Split"): Split,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::DocumentClassifier`.
-        pub enum Split {
-            /// `TRAIN`
-            Train = "TRAIN",
-            /// `TEST`
-            Test = "TEST",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::DocumentClassifier`.
-        pub enum DataFormat {
-            /// `COMPREHEND_CSV`
-            ComprehendCsv = "COMPREHEND_CSV",
-            /// `AUGMENTED_MANIFEST`
-            AugmentedManifest = "AUGMENTED_MANIFEST",
         }
     }
 
@@ -177,16 +159,6 @@ pub mod document_classifier {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::DocumentClassifier`.
-        pub enum DocumentType {
-            /// `PLAIN_TEXT_DOCUMENT`
-            PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
-            /// `SEMI_STRUCTURED_DOCUMENT`
-            SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
-        }
-    }
-
     property! {
         /// Part of `AWS::Comprehend::DocumentClassifier`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-documentclassifierdocuments.html).
         pub struct DocumentClassifierDocuments;
@@ -202,34 +174,6 @@ pub mod document_classifier {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-documentclassifierdocuments.html#cfn-comprehend-documentclassifier-documentclassifierdocuments-tests3uri)
             test_s3_uri("TestS3Uri"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::DocumentClassifier`.
-        pub enum LanguageCode {
-            /// `en`
-            En = "en",
-            /// `es`
-            Es = "es",
-            /// `fr`
-            Fr = "fr",
-            /// `it`
-            It = "it",
-            /// `de`
-            De = "de",
-            /// `pt`
-            Pt = "pt",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::DocumentClassifier`.
-        pub enum Mode {
-            /// `MULTI_CLASS`
-            MultiClass = "MULTI_CLASS",
-            /// `MULTI_LABEL`
-            MultiLabel = "MULTI_LABEL",
         }
     }
 
@@ -249,43 +193,8 @@ pub mod document_classifier {
         }
     }
 
-    property! {
-        /// Part of `AWS::Comprehend::DocumentClassifier`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-tag.html#cfn-comprehend-documentclassifier-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-tag.html#cfn-comprehend-documentclassifier-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Comprehend::DocumentClassifier`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html#cfn-comprehend-documentclassifier-vpcconfig-securitygroupids)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html#cfn-comprehend-documentclassifier-vpcconfig-subnets)
-        }
-        required {
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -339,24 +248,8 @@ pub mod document_classifier_endpoint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::Comprehend::DocumentClassifierEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifierendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The initial part of a key-value pair that forms a tag associated with a given resource.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifierendpoint-tag.html#cfn-comprehend-documentclassifierendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The second part of a key-value pair that forms a tag associated with a given resource.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifierendpoint-tag.html#cfn-comprehend-documentclassifierendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -420,6 +313,8 @@ pub mod entity_recognizer {
     //! Property types of [`EntityRecognizer`](super::EntityRecognizer).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Comprehend` resources (identical schema).
+    pub use super::shared::{DocumentType, Split, DataFormat, EntityTypesListItem, VpcConfig};
 
     property! {
         /// Specifies the format and location of the input data for an entity recognizer.
@@ -518,42 +413,6 @@ pub mod entity_recognizer {
         }
     }
 
-    string_enum! {
-        /// The type of augmented manifest.
-        ///
-        /// Values allowed by `AWS::Comprehend::EntityRecognizer`.
-        pub enum DocumentType {
-            /// `PLAIN_TEXT_DOCUMENT`
-            PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
-            /// `SEMI_STRUCTURED_DOCUMENT`
-            SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
-        }
-    }
-
-    string_enum! {
-        /// The purpose of the data you've provided in the augmented manifest.
-        ///
-        /// Values allowed by `AWS::Comprehend::EntityRecognizer`.
-        pub enum Split {
-            /// `TRAIN`
-            Train = "TRAIN",
-            /// `TEST`
-            Test = "TEST",
-        }
-    }
-
-    string_enum! {
-        /// The format of your training data.
-        ///
-        /// Values allowed by `AWS::Comprehend::EntityRecognizer`.
-        pub enum DataFormat {
-            /// `COMPREHEND_CSV`
-            ComprehendCsv = "COMPREHEND_CSV",
-            /// `AUGMENTED_MANIFEST`
-            AugmentedManifest = "AUGMENTED_MANIFEST",
-        }
-    }
-
     property! {
         /// Describes the training documents submitted with an entity recognizer.
         ///
@@ -610,24 +469,6 @@ pub mod entity_recognizer {
         }
     }
 
-    property! {
-        /// An entity type within a labeled training dataset that Amazon Comprehend uses to train a custom entity recognizer.
-        ///
-        /// Part of `AWS::Comprehend::EntityRecognizer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-entitytypeslistitem.html).
-        pub struct EntityTypesListItem;
-        new {
-            /// Creates `EntityTypesListItem` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`): An entity type within a labeled training dataset.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-entitytypeslistitem.html#cfn-comprehend-entityrecognizer-entitytypeslistitem-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// The language of the input documents. All documents must be in the same language.
         ///
@@ -660,47 +501,8 @@ pub mod entity_recognizer {
         }
     }
 
-    property! {
-        /// A key-value pair that adds metadata to a resource.
-        ///
-        /// Part of `AWS::Comprehend::EntityRecognizer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the key-value pair that forms a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-tag.html#cfn-comprehend-entityrecognizer-tag-key)
-            /// - `value` (`Value`, `String`): The value of the key-value pair that forms a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-tag.html#cfn-comprehend-entityrecognizer-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration parameters for an optional private Virtual Private Cloud (VPC) containing the resources you are using for the job.
-        ///
-        /// Part of `AWS::Comprehend::EntityRecognizer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`): The ID number for a security group on an instance of your private VPC.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-vpcconfig.html#cfn-comprehend-entityrecognizer-vpcconfig-securitygroupids)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`): The ID for each subnet being used in your private VPC.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-vpcconfig.html#cfn-comprehend-entityrecognizer-vpcconfig-subnets)
-        }
-        required {
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -767,24 +569,8 @@ pub mod entity_recognizer_endpoint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::Comprehend::EntityRecognizerEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizerendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The initial part of a key-value pair that forms a tag associated with a given resource.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizerendpoint-tag.html#cfn-comprehend-entityrecognizerendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The second part of a key-value pair that forms a tag associated with a given resource.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizerendpoint-tag.html#cfn-comprehend-entityrecognizerendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -829,6 +615,8 @@ pub mod flywheel {
     //! Property types of [`Flywheel`](super::Flywheel).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Comprehend` resources (identical schema).
+    pub use super::shared::{VpcConfig, Mode, EntityTypesListItem, LanguageCode};
 
     property! {
         /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-datasecurityconfig.html).
@@ -850,25 +638,6 @@ pub mod flywheel {
         }
     }
 
-    property! {
-        /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` from its required properties:
-            ///
-            /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-vpcconfig.html#cfn-comprehend-flywheel-vpcconfig-securitygroupids)
-            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-vpcconfig.html#cfn-comprehend-flywheel-vpcconfig-subnets)
-        }
-        required {
-            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::Comprehend::Flywheel`.
         pub enum ModelType {
@@ -879,24 +648,8 @@ pub mod flywheel {
         }
     }
 
-    property! {
-        /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-tag.html#cfn-comprehend-flywheel-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-tag.html#cfn-comprehend-flywheel-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-taskconfig.html).
@@ -936,16 +689,6 @@ pub mod flywheel {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::Comprehend::Flywheel`.
-        pub enum Mode {
-            /// `MULTI_CLASS`
-            MultiClass = "MULTI_CLASS",
-            /// `MULTI_LABEL`
-            MultiLabel = "MULTI_LABEL",
-        }
-    }
-
     property! {
         /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-entityrecognitionconfig.html).
         pub struct EntityRecognitionConfig;
@@ -959,25 +702,46 @@ pub mod flywheel {
             entity_types("EntityTypes"): Vec<EntityTypesListItem>,
         }
     }
+}
 
-    property! {
-        /// Part of `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-entitytypeslistitem.html).
-        pub struct EntityTypesListItem;
-        new {
-            /// Creates `EntityTypesListItem` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-flywheel-entitytypeslistitem.html#cfn-comprehend-flywheel-entitytypeslistitem-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
+pub mod shared {
+    //! Property types of several `AWS::Comprehend` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::EntityRecognizer`.
+        pub enum Split {
+            /// `TRAIN`
+            Train = "TRAIN",
+            /// `TEST`
+            Test = "TEST",
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::Comprehend::Flywheel`.
+        /// Values allowed by `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::EntityRecognizer`.
+        pub enum DataFormat {
+            /// `COMPREHEND_CSV`
+            ComprehendCsv = "COMPREHEND_CSV",
+            /// `AUGMENTED_MANIFEST`
+            AugmentedManifest = "AUGMENTED_MANIFEST",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::EntityRecognizer`.
+        pub enum DocumentType {
+            /// `PLAIN_TEXT_DOCUMENT`
+            PlainTextDocument = "PLAIN_TEXT_DOCUMENT",
+            /// `SEMI_STRUCTURED_DOCUMENT`
+            SemiStructuredDocument = "SEMI_STRUCTURED_DOCUMENT",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::Flywheel`.
         pub enum LanguageCode {
             /// `en`
             En = "en",
@@ -991,6 +755,53 @@ pub mod flywheel {
             De = "de",
             /// `pt`
             Pt = "pt",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::Flywheel`.
+        pub enum Mode {
+            /// `MULTI_CLASS`
+            MultiClass = "MULTI_CLASS",
+            /// `MULTI_LABEL`
+            MultiLabel = "MULTI_LABEL",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Comprehend::DocumentClassifier`, `AWS::Comprehend::EntityRecognizer`, `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html).
+        pub struct VpcConfig;
+        new {
+            /// Creates `VpcConfig` from its required properties:
+            ///
+            /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html#cfn-comprehend-documentclassifier-vpcconfig-securitygroupids)
+            /// - `subnets` (`Subnets`, `Vec<ids::ec2::SubnetId>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-vpcconfig.html#cfn-comprehend-documentclassifier-vpcconfig-subnets)
+        }
+        required {
+            security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
+            subnets("Subnets"): Vec<ids::ec2::SubnetId>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// An entity type within a labeled training dataset that Amazon Comprehend uses to train a custom entity recognizer.
+        ///
+        /// Part of `AWS::Comprehend::EntityRecognizer`, `AWS::Comprehend::Flywheel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-entitytypeslistitem.html).
+        pub struct EntityTypesListItem;
+        new {
+            /// Creates `EntityTypesListItem` from its required properties:
+            ///
+            /// - `type` (`Type`, `String`): An entity type within a labeled training dataset.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-entityrecognizer-entitytypeslistitem.html#cfn-comprehend-entityrecognizer-entitytypeslistitem-type)
+        }
+        required {
+            r#type("Type"): String,
+        }
+        optional {
         }
     }
 }

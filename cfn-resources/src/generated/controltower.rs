@@ -59,21 +59,8 @@ pub mod enabled_baseline {
         }
     }
 
-    property! {
-        /// Part of `AWS::ControlTower::EnabledBaseline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledbaseline-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledbaseline-tag.html#cfn-controltower-enabledbaseline-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledbaseline-tag.html#cfn-controltower-enabledbaseline-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -131,26 +118,8 @@ pub mod enabled_control {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ControlTower::EnabledControl`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledcontrol-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledcontrol-tag.html#cfn-controltower-enabledcontrol-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-enabledcontrol-tag.html#cfn-controltower-enabledcontrol-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -172,7 +141,7 @@ resource! {
     }
     optional {
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-remediationtypes)
-        remediation_types("RemediationTypes"): Vec<landing_zone::RemediationTypesRemediationTypes>,
+        remediation_types("RemediationTypes"): Vec<landing_zone::RemediationTypes>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#cfn-controltower-landingzone-tags)
         tags("Tags"): Vec<landing_zone::Tag>,
     }
@@ -197,25 +166,12 @@ pub mod landing_zone {
 
     string_enum! {
         /// Values allowed by `AWS::ControlTower::LandingZone`.
-        pub enum RemediationTypesRemediationTypes {
+        pub enum RemediationTypes {
             /// `INHERITANCE_DRIFT`
             InheritanceDrift = "INHERITANCE_DRIFT",
         }
     }
 
-    property! {
-        /// Part of `AWS::ControlTower::LandingZone`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-landingzone-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-landingzone-tag.html#cfn-controltower-landingzone-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-controltower-landingzone-tag.html#cfn-controltower-landingzone-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

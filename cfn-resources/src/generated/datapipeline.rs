@@ -160,22 +160,6 @@ pub mod pipeline {
         }
     }
 
-    property! {
-        /// Part of `AWS::DataPipeline::Pipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datapipeline-pipeline-pipelinetag.html).
-        pub struct PipelineTag;
-        new {
-            /// Creates `PipelineTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datapipeline-pipeline-pipelinetag.html#cfn-datapipeline-pipeline-pipelinetag-key)
-            /// - `value` (`Value`, `String`): The value to associate with the key name.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datapipeline-pipeline-pipelinetag.html#cfn-datapipeline-pipeline-pipelinetag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type PipelineTag = crate::Tag;
 }

@@ -59,26 +59,8 @@ pub mod agent {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::Agent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-agent-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-agent-tag.html#cfn-datasync-agent-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-agent-tag.html#cfn-datasync-agent-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -143,7 +125,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
-        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): String,
+        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -151,6 +133,8 @@ pub mod location_azure_blob {
     //! Property types of [`LocationAzureBlob`](super::LocationAzureBlob).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     string_enum! {
         /// Specifies an access tier for the objects you're transferring into your Azure Blob Storage container.
@@ -209,45 +193,6 @@ pub mod location_azure_blob {
     }
 
     property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationAzureBlob`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-cmksecretconfig.html#cfn-datasync-locationazureblob-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationAzureBlob`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html#cfn-datasync-locationazureblob-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html#cfn-datasync-locationazureblob-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Specifies the identity federation configuration that DataSync uses to access your Azure Blob Storage container using an OpenID Connect (OIDC) token.
         ///
         /// Part of `AWS::DataSync::LocationAzureBlob`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-azurefederatedidentityconfig.html).
@@ -288,26 +233,8 @@ pub mod location_azure_blob {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationAzureBlob`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-tag.html#cfn-datasync-locationazureblob-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-tag.html#cfn-datasync-locationazureblob-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -400,26 +327,8 @@ pub mod location_efs {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationEFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationefs-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationefs-tag.html#cfn-datasync-locationefs-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationefs-tag.html#cfn-datasync-locationefs-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -467,26 +376,8 @@ pub mod location_f_sx_lustre {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxLustre`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxlustre-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxlustre-tag.html#cfn-datasync-locationfsxlustre-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxlustre-tag.html#cfn-datasync-locationfsxlustre-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -536,7 +427,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `Protocol.SMB.CmkSecretConfig.SecretArn`.
-        protocol_smb_cmk_secret_config_secret_arn("Protocol.SMB.CmkSecretConfig.SecretArn"): String,
+        protocol_smb_cmk_secret_config_secret_arn("Protocol.SMB.CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -544,6 +435,8 @@ pub mod location_f_sx_ontap {
     //! Property types of [`LocationFSxOntap`](super::LocationFSxOntap).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     property! {
         /// Configuration settings for NFS or SMB protocol.
@@ -649,45 +542,6 @@ pub mod location_f_sx_ontap {
     }
 
     property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxONTAP`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-cmksecretconfig.html#cfn-datasync-locationfsxontap-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxONTAP`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-customsecretconfig.html#cfn-datasync-locationfsxontap-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-customsecretconfig.html#cfn-datasync-locationfsxontap-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// The mount options used by DataSync to access the SMB server.
         ///
         /// Part of `AWS::DataSync::LocationFSxONTAP`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-smbmountoptions.html).
@@ -719,26 +573,8 @@ pub mod location_f_sx_ontap {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxONTAP`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-tag.html#cfn-datasync-locationfsxontap-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxontap-tag.html#cfn-datasync-locationfsxontap-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -788,6 +624,8 @@ pub mod location_f_sx_open_zfs {
     //! Property types of [`LocationFSxOpenZfs`](super::LocationFSxOpenZfs).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{MountOptions, Version};
 
     property! {
         /// Configuration settings for an NFS or SMB protocol, currently only support NFS
@@ -823,62 +661,8 @@ pub mod location_f_sx_open_zfs {
         }
     }
 
-    property! {
-        /// The NFS mount options that DataSync can use to mount your NFS share.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxOpenZFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-mountoptions.html).
-        pub struct MountOptions;
-        new {
-            /// Creates `MountOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The specific NFS version that you want DataSync to use to mount your NFS share.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-mountoptions.html#cfn-datasync-locationfsxopenzfs-mountoptions-version)
-            version("Version"): Version,
-        }
-    }
-
-    string_enum! {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        ///
-        /// Values allowed by `AWS::DataSync::LocationFSxOpenZFS`.
-        pub enum Version {
-            /// `AUTOMATIC`
-            Automatic = "AUTOMATIC",
-            /// `NFS3`
-            Nfs3 = "NFS3",
-            /// `NFS4_0`
-            Nfs40 = "NFS4_0",
-            /// `NFS4_1`
-            Nfs41 = "NFS4_1",
-            /// `NFS4_2`
-            Nfs42 = "NFS4_2",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxOpenZFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-tag.html#cfn-datasync-locationfsxopenzfs-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-tag.html#cfn-datasync-locationfsxopenzfs-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -938,7 +722,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
-        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): String,
+        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -946,66 +730,11 @@ pub mod location_f_sx_windows {
     //! Property types of [`LocationFSxWindows`](super::LocationFSxWindows).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
-    property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxWindows`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-cmksecretconfig.html#cfn-datasync-locationfsxwindows-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxWindows`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-customsecretconfig.html#cfn-datasync-locationfsxwindows-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-customsecretconfig.html#cfn-datasync-locationfsxwindows-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationFSxWindows`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-tag.html#cfn-datasync-locationfsxwindows-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxwindows-tag.html#cfn-datasync-locationfsxwindows-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1086,7 +815,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
-        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): String,
+        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -1094,6 +823,8 @@ pub mod location_hdfs {
     //! Property types of [`LocationHdfs`](super::LocationHdfs).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     string_enum! {
         /// The authentication mode used to determine identity of user.
@@ -1104,45 +835,6 @@ pub mod location_hdfs {
             Simple = "SIMPLE",
             /// `KERBEROS`
             Kerberos = "KERBEROS",
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationHDFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-cmksecretconfig.html#cfn-datasync-locationhdfs-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationHDFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-customsecretconfig.html#cfn-datasync-locationhdfs-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-customsecretconfig.html#cfn-datasync-locationhdfs-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
         }
     }
 
@@ -1221,26 +913,8 @@ pub mod location_hdfs {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationHDFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-tag.html#cfn-datasync-locationhdfs-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationhdfs-tag.html#cfn-datasync-locationhdfs-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1289,42 +963,8 @@ pub mod location_nfs {
     //! Property types of [`LocationNfs`](super::LocationNfs).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The NFS mount options that DataSync can use to mount your NFS share.
-        ///
-        /// Part of `AWS::DataSync::LocationNFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationnfs-mountoptions.html).
-        pub struct MountOptions;
-        new {
-            /// Creates `MountOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The specific NFS version that you want DataSync to use to mount your NFS share.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationnfs-mountoptions.html#cfn-datasync-locationnfs-mountoptions-version)
-            version("Version"): Version,
-        }
-    }
-
-    string_enum! {
-        /// The specific NFS version that you want DataSync to use to mount your NFS share.
-        ///
-        /// Values allowed by `AWS::DataSync::LocationNFS`.
-        pub enum Version {
-            /// `AUTOMATIC`
-            Automatic = "AUTOMATIC",
-            /// `NFS3`
-            Nfs3 = "NFS3",
-            /// `NFS4_0`
-            Nfs40 = "NFS4_0",
-            /// `NFS4_1`
-            Nfs41 = "NFS4_1",
-            /// `NFS4_2`
-            Nfs42 = "NFS4_2",
-        }
-    }
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{MountOptions, Version};
 
     property! {
         /// Contains a list of Amazon Resource Names (ARNs) of agents that are used to connect an NFS server.
@@ -1344,26 +984,8 @@ pub mod location_nfs {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationNFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationnfs-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationnfs-tag.html#cfn-datasync-locationnfs-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationnfs-tag.html#cfn-datasync-locationnfs-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1438,7 +1060,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
-        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): String,
+        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -1446,45 +1068,8 @@ pub mod location_object_storage {
     //! Property types of [`LocationObjectStorage`](super::LocationObjectStorage).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationObjectStorage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-cmksecretconfig.html#cfn-datasync-locationobjectstorage-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationObjectStorage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-customsecretconfig.html#cfn-datasync-locationobjectstorage-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-customsecretconfig.html#cfn-datasync-locationobjectstorage-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     property! {
         /// Specifies the identity federation configuration that DataSync uses to access your object storage location using an OpenID Connect (OIDC) token.
@@ -1561,26 +1146,8 @@ pub mod location_object_storage {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationObjectStorage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-tag.html#cfn-datasync-locationobjectstorage-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationobjectstorage-tag.html#cfn-datasync-locationobjectstorage-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1601,7 +1168,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the Amazon S3 bucket.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html#cfn-datasync-locations3-s3bucketarn)
-        s3_bucket_arn("S3BucketArn"): String,
+        s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
         /// The Amazon S3 storage class you want to store your files in when this location is used as a task destination.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html#cfn-datasync-locations3-s3storageclass)
@@ -1672,26 +1239,8 @@ pub mod location_s3 {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationS3`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locations3-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locations3-tag.html#cfn-datasync-locations3-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locations3-tag.html#cfn-datasync-locations3-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1774,7 +1323,7 @@ resource! {
         /// Specifies the ARN for an AWS Secrets Manager secret, managed by DataSync.
         ///
         /// `Fn::GetAtt` `CmkSecretConfig.SecretArn`.
-        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): String,
+        cmk_secret_config_secret_arn("CmkSecretConfig.SecretArn"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -1782,6 +1331,8 @@ pub mod location_smb {
     //! Property types of [`LocationSmb`](super::LocationSmb).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataSync` resources (identical schema).
+    pub use super::shared::{CmkSecretConfig, CustomSecretConfig};
 
     string_enum! {
         /// The authentication mode used to determine identity of user.
@@ -1792,45 +1343,6 @@ pub mod location_smb {
             Ntlm = "NTLM",
             /// `KERBEROS`
             Kerberos = "KERBEROS",
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a DataSync-managed secret, such as a password or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
-        ///
-        /// Part of `AWS::DataSync::LocationSMB`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-cmksecretconfig.html).
-        pub struct CmkSecretConfig;
-        new {
-            /// Creates `CmkSecretConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-cmksecretconfig.html#cfn-datasync-locationsmb-cmksecretconfig-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// Specifies configuration information for a customer-managed secret, such as a password or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
-        ///
-        /// Part of `AWS::DataSync::LocationSMB`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-customsecretconfig.html).
-        pub struct CustomSecretConfig;
-        new {
-            /// Creates `CustomSecretConfig` from its required properties:
-            ///
-            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-customsecretconfig.html#cfn-datasync-locationsmb-customsecretconfig-secretaccessrolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): Specifies the ARN for a customer created AWS Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-customsecretconfig.html#cfn-datasync-locationsmb-customsecretconfig-secretarn)
-        }
-        required {
-            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
         }
     }
 
@@ -1870,26 +1382,8 @@ pub mod location_smb {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::LocationSMB`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-tag.html#cfn-datasync-locationsmb-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationsmb-tag.html#cfn-datasync-locationsmb-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1913,7 +1407,7 @@ resource! {
         /// The ARN of the Amazon CloudWatch log group that is used to monitor and log events in the task.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#cfn-datasync-task-cloudwatchloggrouparn)
-        cloud_watch_log_group_arn("CloudWatchLogGroupArn"): String,
+        cloud_watch_log_group_arn("CloudWatchLogGroupArn"): ids::logs::LogGroupArn,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#cfn-datasync-task-excludes)
         excludes("Excludes"): Vec<task::FilterRule>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#cfn-datasync-task-includes)
@@ -2084,7 +1578,7 @@ pub mod task {
             /// Specifies the Amazon Resource Name (ARN) of the S3 bucket where you're hosting your manifest.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-manifestconfigsources3.html#cfn-datasync-task-manifestconfigsources3-s3bucketarn)
-            s3_bucket_arn("S3BucketArn"): String,
+            s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
         }
     }
 
@@ -2394,26 +1888,8 @@ pub mod task {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DataSync::Task`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-tag.html#cfn-datasync-task-tag-key)
-            /// - `value` (`Value`, `String`): The value for an AWS resource tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-tag.html#cfn-datasync-task-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Specifies the task mode for the task.
@@ -2494,7 +1970,7 @@ pub mod task {
             /// Specifies the ARN of the S3 bucket where Datasync uploads your report.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-taskreportconfigdestinations3.html#cfn-datasync-task-taskreportconfigdestinations3-s3bucketarn)
-            s3_bucket_arn("S3BucketArn"): String,
+            s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
             /// Specifies a bucket prefix for your report.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-taskreportconfigdestinations3.html#cfn-datasync-task-taskreportconfigdestinations3-subdirectory)
@@ -2637,6 +2113,88 @@ pub mod task {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-task-verified.html#cfn-datasync-task-verified-reportlevel)
             report_level("ReportLevel"): ReportLevel,
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::DataSync` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Specifies configuration information for a DataSync-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and a customer-managed AWS KMS key.
+        ///
+        /// Part of `AWS::DataSync::LocationAzureBlob`, `AWS::DataSync::LocationFSxONTAP`, `AWS::DataSync::LocationFSxWindows`, `AWS::DataSync::LocationHDFS`, `AWS::DataSync::LocationObjectStorage`, `AWS::DataSync::LocationSMB`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-cmksecretconfig.html).
+        pub struct CmkSecretConfig;
+        new {
+            /// Creates `CmkSecretConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Specifies the ARN for the customer-managed AWS KMS key used to encrypt the secret specified for SecretArn. DataSync provides this key to AWS Secrets Manager.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-cmksecretconfig.html#cfn-datasync-locationazureblob-cmksecretconfig-kmskeyarn)
+            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
+        }
+    }
+
+    property! {
+        /// Specifies configuration information for a customer-managed secret, such as an authentication token or set of credentials that DataSync uses to access a specific transfer location, and an IAM role that DataSync can assume and access the customer-managed secret.
+        ///
+        /// Part of `AWS::DataSync::LocationAzureBlob`, `AWS::DataSync::LocationFSxONTAP`, `AWS::DataSync::LocationFSxWindows`, `AWS::DataSync::LocationHDFS`, `AWS::DataSync::LocationObjectStorage`, `AWS::DataSync::LocationSMB`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html).
+        pub struct CustomSecretConfig;
+        new {
+            /// Creates `CustomSecretConfig` from its required properties:
+            ///
+            /// - `secret_access_role_arn` (`SecretAccessRoleArn`, `ids::iam::RoleArn`): Specifies the ARN for the AWS Identity and Access Management role that DataSync uses to access the secret specified for SecretArn.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html#cfn-datasync-locationazureblob-customsecretconfig-secretaccessrolearn)
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): Specifies the ARN for a customer created AWS Secrets Manager secret.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationazureblob-customsecretconfig.html#cfn-datasync-locationazureblob-customsecretconfig-secretarn)
+        }
+        required {
+            secret_access_role_arn("SecretAccessRoleArn"): ids::iam::RoleArn,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The NFS mount options that DataSync can use to mount your NFS share.
+        ///
+        /// Part of `AWS::DataSync::LocationFSxOpenZFS`, `AWS::DataSync::LocationNFS`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-mountoptions.html).
+        pub struct MountOptions;
+        new {
+            /// Creates `MountOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The specific NFS version that you want DataSync to use to mount your NFS share.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datasync-locationfsxopenzfs-mountoptions.html#cfn-datasync-locationfsxopenzfs-mountoptions-version)
+            version("Version"): Version,
+        }
+    }
+
+    string_enum! {
+        /// The specific NFS version that you want DataSync to use to mount your NFS share.
+        ///
+        /// Values allowed by `AWS::DataSync::LocationFSxOpenZFS`, `AWS::DataSync::LocationNFS`.
+        pub enum Version {
+            /// `AUTOMATIC`
+            Automatic = "AUTOMATIC",
+            /// `NFS3`
+            Nfs3 = "NFS3",
+            /// `NFS4_0`
+            Nfs40 = "NFS4_0",
+            /// `NFS4_1`
+            Nfs41 = "NFS4_1",
+            /// `NFS4_2`
+            Nfs42 = "NFS4_2",
         }
     }
 }

@@ -135,13 +135,13 @@ pub mod connection {
     }
 
     property! {
-        /// Part of `AWS::DataZone::Connection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-connection-connectionpropertiesinputconnectionpropertiesinput.html).
-        pub struct ConnectionPropertiesInputConnectionPropertiesInput;
+        /// Part of `AWS::DataZone::Connection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-connection-connectionpropertiesinput.html).
+        pub struct ConnectionPropertiesInput;
         new {
-            /// Creates `ConnectionPropertiesInputConnectionPropertiesInput` from its required properties:
+            /// Creates `ConnectionPropertiesInput` from its required properties:
             ///
             /// - `athena_properties` (`AthenaProperties`, `AthenaPropertiesInput`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-connection-connectionpropertiesinputconnectionpropertiesinput.html#cfn-datazone-connection-connectionpropertiesinputconnectionpropertiesinput-athenaproperties)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-connection-connectionpropertiesinput.html#cfn-datazone-connection-connectionpropertiesinput-athenaproperties)
         }
         required {
             athena_properties("AthenaProperties"): AthenaPropertiesInput,
@@ -326,15 +326,15 @@ pub mod data_source {
     }
 
     property! {
-        /// Part of `AWS::DataZone::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-datasource-datasourceconfigurationinputdatasourceconfigurationinput.html).
-        pub struct DataSourceConfigurationInputDataSourceConfigurationInput;
+        /// Part of `AWS::DataZone::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-datasource-datasourceconfigurationinput.html).
+        pub struct DataSourceConfigurationInput;
         new {
-            /// Creates `DataSourceConfigurationInputDataSourceConfigurationInput` (it has no required properties).
+            /// Creates `DataSourceConfigurationInput` (it has no required properties).
         }
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-datasource-datasourceconfigurationinputdatasourceconfigurationinput.html#cfn-datazone-datasource-datasourceconfigurationinputdatasourceconfigurationinput-gluerunconfiguration)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-datasource-datasourceconfigurationinput.html#cfn-datazone-datasource-datasourceconfigurationinput-gluerunconfiguration)
             glue_run_configuration("GlueRunConfiguration"): GlueRunConfigurationInput,
         }
     }
@@ -760,26 +760,8 @@ pub mod domain {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the domain.
-        ///
-        /// Part of `AWS::DataZone::Domain`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-domain-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-domain-tag.html#cfn-datazone-domain-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-domain-tag.html#cfn-datazone-domain-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -954,28 +936,8 @@ pub mod environment {
     //! Property types of [`Environment`](super::Environment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The parameter details of an environment.
-        ///
-        /// Part of `AWS::DataZone::Environment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html).
-        pub struct EnvironmentParameter;
-        new {
-            /// Creates `EnvironmentParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of an environment parameter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-name)
-            name("Name"): String,
-            /// The value of an environment parameter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-value)
-            value("Value"): String,
-        }
-    }
+    /// Shared with other `AWS::DataZone` resources (identical schema).
+    pub use super::shared::EnvironmentParameter;
 }
 
 resource! {
@@ -1108,13 +1070,13 @@ pub mod environment_blueprint_configuration {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::DataZone::EnvironmentBlueprintConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentblueprintconfiguration-provisioningconfigurationprovisioningconfiguration.html).
-        pub struct ProvisioningConfigurationProvisioningConfiguration;
+        /// Part of `AWS::DataZone::EnvironmentBlueprintConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentblueprintconfiguration-provisioningconfiguration.html).
+        pub struct ProvisioningConfiguration;
         new {
-            /// Creates `ProvisioningConfigurationProvisioningConfiguration` from its required properties:
+            /// Creates `ProvisioningConfiguration` from its required properties:
             ///
             /// - `lake_formation_configuration` (`LakeFormationConfiguration`, `LakeFormationConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentblueprintconfiguration-provisioningconfigurationprovisioningconfiguration.html#cfn-datazone-environmentblueprintconfiguration-provisioningconfigurationprovisioningconfiguration-lakeformationconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentblueprintconfiguration-provisioningconfiguration.html#cfn-datazone-environmentblueprintconfiguration-provisioningconfiguration-lakeformationconfiguration)
         }
         required {
             lake_formation_configuration("LakeFormationConfiguration"): LakeFormationConfiguration,
@@ -1231,28 +1193,8 @@ pub mod environment_profile {
     //! Property types of [`EnvironmentProfile`](super::EnvironmentProfile).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The parameter details of an environment profile.
-        ///
-        /// Part of `AWS::DataZone::EnvironmentProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentprofile-environmentparameter.html).
-        pub struct EnvironmentParameter;
-        new {
-            /// Creates `EnvironmentParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of an environment profile parameter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentprofile-environmentparameter.html#cfn-datazone-environmentprofile-environmentparameter-name)
-            name("Name"): String,
-            /// The value of an environment profile parameter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environmentprofile-environmentparameter.html#cfn-datazone-environmentprofile-environmentparameter-value)
-            value("Value"): String,
-        }
-    }
+    /// Shared with other `AWS::DataZone` resources (identical schema).
+    pub use super::shared::EnvironmentParameter;
 }
 
 resource! {
@@ -1320,6 +1262,8 @@ pub mod form_type {
     //! Property types of [`FormType`](super::FormType).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataZone` resources (identical schema).
+    pub use super::shared::Status;
 
     property! {
         /// Indicates the smithy model of the API.
@@ -1334,18 +1278,6 @@ pub mod form_type {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-formtype-model.html#cfn-datazone-formtype-model-smithy)
             smithy("Smithy"): String,
-        }
-    }
-
-    string_enum! {
-        /// The status of this Amazon DataZone metadata form type.
-        ///
-        /// Values allowed by `AWS::DataZone::FormType`.
-        pub enum Status {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
         }
     }
 }
@@ -1534,13 +1466,13 @@ pub mod policy_grant {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantdetailpolicygrantdetail.html).
-        pub struct PolicyGrantDetailPolicyGrantDetail;
+        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantdetail.html).
+        pub struct PolicyGrantDetail;
         new {
-            /// Creates `PolicyGrantDetailPolicyGrantDetail` from its required properties:
+            /// Creates `PolicyGrantDetail` from its required properties:
             ///
             /// - `create_domain_unit` (`CreateDomainUnit`, `CreateDomainUnitPolicyGrantDetail`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantdetailpolicygrantdetail.html#cfn-datazone-policygrant-policygrantdetailpolicygrantdetail-createdomainunit)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantdetail.html#cfn-datazone-policygrant-policygrantdetail-createdomainunit)
         }
         required {
             create_domain_unit("CreateDomainUnit"): CreateDomainUnitPolicyGrantDetail,
@@ -1610,13 +1542,13 @@ pub mod policy_grant {
     }
 
     property! {
-        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantprincipalpolicygrantprincipal.html).
-        pub struct PolicyGrantPrincipalPolicyGrantPrincipal;
+        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantprincipal.html).
+        pub struct PolicyGrantPrincipal;
         new {
-            /// Creates `PolicyGrantPrincipalPolicyGrantPrincipal` from its required properties:
+            /// Creates `PolicyGrantPrincipal` from its required properties:
             ///
             /// - `user` (`User`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantprincipalpolicygrantprincipal.html#cfn-datazone-policygrant-policygrantprincipalpolicygrantprincipal-user)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-policygrantprincipal.html#cfn-datazone-policygrant-policygrantprincipal-user)
         }
         required {
             user("User"): Json,
@@ -1626,13 +1558,13 @@ pub mod policy_grant {
     }
 
     property! {
-        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-userpolicygrantprincipaluserpolicygrantprincipal.html).
-        pub struct UserPolicyGrantPrincipalUserPolicyGrantPrincipal;
+        /// Part of `AWS::DataZone::PolicyGrant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-userpolicygrantprincipal.html).
+        pub struct UserPolicyGrantPrincipal;
         new {
-            /// Creates `UserPolicyGrantPrincipalUserPolicyGrantPrincipal` from its required properties:
+            /// Creates `UserPolicyGrantPrincipal` from its required properties:
             ///
             /// - `user_identifier` (`UserIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-userpolicygrantprincipaluserpolicygrantprincipal.html#cfn-datazone-policygrant-userpolicygrantprincipaluserpolicygrantprincipal-useridentifier)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-policygrant-userpolicygrantprincipal.html#cfn-datazone-policygrant-userpolicygrantprincipal-useridentifier)
         }
         required {
             user_identifier("UserIdentifier"): String,
@@ -1733,6 +1665,8 @@ pub mod project {
     //! Property types of [`Project`](super::Project).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataZone` resources (identical schema).
+    pub use super::shared::EnvironmentParameter;
 
     property! {
         /// The project membership assignment.
@@ -1773,24 +1707,8 @@ pub mod project {
         }
     }
 
-    property! {
-        /// Part of `AWS::DataZone::Project`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-resourcetag.html).
-        pub struct ResourceTag;
-        new {
-            /// Creates `ResourceTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-resourcetag.html#cfn-datazone-project-resourcetag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-resourcetag.html#cfn-datazone-project-resourcetag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type ResourceTag = crate::Tag;
 
     property! {
         /// Part of `AWS::DataZone::Project`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-environmentconfigurationuserparameter.html).
@@ -1807,22 +1725,6 @@ pub mod project {
             environment_id("EnvironmentId"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-environmentconfigurationuserparameter.html#cfn-datazone-project-environmentconfigurationuserparameter-environmentparameters)
             environment_parameters("EnvironmentParameters"): Vec<EnvironmentParameter>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DataZone::Project`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-environmentparameter.html).
-        pub struct EnvironmentParameter;
-        new {
-            /// Creates `EnvironmentParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-environmentparameter.html#cfn-datazone-project-environmentparameter-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-project-environmentparameter.html#cfn-datazone-project-environmentparameter-value)
-            value("Value"): String,
         }
     }
 }
@@ -1866,13 +1768,13 @@ pub mod project_membership {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::DataZone::ProjectMembership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-projectmembership-membermember.html).
-        pub struct MemberMember;
+        /// Part of `AWS::DataZone::ProjectMembership`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-projectmembership-member.html).
+        pub struct Member;
         new {
-            /// Creates `MemberMember` from its required properties:
+            /// Creates `Member` from its required properties:
             ///
             /// - `user_identifier` (`UserIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-projectmembership-membermember.html#cfn-datazone-projectmembership-membermember-useridentifier)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-projectmembership-member.html#cfn-datazone-projectmembership-member-useridentifier)
         }
         required {
             user_identifier("UserIdentifier"): String,
@@ -1938,6 +1840,8 @@ pub mod project_profile {
     //! Property types of [`ProjectProfile`](super::ProjectProfile).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DataZone` resources (identical schema).
+    pub use super::shared::Status;
 
     property! {
         /// Part of `AWS::DataZone::ProjectProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-projectprofile-environmentconfiguration.html).
@@ -2066,16 +1970,6 @@ pub mod project_profile {
             value("Value"): String,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DataZone::ProjectProfile`.
-        pub enum Status {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
         }
     }
 }
@@ -2268,6 +2162,47 @@ pub mod user_profile {
             SsoUser = "SSO_USER",
             /// `IAM_ROLE_SESSION`
             IamRoleSession = "IAM_ROLE_SESSION",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::DataZone` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// The parameter details of an environment.
+        ///
+        /// Part of `AWS::DataZone::Environment`, `AWS::DataZone::EnvironmentProfile`, `AWS::DataZone::Project`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html).
+        pub struct EnvironmentParameter;
+        new {
+            /// Creates `EnvironmentParameter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The name of an environment parameter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-name)
+            name("Name"): String,
+            /// The value of an environment parameter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-datazone-environment-environmentparameter.html#cfn-datazone-environment-environmentparameter-value)
+            value("Value"): String,
+        }
+    }
+
+    string_enum! {
+        /// The status of this Amazon DataZone metadata form type.
+        ///
+        /// Values allowed by `AWS::DataZone::FormType`, `AWS::DataZone::ProjectProfile`.
+        pub enum Status {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
         }
     }
 }

@@ -65,6 +65,8 @@ pub mod microsoft_ad {
     //! Property types of [`MicrosoftAd`](super::MicrosoftAd).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DirectoryService` resources (identical schema).
+    pub use super::shared::VpcSettings;
 
     string_enum! {
         /// AWS Managed Microsoft AD is available in two editions: Standard and Enterprise.
@@ -75,27 +77,6 @@ pub mod microsoft_ad {
             Enterprise = "Enterprise",
             /// `Standard`
             Standard = "Standard",
-        }
-    }
-
-    property! {
-        /// Contains VPC information for the CreateDirectory or CreateMicrosoftAD operation
-        ///
-        /// Part of `AWS::DirectoryService::MicrosoftAD`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html).
-        pub struct VpcSettings;
-        new {
-            /// Creates `VpcSettings` from its required properties:
-            ///
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The identifiers of the subnets for the directory servers. The two subnets must be in different Availability Zones. AWS Directory Service specifies a directory server and a DNS server in each of these subnets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html#cfn-directoryservice-microsoftad-vpcsettings-subnetids)
-            /// - `vpc_id` (`VpcId`, `ids::ec2::VpcId`): The identifier of the VPC in which to create the directory.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html#cfn-directoryservice-microsoftad-vpcsettings-vpcid)
-        }
-        required {
-            subnet_ids("SubnetIds"): Vec<String>,
-            vpc_id("VpcId"): ids::ec2::VpcId,
-        }
-        optional {
         }
     }
 }
@@ -164,6 +145,8 @@ pub mod simple_ad {
     //! Property types of [`SimpleAd`](super::SimpleAd).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::DirectoryService` resources (identical schema).
+    pub use super::shared::VpcSettings;
 
     string_enum! {
         /// The size of the directory.
@@ -177,40 +160,31 @@ pub mod simple_ad {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DirectoryService::SimpleAD`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-tag.html#cfn-directoryservice-simplead-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-tag.html#cfn-directoryservice-simplead-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::DirectoryService` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::DirectoryService::SimpleAD`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-vpcsettings.html).
+        /// Contains VPC information for the CreateDirectory or CreateMicrosoftAD operation
+        ///
+        /// Part of `AWS::DirectoryService::MicrosoftAD`, `AWS::DirectoryService::SimpleAD`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html).
         pub struct VpcSettings;
         new {
             /// Creates `VpcSettings` from its required properties:
             ///
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The identifiers of the subnets for the directory servers. The two subnets must be in different Availability Zones. AWS Directory Service specifies a directory server and a DNS server in each of these subnets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-vpcsettings.html#cfn-directoryservice-simplead-vpcsettings-subnetids)
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The identifiers of the subnets for the directory servers. The two subnets must be in different Availability Zones. AWS Directory Service specifies a directory server and a DNS server in each of these subnets.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html#cfn-directoryservice-microsoftad-vpcsettings-subnetids)
             /// - `vpc_id` (`VpcId`, `ids::ec2::VpcId`): The identifier of the VPC in which to create the directory.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-simplead-vpcsettings.html#cfn-directoryservice-simplead-vpcsettings-vpcid)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-directoryservice-microsoftad-vpcsettings.html#cfn-directoryservice-microsoftad-vpcsettings-vpcid)
         }
         required {
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
             vpc_id("VpcId"): ids::ec2::VpcId,
         }
         optional {

@@ -65,24 +65,8 @@ pub mod cluster {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::DocDBElastic::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-cluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-cluster-tag.html#cfn-docdbelastic-cluster-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-cluster-tag.html#cfn-docdbelastic-cluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -132,7 +116,7 @@ resource! {
         /// The Amazon EC2 subnet IDs associated with the source elastic cluster.
         ///
         /// `Fn::GetAtt` `SubnetIds`.
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         /// The Amazon EC2 security group IDs associated with the source elastic cluster.
         ///
         /// `Fn::GetAtt` `VpcSecurityGroupIds`.
@@ -153,24 +137,6 @@ pub mod cluster_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::DocDBElastic::ClusterSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-clustersnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-clustersnapshot-tag.html#cfn-docdbelastic-clustersnapshot-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-docdbelastic-clustersnapshot-tag.html#cfn-docdbelastic-clustersnapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -28,7 +28,7 @@ resource! {
         /// S3 bucket ARN to export Source Network templates.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-launchconfigurationtemplate.html#cfn-drs-launchconfigurationtemplate-exportbucketarn)
-        export_bucket_arn("ExportBucketArn"): String,
+        export_bucket_arn("ExportBucketArn"): ids::s3::BucketArn,
         /// Launch disposition.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-launchconfigurationtemplate.html#cfn-drs-launchconfigurationtemplate-launchdisposition)
@@ -99,26 +99,8 @@ pub mod launch_configuration_template {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the Launch Configuration Template.
-        ///
-        /// Part of `AWS::DRS::LaunchConfigurationTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-launchconfigurationtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-launchconfigurationtemplate-tag.html#cfn-drs-launchconfigurationtemplate-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-launchconfigurationtemplate-tag.html#cfn-drs-launchconfigurationtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Target instance type right-sizing method.
@@ -188,24 +170,8 @@ pub mod recovery_plan {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::DRS::RecoveryPlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-recoveryplan-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-recoveryplan-tag.html#cfn-drs-recoveryplan-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-recoveryplan-tag.html#cfn-drs-recoveryplan-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -224,7 +190,7 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#cfn-drs-replicationconfigurationtemplate-pitpolicy)
         /// - `replication_servers_security_groups_i_ds` (`ReplicationServersSecurityGroupsIDs`, `Vec<String>`): The security group IDs that will be used by the replication server.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#cfn-drs-replicationconfigurationtemplate-replicationserverssecuritygroupsids)
-        /// - `staging_area_subnet_id` (`StagingAreaSubnetId`, `String`): The subnet to be used by the replication staging area.
+        /// - `staging_area_subnet_id` (`StagingAreaSubnetId`, `ids::ec2::SubnetId`): The subnet to be used by the replication staging area.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#cfn-drs-replicationconfigurationtemplate-stagingareasubnetid)
         /// - `staging_area_tags` (`StagingAreaTags`, `Map<String>`): A set of tags to be associated with all resources created in the replication staging area: EC2 replication server, EBS volumes, EBS snapshots, etc.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#cfn-drs-replicationconfigurationtemplate-stagingareatags)
@@ -234,7 +200,7 @@ resource! {
         ebs_encryption("EbsEncryption"): replication_configuration_template::EbsEncryption,
         pit_policy("PitPolicy"): Vec<replication_configuration_template::PitPolicyRule>,
         replication_servers_security_groups_i_ds("ReplicationServersSecurityGroupsIDs"): Vec<String>,
-        staging_area_subnet_id("StagingAreaSubnetId"): String,
+        staging_area_subnet_id("StagingAreaSubnetId"): ids::ec2::SubnetId,
         staging_area_tags("StagingAreaTags"): Map<String>,
     }
     optional {
@@ -394,24 +360,8 @@ pub mod replication_configuration_template {
         }
     }
 
-    property! {
-        /// Part of `AWS::DRS::ReplicationConfigurationTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-replicationconfigurationtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-replicationconfigurationtemplate-tag.html#cfn-drs-replicationconfigurationtemplate-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-replicationconfigurationtemplate-tag.html#cfn-drs-replicationconfigurationtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -457,22 +407,6 @@ pub mod source_network {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::DRS::SourceNetwork`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-sourcenetwork-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-sourcenetwork-tag.html#cfn-drs-sourcenetwork-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-drs-sourcenetwork-tag.html#cfn-drs-sourcenetwork-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

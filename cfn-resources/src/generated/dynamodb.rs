@@ -32,7 +32,7 @@ resource! {
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globaltablewitnesses)
         global_table_witnesses("GlobalTableWitnesses"): Vec<global_table::GlobalTableWitness>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-keyschema)
-        key_schema("KeySchema"): Vec<global_table::KeySchemaKeySchema>,
+        key_schema("KeySchema"): Vec<global_table::KeySchema>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-localsecondaryindexes)
         local_secondary_indexes("LocalSecondaryIndexes"): Vec<global_table::LocalSecondaryIndex>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-multiregionconsistency)
@@ -74,47 +74,8 @@ pub mod global_table {
     //! Property types of [`GlobalTable`](super::GlobalTable).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html).
-        pub struct AttributeDefinition;
-        new {
-            /// Creates `AttributeDefinition` from its required properties:
-            ///
-            /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html#cfn-dynamodb-globaltable-attributedefinition-attributename)
-            /// - `attribute_type` (`AttributeType`, `AttributeType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html#cfn-dynamodb-globaltable-attributedefinition-attributetype)
-        }
-        required {
-            attribute_name("AttributeName"): String,
-            attribute_type("AttributeType"): AttributeType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum AttributeType {
-            /// `B`
-            B = "B",
-            /// `N`
-            N = "N",
-            /// `S`
-            S = "S",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum BillingMode {
-            /// `PAY_PER_REQUEST`
-            PayPerRequest = "PAY_PER_REQUEST",
-            /// `PROVISIONED`
-            Provisioned = "PROVISIONED",
-        }
-    }
+    /// Shared with other `AWS::DynamoDB` resources (identical schema).
+    pub use super::shared::{AttributeDefinition, AttributeType, BillingMode, Projection, ProjectionType, WarmThroughput, ContributorInsightsSpecification, Mode, KinesisStreamSpecification, ApproximateCreationDateTimePrecision, PointInTimeRecoverySpecification, ResourcePolicy, SseType, StreamViewType, TimeToLiveSpecification, VectorIndex, DistanceFunction, SearchSchemaElement, SearchSchemaElementType, VectorAttribute};
 
     property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globalsecondaryindex.html).
@@ -178,34 +139,6 @@ pub mod global_table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html).
-        pub struct Projection;
-        new {
-            /// Creates `Projection` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-nonkeyattributes)
-            non_key_attributes("NonKeyAttributes"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-projectiontype)
-            projection_type("ProjectionType"): ProjectionType,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum ProjectionType {
-            /// `ALL`
-            All = "ALL",
-            /// `INCLUDE`
-            Include = "INCLUDE",
-            /// `KEYS_ONLY`
-            KeysOnly = "KEYS_ONLY",
-        }
-    }
-
-    property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-readondemandthroughputsettings.html).
         pub struct ReadOnDemandThroughputSettings;
         new {
@@ -230,22 +163,6 @@ pub mod global_table {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globalreadprovisionedthroughputsettings.html#cfn-dynamodb-globaltable-globalreadprovisionedthroughputsettings-readcapacityunits)
             read_capacity_units("ReadCapacityUnits"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html).
-        pub struct WarmThroughput;
-        new {
-            /// Creates `WarmThroughput` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-readunitspersecond)
-            read_units_per_second("ReadUnitsPerSecond"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-writeunitspersecond)
-            write_units_per_second("WriteUnitsPerSecond"): i64,
         }
     }
 
@@ -338,15 +255,15 @@ pub mod global_table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschemakeyschema.html).
-        pub struct KeySchemaKeySchema;
+        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschema.html).
+        pub struct KeySchema;
         new {
-            /// Creates `KeySchemaKeySchema` from its required properties:
+            /// Creates `KeySchema` from its required properties:
             ///
             /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschemakeyschema.html#cfn-dynamodb-globaltable-keyschemakeyschema-attributename)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschema.html#cfn-dynamodb-globaltable-keyschema-attributename)
             /// - `key_type` (`KeyType`, `KeyType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschemakeyschema.html#cfn-dynamodb-globaltable-keyschemakeyschema-keytype)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-keyschema.html#cfn-dynamodb-globaltable-keyschema-keytype)
         }
         required {
             attribute_name("AttributeName"): String,
@@ -364,14 +281,14 @@ pub mod global_table {
             ///
             /// - `index_name` (`IndexName`, `String`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-localsecondaryindex.html#cfn-dynamodb-globaltable-localsecondaryindex-indexname)
-            /// - `key_schema` (`KeySchema`, `Vec<KeySchemaKeySchema>`)
+            /// - `key_schema` (`KeySchema`, `Vec<KeySchema>`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-localsecondaryindex.html#cfn-dynamodb-globaltable-localsecondaryindex-keyschema)
             /// - `projection` (`Projection`, `Projection`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-localsecondaryindex.html#cfn-dynamodb-globaltable-localsecondaryindex-projection)
         }
         required {
             index_name("IndexName"): String,
-            key_schema("KeySchema"): Vec<KeySchemaKeySchema>,
+            key_schema("KeySchema"): Vec<KeySchema>,
             projection("Projection"): Projection,
         }
         optional {
@@ -433,34 +350,6 @@ pub mod global_table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html).
-        pub struct ContributorInsightsSpecification;
-        new {
-            /// Creates `ContributorInsightsSpecification` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-mode)
-            mode("Mode"): Mode,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum Mode {
-            /// `ACCESSED_AND_THROTTLED_KEYS`
-            AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
-            /// `THROTTLED_KEYS`
-            ThrottledKeys = "THROTTLED_KEYS",
-        }
-    }
-
-    property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicaglobalsecondaryindexspecification.html).
         pub struct ReplicaGlobalSecondaryIndexSpecification;
         new {
@@ -509,50 +398,6 @@ pub mod global_table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html).
-        pub struct KinesisStreamSpecification;
-        new {
-            /// Creates `KinesisStreamSpecification` from its required properties:
-            ///
-            /// - `stream_arn` (`StreamArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html#cfn-dynamodb-globaltable-kinesisstreamspecification-streamarn)
-        }
-        required {
-            stream_arn("StreamArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html#cfn-dynamodb-globaltable-kinesisstreamspecification-approximatecreationdatetimeprecision)
-            approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): ApproximateCreationDateTimePrecision,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum ApproximateCreationDateTimePrecision {
-            /// `MICROSECOND`
-            Microsecond = "MICROSECOND",
-            /// `MILLISECOND`
-            Millisecond = "MILLISECOND",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html).
-        pub struct PointInTimeRecoverySpecification;
-        new {
-            /// Creates `PointInTimeRecoverySpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-pointintimerecoveryenabled)
-            point_in_time_recovery_enabled("PointInTimeRecoveryEnabled"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-recoveryperiodindays)
-            recovery_period_in_days("RecoveryPeriodInDays"): i64,
-        }
-    }
-
-    property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicastreamspecification.html).
         pub struct ReplicaStreamSpecification;
         new {
@@ -568,40 +413,8 @@ pub mod global_table {
         }
     }
 
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-resourcepolicy.html).
-        pub struct ResourcePolicy;
-        new {
-            /// Creates `ResourcePolicy` from its required properties:
-            ///
-            /// - `policy_document` (`PolicyDocument`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-resourcepolicy.html#cfn-dynamodb-globaltable-resourcepolicy-policydocument)
-        }
-        required {
-            policy_document("PolicyDocument"): Json,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-tag.html#cfn-dynamodb-globaltable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-tag.html#cfn-dynamodb-globaltable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicassespecification.html).
@@ -637,14 +450,6 @@ pub mod global_table {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum SseType {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
-
     property! {
         /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-streamspecification.html).
         pub struct StreamSpecification;
@@ -663,130 +468,11 @@ pub mod global_table {
 
     string_enum! {
         /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum StreamViewType {
-            /// `KEYS_ONLY`
-            KeysOnly = "KEYS_ONLY",
-            /// `NEW_AND_OLD_IMAGES`
-            NewAndOldImages = "NEW_AND_OLD_IMAGES",
-            /// `NEW_IMAGE`
-            NewImage = "NEW_IMAGE",
-            /// `OLD_IMAGE`
-            OldImage = "OLD_IMAGE",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
         pub enum TableType {
             /// `GlobalTableReplica`
             GlobalTableReplica = "GlobalTableReplica",
             /// `Regional`
             Regional = "Regional",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html).
-        pub struct TimeToLiveSpecification;
-        new {
-            /// Creates `TimeToLiveSpecification` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html#cfn-dynamodb-globaltable-timetolivespecification-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html#cfn-dynamodb-globaltable-timetolivespecification-attributename)
-            attribute_name("AttributeName"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html).
-        pub struct VectorIndex;
-        new {
-            /// Creates `VectorIndex` from its required properties:
-            ///
-            /// - `dimensions` (`Dimensions`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-dimensions)
-            /// - `distance_function` (`DistanceFunction`, `DistanceFunction`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-distancefunction)
-            /// - `index_name` (`IndexName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-indexname)
-            /// - `projection` (`Projection`, `Projection`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-projection)
-            /// - `vector_attribute` (`VectorAttribute`, `VectorAttribute`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-vectorattribute)
-        }
-        required {
-            dimensions("Dimensions"): i64,
-            distance_function("DistanceFunction"): DistanceFunction,
-            index_name("IndexName"): String,
-            projection("Projection"): Projection,
-            vector_attribute("VectorAttribute"): VectorAttribute,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-searchschema)
-            search_schema("SearchSchema"): Vec<SearchSchemaElement>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum DistanceFunction {
-            /// `COSINE`
-            Cosine = "COSINE",
-            /// `DOT_PRODUCT`
-            DotProduct = "DOT_PRODUCT",
-            /// `EUCLIDEAN`
-            Euclidean = "EUCLIDEAN",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html).
-        pub struct SearchSchemaElement;
-        new {
-            /// Creates `SearchSchemaElement` from its required properties:
-            ///
-            /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html#cfn-dynamodb-globaltable-searchschemaelement-attributename)
-            /// - `search_schema_element_type` (`SearchSchemaElementType`, `SearchSchemaElementType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html#cfn-dynamodb-globaltable-searchschemaelement-searchschemaelementtype)
-        }
-        required {
-            attribute_name("AttributeName"): String,
-            search_schema_element_type("SearchSchemaElementType"): SearchSchemaElementType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::DynamoDB::GlobalTable`.
-        pub enum SearchSchemaElementType {
-            /// `HASH`
-            Hash = "HASH",
-            /// `INLINE_FILTER`
-            InlineFilter = "INLINE_FILTER",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::DynamoDB::GlobalTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorattribute.html).
-        pub struct VectorAttribute;
-        new {
-            /// Creates `VectorAttribute` from its required properties:
-            ///
-            /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorattribute.html#cfn-dynamodb-globaltable-vectorattribute-attributename)
-        }
-        required {
-            attribute_name("AttributeName"): String,
-        }
-        optional {
         }
     }
 }
@@ -803,11 +489,11 @@ resource! {
     new {
         /// Creates `AWS::DynamoDB::Table` from its required properties:
         ///
-        /// - `key_schema` (`KeySchema`, `Json`): Specifies the attributes that make up the primary key for the table. The attributes in the `KeySchema` property must also be defined in the `AttributeDefinitions` property.
+        /// - `key_schema` (`KeySchema`, `Vec<table::KeySchema>`): Specifies the attributes that make up the primary key for the table. The attributes in the `KeySchema` property must also be defined in the `AttributeDefinitions` property.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-keyschema)
     }
     required {
-        key_schema("KeySchema"): Json,
+        key_schema("KeySchema"): Vec<table::KeySchema>,
     }
     optional {
         /// A list of attributes that describe the key schema for the table and indexes.
@@ -921,98 +607,8 @@ pub mod table {
     //! Property types of [`Table`](super::Table).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Represents an attribute for describing the schema for the table and indexes.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-attributedefinition.html).
-        pub struct AttributeDefinition;
-        new {
-            /// Creates `AttributeDefinition` from its required properties:
-            ///
-            /// - `attribute_name` (`AttributeName`, `String`): A name for the attribute.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-attributedefinition.html#cfn-dynamodb-table-attributedefinition-attributename)
-            /// - `attribute_type` (`AttributeType`, `AttributeType`): The data type for the attribute, where:
-            ///   +  `S` - the attribute is of type String
-            ///   +  `N` - the attribute is of type Number
-            ///   +  `B` - the attribute is of type Binary
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-attributedefinition.html#cfn-dynamodb-table-attributedefinition-attributetype)
-        }
-        required {
-            attribute_name("AttributeName"): String,
-            attribute_type("AttributeType"): AttributeType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The data type for the attribute, where:
-        /// +  `S` - the attribute is of type String
-        /// +  `N` - the attribute is of type Number
-        /// +  `B` - the attribute is of type Binary
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum AttributeType {
-            /// `B`
-            B = "B",
-            /// `N`
-            N = "N",
-            /// `S`
-            S = "S",
-        }
-    }
-
-    string_enum! {
-        /// Specify how you are charged for read and write throughput and how you manage capacity.
-        /// Valid values include:
-        /// +  `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for most DynamoDB workloads. `PAY_PER_REQUEST` sets the billing mode to [On-demand capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html).
-        /// +  `PROVISIONED` - We recommend using `PROVISIONED` for steady workloads with predictable growth where capacity requirements can be reliably forecasted. `PROVISIONED` sets the billing mode to [Provisioned capacity mode](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html).
-        ///
-        /// If not specified, the default is `PROVISIONED`.
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum BillingMode {
-            /// `PAY_PER_REQUEST`
-            PayPerRequest = "PAY_PER_REQUEST",
-            /// `PROVISIONED`
-            Provisioned = "PROVISIONED",
-        }
-    }
-
-    property! {
-        /// Configures contributor insights settings for a table or one of its indexes.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-contributorinsightsspecification.html).
-        pub struct ContributorInsightsSpecification;
-        new {
-            /// Creates `ContributorInsightsSpecification` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Indicates whether CloudWatch Contributor Insights are to be enabled (true) or disabled (false).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-contributorinsightsspecification.html#cfn-dynamodb-table-contributorinsightsspecification-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are `ACCESSED_AND_THROTTLED_KEYS` (tracks all access and throttled events) or `THROTTLED_KEYS` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-contributorinsightsspecification.html#cfn-dynamodb-table-contributorinsightsspecification-mode)
-            mode("Mode"): Mode,
-        }
-    }
-
-    string_enum! {
-        /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are `ACCESSED_AND_THROTTLED_KEYS` (tracks all access and throttled events) or `THROTTLED_KEYS` (tracks only throttled events). This setting determines what type of contributor insights data is collected for the table.
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum Mode {
-            /// `ACCESSED_AND_THROTTLED_KEYS`
-            AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
-            /// `THROTTLED_KEYS`
-            ThrottledKeys = "THROTTLED_KEYS",
-        }
-    }
+    /// Shared with other `AWS::DynamoDB` resources (identical schema).
+    pub use super::shared::{AttributeDefinition, AttributeType, BillingMode, ContributorInsightsSpecification, Mode, Projection, ProjectionType, WarmThroughput, KinesisStreamSpecification, ApproximateCreationDateTimePrecision, PointInTimeRecoverySpecification, ResourcePolicy, SseType, StreamViewType, TimeToLiveSpecification, VectorIndex, DistanceFunction, SearchSchemaElement, SearchSchemaElementType, VectorAttribute};
 
     property! {
         /// Represents the properties of a global secondary index.
@@ -1099,55 +695,6 @@ pub mod table {
     }
 
     property! {
-        /// Represents attributes that are copied (projected) from the table into an index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-projection.html).
-        pub struct Projection;
-        new {
-            /// Creates `Projection` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Represents the non-key attribute names which will be projected into the index.
-            /// For global and local secondary indexes, the total count of `NonKeyAttributes` summed across all of the secondary indexes, must not exceed 100. If you project the same attribute into two different indexes, this counts as two distinct attributes when determining the total. This limit only applies when you specify the ProjectionType of `INCLUDE`. You still can specify the ProjectionType of `ALL` to project all attributes from the source table, even if the table has more than 100 attributes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-projection.html#cfn-dynamodb-table-projection-nonkeyattributes)
-            non_key_attributes("NonKeyAttributes"): Vec<String>,
-            /// The set of attributes that are projected into the index:
-            /// +  `KEYS_ONLY` - Only the index and primary keys are projected into the index.
-            /// +  `INCLUDE` - In addition to the attributes described in `KEYS_ONLY`, the secondary index will include other non-key attributes that you specify.
-            /// +  `ALL` - All of the table attributes are projected into the index.
-            ///
-            /// When using the DynamoDB console, `ALL` is selected by default.
-            /// You can't modify the projection of an existing index. To change the projected attributes, you must delete the index and create a new one with the projection that you want.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-projection.html#cfn-dynamodb-table-projection-projectiontype)
-            projection_type("ProjectionType"): ProjectionType,
-        }
-    }
-
-    string_enum! {
-        /// The set of attributes that are projected into the index:
-        /// +  `KEYS_ONLY` - Only the index and primary keys are projected into the index.
-        /// +  `INCLUDE` - In addition to the attributes described in `KEYS_ONLY`, the secondary index will include other non-key attributes that you specify.
-        /// +  `ALL` - All of the table attributes are projected into the index.
-        ///
-        /// When using the DynamoDB console, `ALL` is selected by default.
-        /// You can't modify the projection of an existing index. To change the projected attributes, you must delete the index and create a new one with the projection that you want.
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum ProjectionType {
-            /// `ALL`
-            All = "ALL",
-            /// `INCLUDE`
-            Include = "INCLUDE",
-            /// `KEYS_ONLY`
-            KeysOnly = "KEYS_ONLY",
-        }
-    }
-
-    property! {
         /// Throughput for the specified table, which consists of values for `ReadCapacityUnits` and `WriteCapacityUnits`. For more information about the contents of a provisioned throughput structure, see [Table ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html).
         ///
         /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-provisionedthroughput.html).
@@ -1167,28 +714,6 @@ pub mod table {
             write_capacity_units("WriteCapacityUnits"): i64,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Provides visibility into the number of read and write operations your table or secondary index can instantaneously support. The settings can be modified using the `UpdateTable` operation to meet the throughput requirements of an upcoming peak event.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-warmthroughput.html).
-        pub struct WarmThroughput;
-        new {
-            /// Creates `WarmThroughput` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Represents the number of read operations your base table can instantaneously support.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-warmthroughput.html#cfn-dynamodb-table-warmthroughput-readunitspersecond)
-            read_units_per_second("ReadUnitsPerSecond"): i64,
-            /// Represents the number of write operations your base table can instantaneously support.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-warmthroughput.html#cfn-dynamodb-table-warmthroughput-writeunitspersecond)
-            write_units_per_second("WriteUnitsPerSecond"): i64,
         }
     }
 
@@ -1288,56 +813,21 @@ pub mod table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschemakeyschema.html).
-        pub struct KeySchemaKeySchema;
+        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschema.html).
+        pub struct KeySchema;
         new {
-            /// Creates `KeySchemaKeySchema` from its required properties:
+            /// Creates `KeySchema` from its required properties:
             ///
             /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschemakeyschema.html#cfn-dynamodb-table-keyschemakeyschema-attributename)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschema.html#cfn-dynamodb-table-keyschema-attributename)
             /// - `key_type` (`KeyType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschemakeyschema.html#cfn-dynamodb-table-keyschemakeyschema-keytype)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-keyschema.html#cfn-dynamodb-table-keyschema-keytype)
         }
         required {
             attribute_name("AttributeName"): String,
             key_type("KeyType"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// The Kinesis Data Streams configuration for the specified table.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-kinesisstreamspecification.html).
-        pub struct KinesisStreamSpecification;
-        new {
-            /// Creates `KinesisStreamSpecification` from its required properties:
-            ///
-            /// - `stream_arn` (`StreamArn`, `String`): The ARN for a specific Kinesis data stream.
-            ///   Length Constraints: Minimum length of 37. Maximum length of 1024.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-kinesisstreamspecification.html#cfn-dynamodb-table-kinesisstreamspecification-streamarn)
-        }
-        required {
-            stream_arn("StreamArn"): String,
-        }
-        optional {
-            /// The precision for the time and date that the stream was created.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-kinesisstreamspecification.html#cfn-dynamodb-table-kinesisstreamspecification-approximatecreationdatetimeprecision)
-            approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): ApproximateCreationDateTimePrecision,
-        }
-    }
-
-    string_enum! {
-        /// The precision for the time and date that the stream was created.
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum ApproximateCreationDateTimePrecision {
-            /// `MICROSECOND`
-            Microsecond = "MICROSECOND",
-            /// `MILLISECOND`
-            Millisecond = "MILLISECOND",
         }
     }
 
@@ -1351,64 +841,15 @@ pub mod table {
             ///
             /// - `index_name` (`IndexName`, `String`): The name of the local secondary index. The name must be unique among all other indexes on this table.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-localsecondaryindex.html#cfn-dynamodb-table-localsecondaryindex-indexname)
-            /// - `key_schema` (`KeySchema`, `Vec<KeySchemaKeySchema>`)
+            /// - `key_schema` (`KeySchema`, `Vec<KeySchema>`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-localsecondaryindex.html#cfn-dynamodb-table-localsecondaryindex-keyschema)
             /// - `projection` (`Projection`, `Projection`): Represents attributes that are copied (projected) from the table into the local secondary index. These are in addition to the primary key attributes and index key attributes, which are automatically projected.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-localsecondaryindex.html#cfn-dynamodb-table-localsecondaryindex-projection)
         }
         required {
             index_name("IndexName"): String,
-            key_schema("KeySchema"): Vec<KeySchemaKeySchema>,
+            key_schema("KeySchema"): Vec<KeySchema>,
             projection("Projection"): Projection,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The settings used to enable point in time recovery.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-pointintimerecoveryspecification.html).
-        pub struct PointInTimeRecoverySpecification;
-        new {
-            /// Creates `PointInTimeRecoverySpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether point in time recovery is enabled (true) or disabled (false) on the table.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-pointintimerecoveryspecification.html#cfn-dynamodb-table-pointintimerecoveryspecification-pointintimerecoveryenabled)
-            point_in_time_recovery_enabled("PointInTimeRecoveryEnabled"): bool,
-            /// The number of preceding days for which continuous backups are taken and maintained. Your table data is only recoverable to any point-in-time from within the configured recovery period. This parameter is optional. If no value is provided, the value will default to 35.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-pointintimerecoveryspecification.html#cfn-dynamodb-table-pointintimerecoveryspecification-recoveryperiodindays)
-            recovery_period_in_days("RecoveryPeriodInDays"): i64,
-        }
-    }
-
-    property! {
-        /// Creates or updates a resource-based policy document that contains the permissions for DDB resources, such as a table, its indexes, and stream. Resource-based policies let you define access permissions by specifying who has access to each resource, and the actions they are allowed to perform on each resource.
-        /// In a CFNshort template, you can provide the policy in JSON or YAML format because CFNshort converts YAML to JSON before submitting it to DDB. For more information about resource-based policies, see [Using resource-based policies for](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html) and [Resource-based policy examples](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-examples.html).
-        /// While defining resource-based policies in your CFNshort templates, the following considerations apply:
-        /// +  The maximum size supported for a resource-based policy document in JSON format is 20 KB. DDB counts whitespaces when calculating the size of a policy against this limit.
-        /// +  Resource-based policies don't support [drift detection](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-drift.html#). If you update a policy outside of the CFNshort stack template, you'll need to update the CFNshort stack with the changes.
-        /// +  Resource-based policies don't support out-of-band changes. If you add, update, or delete a policy outside of the CFNshort template, the change won't be overwritten if there are no changes to the policy within the template.
-        /// For example, say that your template contains a resource-based policy, which you later update outside of the template. If you don't make any changes to the policy in the template, the updated policy in DDB won’t be synced with the policy in the template.
-        /// Conversely, say that your template doesn’t contain a resource-based policy, but you add a policy outside of the template. This policy won’t be removed from DDB as long as you don’t add it to the template. When you add a policy to the template and update the stack, the existing policy in DDB will be updated to match the one defined in the template.
-        ///
-        /// For a full list of all considerations, see [Resource-based policy considerations](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html).
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-resourcepolicy.html).
-        pub struct ResourcePolicy;
-        new {
-            /// Creates `ResourcePolicy` from its required properties:
-            ///
-            /// - `policy_document` (`PolicyDocument`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-resourcepolicy.html#cfn-dynamodb-table-resourcepolicy-policydocument)
-        }
-        required {
-            policy_document("PolicyDocument"): Json,
         }
         optional {
         }
@@ -1438,17 +879,6 @@ pub mod table {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-ssespecification.html#cfn-dynamodb-table-ssespecification-ssetype)
             sse_type("SSEType"): SseType,
-        }
-    }
-
-    string_enum! {
-        /// Server-side encryption type. The only supported value is:
-        /// +  `KMS` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS charges apply).
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum SseType {
-            /// `KMS`
-            Kms = "KMS",
         }
     }
 
@@ -1485,14 +915,211 @@ pub mod table {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+
     string_enum! {
-        /// When an item in the table is modified, `StreamViewType` determines what information is written to the stream for this table. Valid values for `StreamViewType` are:
-        /// +  `KEYS_ONLY` - Only the key attributes of the modified item are written to the stream.
-        /// +  `NEW_IMAGE` - The entire item, as it appears after it was modified, is written to the stream.
-        /// +  `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
-        /// +  `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the stream.
+        /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
         ///
         /// Values allowed by `AWS::DynamoDB::Table`.
+        pub enum TableClass {
+            /// `STANDARD`
+            Standard = "STANDARD",
+            /// `STANDARD_INFREQUENT_ACCESS`
+            StandardInfrequentAccess = "STANDARD_INFREQUENT_ACCESS",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::DynamoDB` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html).
+        pub struct AttributeDefinition;
+        new {
+            /// Creates `AttributeDefinition` from its required properties:
+            ///
+            /// - `attribute_name` (`AttributeName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html#cfn-dynamodb-globaltable-attributedefinition-attributename)
+            /// - `attribute_type` (`AttributeType`, `AttributeType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-attributedefinition.html#cfn-dynamodb-globaltable-attributedefinition-attributetype)
+        }
+        required {
+            attribute_name("AttributeName"): String,
+            attribute_type("AttributeType"): AttributeType,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum AttributeType {
+            /// `B`
+            B = "B",
+            /// `N`
+            N = "N",
+            /// `S`
+            S = "S",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum BillingMode {
+            /// `PAY_PER_REQUEST`
+            PayPerRequest = "PAY_PER_REQUEST",
+            /// `PROVISIONED`
+            Provisioned = "PROVISIONED",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html).
+        pub struct Projection;
+        new {
+            /// Creates `Projection` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-nonkeyattributes)
+            non_key_attributes("NonKeyAttributes"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-projection.html#cfn-dynamodb-globaltable-projection-projectiontype)
+            projection_type("ProjectionType"): ProjectionType,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum ProjectionType {
+            /// `ALL`
+            All = "ALL",
+            /// `INCLUDE`
+            Include = "INCLUDE",
+            /// `KEYS_ONLY`
+            KeysOnly = "KEYS_ONLY",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html).
+        pub struct WarmThroughput;
+        new {
+            /// Creates `WarmThroughput` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-readunitspersecond)
+            read_units_per_second("ReadUnitsPerSecond"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-warmthroughput.html#cfn-dynamodb-globaltable-warmthroughput-writeunitspersecond)
+            write_units_per_second("WriteUnitsPerSecond"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html).
+        pub struct ContributorInsightsSpecification;
+        new {
+            /// Creates `ContributorInsightsSpecification` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-mode)
+            mode("Mode"): Mode,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum Mode {
+            /// `ACCESSED_AND_THROTTLED_KEYS`
+            AccessedAndThrottledKeys = "ACCESSED_AND_THROTTLED_KEYS",
+            /// `THROTTLED_KEYS`
+            ThrottledKeys = "THROTTLED_KEYS",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html).
+        pub struct KinesisStreamSpecification;
+        new {
+            /// Creates `KinesisStreamSpecification` from its required properties:
+            ///
+            /// - `stream_arn` (`StreamArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html#cfn-dynamodb-globaltable-kinesisstreamspecification-streamarn)
+        }
+        required {
+            stream_arn("StreamArn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-kinesisstreamspecification.html#cfn-dynamodb-globaltable-kinesisstreamspecification-approximatecreationdatetimeprecision)
+            approximate_creation_date_time_precision("ApproximateCreationDateTimePrecision"): ApproximateCreationDateTimePrecision,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum ApproximateCreationDateTimePrecision {
+            /// `MICROSECOND`
+            Microsecond = "MICROSECOND",
+            /// `MILLISECOND`
+            Millisecond = "MILLISECOND",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html).
+        pub struct PointInTimeRecoverySpecification;
+        new {
+            /// Creates `PointInTimeRecoverySpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-pointintimerecoveryenabled)
+            point_in_time_recovery_enabled("PointInTimeRecoveryEnabled"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-pointintimerecoveryspecification.html#cfn-dynamodb-globaltable-pointintimerecoveryspecification-recoveryperiodindays)
+            recovery_period_in_days("RecoveryPeriodInDays"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-resourcepolicy.html).
+        pub struct ResourcePolicy;
+        new {
+            /// Creates `ResourcePolicy` from its required properties:
+            ///
+            /// - `policy_document` (`PolicyDocument`, `Json`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-resourcepolicy.html#cfn-dynamodb-globaltable-resourcepolicy-policydocument)
+        }
+        required {
+            policy_document("PolicyDocument"): Json,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
+        pub enum SseType {
+            /// `KMS`
+            Kms = "KMS",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
         pub enum StreamViewType {
             /// `KEYS_ONLY`
             KeysOnly = "KEYS_ONLY",
@@ -1506,80 +1133,39 @@ pub mod table {
     }
 
     property! {
-        /// Describes a tag. A tag is a key-value pair. You can add up to 50 tags to a single DynamoDB table.
-        /// AWS-assigned tag names and values are automatically assigned the `aws:` prefix, which the user cannot assign. AWS-assigned tag names do not count towards the tag limit of 50. User-assigned tag names have the prefix `user:` in the Cost Allocation Report. You cannot backdate the application of a tag.
-        /// For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html) in the *Amazon DynamoDB Developer Guide*.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag. Tag keys are case sensitive. Each DynamoDB table can only have up to one tag with the same key. If you try to add an existing tag (same key), the existing tag value will be updated to the new value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-tag.html#cfn-dynamodb-table-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag. Tag values are case-sensitive and can be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-tag.html#cfn-dynamodb-table-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-        ///
-        /// Values allowed by `AWS::DynamoDB::Table`.
-        pub enum TableClass {
-            /// `STANDARD`
-            Standard = "STANDARD",
-            /// `STANDARD_INFREQUENT_ACCESS`
-            StandardInfrequentAccess = "STANDARD_INFREQUENT_ACCESS",
-        }
-    }
-
-    property! {
-        /// Represents the settings used to enable or disable Time to Live (TTL) for the specified table.
-        ///
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html).
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html).
         pub struct TimeToLiveSpecification;
         new {
             /// Creates `TimeToLiveSpecification` from its required properties:
             ///
-            /// - `enabled` (`Enabled`, `bool`): Indicates whether TTL is to be enabled (true) or disabled (false) on the table.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html#cfn-dynamodb-table-timetolivespecification-enabled)
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html#cfn-dynamodb-globaltable-timetolivespecification-enabled)
         }
         required {
             enabled("Enabled"): bool,
         }
         optional {
-            /// The name of the TTL attribute used to store the expiration time for items in the table.
-            /// +  The `AttributeName` property is required when enabling the TTL, or when TTL is already enabled.
-            /// +  To update this property, you must first disable TTL and then enable TTL with the new attribute name.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-timetolivespecification.html#cfn-dynamodb-table-timetolivespecification-attributename)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-timetolivespecification.html#cfn-dynamodb-globaltable-timetolivespecification-attributename)
             attribute_name("AttributeName"): String,
         }
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html).
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html).
         pub struct VectorIndex;
         new {
             /// Creates `VectorIndex` from its required properties:
             ///
             /// - `dimensions` (`Dimensions`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-dimensions)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-dimensions)
             /// - `distance_function` (`DistanceFunction`, `DistanceFunction`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-distancefunction)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-distancefunction)
             /// - `index_name` (`IndexName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-indexname)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-indexname)
             /// - `projection` (`Projection`, `Projection`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-projection)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-projection)
             /// - `vector_attribute` (`VectorAttribute`, `VectorAttribute`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-vectorattribute)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-vectorattribute)
         }
         required {
             dimensions("Dimensions"): i64,
@@ -1589,13 +1175,13 @@ pub mod table {
             vector_attribute("VectorAttribute"): VectorAttribute,
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorindex.html#cfn-dynamodb-table-vectorindex-searchschema)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorindex.html#cfn-dynamodb-globaltable-vectorindex-searchschema)
             search_schema("SearchSchema"): Vec<SearchSchemaElement>,
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::DynamoDB::Table`.
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
         pub enum DistanceFunction {
             /// `COSINE`
             Cosine = "COSINE",
@@ -1607,15 +1193,15 @@ pub mod table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-searchschemaelement.html).
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html).
         pub struct SearchSchemaElement;
         new {
             /// Creates `SearchSchemaElement` from its required properties:
             ///
             /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-searchschemaelement.html#cfn-dynamodb-table-searchschemaelement-attributename)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html#cfn-dynamodb-globaltable-searchschemaelement-attributename)
             /// - `search_schema_element_type` (`SearchSchemaElementType`, `SearchSchemaElementType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-searchschemaelement.html#cfn-dynamodb-table-searchschemaelement-searchschemaelementtype)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-searchschemaelement.html#cfn-dynamodb-globaltable-searchschemaelement-searchschemaelementtype)
         }
         required {
             attribute_name("AttributeName"): String,
@@ -1626,7 +1212,7 @@ pub mod table {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::DynamoDB::Table`.
+        /// Values allowed by `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`.
         pub enum SearchSchemaElementType {
             /// `HASH`
             Hash = "HASH",
@@ -1636,13 +1222,13 @@ pub mod table {
     }
 
     property! {
-        /// Part of `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorattribute.html).
+        /// Part of `AWS::DynamoDB::GlobalTable`, `AWS::DynamoDB::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorattribute.html).
         pub struct VectorAttribute;
         new {
             /// Creates `VectorAttribute` from its required properties:
             ///
             /// - `attribute_name` (`AttributeName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-vectorattribute.html#cfn-dynamodb-table-vectorattribute-attributename)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-vectorattribute.html#cfn-dynamodb-globaltable-vectorattribute-attributename)
         }
         required {
             attribute_name("AttributeName"): String,

@@ -192,24 +192,8 @@ pub mod application_status_check {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::ApplicationStatusCheck`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-applicationstatuscheck-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-applicationstatuscheck-tag.html#cfn-ec2-applicationstatuscheck-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-applicationstatuscheck-tag.html#cfn-ec2-applicationstatuscheck-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -277,26 +261,8 @@ pub mod capacity_manager_data_export {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::CapacityManagerDataExport`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacitymanagerdataexport-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacitymanagerdataexport-tag.html#cfn-ec2-capacitymanagerdataexport-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacitymanagerdataexport-tag.html#cfn-ec2-capacitymanagerdataexport-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -413,6 +379,8 @@ pub mod capacity_reservation {
     //! Property types of [`CapacityReservation`](super::CapacityReservation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{InstancePlatform, TagSpecification, ResourceType};
 
     string_enum! {
         /// Values allowed by `AWS::EC2::CapacityReservation`.
@@ -434,312 +402,8 @@ pub mod capacity_reservation {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::CapacityReservation`.
-        pub enum InstancePlatform {
-            /// `Linux with SQL Server Enterprise`
-            LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
-            /// `Linux with SQL Server Standard`
-            LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
-            /// `Linux with SQL Server Web`
-            LinuxWithSqlServerWeb = "Linux with SQL Server Web",
-            /// `Linux/UNIX`
-            LinuxUnix = "Linux/UNIX",
-            /// `RHEL with HA`
-            RhelWithHa = "RHEL with HA",
-            /// `RHEL with HA and SQL Server Enterprise`
-            RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
-            /// `RHEL with HA and SQL Server Standard`
-            RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
-            /// `RHEL with SQL Server Enterprise`
-            RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
-            /// `RHEL with SQL Server Standard`
-            RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
-            /// `RHEL with SQL Server Web`
-            RhelWithSqlServerWeb = "RHEL with SQL Server Web",
-            /// `Red Hat Enterprise Linux`
-            RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
-            /// `SUSE Linux`
-            SuseLinux = "SUSE Linux",
-            /// `Ubuntu Pro`
-            UbuntuPro = "Ubuntu Pro",
-            /// `Windows`
-            Windows = "Windows",
-            /// `Windows with SQL Server`
-            WindowsWithSqlServer = "Windows with SQL Server",
-            /// `Windows with SQL Server Enterprise`
-            WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
-            /// `Windows with SQL Server Standard`
-            WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
-            /// `Windows with SQL Server Web`
-            WindowsWithSqlServerWeb = "Windows with SQL Server Web",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::CapacityReservation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html).
-        pub struct TagSpecification;
-        new {
-            /// Creates `TagSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html#cfn-ec2-capacityreservation-tagspecification-resourcetype)
-            resource_type("ResourceType"): ResourceType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html#cfn-ec2-capacityreservation-tagspecification-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::CapacityReservation`.
-        pub enum ResourceType {
-            /// `application-status-check`
-            ApplicationStatusCheck = "application-status-check",
-            /// `capacity-block`
-            CapacityBlock = "capacity-block",
-            /// `capacity-manager-data-export`
-            CapacityManagerDataExport = "capacity-manager-data-export",
-            /// `capacity-reservation`
-            CapacityReservation = "capacity-reservation",
-            /// `capacity-reservation-cancellation-quote`
-            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-            /// `capacity-reservation-fleet`
-            CapacityReservationFleet = "capacity-reservation-fleet",
-            /// `capacity-reservation-modification-quote`
-            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-            /// `carrier-gateway`
-            CarrierGateway = "carrier-gateway",
-            /// `client-vpn-endpoint`
-            ClientVpnEndpoint = "client-vpn-endpoint",
-            /// `coip-pool`
-            CoipPool = "coip-pool",
-            /// `customer-gateway`
-            CustomerGateway = "customer-gateway",
-            /// `declarative-policies-report`
-            DeclarativePoliciesReport = "declarative-policies-report",
-            /// `dedicated-host`
-            DedicatedHost = "dedicated-host",
-            /// `dhcp-options`
-            DhcpOptions = "dhcp-options",
-            /// `egress-only-internet-gateway`
-            EgressOnlyInternetGateway = "egress-only-internet-gateway",
-            /// `elastic-gpu`
-            ElasticGpu = "elastic-gpu",
-            /// `elastic-ip`
-            ElasticIp = "elastic-ip",
-            /// `export-image-task`
-            ExportImageTask = "export-image-task",
-            /// `export-instance-task`
-            ExportInstanceTask = "export-instance-task",
-            /// `fleet`
-            Fleet = "fleet",
-            /// `fpga-image`
-            FpgaImage = "fpga-image",
-            /// `host-reservation`
-            HostReservation = "host-reservation",
-            /// `image`
-            Image = "image",
-            /// `image-usage-report`
-            ImageUsageReport = "image-usage-report",
-            /// `import-image-task`
-            ImportImageTask = "import-image-task",
-            /// `import-snapshot-task`
-            ImportSnapshotTask = "import-snapshot-task",
-            /// `instance`
-            Instance = "instance",
-            /// `instance-connect-endpoint`
-            InstanceConnectEndpoint = "instance-connect-endpoint",
-            /// `instance-event-window`
-            InstanceEventWindow = "instance-event-window",
-            /// `internet-gateway`
-            InternetGateway = "internet-gateway",
-            /// `ipam`
-            Ipam = "ipam",
-            /// `ipam-external-resource-verification-token`
-            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
-            /// `ipam-internet-registry-association`
-            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
-            /// `ipam-policy`
-            IpamPolicy = "ipam-policy",
-            /// `ipam-pool`
-            IpamPool = "ipam-pool",
-            /// `ipam-pool-allocation`
-            IpamPoolAllocation = "ipam-pool-allocation",
-            /// `ipam-prefix-list-resolver`
-            IpamPrefixListResolver = "ipam-prefix-list-resolver",
-            /// `ipam-prefix-list-resolver-target`
-            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
-            /// `ipam-resource-discovery`
-            IpamResourceDiscovery = "ipam-resource-discovery",
-            /// `ipam-resource-discovery-association`
-            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
-            /// `ipam-scope`
-            IpamScope = "ipam-scope",
-            /// `ipv4pool-ec2`
-            Ipv4poolEc2 = "ipv4pool-ec2",
-            /// `ipv6pool-ec2`
-            Ipv6poolEc2 = "ipv6pool-ec2",
-            /// `key-pair`
-            KeyPair = "key-pair",
-            /// `launch-template`
-            LaunchTemplate = "launch-template",
-            /// `local-gateway`
-            LocalGateway = "local-gateway",
-            /// `local-gateway-route-table`
-            LocalGatewayRouteTable = "local-gateway-route-table",
-            /// `local-gateway-route-table-virtual-interface-group-association`
-            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
-            /// `local-gateway-route-table-vpc-association`
-            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
-            /// `local-gateway-virtual-interface`
-            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
-            /// `local-gateway-virtual-interface-group`
-            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
-            /// `mac-modification-task`
-            MacModificationTask = "mac-modification-task",
-            /// `natgateway`
-            Natgateway = "natgateway",
-            /// `network-acl`
-            NetworkAcl = "network-acl",
-            /// `network-insights-access-scope`
-            NetworkInsightsAccessScope = "network-insights-access-scope",
-            /// `network-insights-access-scope-analysis`
-            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
-            /// `network-insights-analysis`
-            NetworkInsightsAnalysis = "network-insights-analysis",
-            /// `network-insights-path`
-            NetworkInsightsPath = "network-insights-path",
-            /// `network-interface`
-            NetworkInterface = "network-interface",
-            /// `outpost-lag`
-            OutpostLag = "outpost-lag",
-            /// `placement-group`
-            PlacementGroup = "placement-group",
-            /// `prefix-list`
-            PrefixList = "prefix-list",
-            /// `replace-root-volume-task`
-            ReplaceRootVolumeTask = "replace-root-volume-task",
-            /// `reserved-instances`
-            ReservedInstances = "reserved-instances",
-            /// `route-server`
-            RouteServer = "route-server",
-            /// `route-server-endpoint`
-            RouteServerEndpoint = "route-server-endpoint",
-            /// `route-server-peer`
-            RouteServerPeer = "route-server-peer",
-            /// `route-table`
-            RouteTable = "route-table",
-            /// `secondary-interface`
-            SecondaryInterface = "secondary-interface",
-            /// `secondary-network`
-            SecondaryNetwork = "secondary-network",
-            /// `secondary-subnet`
-            SecondarySubnet = "secondary-subnet",
-            /// `security-group`
-            SecurityGroup = "security-group",
-            /// `security-group-rule`
-            SecurityGroupRule = "security-group-rule",
-            /// `service-link-virtual-interface`
-            ServiceLinkVirtualInterface = "service-link-virtual-interface",
-            /// `snapshot`
-            Snapshot = "snapshot",
-            /// `spot-fleet-request`
-            SpotFleetRequest = "spot-fleet-request",
-            /// `spot-instances-request`
-            SpotInstancesRequest = "spot-instances-request",
-            /// `subnet`
-            Subnet = "subnet",
-            /// `subnet-cidr-reservation`
-            SubnetCidrReservation = "subnet-cidr-reservation",
-            /// `traffic-mirror-filter`
-            TrafficMirrorFilter = "traffic-mirror-filter",
-            /// `traffic-mirror-filter-rule`
-            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-            /// `traffic-mirror-session`
-            TrafficMirrorSession = "traffic-mirror-session",
-            /// `traffic-mirror-target`
-            TrafficMirrorTarget = "traffic-mirror-target",
-            /// `transit-gateway`
-            TransitGateway = "transit-gateway",
-            /// `transit-gateway-attachment`
-            TransitGatewayAttachment = "transit-gateway-attachment",
-            /// `transit-gateway-connect-peer`
-            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
-            /// `transit-gateway-metering-policy`
-            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
-            /// `transit-gateway-multicast-domain`
-            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
-            /// `transit-gateway-policy-table`
-            TransitGatewayPolicyTable = "transit-gateway-policy-table",
-            /// `transit-gateway-route-table`
-            TransitGatewayRouteTable = "transit-gateway-route-table",
-            /// `transit-gateway-route-table-announcement`
-            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
-            /// `verified-access-endpoint`
-            VerifiedAccessEndpoint = "verified-access-endpoint",
-            /// `verified-access-endpoint-target`
-            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
-            /// `verified-access-group`
-            VerifiedAccessGroup = "verified-access-group",
-            /// `verified-access-instance`
-            VerifiedAccessInstance = "verified-access-instance",
-            /// `verified-access-policy`
-            VerifiedAccessPolicy = "verified-access-policy",
-            /// `verified-access-trust-provider`
-            VerifiedAccessTrustProvider = "verified-access-trust-provider",
-            /// `volume`
-            Volume = "volume",
-            /// `vpc`
-            Vpc = "vpc",
-            /// `vpc-block-public-access-exclusion`
-            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
-            /// `vpc-encryption-control`
-            VpcEncryptionControl = "vpc-encryption-control",
-            /// `vpc-endpoint`
-            VpcEndpoint = "vpc-endpoint",
-            /// `vpc-endpoint-connection`
-            VpcEndpointConnection = "vpc-endpoint-connection",
-            /// `vpc-endpoint-connection-device-type`
-            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-            /// `vpc-endpoint-service`
-            VpcEndpointService = "vpc-endpoint-service",
-            /// `vpc-endpoint-service-permission`
-            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
-            /// `vpc-flow-log`
-            VpcFlowLog = "vpc-flow-log",
-            /// `vpc-peering-connection`
-            VpcPeeringConnection = "vpc-peering-connection",
-            /// `vpn-concentrator`
-            VpnConcentrator = "vpn-concentrator",
-            /// `vpn-connection`
-            VpnConnection = "vpn-connection",
-            /// `vpn-connection-device-type`
-            VpnConnectionDeviceType = "vpn-connection-device-type",
-            /// `vpn-gateway`
-            VpnGateway = "vpn-gateway",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::CapacityReservation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tag.html#cfn-ec2-capacityreservation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tag.html#cfn-ec2-capacityreservation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::EC2::CapacityReservation`.
@@ -792,6 +456,8 @@ pub mod capacity_reservation_fleet {
     //! Property types of [`CapacityReservationFleet`](super::CapacityReservationFleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{InstancePlatform, TagSpecification, ResourceType};
 
     string_enum! {
         /// Values allowed by `AWS::EC2::CapacityReservationFleet`.
@@ -827,312 +493,8 @@ pub mod capacity_reservation_fleet {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::CapacityReservationFleet`.
-        pub enum InstancePlatform {
-            /// `Linux with SQL Server Enterprise`
-            LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
-            /// `Linux with SQL Server Standard`
-            LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
-            /// `Linux with SQL Server Web`
-            LinuxWithSqlServerWeb = "Linux with SQL Server Web",
-            /// `Linux/UNIX`
-            LinuxUnix = "Linux/UNIX",
-            /// `RHEL with HA`
-            RhelWithHa = "RHEL with HA",
-            /// `RHEL with HA and SQL Server Enterprise`
-            RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
-            /// `RHEL with HA and SQL Server Standard`
-            RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
-            /// `RHEL with SQL Server Enterprise`
-            RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
-            /// `RHEL with SQL Server Standard`
-            RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
-            /// `RHEL with SQL Server Web`
-            RhelWithSqlServerWeb = "RHEL with SQL Server Web",
-            /// `Red Hat Enterprise Linux`
-            RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
-            /// `SUSE Linux`
-            SuseLinux = "SUSE Linux",
-            /// `Ubuntu Pro`
-            UbuntuPro = "Ubuntu Pro",
-            /// `Windows`
-            Windows = "Windows",
-            /// `Windows with SQL Server`
-            WindowsWithSqlServer = "Windows with SQL Server",
-            /// `Windows with SQL Server Enterprise`
-            WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
-            /// `Windows with SQL Server Standard`
-            WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
-            /// `Windows with SQL Server Web`
-            WindowsWithSqlServerWeb = "Windows with SQL Server Web",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::CapacityReservationFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tagspecification.html).
-        pub struct TagSpecification;
-        new {
-            /// Creates `TagSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tagspecification.html#cfn-ec2-capacityreservationfleet-tagspecification-resourcetype)
-            resource_type("ResourceType"): ResourceType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tagspecification.html#cfn-ec2-capacityreservationfleet-tagspecification-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::CapacityReservationFleet`.
-        pub enum ResourceType {
-            /// `application-status-check`
-            ApplicationStatusCheck = "application-status-check",
-            /// `capacity-block`
-            CapacityBlock = "capacity-block",
-            /// `capacity-manager-data-export`
-            CapacityManagerDataExport = "capacity-manager-data-export",
-            /// `capacity-reservation`
-            CapacityReservation = "capacity-reservation",
-            /// `capacity-reservation-cancellation-quote`
-            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-            /// `capacity-reservation-fleet`
-            CapacityReservationFleet = "capacity-reservation-fleet",
-            /// `capacity-reservation-modification-quote`
-            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-            /// `carrier-gateway`
-            CarrierGateway = "carrier-gateway",
-            /// `client-vpn-endpoint`
-            ClientVpnEndpoint = "client-vpn-endpoint",
-            /// `coip-pool`
-            CoipPool = "coip-pool",
-            /// `customer-gateway`
-            CustomerGateway = "customer-gateway",
-            /// `declarative-policies-report`
-            DeclarativePoliciesReport = "declarative-policies-report",
-            /// `dedicated-host`
-            DedicatedHost = "dedicated-host",
-            /// `dhcp-options`
-            DhcpOptions = "dhcp-options",
-            /// `egress-only-internet-gateway`
-            EgressOnlyInternetGateway = "egress-only-internet-gateway",
-            /// `elastic-gpu`
-            ElasticGpu = "elastic-gpu",
-            /// `elastic-ip`
-            ElasticIp = "elastic-ip",
-            /// `export-image-task`
-            ExportImageTask = "export-image-task",
-            /// `export-instance-task`
-            ExportInstanceTask = "export-instance-task",
-            /// `fleet`
-            Fleet = "fleet",
-            /// `fpga-image`
-            FpgaImage = "fpga-image",
-            /// `host-reservation`
-            HostReservation = "host-reservation",
-            /// `image`
-            Image = "image",
-            /// `image-usage-report`
-            ImageUsageReport = "image-usage-report",
-            /// `import-image-task`
-            ImportImageTask = "import-image-task",
-            /// `import-snapshot-task`
-            ImportSnapshotTask = "import-snapshot-task",
-            /// `instance`
-            Instance = "instance",
-            /// `instance-connect-endpoint`
-            InstanceConnectEndpoint = "instance-connect-endpoint",
-            /// `instance-event-window`
-            InstanceEventWindow = "instance-event-window",
-            /// `internet-gateway`
-            InternetGateway = "internet-gateway",
-            /// `ipam`
-            Ipam = "ipam",
-            /// `ipam-external-resource-verification-token`
-            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
-            /// `ipam-internet-registry-association`
-            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
-            /// `ipam-policy`
-            IpamPolicy = "ipam-policy",
-            /// `ipam-pool`
-            IpamPool = "ipam-pool",
-            /// `ipam-pool-allocation`
-            IpamPoolAllocation = "ipam-pool-allocation",
-            /// `ipam-prefix-list-resolver`
-            IpamPrefixListResolver = "ipam-prefix-list-resolver",
-            /// `ipam-prefix-list-resolver-target`
-            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
-            /// `ipam-resource-discovery`
-            IpamResourceDiscovery = "ipam-resource-discovery",
-            /// `ipam-resource-discovery-association`
-            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
-            /// `ipam-scope`
-            IpamScope = "ipam-scope",
-            /// `ipv4pool-ec2`
-            Ipv4poolEc2 = "ipv4pool-ec2",
-            /// `ipv6pool-ec2`
-            Ipv6poolEc2 = "ipv6pool-ec2",
-            /// `key-pair`
-            KeyPair = "key-pair",
-            /// `launch-template`
-            LaunchTemplate = "launch-template",
-            /// `local-gateway`
-            LocalGateway = "local-gateway",
-            /// `local-gateway-route-table`
-            LocalGatewayRouteTable = "local-gateway-route-table",
-            /// `local-gateway-route-table-virtual-interface-group-association`
-            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
-            /// `local-gateway-route-table-vpc-association`
-            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
-            /// `local-gateway-virtual-interface`
-            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
-            /// `local-gateway-virtual-interface-group`
-            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
-            /// `mac-modification-task`
-            MacModificationTask = "mac-modification-task",
-            /// `natgateway`
-            Natgateway = "natgateway",
-            /// `network-acl`
-            NetworkAcl = "network-acl",
-            /// `network-insights-access-scope`
-            NetworkInsightsAccessScope = "network-insights-access-scope",
-            /// `network-insights-access-scope-analysis`
-            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
-            /// `network-insights-analysis`
-            NetworkInsightsAnalysis = "network-insights-analysis",
-            /// `network-insights-path`
-            NetworkInsightsPath = "network-insights-path",
-            /// `network-interface`
-            NetworkInterface = "network-interface",
-            /// `outpost-lag`
-            OutpostLag = "outpost-lag",
-            /// `placement-group`
-            PlacementGroup = "placement-group",
-            /// `prefix-list`
-            PrefixList = "prefix-list",
-            /// `replace-root-volume-task`
-            ReplaceRootVolumeTask = "replace-root-volume-task",
-            /// `reserved-instances`
-            ReservedInstances = "reserved-instances",
-            /// `route-server`
-            RouteServer = "route-server",
-            /// `route-server-endpoint`
-            RouteServerEndpoint = "route-server-endpoint",
-            /// `route-server-peer`
-            RouteServerPeer = "route-server-peer",
-            /// `route-table`
-            RouteTable = "route-table",
-            /// `secondary-interface`
-            SecondaryInterface = "secondary-interface",
-            /// `secondary-network`
-            SecondaryNetwork = "secondary-network",
-            /// `secondary-subnet`
-            SecondarySubnet = "secondary-subnet",
-            /// `security-group`
-            SecurityGroup = "security-group",
-            /// `security-group-rule`
-            SecurityGroupRule = "security-group-rule",
-            /// `service-link-virtual-interface`
-            ServiceLinkVirtualInterface = "service-link-virtual-interface",
-            /// `snapshot`
-            Snapshot = "snapshot",
-            /// `spot-fleet-request`
-            SpotFleetRequest = "spot-fleet-request",
-            /// `spot-instances-request`
-            SpotInstancesRequest = "spot-instances-request",
-            /// `subnet`
-            Subnet = "subnet",
-            /// `subnet-cidr-reservation`
-            SubnetCidrReservation = "subnet-cidr-reservation",
-            /// `traffic-mirror-filter`
-            TrafficMirrorFilter = "traffic-mirror-filter",
-            /// `traffic-mirror-filter-rule`
-            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-            /// `traffic-mirror-session`
-            TrafficMirrorSession = "traffic-mirror-session",
-            /// `traffic-mirror-target`
-            TrafficMirrorTarget = "traffic-mirror-target",
-            /// `transit-gateway`
-            TransitGateway = "transit-gateway",
-            /// `transit-gateway-attachment`
-            TransitGatewayAttachment = "transit-gateway-attachment",
-            /// `transit-gateway-connect-peer`
-            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
-            /// `transit-gateway-metering-policy`
-            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
-            /// `transit-gateway-multicast-domain`
-            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
-            /// `transit-gateway-policy-table`
-            TransitGatewayPolicyTable = "transit-gateway-policy-table",
-            /// `transit-gateway-route-table`
-            TransitGatewayRouteTable = "transit-gateway-route-table",
-            /// `transit-gateway-route-table-announcement`
-            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
-            /// `verified-access-endpoint`
-            VerifiedAccessEndpoint = "verified-access-endpoint",
-            /// `verified-access-endpoint-target`
-            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
-            /// `verified-access-group`
-            VerifiedAccessGroup = "verified-access-group",
-            /// `verified-access-instance`
-            VerifiedAccessInstance = "verified-access-instance",
-            /// `verified-access-policy`
-            VerifiedAccessPolicy = "verified-access-policy",
-            /// `verified-access-trust-provider`
-            VerifiedAccessTrustProvider = "verified-access-trust-provider",
-            /// `volume`
-            Volume = "volume",
-            /// `vpc`
-            Vpc = "vpc",
-            /// `vpc-block-public-access-exclusion`
-            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
-            /// `vpc-encryption-control`
-            VpcEncryptionControl = "vpc-encryption-control",
-            /// `vpc-endpoint`
-            VpcEndpoint = "vpc-endpoint",
-            /// `vpc-endpoint-connection`
-            VpcEndpointConnection = "vpc-endpoint-connection",
-            /// `vpc-endpoint-connection-device-type`
-            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-            /// `vpc-endpoint-service`
-            VpcEndpointService = "vpc-endpoint-service",
-            /// `vpc-endpoint-service-permission`
-            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
-            /// `vpc-flow-log`
-            VpcFlowLog = "vpc-flow-log",
-            /// `vpc-peering-connection`
-            VpcPeeringConnection = "vpc-peering-connection",
-            /// `vpn-concentrator`
-            VpnConcentrator = "vpn-concentrator",
-            /// `vpn-connection`
-            VpnConnection = "vpn-connection",
-            /// `vpn-connection-device-type`
-            VpnConnectionDeviceType = "vpn-connection-device-type",
-            /// `vpn-gateway`
-            VpnGateway = "vpn-gateway",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::CapacityReservationFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tag.html#cfn-ec2-capacityreservationfleet-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservationfleet-tag.html#cfn-ec2-capacityreservationfleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::EC2::CapacityReservationFleet`.
@@ -1184,21 +546,8 @@ pub mod carrier_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::CarrierGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-carriergateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-carriergateway-tag.html#cfn-ec2-carriergateway-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-carriergateway-tag.html#cfn-ec2-carriergateway-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1536,24 +885,8 @@ pub mod client_vpn_endpoint {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::ClientVpnEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-tag.html#cfn-ec2-clientvpnendpoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-tag.html#cfn-ec2-clientvpnendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::EC2::ClientVpnEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-transitgatewayconfiguration.html).
@@ -1601,7 +934,7 @@ resource! {
         /// The ID of the subnet through which you want to route traffic. The specified subnet must be an existing target network of the Client VPN endpoint. Alternatively, if you're adding a route for the local network, specify local.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnroute.html#cfn-ec2-clientvpnroute-targetvpcsubnetid)
-        target_vpc_subnet_id("TargetVpcSubnetId"): String,
+        target_vpc_subnet_id("TargetVpcSubnetId"): ids::ec2::SubnetId,
     }
     attributes {
         /// The CloudFormation-generated identifier for this Client VPN route, derived from the logical resource id and client request token.
@@ -1692,26 +1025,8 @@ pub mod customer_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::CustomerGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-customergateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-customergateway-tag.html#cfn-ec2-customergateway-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-customergateway-tag.html#cfn-ec2-customergateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1765,24 +1080,8 @@ pub mod dhcp_options {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::DHCPOptions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-dhcpoptions-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-dhcpoptions-tag.html#cfn-ec2-dhcpoptions-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-dhcpoptions-tag.html#cfn-ec2-dhcpoptions-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1836,6 +1135,8 @@ pub mod ec2_fleet {
     //! Property types of [`Ec2Fleet`](super::Ec2Fleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{VolumeType, InstanceRequirementsRequest, AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorNames, AcceleratorTotalMemoryMiBRequest, AcceleratorTypes, BareMetal, BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest, PerformanceFactorReferenceRequest, BurstablePerformance, CpuManufacturers, InstanceGenerations, LocalStorage, LocalStorageTypes, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, TotalLocalStorageGbRequest, VCpuCountRangeRequest, HttpEndpoint, HttpTokens, Tenancy, InstanceInterruptionBehavior, ReplacementStrategy, TargetCapacityUnitType};
 
     string_enum! {
         /// Values allowed by `AWS::EC2::EC2Fleet`.
@@ -2005,26 +1306,6 @@ pub mod ec2_fleet {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum VolumeType {
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `gp3`
-            Gp3 = "gp3",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-            /// `standard`
-            Standard = "standard",
-        }
-    }
-
     property! {
         /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-iaminstanceprofilespecification.html).
         pub struct IamInstanceProfileSpecification;
@@ -2038,400 +1319,6 @@ pub mod ec2_fleet {
             arn("Arn"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-iaminstanceprofilespecification.html#cfn-ec2-ec2fleet-iaminstanceprofilespecification-name)
             name("Name"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html).
-        pub struct InstanceRequirementsRequest;
-        new {
-            /// Creates `InstanceRequirementsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratorcount)
-            accelerator_count("AcceleratorCount"): AcceleratorCountRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratormanufacturers)
-            accelerator_manufacturers("AcceleratorManufacturers"): Vec<AcceleratorManufacturers>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratornames)
-            accelerator_names("AcceleratorNames"): Vec<AcceleratorNames>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratortotalmemorymib)
-            accelerator_total_memory_mi_b("AcceleratorTotalMemoryMiB"): AcceleratorTotalMemoryMiBRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratortypes)
-            accelerator_types("AcceleratorTypes"): Vec<AcceleratorTypes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-allowedinstancetypes)
-            allowed_instance_types("AllowedInstanceTypes"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baremetal)
-            bare_metal("BareMetal"): BareMetal,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baselineebsbandwidthmbps)
-            baseline_ebs_bandwidth_mbps("BaselineEbsBandwidthMbps"): BaselineEbsBandwidthMbpsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baselineperformancefactors)
-            baseline_performance_factors("BaselinePerformanceFactors"): BaselinePerformanceFactorsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-burstableperformance)
-            burstable_performance("BurstablePerformance"): BurstablePerformance,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-cpumanufacturers)
-            cpu_manufacturers("CpuManufacturers"): Vec<CpuManufacturers>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-excludedinstancetypes)
-            excluded_instance_types("ExcludedInstanceTypes"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-instancegenerations)
-            instance_generations("InstanceGenerations"): Vec<InstanceGenerations>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-localstorage)
-            local_storage("LocalStorage"): LocalStorage,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-localstoragetypes)
-            local_storage_types("LocalStorageTypes"): Vec<LocalStorageTypes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-maxspotpriceaspercentageofoptimalondemandprice)
-            max_spot_price_as_percentage_of_optimal_on_demand_price("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-memorygibpervcpu)
-            memory_gi_b_per_v_cpu("MemoryGiBPerVCpu"): MemoryGiBPerVCpuRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-memorymib)
-            memory_mi_b("MemoryMiB"): MemoryMiBRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-networkbandwidthgbps)
-            network_bandwidth_gbps("NetworkBandwidthGbps"): NetworkBandwidthGbpsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-networkinterfacecount)
-            network_interface_count("NetworkInterfaceCount"): NetworkInterfaceCountRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-ondemandmaxpricepercentageoverlowestprice)
-            on_demand_max_price_percentage_over_lowest_price("OnDemandMaxPricePercentageOverLowestPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-requireencryptionintransit)
-            require_encryption_in_transit("RequireEncryptionInTransit"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-requirehibernatesupport)
-            require_hibernate_support("RequireHibernateSupport"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-spotmaxpricepercentageoverlowestprice)
-            spot_max_price_percentage_over_lowest_price("SpotMaxPricePercentageOverLowestPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-totallocalstoragegb)
-            total_local_storage_gb("TotalLocalStorageGB"): TotalLocalStorageGbRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-vcpucount)
-            v_cpu_count("VCpuCount"): VCpuCountRangeRequest,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html).
-        pub struct AcceleratorCountRequest;
-        new {
-            /// Creates `AcceleratorCountRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html#cfn-ec2-ec2fleet-acceleratorcountrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html#cfn-ec2-ec2fleet-acceleratorcountrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum AcceleratorManufacturers {
-            /// `amazon-web-services`
-            AmazonWebServices = "amazon-web-services",
-            /// `amd`
-            Amd = "amd",
-            /// `habana`
-            Habana = "habana",
-            /// `nvidia`
-            Nvidia = "nvidia",
-            /// `xilinx`
-            Xilinx = "xilinx",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum AcceleratorNames {
-            /// `a10g`
-            A10g = "a10g",
-            /// `a100`
-            A100 = "a100",
-            /// `h100`
-            H100 = "h100",
-            /// `inferentia`
-            Inferentia = "inferentia",
-            /// `k520`
-            K520 = "k520",
-            /// `k80`
-            K80 = "k80",
-            /// `m60`
-            M60 = "m60",
-            /// `radeon-pro-v520`
-            RadeonProV520 = "radeon-pro-v520",
-            /// `t4`
-            T4 = "t4",
-            /// `t4g`
-            T4g = "t4g",
-            /// `vu9p`
-            Vu9p = "vu9p",
-            /// `v100`
-            V100 = "v100",
-            /// `l40s`
-            L40s = "l40s",
-            /// `l4`
-            L4 = "l4",
-            /// `gaudi-hl-205`
-            GaudiHl205 = "gaudi-hl-205",
-            /// `inferentia2`
-            Inferentia2 = "inferentia2",
-            /// `trainium`
-            Trainium = "trainium",
-            /// `trainium2`
-            Trainium2 = "trainium2",
-            /// `u30`
-            U30 = "u30",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html).
-        pub struct AcceleratorTotalMemoryMiBRequest;
-        new {
-            /// Creates `AcceleratorTotalMemoryMiBRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html#cfn-ec2-ec2fleet-acceleratortotalmemorymibrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html#cfn-ec2-ec2fleet-acceleratortotalmemorymibrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum AcceleratorTypes {
-            /// `gpu`
-            Gpu = "gpu",
-            /// `fpga`
-            Fpga = "fpga",
-            /// `inference`
-            Inference = "inference",
-            /// `media`
-            Media = "media",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum BareMetal {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html).
-        pub struct BaselineEbsBandwidthMbpsRequest;
-        new {
-            /// Creates `BaselineEbsBandwidthMbpsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-ec2fleet-baselineebsbandwidthmbpsrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-ec2fleet-baselineebsbandwidthmbpsrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineperformancefactorsrequest.html).
-        pub struct BaselinePerformanceFactorsRequest;
-        new {
-            /// Creates `BaselinePerformanceFactorsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineperformancefactorsrequest.html#cfn-ec2-ec2fleet-baselineperformancefactorsrequest-cpu)
-            cpu("Cpu"): CpuPerformanceFactorRequest,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-cpuperformancefactorrequest.html).
-        pub struct CpuPerformanceFactorRequest;
-        new {
-            /// Creates `CpuPerformanceFactorRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-cpuperformancefactorrequest.html#cfn-ec2-ec2fleet-cpuperformancefactorrequest-references)
-            references("References"): Vec<PerformanceFactorReferenceRequest>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-performancefactorreferencerequest.html).
-        pub struct PerformanceFactorReferenceRequest;
-        new {
-            /// Creates `PerformanceFactorReferenceRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-performancefactorreferencerequest.html#cfn-ec2-ec2fleet-performancefactorreferencerequest-instancefamily)
-            instance_family("InstanceFamily"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum BurstablePerformance {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum CpuManufacturers {
-            /// `intel`
-            Intel = "intel",
-            /// `amd`
-            Amd = "amd",
-            /// `amazon-web-services`
-            AmazonWebServices = "amazon-web-services",
-            /// `apple`
-            Apple = "apple",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum InstanceGenerations {
-            /// `current`
-            Current = "current",
-            /// `previous`
-            Previous = "previous",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum LocalStorage {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum LocalStorageTypes {
-            /// `hdd`
-            Hdd = "hdd",
-            /// `ssd`
-            Ssd = "ssd",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html).
-        pub struct MemoryGiBPerVCpuRequest;
-        new {
-            /// Creates `MemoryGiBPerVCpuRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html#cfn-ec2-ec2fleet-memorygibpervcpurequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html#cfn-ec2-ec2fleet-memorygibpervcpurequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html).
-        pub struct MemoryMiBRequest;
-        new {
-            /// Creates `MemoryMiBRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html#cfn-ec2-ec2fleet-memorymibrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html#cfn-ec2-ec2fleet-memorymibrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html).
-        pub struct NetworkBandwidthGbpsRequest;
-        new {
-            /// Creates `NetworkBandwidthGbpsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html#cfn-ec2-ec2fleet-networkbandwidthgbpsrequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html#cfn-ec2-ec2fleet-networkbandwidthgbpsrequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html).
-        pub struct NetworkInterfaceCountRequest;
-        new {
-            /// Creates `NetworkInterfaceCountRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html#cfn-ec2-ec2fleet-networkinterfacecountrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html#cfn-ec2-ec2fleet-networkinterfacecountrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html).
-        pub struct TotalLocalStorageGbRequest;
-        new {
-            /// Creates `TotalLocalStorageGbRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html#cfn-ec2-ec2fleet-totallocalstoragegbrequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html#cfn-ec2-ec2fleet-totallocalstoragegbrequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html).
-        pub struct VCpuCountRangeRequest;
-        new {
-            /// Creates `VCpuCountRangeRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html#cfn-ec2-ec2fleet-vcpucountrangerequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html#cfn-ec2-ec2fleet-vcpucountrangerequest-min)
-            min("Min"): i64,
         }
     }
 
@@ -2450,26 +1337,6 @@ pub mod ec2_fleet {
             http_put_response_hop_limit("HttpPutResponseHopLimit"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancemetadataoptionsrequest.html#cfn-ec2-ec2fleet-instancemetadataoptionsrequest-httptokens)
             http_tokens("HttpTokens"): HttpTokens,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum HttpEndpoint {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum HttpTokens {
-            /// `optional`
-            Optional = "optional",
-            /// `required`
-            Required = "required",
         }
     }
 
@@ -2568,18 +1435,6 @@ pub mod ec2_fleet {
             spread_domain("SpreadDomain"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-placement.html#cfn-ec2-ec2fleet-placement-tenancy)
             tenancy("Tenancy"): Tenancy,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum Tenancy {
-            /// `dedicated`
-            Dedicated = "dedicated",
-            /// `default`
-            Default = "default",
-            /// `host`
-            Host = "host",
         }
     }
 
@@ -2769,18 +1624,6 @@ pub mod ec2_fleet {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum InstanceInterruptionBehavior {
-            /// `hibernate`
-            Hibernate = "hibernate",
-            /// `stop`
-            Stop = "stop",
-            /// `terminate`
-            Terminate = "terminate",
-        }
-    }
-
     property! {
         /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-maintenancestrategies.html).
         pub struct MaintenanceStrategies;
@@ -2808,16 +1651,6 @@ pub mod ec2_fleet {
             replacement_strategy("ReplacementStrategy"): ReplacementStrategy,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-capacityrebalance.html#cfn-ec2-ec2fleet-capacityrebalance-terminationdelay)
             termination_delay("TerminationDelay"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum ReplacementStrategy {
-            /// `launch`
-            Launch = "launch",
-            /// `launch-before-terminate`
-            LaunchBeforeTerminate = "launch-before-terminate",
         }
     }
 
@@ -2937,24 +1770,8 @@ pub mod ec2_fleet {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-tag.html#cfn-ec2-ec2fleet-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-tag.html#cfn-ec2-ec2fleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::EC2::EC2Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-targetcapacityspecificationrequest.html).
@@ -2991,18 +1808,6 @@ pub mod ec2_fleet {
             CapacityBlock = "capacity-block",
             /// `reserved-capacity`
             ReservedCapacity = "reserved-capacity",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::EC2Fleet`.
-        pub enum TargetCapacityUnitType {
-            /// `vcpu`
-            Vcpu = "vcpu",
-            /// `memory-mib`
-            MemoryMib = "memory-mib",
-            /// `units`
-            Units = "units",
         }
     }
 
@@ -3083,26 +1888,8 @@ pub mod eip {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::EIP`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-eip-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-eip-tag.html#cfn-ec2-eip-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-eip-tag.html#cfn-ec2-eip-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3131,7 +1918,7 @@ resource! {
         /// You can specify either the instance ID or the network interface ID, but not both.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html#cfn-ec2-eipassociation-networkinterfaceid)
-        network_interface_id("NetworkInterfaceId"): String,
+        network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
         /// The primary or secondary private IP address to associate with the Elastic IP address. If no private IP address is specified, the Elastic IP address is associated with the primary private IP address.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html#cfn-ec2-eipassociation-privateipaddress)
@@ -3176,24 +1963,8 @@ pub mod egress_only_internet_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::EgressOnlyInternetGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-egressonlyinternetgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-egressonlyinternetgateway-tag.html#cfn-ec2-egressonlyinternetgateway-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-egressonlyinternetgateway-tag.html#cfn-ec2-egressonlyinternetgateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3402,24 +2173,8 @@ pub mod flow_log {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::FlowLog`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-flowlog-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-flowlog-tag.html#cfn-ec2-flowlog-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-flowlog-tag.html#cfn-ec2-flowlog-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of traffic to log. You can log traffic that the resource accepts or rejects, or all traffic.
@@ -3535,26 +2290,8 @@ pub mod fpga_image {
         }
     }
 
-    property! {
-        /// A tag consisting of a key-value pair.
-        ///
-        /// Part of `AWS::EC2::FpgaImage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-fpgaimage-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-fpgaimage-tag.html#cfn-ec2-fpgaimage-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-fpgaimage-tag.html#cfn-ec2-fpgaimage-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3567,12 +2304,12 @@ resource! {
         ///
         /// - `gateway_id` (`GatewayId`, `String`): The ID of the gateway.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-gatewayroutetableassociation.html#cfn-ec2-gatewayroutetableassociation-gatewayid)
-        /// - `route_table_id` (`RouteTableId`, `String`): The ID of the route table.
+        /// - `route_table_id` (`RouteTableId`, `ids::ec2::RouteTableId`): The ID of the route table.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-gatewayroutetableassociation.html#cfn-ec2-gatewayroutetableassociation-routetableid)
     }
     required {
         gateway_id("GatewayId"): String,
-        route_table_id("RouteTableId"): String,
+        route_table_id("RouteTableId"): ids::ec2::RouteTableId,
     }
     optional {
     }
@@ -3681,24 +2418,8 @@ pub mod host {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::Host`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-host-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-host-tag.html#cfn-ec2-host-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-host-tag.html#cfn-ec2-host-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3779,6 +2500,8 @@ pub mod ipam {
     //! Property types of [`Ipam`](super::Ipam).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::IpamOperatingRegion;
 
     property! {
         /// If your IPAM is integrated with AWS Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
@@ -3810,44 +2533,8 @@ pub mod ipam {
         }
     }
 
-    property! {
-        /// The regions IPAM is enabled for. Allows pools to be created in these regions, as well as enabling monitoring
-        ///
-        /// Part of `AWS::EC2::IPAM`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-ipamoperatingregion.html).
-        pub struct IpamOperatingRegion;
-        new {
-            /// Creates `IpamOperatingRegion` from its required properties:
-            ///
-            /// - `region_name` (`RegionName`, `String`): The name of the region.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-ipamoperatingregion.html#cfn-ec2-ipam-ipamoperatingregion-regionname)
-        }
-        required {
-            region_name("RegionName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAM`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-tag.html#cfn-ec2-ipam-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-tag.html#cfn-ec2-ipam-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The tier of the IPAM.
@@ -4008,26 +2695,8 @@ pub mod ipam_pool {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipampool-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipampool-tag.html#cfn-ec2-ipampool-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipampool-tag.html#cfn-ec2-ipampool-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// An address space to be inserted into this pool. All allocations must be made from this address space.
@@ -4264,26 +2933,8 @@ pub mod ipam_prefix_list_resolver {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMPrefixListResolver`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolver-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolver-tag.html#cfn-ec2-ipamprefixlistresolver-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolver-tag.html#cfn-ec2-ipamprefixlistresolver-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The resourceType property only applies to ipam-resource-cidr rules; this property specifies what type of resources this rule will apply to, such as VPCs or Subnets.
@@ -4326,7 +2977,7 @@ resource! {
         ///
         /// - `ipam_prefix_list_resolver_id` (`IpamPrefixListResolverId`, `String`): The Id of the IPAM Prefix List Resolver associated with this Target.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html#cfn-ec2-ipamprefixlistresolvertarget-ipamprefixlistresolverid)
-        /// - `prefix_list_id` (`PrefixListId`, `String`): The Id of the Managed Prefix List.
+        /// - `prefix_list_id` (`PrefixListId`, `ids::ec2::PrefixListId`): The Id of the Managed Prefix List.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html#cfn-ec2-ipamprefixlistresolvertarget-prefixlistid)
         /// - `prefix_list_region` (`PrefixListRegion`, `String`): The region that the Managed Prefix List is located in.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html#cfn-ec2-ipamprefixlistresolvertarget-prefixlistregion)
@@ -4335,7 +2986,7 @@ resource! {
     }
     required {
         ipam_prefix_list_resolver_id("IpamPrefixListResolverId"): String,
-        prefix_list_id("PrefixListId"): String,
+        prefix_list_id("PrefixListId"): ids::ec2::PrefixListId,
         prefix_list_region("PrefixListRegion"): String,
         track_latest_version("TrackLatestVersion"): bool,
     }
@@ -4366,26 +3017,8 @@ pub mod ipam_prefix_list_resolver_target {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMPrefixListResolverTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolvertarget-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolvertarget-tag.html#cfn-ec2-ipamprefixlistresolvertarget-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamprefixlistresolvertarget-tag.html#cfn-ec2-ipamprefixlistresolvertarget-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4446,24 +3079,8 @@ pub mod ipam_resource_discovery {
     //! Property types of [`IpamResourceDiscovery`](super::IpamResourceDiscovery).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The regions IPAM Resource Discovery is enabled for. Allows for monitoring.
-        ///
-        /// Part of `AWS::EC2::IPAMResourceDiscovery`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscovery-ipamoperatingregion.html).
-        pub struct IpamOperatingRegion;
-        new {
-            /// Creates `IpamOperatingRegion` from its required properties:
-            ///
-            /// - `region_name` (`RegionName`, `String`): The name of the region.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscovery-ipamoperatingregion.html#cfn-ec2-ipamresourcediscovery-ipamoperatingregion-regionname)
-        }
-        required {
-            region_name("RegionName"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::IpamOperatingRegion;
 
     property! {
         /// If your IPAM is integrated with AWS Organizations and you add an organizational unit (OU) exclusion, IPAM will not manage the IP addresses in accounts in that OU exclusion.
@@ -4483,26 +3100,8 @@ pub mod ipam_resource_discovery {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMResourceDiscovery`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscovery-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscovery-tag.html#cfn-ec2-ipamresourcediscovery-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscovery-tag.html#cfn-ec2-ipamresourcediscovery-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4569,26 +3168,8 @@ pub mod ipam_resource_discovery_association {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMResourceDiscoveryAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscoveryassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscoveryassociation-tag.html#cfn-ec2-ipamresourcediscoveryassociation-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamresourcediscoveryassociation-tag.html#cfn-ec2-ipamresourcediscoveryassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4679,26 +3260,8 @@ pub mod ipam_scope {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::IPAMScope`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamscope-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamscope-tag.html#cfn-ec2-ipamscope-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamscope-tag.html#cfn-ec2-ipamscope-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4750,24 +3313,8 @@ pub mod i_pv4_pool {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::IPv4Pool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipv4pool-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipv4pool-tag.html#cfn-ec2-ipv4pool-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipv4pool-tag.html#cfn-ec2-ipv4pool-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5132,6 +3679,8 @@ pub mod instance {
     //! Property types of [`Instance`](super::Instance).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{VolumeType, EnclaveOptions, HibernationOptions, InstanceInitiatedShutdownBehavior, InstanceIpv6Address, MetadataOptions, HttpEndpoint, HttpProtocolIpv6, HttpTokens, InstanceMetadataTags, EnaSrdSpecification, EnaSrdUdpSpecification, PrivateIpAddressSpecification, PrivateDnsNameOptions, HostnameType};
 
     string_enum! {
         /// Indicates whether the instance is associated with a dedicated host. If you want the instance to always restart on the same host on which it was launched, specify host. If you want the instance to restart on any available host, but try to launch onto the last host it ran on (on a best-effort basis), specify default.
@@ -5209,28 +3758,6 @@ pub mod instance {
         }
     }
 
-    string_enum! {
-        /// The volume type.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum VolumeType {
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `gp3`
-            Gp3 = "gp3",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-            /// `standard`
-            Standard = "standard",
-        }
-    }
-
     property! {
         /// The CPU options for the instance.
         ///
@@ -5302,70 +3829,6 @@ pub mod instance {
     }
 
     property! {
-        /// Indicates whether the instance is enabled for AWS Nitro Enclaves.
-        ///
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enclaveoptions.html).
-        pub struct EnclaveOptions;
-        new {
-            /// Creates `EnclaveOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// If this parameter is set to true, the instance is enabled for AWS Nitro Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enclaveoptions.html#cfn-ec2-instance-enclaveoptions-enabled)
-            enabled("Enabled"): bool,
-        }
-    }
-
-    property! {
-        /// Indicates whether an instance is enabled for hibernation.
-        ///
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-hibernationoptions.html).
-        pub struct HibernationOptions;
-        new {
-            /// Creates `HibernationOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// If you set this parameter to true, your instance is enabled for hibernation.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-hibernationoptions.html#cfn-ec2-instance-hibernationoptions-configured)
-            configured("Configured"): bool,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum InstanceInitiatedShutdownBehavior {
-            /// `stop`
-            Stop = "stop",
-            /// `terminate`
-            Terminate = "terminate",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-instanceipv6address.html).
-        pub struct InstanceIpv6Address;
-        new {
-            /// Creates `InstanceIpv6Address` from its required properties:
-            ///
-            /// - `ipv6_address` (`Ipv6Address`, `String`): The IPv6 address.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-instanceipv6address.html#cfn-ec2-instance-instanceipv6address-ipv6address)
-        }
-        required {
-            ipv6_address("Ipv6Address"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-launchtemplatespecification.html).
         pub struct LaunchTemplateSpecification;
         new {
@@ -5377,7 +3840,7 @@ pub mod instance {
             /// The ID of the launch template. You must specify the LaunchTemplateName or the LaunchTemplateId, but not both.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-launchtemplatespecification.html#cfn-ec2-instance-launchtemplatespecification-launchtemplateid)
-            launch_template_id("LaunchTemplateId"): String,
+            launch_template_id("LaunchTemplateId"): ids::ec2::LaunchTemplateId,
             /// The name of the launch template. You must specify the LaunchTemplateName or the LaunchTemplateId, but not both.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-launchtemplatespecification.html#cfn-ec2-instance-launchtemplatespecification-launchtemplatename)
@@ -5402,86 +3865,6 @@ pub mod instance {
             license_configuration_arn("LicenseConfigurationArn"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html).
-        pub struct MetadataOptions;
-        new {
-            /// Creates `MetadataOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Enables or disables the HTTP metadata endpoint on your instances. If you specify a value of disabled, you cannot access your instance metadata.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpendpoint)
-            http_endpoint("HttpEndpoint"): HttpEndpoint,
-            /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must be a Nitro-based instance launched in a subnet that supports IPv6.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpprotocolipv6)
-            http_protocol_ipv6("HttpProtocolIpv6"): HttpProtocolIpv6,
-            /// The number of network hops that the metadata token can travel. Maximum is 64.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpputresponsehoplimit)
-            http_put_response_hop_limit("HttpPutResponseHopLimit"): i64,
-            /// Indicates whether IMDSv2 is required.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httptokens)
-            http_tokens("HttpTokens"): HttpTokens,
-            /// Indicates whether tags from the instance are propagated to the EBS volumes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-instancemetadatatags)
-            instance_metadata_tags("InstanceMetadataTags"): InstanceMetadataTags,
-        }
-    }
-
-    string_enum! {
-        /// Enables or disables the HTTP metadata endpoint on your instances. If you specify a value of disabled, you cannot access your instance metadata.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum HttpEndpoint {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    string_enum! {
-        /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must be a Nitro-based instance launched in a subnet that supports IPv6.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum HttpProtocolIpv6 {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether IMDSv2 is required.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum HttpTokens {
-            /// `optional`
-            Optional = "optional",
-            /// `required`
-            Required = "required",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether tags from the instance are propagated to the EBS volumes.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum InstanceMetadataTags {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
         }
     }
 
@@ -5531,7 +3914,7 @@ pub mod instance {
             /// The ID of the network interface.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html#cfn-ec2-instance-networkinterface-networkinterfaceid)
-            network_interface_id("NetworkInterfaceId"): String,
+            network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
             /// The private IPv4 address of the network interface.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html#cfn-ec2-instance-networkinterface-privateipaddress)
@@ -5548,99 +3931,6 @@ pub mod instance {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html#cfn-ec2-instance-networkinterface-subnetid)
             subnet_id("SubnetId"): ids::ec2::SubnetId,
-        }
-    }
-
-    property! {
-        /// Specifies the ENA Express settings for the network interface that's attached to the instance.
-        ///
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html).
-        pub struct EnaSrdSpecification;
-        new {
-            /// Creates `EnaSrdSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies whether ENA Express is enabled for the network interface when you launch an instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html#cfn-ec2-instance-enasrdspecification-enasrdenabled)
-            ena_srd_enabled("EnaSrdEnabled"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html#cfn-ec2-instance-enasrdspecification-enasrdudpspecification)
-            ena_srd_udp_specification("EnaSrdUdpSpecification"): EnaSrdUdpSpecification,
-        }
-    }
-
-    property! {
-        /// Contains ENA Express settings for UDP network traffic for the network interface that's attached to the instance.
-        ///
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdudpspecification.html).
-        pub struct EnaSrdUdpSpecification;
-        new {
-            /// Creates `EnaSrdUdpSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether UDP traffic uses ENA Express for your instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdudpspecification.html#cfn-ec2-instance-enasrdudpspecification-enasrdudpenabled)
-            ena_srd_udp_enabled("EnaSrdUdpEnabled"): bool,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html).
-        pub struct PrivateIpAddressSpecification;
-        new {
-            /// Creates `PrivateIpAddressSpecification` from its required properties:
-            ///
-            /// - `primary` (`Primary`, `bool`): Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4 address can be designated as primary.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html#cfn-ec2-instance-privateipaddressspecification-primary)
-            /// - `private_ip_address` (`PrivateIpAddress`, `String`): The private IPv4 addresses.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html#cfn-ec2-instance-privateipaddressspecification-privateipaddress)
-        }
-        required {
-            primary("Primary"): bool,
-            private_ip_address("PrivateIpAddress"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html).
-        pub struct PrivateDnsNameOptions;
-        new {
-            /// Creates `PrivateDnsNameOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-enableresourcenamednsaaaarecord)
-            enable_resource_name_dns_aaaa_record("EnableResourceNameDnsAAAARecord"): bool,
-            /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-enableresourcenamednsarecord)
-            enable_resource_name_dns_a_record("EnableResourceNameDnsARecord"): bool,
-            /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-hostnametype)
-            hostname_type("HostnameType"): HostnameType,
-        }
-    }
-
-    string_enum! {
-        /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
-        ///
-        /// Values allowed by `AWS::EC2::Instance`.
-        pub enum HostnameType {
-            /// `ip-name`
-            IpName = "ip-name",
-            /// `resource-name`
-            ResourceName = "resource-name",
         }
     }
 
@@ -5683,24 +3973,8 @@ pub mod instance {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-tag.html#cfn-ec2-instance-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-tag.html#cfn-ec2-instance-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::EC2::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-volume.html).
@@ -5807,26 +4081,8 @@ pub mod instance_connect_endpoint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::InstanceConnectEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceconnectendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceconnectendpoint-tag.html#cfn-ec2-instanceconnectendpoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceconnectendpoint-tag.html#cfn-ec2-instanceconnectendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5878,26 +4134,8 @@ pub mod instance_event_window {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::InstanceEventWindow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceeventwindow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceeventwindow-tag.html#cfn-ec2-instanceeventwindow-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instanceeventwindow-tag.html#cfn-ec2-instanceeventwindow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// A time range during which an AWS-initiated maintenance event may occur.
@@ -5978,7 +4216,7 @@ resource! {
     /// Allocates an internet gateway for use with a VPC. After creating the Internet gateway, you then attach it to a VPC.
     ///
     /// `AWS::EC2::InternetGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-internetgateway.html). Nested property types are in [`internet_gateway`].
-    pub struct InternetGateway("AWS::EC2::InternetGateway") -> InternetGatewayAttributes, ref String;
+    pub struct InternetGateway("AWS::EC2::InternetGateway") -> InternetGatewayAttributes, ref ids::ec2::InternetGatewayId;
     new {
         /// Creates `AWS::EC2::InternetGateway` (it has no required properties).
     }
@@ -5992,7 +4230,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `InternetGatewayId`.
-        internet_gateway_id("InternetGatewayId"): String,
+        internet_gateway_id("InternetGatewayId"): ids::ec2::InternetGatewayId,
     }
 }
 
@@ -6001,26 +4239,8 @@ pub mod internet_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::InternetGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-internetgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-internetgateway-tag.html#cfn-ec2-internetgateway-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-internetgateway-tag.html#cfn-ec2-internetgateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6033,12 +4253,12 @@ resource! {
         ///
         /// - `public_ipv4_pool` (`PublicIpv4Pool`, `String`): The ID of the public IPv4 pool.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ippoolroutetableassociation.html#cfn-ec2-ippoolroutetableassociation-publicipv4pool)
-        /// - `route_table_id` (`RouteTableId`, `String`): The ID of the route table.
+        /// - `route_table_id` (`RouteTableId`, `ids::ec2::RouteTableId`): The ID of the route table.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ippoolroutetableassociation.html#cfn-ec2-ippoolroutetableassociation-routetableid)
     }
     required {
         public_ipv4_pool("PublicIpv4Pool"): String,
-        route_table_id("RouteTableId"): String,
+        route_table_id("RouteTableId"): ids::ec2::RouteTableId,
     }
     optional {
     }
@@ -6115,24 +4335,8 @@ pub mod ipam_external_resource_verification_token {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::IpamExternalResourceVerificationToken`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamexternalresourceverificationtoken-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamexternalresourceverificationtoken-tag.html#cfn-ec2-ipamexternalresourceverificationtoken-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamexternalresourceverificationtoken-tag.html#cfn-ec2-ipamexternalresourceverificationtoken-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6214,24 +4418,8 @@ pub mod ipam_internet_registry_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::IpamInternetRegistryAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipaminternetregistryassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipaminternetregistryassociation-tag.html#cfn-ec2-ipaminternetregistryassociation-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipaminternetregistryassociation-tag.html#cfn-ec2-ipaminternetregistryassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6316,26 +4504,8 @@ pub mod key_pair {
         }
     }
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::KeyPair`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-keypair-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-keypair-tag.html#cfn-ec2-keypair-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-keypair-tag.html#cfn-ec2-keypair-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -6348,7 +4518,7 @@ resource! {
     /// For more information, see [Launch an instance from a launch template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html) in the *Amazon EC2 User Guide*.
     ///
     /// `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html). Nested property types are in [`launch_template`].
-    pub struct LaunchTemplate("AWS::EC2::LaunchTemplate") -> LaunchTemplateAttributes, ref String;
+    pub struct LaunchTemplate("AWS::EC2::LaunchTemplate") -> LaunchTemplateAttributes, ref ids::ec2::LaunchTemplateId;
     new {
         /// Creates `AWS::EC2::LaunchTemplate` from its required properties:
         ///
@@ -6377,7 +4547,7 @@ resource! {
         /// `Fn::GetAtt` `DefaultVersionNumber`.
         default_version_number("DefaultVersionNumber"): String,
         /// `Fn::GetAtt` `LaunchTemplateId`.
-        launch_template_id("LaunchTemplateId"): String,
+        launch_template_id("LaunchTemplateId"): ids::ec2::LaunchTemplateId,
         /// `Fn::GetAtt` `LatestVersionNumber`.
         latest_version_number("LatestVersionNumber"): String,
     }
@@ -6387,6 +4557,8 @@ pub mod launch_template {
     //! Property types of [`LaunchTemplate`](super::LaunchTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{VolumeType, EnclaveOptions, HibernationOptions, InstanceInitiatedShutdownBehavior, InstanceInterruptionBehavior, AcceleratorManufacturers, InstanceGenerations, LocalStorageTypes, MetadataOptions, HttpEndpoint, HttpProtocolIpv6, HttpTokens, InstanceMetadataTags, ConnectionTrackingSpecification, EnaSrdSpecification, EnaSrdUdpSpecification, Tenancy, PrivateDnsNameOptions, HostnameType, TagSpecification, ResourceType};
 
     property! {
         /// The information to include in the launch template.
@@ -6654,28 +4826,6 @@ pub mod launch_template {
         }
     }
 
-    string_enum! {
-        /// The volume type. For more information, see [Amazon EBS volume types](https://docs.aws.amazon.com/ebs/latest/userguide/ebs-volume-types.html) in the *Amazon EBS User Guide*.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum VolumeType {
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `gp3`
-            Gp3 = "gp3",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-            /// `standard`
-            Standard = "standard",
-        }
-    }
-
     property! {
         /// Specifies an instance's Capacity Reservation targeting option. You can specify only one option at a time.
         /// `CapacityReservationSpecification` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
@@ -6818,44 +4968,6 @@ pub mod launch_template {
     }
 
     property! {
-        /// Indicates whether the instance is enabled for AWS Nitro Enclaves.
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enclaveoptions.html).
-        pub struct EnclaveOptions;
-        new {
-            /// Creates `EnclaveOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// If this parameter is set to `true`, the instance is enabled for AWS Nitro Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enclaveoptions.html#cfn-ec2-launchtemplate-enclaveoptions-enabled)
-            enabled("Enabled"): bool,
-        }
-    }
-
-    property! {
-        /// Specifies whether your instance is configured for hibernation. This parameter is valid only if the instance meets the [hibernation prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html#hibernating-prerequisites). For more information, see [Hibernate Your Instance](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Hibernate.html) in the *Amazon EC2 User Guide*.
-        /// `HibernationOptions` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-hibernationoptions.html).
-        pub struct HibernationOptions;
-        new {
-            /// Creates `HibernationOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// If you set this parameter to `true`, the instance is enabled for hibernation.
-            /// Default: `false`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-hibernationoptions.html#cfn-ec2-launchtemplate-hibernationoptions-configured)
-            configured("Configured"): bool,
-        }
-    }
-
-    property! {
         /// Specifies an IAM instance profile, which is a container for an IAM role for your instance. You can use an IAM role to distribute your AWS credentials to your instances.
         /// If you are creating the launch template for use with an ASlong group, you can specify either the name or the ARN of the instance profile, but not both.
         /// `IamInstanceProfile` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
@@ -6876,19 +4988,6 @@ pub mod launch_template {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-iaminstanceprofile.html#cfn-ec2-launchtemplate-iaminstanceprofile-name)
             name("Name"): String,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
-        /// Default: `stop`
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum InstanceInitiatedShutdownBehavior {
-            /// `stop`
-            Stop = "stop",
-            /// `terminate`
-            Terminate = "terminate",
         }
     }
 
@@ -6969,20 +5068,6 @@ pub mod launch_template {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-spotoptions.html#cfn-ec2-launchtemplate-spotoptions-validuntil)
             valid_until("ValidUntil"): String,
-        }
-    }
-
-    string_enum! {
-        /// The behavior when a Spot Instance is interrupted. The default is `terminate`.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum InstanceInterruptionBehavior {
-            /// `hibernate`
-            Hibernate = "hibernate",
-            /// `stop`
-            Stop = "stop",
-            /// `terminate`
-            Terminate = "terminate",
         }
     }
 
@@ -7240,22 +5325,6 @@ pub mod launch_template {
 
     string_enum! {
         /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum AcceleratorManufacturers {
-            /// `amazon-web-services`
-            AmazonWebServices = "amazon-web-services",
-            /// `amd`
-            Amd = "amd",
-            /// `habana`
-            Habana = "habana",
-            /// `nvidia`
-            Nvidia = "nvidia",
-            /// `xilinx`
-            Xilinx = "xilinx",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
         pub enum AcceleratorNames {
             /// `a100`
             A100 = "a100",
@@ -7476,16 +5545,6 @@ pub mod launch_template {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum InstanceGenerations {
-            /// `current`
-            Current = "current",
-            /// `previous`
-            Previous = "previous",
-        }
-    }
-
-    string_enum! {
         /// Indicates whether instance types with instance store volumes are included, excluded, or required. For more information, [Amazon EC2 instance store](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/InstanceStorage.html) in the *Amazon EC2 User Guide*.
         /// +  To include instance types with instance store volumes, specify `included`.
         /// +  To require only instance types with instance store volumes, specify `required`.
@@ -7501,16 +5560,6 @@ pub mod launch_template {
             Included = "included",
             /// `required`
             Required = "required",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum LocalStorageTypes {
-            /// `hdd`
-            Hdd = "hdd",
-            /// `ssd`
-            Ssd = "ssd",
         }
     }
 
@@ -7697,105 +5746,6 @@ pub mod launch_template {
     }
 
     property! {
-        /// The metadata options for the instance. For more information, see [Instance metadata and user data](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-metadata.html) in the *Amazon EC2 User Guide*.
-        /// `MetadataOptions` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html).
-        pub struct MetadataOptions;
-        new {
-            /// Creates `MetadataOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is `enabled`.
-            /// If you specify a value of `disabled`, you will not be able to access your instance metadata.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-httpendpoint)
-            http_endpoint("HttpEndpoint"): HttpEndpoint,
-            /// Enables or disables the IPv6 endpoint for the instance metadata service.
-            /// Default: `disabled`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-httpprotocolipv6)
-            http_protocol_ipv6("HttpProtocolIpv6"): HttpProtocolIpv6,
-            /// The desired HTTP PUT response hop limit for instance metadata requests. The larger the number, the further instance metadata requests can travel.
-            /// Default: `1`
-            /// Possible values: Integers from 1 to 64
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-httpputresponsehoplimit)
-            http_put_response_hop_limit("HttpPutResponseHopLimit"): i64,
-            /// Indicates whether IMDSv2 is required.
-            /// +  `optional` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials.
-            /// +  `required` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available.
-            ///
-            /// Default: If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`, the default is `required`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-httptokens)
-            http_tokens("HttpTokens"): HttpTokens,
-            /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
-            /// Default: `disabled`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-instancemetadatatags)
-            instance_metadata_tags("InstanceMetadataTags"): InstanceMetadataTags,
-        }
-    }
-
-    string_enum! {
-        /// Enables or disables the HTTP metadata endpoint on your instances. If the parameter is not specified, the default state is `enabled`.
-        /// If you specify a value of `disabled`, you will not be able to access your instance metadata.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum HttpEndpoint {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    string_enum! {
-        /// Enables or disables the IPv6 endpoint for the instance metadata service.
-        /// Default: `disabled`
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum HttpProtocolIpv6 {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether IMDSv2 is required.
-        /// +  `optional` - IMDSv2 is optional. You can choose whether to send a session token in your instance metadata retrieval requests. If you retrieve IAM role credentials without a session token, you receive the IMDSv1 role credentials. If you retrieve IAM role credentials using a valid session token, you receive the IMDSv2 role credentials.
-        /// +  `required` - IMDSv2 is required. You must send a session token in your instance metadata retrieval requests. With this option, retrieving the IAM role credentials always returns IMDSv2 credentials; IMDSv1 credentials are not available.
-        ///
-        /// Default: If the value of `ImdsSupport` for the Amazon Machine Image (AMI) for your instance is `v2.0`, the default is `required`.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum HttpTokens {
-            /// `optional`
-            Optional = "optional",
-            /// `required`
-            Required = "required",
-        }
-    }
-
-    string_enum! {
-        /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled` to turn off access to instance tags from the instance metadata. For more information, see [View tags for your EC2 instances using instance metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html).
-        /// Default: `disabled`
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum InstanceMetadataTags {
-            /// `disabled`
-            Disabled = "disabled",
-            /// `enabled`
-            Enabled = "enabled",
-        }
-    }
-
-    property! {
         /// Specifies whether detailed monitoring is enabled for an instance. For more information about detailed monitoring, see [Enable or turn off detailed monitoring for your instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-cloudwatch-new.html) in the *User Guide*.
         /// `Monitoring` is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
         ///
@@ -7903,7 +5853,7 @@ pub mod launch_template {
             /// The ID of the network interface.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html#cfn-ec2-launchtemplate-networkinterface-networkinterfaceid)
-            network_interface_id("NetworkInterfaceId"): String,
+            network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
             /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance is terminated or the network interface is detached. For more information about primary IPv6 addresses, see [RunInstances](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html).
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html#cfn-ec2-launchtemplate-networkinterface-primaryipv6)
@@ -7924,73 +5874,6 @@ pub mod launch_template {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html#cfn-ec2-launchtemplate-networkinterface-subnetid)
             subnet_id("SubnetId"): ids::ec2::SubnetId,
-        }
-    }
-
-    property! {
-        /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html).
-        pub struct ConnectionTrackingSpecification;
-        new {
-            /// Creates `ConnectionTrackingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-tcpestablishedtimeout)
-            tcp_established_timeout("TcpEstablishedTimeout"): i64,
-            /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-udpstreamtimeout)
-            udp_stream_timeout("UdpStreamTimeout"): i64,
-            /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-udptimeout)
-            udp_timeout("UdpTimeout"): i64,
-        }
-    }
-
-    property! {
-        /// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
-        /// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enasrdspecification.html).
-        pub struct EnaSrdSpecification;
-        new {
-            /// Creates `EnaSrdSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether ENA Express is enabled for the network interface.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enasrdspecification.html#cfn-ec2-launchtemplate-enasrdspecification-enasrdenabled)
-            ena_srd_enabled("EnaSrdEnabled"): bool,
-            /// Configures ENA Express for UDP network traffic.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enasrdspecification.html#cfn-ec2-launchtemplate-enasrdspecification-enasrdudpspecification)
-            ena_srd_udp_specification("EnaSrdUdpSpecification"): EnaSrdUdpSpecification,
-        }
-    }
-
-    property! {
-        /// ENA Express is compatible with both TCP and UDP transport protocols. When it's enabled, TCP traffic automatically uses it. However, some UDP-based applications are designed to handle network packets that are out of order, without a need for retransmission, such as live video broadcasting or other near-real-time applications. For UDP traffic, you can specify whether to use ENA Express, based on your application environment needs.
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enasrdudpspecification.html).
-        pub struct EnaSrdUdpSpecification;
-        new {
-            /// Creates `EnaSrdUdpSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether UDP traffic to and from the instance uses ENA Express. To specify this setting, you must first enable ENA Express.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-enasrdudpspecification.html#cfn-ec2-launchtemplate-enasrdudpspecification-enasrdudpenabled)
-            ena_srd_udp_enabled("EnaSrdUdpEnabled"): bool,
         }
     }
 
@@ -8160,335 +6043,8 @@ pub mod launch_template {
         }
     }
 
-    string_enum! {
-        /// The tenancy of the instance. An instance with a tenancy of dedicated runs on single-tenant hardware.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum Tenancy {
-            /// `dedicated`
-            Dedicated = "dedicated",
-            /// `default`
-            Default = "default",
-            /// `host`
-            Host = "host",
-        }
-    }
-
-    property! {
-        /// The hostname type for EC2 instances launched into this subnet and how DNS A and AAAA record queries should be handled. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-privatednsnameoptions.html).
-        pub struct PrivateDnsNameOptions;
-        new {
-            /// Creates `PrivateDnsNameOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-privatednsnameoptions.html#cfn-ec2-launchtemplate-privatednsnameoptions-enableresourcenamednsaaaarecord)
-            enable_resource_name_dns_aaaa_record("EnableResourceNameDnsAAAARecord"): bool,
-            /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-privatednsnameoptions.html#cfn-ec2-launchtemplate-privatednsnameoptions-enableresourcenamednsarecord)
-            enable_resource_name_dns_a_record("EnableResourceNameDnsARecord"): bool,
-            /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-privatednsnameoptions.html#cfn-ec2-launchtemplate-privatednsnameoptions-hostnametype)
-            hostname_type("HostnameType"): HostnameType,
-        }
-    }
-
-    string_enum! {
-        /// The type of hostname for EC2 instances. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see [Amazon EC2 instance hostname types](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-naming.html) in the *User Guide*.
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum HostnameType {
-            /// `ip-name`
-            IpName = "ip-name",
-            /// `resource-name`
-            ResourceName = "resource-name",
-        }
-    }
-
-    property! {
-        /// Specifies the tags to apply to resources that are created during instance launch.
-        /// `TagSpecification` is a property type of [TagSpecifications](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications). [TagSpecifications](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html#cfn-ec2-launchtemplate-launchtemplatedata-tagspecifications) is a property of [AWS::EC2::LaunchTemplate LaunchTemplateData](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-launchtemplatedata.html).
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html).
-        pub struct TagSpecification;
-        new {
-            /// Creates `TagSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of resource to tag. You can specify tags for the following resource types only: `instance` | `volume` | `network-interface` | `spot-instances-request`. If the instance does not include the resource type that you specify, the instance launch fails. For example, not all instance types include a volume.
-            /// To tag a resource after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html#cfn-ec2-launchtemplate-tagspecification-resourcetype)
-            resource_type("ResourceType"): ResourceType,
-            /// The tags to apply to the resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html#cfn-ec2-launchtemplate-tagspecification-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    string_enum! {
-        /// The type of resource to tag. You can specify tags for the following resource types only: `instance` | `volume` | `network-interface` | `spot-instances-request`. If the instance does not include the resource type that you specify, the instance launch fails. For example, not all instance types include a volume.
-        /// To tag a resource after it has been created, see [CreateTags](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
-        ///
-        /// Values allowed by `AWS::EC2::LaunchTemplate`.
-        pub enum ResourceType {
-            /// `application-status-check`
-            ApplicationStatusCheck = "application-status-check",
-            /// `capacity-block`
-            CapacityBlock = "capacity-block",
-            /// `capacity-manager-data-export`
-            CapacityManagerDataExport = "capacity-manager-data-export",
-            /// `capacity-reservation`
-            CapacityReservation = "capacity-reservation",
-            /// `capacity-reservation-cancellation-quote`
-            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
-            /// `capacity-reservation-fleet`
-            CapacityReservationFleet = "capacity-reservation-fleet",
-            /// `capacity-reservation-modification-quote`
-            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
-            /// `carrier-gateway`
-            CarrierGateway = "carrier-gateway",
-            /// `client-vpn-endpoint`
-            ClientVpnEndpoint = "client-vpn-endpoint",
-            /// `coip-pool`
-            CoipPool = "coip-pool",
-            /// `customer-gateway`
-            CustomerGateway = "customer-gateway",
-            /// `declarative-policies-report`
-            DeclarativePoliciesReport = "declarative-policies-report",
-            /// `dedicated-host`
-            DedicatedHost = "dedicated-host",
-            /// `dhcp-options`
-            DhcpOptions = "dhcp-options",
-            /// `egress-only-internet-gateway`
-            EgressOnlyInternetGateway = "egress-only-internet-gateway",
-            /// `elastic-gpu`
-            ElasticGpu = "elastic-gpu",
-            /// `elastic-ip`
-            ElasticIp = "elastic-ip",
-            /// `export-image-task`
-            ExportImageTask = "export-image-task",
-            /// `export-instance-task`
-            ExportInstanceTask = "export-instance-task",
-            /// `fleet`
-            Fleet = "fleet",
-            /// `fpga-image`
-            FpgaImage = "fpga-image",
-            /// `host-reservation`
-            HostReservation = "host-reservation",
-            /// `image`
-            Image = "image",
-            /// `image-usage-report`
-            ImageUsageReport = "image-usage-report",
-            /// `import-image-task`
-            ImportImageTask = "import-image-task",
-            /// `import-snapshot-task`
-            ImportSnapshotTask = "import-snapshot-task",
-            /// `instance`
-            Instance = "instance",
-            /// `instance-connect-endpoint`
-            InstanceConnectEndpoint = "instance-connect-endpoint",
-            /// `instance-event-window`
-            InstanceEventWindow = "instance-event-window",
-            /// `internet-gateway`
-            InternetGateway = "internet-gateway",
-            /// `ipam`
-            Ipam = "ipam",
-            /// `ipam-external-resource-verification-token`
-            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
-            /// `ipam-internet-registry-association`
-            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
-            /// `ipam-policy`
-            IpamPolicy = "ipam-policy",
-            /// `ipam-pool`
-            IpamPool = "ipam-pool",
-            /// `ipam-pool-allocation`
-            IpamPoolAllocation = "ipam-pool-allocation",
-            /// `ipam-prefix-list-resolver`
-            IpamPrefixListResolver = "ipam-prefix-list-resolver",
-            /// `ipam-prefix-list-resolver-target`
-            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
-            /// `ipam-resource-discovery`
-            IpamResourceDiscovery = "ipam-resource-discovery",
-            /// `ipam-resource-discovery-association`
-            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
-            /// `ipam-scope`
-            IpamScope = "ipam-scope",
-            /// `ipv4pool-ec2`
-            Ipv4poolEc2 = "ipv4pool-ec2",
-            /// `ipv6pool-ec2`
-            Ipv6poolEc2 = "ipv6pool-ec2",
-            /// `key-pair`
-            KeyPair = "key-pair",
-            /// `launch-template`
-            LaunchTemplate = "launch-template",
-            /// `local-gateway`
-            LocalGateway = "local-gateway",
-            /// `local-gateway-route-table`
-            LocalGatewayRouteTable = "local-gateway-route-table",
-            /// `local-gateway-route-table-virtual-interface-group-association`
-            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
-            /// `local-gateway-route-table-vpc-association`
-            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
-            /// `local-gateway-virtual-interface`
-            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
-            /// `local-gateway-virtual-interface-group`
-            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
-            /// `mac-modification-task`
-            MacModificationTask = "mac-modification-task",
-            /// `natgateway`
-            Natgateway = "natgateway",
-            /// `network-acl`
-            NetworkAcl = "network-acl",
-            /// `network-insights-access-scope`
-            NetworkInsightsAccessScope = "network-insights-access-scope",
-            /// `network-insights-access-scope-analysis`
-            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
-            /// `network-insights-analysis`
-            NetworkInsightsAnalysis = "network-insights-analysis",
-            /// `network-insights-path`
-            NetworkInsightsPath = "network-insights-path",
-            /// `network-interface`
-            NetworkInterface = "network-interface",
-            /// `outpost-lag`
-            OutpostLag = "outpost-lag",
-            /// `placement-group`
-            PlacementGroup = "placement-group",
-            /// `prefix-list`
-            PrefixList = "prefix-list",
-            /// `replace-root-volume-task`
-            ReplaceRootVolumeTask = "replace-root-volume-task",
-            /// `reserved-instances`
-            ReservedInstances = "reserved-instances",
-            /// `route-server`
-            RouteServer = "route-server",
-            /// `route-server-endpoint`
-            RouteServerEndpoint = "route-server-endpoint",
-            /// `route-server-peer`
-            RouteServerPeer = "route-server-peer",
-            /// `route-table`
-            RouteTable = "route-table",
-            /// `secondary-interface`
-            SecondaryInterface = "secondary-interface",
-            /// `secondary-network`
-            SecondaryNetwork = "secondary-network",
-            /// `secondary-subnet`
-            SecondarySubnet = "secondary-subnet",
-            /// `security-group`
-            SecurityGroup = "security-group",
-            /// `security-group-rule`
-            SecurityGroupRule = "security-group-rule",
-            /// `service-link-virtual-interface`
-            ServiceLinkVirtualInterface = "service-link-virtual-interface",
-            /// `snapshot`
-            Snapshot = "snapshot",
-            /// `spot-fleet-request`
-            SpotFleetRequest = "spot-fleet-request",
-            /// `spot-instances-request`
-            SpotInstancesRequest = "spot-instances-request",
-            /// `subnet`
-            Subnet = "subnet",
-            /// `subnet-cidr-reservation`
-            SubnetCidrReservation = "subnet-cidr-reservation",
-            /// `traffic-mirror-filter`
-            TrafficMirrorFilter = "traffic-mirror-filter",
-            /// `traffic-mirror-filter-rule`
-            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
-            /// `traffic-mirror-session`
-            TrafficMirrorSession = "traffic-mirror-session",
-            /// `traffic-mirror-target`
-            TrafficMirrorTarget = "traffic-mirror-target",
-            /// `transit-gateway`
-            TransitGateway = "transit-gateway",
-            /// `transit-gateway-attachment`
-            TransitGatewayAttachment = "transit-gateway-attachment",
-            /// `transit-gateway-connect-peer`
-            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
-            /// `transit-gateway-metering-policy`
-            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
-            /// `transit-gateway-multicast-domain`
-            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
-            /// `transit-gateway-policy-table`
-            TransitGatewayPolicyTable = "transit-gateway-policy-table",
-            /// `transit-gateway-route-table`
-            TransitGatewayRouteTable = "transit-gateway-route-table",
-            /// `transit-gateway-route-table-announcement`
-            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
-            /// `verified-access-endpoint`
-            VerifiedAccessEndpoint = "verified-access-endpoint",
-            /// `verified-access-endpoint-target`
-            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
-            /// `verified-access-group`
-            VerifiedAccessGroup = "verified-access-group",
-            /// `verified-access-instance`
-            VerifiedAccessInstance = "verified-access-instance",
-            /// `verified-access-policy`
-            VerifiedAccessPolicy = "verified-access-policy",
-            /// `verified-access-trust-provider`
-            VerifiedAccessTrustProvider = "verified-access-trust-provider",
-            /// `volume`
-            Volume = "volume",
-            /// `vpc`
-            Vpc = "vpc",
-            /// `vpc-block-public-access-exclusion`
-            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
-            /// `vpc-encryption-control`
-            VpcEncryptionControl = "vpc-encryption-control",
-            /// `vpc-endpoint`
-            VpcEndpoint = "vpc-endpoint",
-            /// `vpc-endpoint-connection`
-            VpcEndpointConnection = "vpc-endpoint-connection",
-            /// `vpc-endpoint-connection-device-type`
-            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
-            /// `vpc-endpoint-service`
-            VpcEndpointService = "vpc-endpoint-service",
-            /// `vpc-endpoint-service-permission`
-            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
-            /// `vpc-flow-log`
-            VpcFlowLog = "vpc-flow-log",
-            /// `vpc-peering-connection`
-            VpcPeeringConnection = "vpc-peering-connection",
-            /// `vpn-concentrator`
-            VpnConcentrator = "vpn-concentrator",
-            /// `vpn-connection`
-            VpnConnection = "vpn-connection",
-            /// `vpn-connection-device-type`
-            VpnConnectionDeviceType = "vpn-connection-device-type",
-            /// `vpn-gateway`
-            VpnGateway = "vpn-gateway",
-        }
-    }
-
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tag.html#cfn-ec2-launchtemplate-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tag.html#cfn-ec2-launchtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Specifies the tags to apply to the launch template during creation.
@@ -8541,7 +6097,7 @@ resource! {
         /// The ID of the network interface.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroute.html#cfn-ec2-localgatewayroute-networkinterfaceid)
-        network_interface_id("NetworkInterfaceId"): String,
+        network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
     }
     attributes {
         /// The state of the route.
@@ -8620,21 +6176,8 @@ pub mod local_gateway_route_table {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::LocalGatewayRouteTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetable-tag.html#cfn-ec2-localgatewayroutetable-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetable-tag.html#cfn-ec2-localgatewayroutetable-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -8681,21 +6224,8 @@ pub mod local_gateway_route_table_vpc_association {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::LocalGatewayRouteTableVPCAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevpcassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevpcassociation-tag.html#cfn-ec2-localgatewayroutetablevpcassociation-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevpcassociation-tag.html#cfn-ec2-localgatewayroutetablevpcassociation-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -8750,21 +6280,8 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tag.html#cfn-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tag.html#cfn-ec2-localgatewayroutetablevirtualinterfacegroupassociation-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -8836,27 +6353,8 @@ pub mod local_gateway_virtual_interface {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::LocalGatewayVirtualInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterface-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterface-tag.html#cfn-ec2-localgatewayvirtualinterface-tag-key)
-            key("Key"): String,
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterface-tag.html#cfn-ec2-localgatewayvirtualinterface-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -8916,27 +6414,8 @@ pub mod local_gateway_virtual_interface_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterfacegroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterfacegroup-tag.html#cfn-ec2-localgatewayvirtualinterfacegroup-tag-key)
-            key("Key"): String,
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-localgatewayvirtualinterfacegroup-tag.html#cfn-ec2-localgatewayvirtualinterfacegroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -8946,7 +6425,7 @@ resource! {
     /// When you associate an Elastic IP address or secondary Elastic IP address with a public NAT gateway, the network border group of the Elastic IP address must match the network border group of the Availability Zone (AZ) that the public NAT gateway is in. Otherwise, the NAT gateway fails to launch. You can see the network border group for the AZ by viewing the details of the subnet. Similarly, you can view the network border group for the Elastic IP address by viewing its details. For more information, see [Allocate an Elastic IP address](https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html#allocate-eip) in the *Amazon VPC User Guide*.
     ///
     /// `AWS::EC2::NatGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html). Nested property types are in [`nat_gateway`].
-    pub struct NatGateway("AWS::EC2::NatGateway") -> NatGatewayAttributes, ref String;
+    pub struct NatGateway("AWS::EC2::NatGateway") -> NatGatewayAttributes, ref ids::ec2::NatGatewayId;
     new {
         /// Creates `AWS::EC2::NatGateway` (it has no required properties).
     }
@@ -8956,7 +6435,7 @@ resource! {
         /// [Public NAT gateway only] The allocation ID of the Elastic IP address that's associated with the NAT gateway. This property is required for a public NAT gateway and cannot be specified with a private NAT gateway.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#cfn-ec2-natgateway-allocationid)
-        allocation_id("AllocationId"): String,
+        allocation_id("AllocationId"): ids::ec2::EipAllocationId,
         /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
         /// A zonal NAT gateway is a NAT Gateway that provides redundancy and scalability within a single availability zone. A regional NAT gateway is a single NAT Gateway that works across multiple availability zones (AZs) in your VPC, providing redundancy, scalability and availability across all the AZs in a Region.
         /// For more information, see [Regional NAT gateways for automatic multi-AZ expansion](https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html) in the *Amazon VPC User Guide*.
@@ -9010,7 +6489,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `NatGatewayId`.
-        nat_gateway_id("NatGatewayId"): String,
+        nat_gateway_id("NatGatewayId"): ids::ec2::NatGatewayId,
         /// `Fn::GetAtt` `EniId`.
         eni_id("EniId"): String,
         /// `Fn::GetAtt` `AutoProvisionZones`.
@@ -9083,26 +6562,8 @@ pub mod nat_gateway {
         }
     }
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::NatGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-natgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-natgateway-tag.html#cfn-ec2-natgateway-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-natgateway-tag.html#cfn-ec2-natgateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9137,26 +6598,8 @@ pub mod network_acl {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::NetworkAcl`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkacl-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkacl-tag.html#cfn-ec2-networkacl-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkacl-tag.html#cfn-ec2-networkacl-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9282,6 +6725,8 @@ pub mod network_insights_access_scope {
     //! Property types of [`NetworkInsightsAccessScope`](super::NetworkInsightsAccessScope).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::Protocol;
 
     property! {
         /// Part of `AWS::EC2::NetworkInsightsAccessScope`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscope-accessscopepathrequest.html).
@@ -9343,16 +6788,6 @@ pub mod network_insights_access_scope {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::NetworkInsightsAccessScope`.
-        pub enum Protocol {
-            /// `tcp`
-            Tcp = "tcp",
-            /// `udp`
-            Udp = "udp",
-        }
-    }
-
     property! {
         /// Part of `AWS::EC2::NetworkInsightsAccessScope`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscope-resourcestatementrequest.html).
         pub struct ResourceStatementRequest;
@@ -9383,23 +6818,8 @@ pub mod network_insights_access_scope {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::NetworkInsightsAccessScope`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscope-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscope-tag.html#cfn-ec2-networkinsightsaccessscope-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscope-tag.html#cfn-ec2-networkinsightsaccessscope-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9445,23 +6865,8 @@ pub mod network_insights_access_scope_analysis {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscopeanalysis-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscopeanalysis-tag.html#cfn-ec2-networkinsightsaccessscopeanalysis-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsaccessscopeanalysis-tag.html#cfn-ec2-networkinsightsaccessscopeanalysis-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9519,23 +6924,8 @@ pub mod network_insights_analysis {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::NetworkInsightsAnalysis`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsanalysis-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsanalysis-tag.html#cfn-ec2-networkinsightsanalysis-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightsanalysis-tag.html#cfn-ec2-networkinsightsanalysis-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9589,6 +6979,8 @@ pub mod network_insights_path {
     //! Property types of [`NetworkInsightsPath`](super::NetworkInsightsPath).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::Protocol;
 
     property! {
         /// Part of `AWS::EC2::NetworkInsightsPath`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightspath-pathfilter.html).
@@ -9626,40 +7018,15 @@ pub mod network_insights_path {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EC2::NetworkInsightsPath`.
-        pub enum Protocol {
-            /// `tcp`
-            Tcp = "tcp",
-            /// `udp`
-            Udp = "udp",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::NetworkInsightsPath`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightspath-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightspath-tag.html#cfn-ec2-networkinsightspath-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinsightspath-tag.html#cfn-ec2-networkinsightspath-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
     /// The AWS::EC2::NetworkInterface resource creates network interface
     ///
     /// `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html). Nested property types are in [`network_interface`].
-    pub struct NetworkInterface("AWS::EC2::NetworkInterface") -> NetworkInterfaceAttributes, ref String;
+    pub struct NetworkInterface("AWS::EC2::NetworkInterface") -> NetworkInterfaceAttributes, ref ids::ec2::NetworkInterfaceId;
     new {
         /// Creates `AWS::EC2::NetworkInterface` from its required properties:
         ///
@@ -9741,7 +7108,7 @@ resource! {
         /// Network interface id.
         ///
         /// `Fn::GetAtt` `Id`.
-        id_attr("Id"): String,
+        id_attr("Id"): ids::ec2::NetworkInterfaceId,
         /// Returns the secondary private IP addresses of the network interface.
         ///
         /// `Fn::GetAtt` `SecondaryPrivateIpAddresses`.
@@ -9767,24 +7134,8 @@ pub mod network_interface {
     //! Property types of [`NetworkInterface`](super::NetworkInterface).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-connectiontrackingspecification.html).
-        pub struct ConnectionTrackingSpecification;
-        new {
-            /// Creates `ConnectionTrackingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-connectiontrackingspecification.html#cfn-ec2-networkinterface-connectiontrackingspecification-tcpestablishedtimeout)
-            tcp_established_timeout("TcpEstablishedTimeout"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-connectiontrackingspecification.html#cfn-ec2-networkinterface-connectiontrackingspecification-udpstreamtimeout)
-            udp_stream_timeout("UdpStreamTimeout"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-connectiontrackingspecification.html#cfn-ec2-networkinterface-connectiontrackingspecification-udptimeout)
-            udp_timeout("UdpTimeout"): i64,
-        }
-    }
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{ConnectionTrackingSpecification, InstanceIpv6Address, PrivateIpAddressSpecification};
 
     property! {
         /// Part of `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-ipv4prefixspecification.html).
@@ -9797,22 +7148,6 @@ pub mod network_interface {
         }
         required {
             ipv4_prefix("Ipv4Prefix"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-instanceipv6address.html).
-        pub struct InstanceIpv6Address;
-        new {
-            /// Creates `InstanceIpv6Address` from its required properties:
-            ///
-            /// - `ipv6_address` (`Ipv6Address`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-instanceipv6address.html#cfn-ec2-networkinterface-instanceipv6address-ipv6address)
-        }
-        required {
-            ipv6_address("Ipv6Address"): String,
         }
         optional {
         }
@@ -9834,25 +7169,6 @@ pub mod network_interface {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-privateipaddressspecification.html).
-        pub struct PrivateIpAddressSpecification;
-        new {
-            /// Creates `PrivateIpAddressSpecification` from its required properties:
-            ///
-            /// - `primary` (`Primary`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-privateipaddressspecification.html#cfn-ec2-networkinterface-privateipaddressspecification-primary)
-            /// - `private_ip_address` (`PrivateIpAddress`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-privateipaddressspecification.html#cfn-ec2-networkinterface-privateipaddressspecification-privateipaddress)
-        }
-        required {
-            primary("Primary"): bool,
-            private_ip_address("PrivateIpAddress"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// Public IP DNS hostname type
         ///
@@ -9867,24 +7183,8 @@ pub mod network_interface {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-tag.html#cfn-ec2-networkinterface-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterface-tag.html#cfn-ec2-networkinterface-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -9931,45 +7231,8 @@ pub mod network_interface_attachment {
     //! Property types of [`NetworkInterfaceAttachment`](super::NetworkInterfaceAttachment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// ENA Express uses AWS Scalable Reliable Datagram (SRD) technology to increase the maximum bandwidth used per stream and minimize tail latency of network traffic between EC2 instances. With ENA Express, you can communicate between two EC2 instances in the same subnet within the same account, or in different accounts. Both sending and receiving instances must have ENA Express enabled.
-        /// To improve the reliability of network packet delivery, ENA Express reorders network packets on the receiving end by default. However, some UDP-based applications are designed to handle network packets that are out of order to reduce the overhead for packet delivery at the network layer. When ENA Express is enabled, you can specify whether UDP network traffic uses it.
-        ///
-        /// Part of `AWS::EC2::NetworkInterfaceAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterfaceattachment-enasrdspecification.html).
-        pub struct EnaSrdSpecification;
-        new {
-            /// Creates `EnaSrdSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether ENA Express is enabled for the network interface.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterfaceattachment-enasrdspecification.html#cfn-ec2-networkinterfaceattachment-enasrdspecification-enasrdenabled)
-            ena_srd_enabled("EnaSrdEnabled"): bool,
-            /// Configures ENA Express for UDP network traffic.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterfaceattachment-enasrdspecification.html#cfn-ec2-networkinterfaceattachment-enasrdspecification-enasrdudpspecification)
-            ena_srd_udp_specification("EnaSrdUdpSpecification"): EnaSrdUdpSpecification,
-        }
-    }
-
-    property! {
-        /// Configures ENA Express for UDP network traffic.
-        ///
-        /// Part of `AWS::EC2::NetworkInterfaceAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterfaceattachment-enasrdudpspecification.html).
-        pub struct EnaSrdUdpSpecification;
-        new {
-            /// Creates `EnaSrdUdpSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-networkinterfaceattachment-enasrdudpspecification.html#cfn-ec2-networkinterfaceattachment-enasrdudpspecification-enasrdudpenabled)
-            ena_srd_udp_enabled("EnaSrdUdpEnabled"): bool,
-        }
-    }
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{EnaSrdSpecification, EnaSrdUdpSpecification};
 }
 
 resource! {
@@ -10106,33 +7369,15 @@ pub mod placement_group {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::PlacementGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-placementgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-placementgroup-tag.html#cfn-ec2-placementgroup-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-placementgroup-tag.html#cfn-ec2-placementgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
     /// Resource schema of AWS::EC2::PrefixList Type
     ///
     /// `AWS::EC2::PrefixList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html). Nested property types are in [`prefix_list`].
-    pub struct PrefixList("AWS::EC2::PrefixList") -> PrefixListAttributes, ref String;
+    pub struct PrefixList("AWS::EC2::PrefixList") -> PrefixListAttributes, ref ids::ec2::PrefixListId;
     new {
         /// Creates `AWS::EC2::PrefixList` from its required properties:
         ///
@@ -10163,7 +7408,7 @@ resource! {
         /// Id of Prefix List.
         ///
         /// `Fn::GetAtt` `PrefixListId`.
-        prefix_list_id("PrefixListId"): String,
+        prefix_list_id("PrefixListId"): ids::ec2::PrefixListId,
         /// Owner Id of Prefix List.
         ///
         /// `Fn::GetAtt` `OwnerId`.
@@ -10214,23 +7459,8 @@ pub mod prefix_list {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::PrefixList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-prefixlist-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-prefixlist-tag.html#cfn-ec2-prefixlist-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-prefixlist-tag.html#cfn-ec2-prefixlist-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10243,11 +7473,11 @@ resource! {
     new {
         /// Creates `AWS::EC2::Route` from its required properties:
         ///
-        /// - `route_table_id` (`RouteTableId`, `String`): The ID of the route table for the route.
+        /// - `route_table_id` (`RouteTableId`, `ids::ec2::RouteTableId`): The ID of the route table for the route.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-routetableid)
     }
     required {
-        route_table_id("RouteTableId"): String,
+        route_table_id("RouteTableId"): ids::ec2::RouteTableId,
     }
     optional {
         /// The ID of the carrier gateway.
@@ -10270,7 +7500,7 @@ resource! {
         /// The ID of a prefix list used for the destination match.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-destinationprefixlistid)
-        destination_prefix_list_id("DestinationPrefixListId"): String,
+        destination_prefix_list_id("DestinationPrefixListId"): ids::ec2::PrefixListId,
         /// [IPv6 traffic only] The ID of an egress-only internet gateway.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-egressonlyinternetgatewayid)
@@ -10290,11 +7520,11 @@ resource! {
         /// [IPv4 traffic only] The ID of a NAT gateway.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-natgatewayid)
-        nat_gateway_id("NatGatewayId"): String,
+        nat_gateway_id("NatGatewayId"): ids::ec2::NatGatewayId,
         /// The ID of a network interface.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-networkinterfaceid)
-        network_interface_id("NetworkInterfaceId"): String,
+        network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
         /// The Amazon Resource Name (ARN) of the ODB network.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-odbnetworkarn)
@@ -10302,7 +7532,7 @@ resource! {
         /// The ID of a transit gateway.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-transitgatewayid)
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
         /// The ID of a VPC endpoint. Supported for Gateway Load Balancer endpoints only.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#cfn-ec2-route-vpcendpointid)
@@ -10379,26 +7609,8 @@ pub mod route_server {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::RouteServer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserver-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserver-tag.html#cfn-ec2-routeserver-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserver-tag.html#cfn-ec2-routeserver-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10476,26 +7688,8 @@ pub mod route_server_endpoint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::RouteServerEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverendpoint-tag.html#cfn-ec2-routeserverendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverendpoint-tag.html#cfn-ec2-routeserverendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10595,26 +7789,8 @@ pub mod route_server_peer {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::RouteServerPeer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverpeer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverpeer-tag.html#cfn-ec2-routeserverpeer-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routeserverpeer-tag.html#cfn-ec2-routeserverpeer-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10627,12 +7803,12 @@ resource! {
         ///
         /// - `route_server_id` (`RouteServerId`, `String`): Route Server ID
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpropagation.html#cfn-ec2-routeserverpropagation-routeserverid)
-        /// - `route_table_id` (`RouteTableId`, `String`): Route Table ID
+        /// - `route_table_id` (`RouteTableId`, `ids::ec2::RouteTableId`): Route Table ID
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpropagation.html#cfn-ec2-routeserverpropagation-routetableid)
     }
     required {
         route_server_id("RouteServerId"): String,
-        route_table_id("RouteTableId"): String,
+        route_table_id("RouteTableId"): ids::ec2::RouteTableId,
     }
     optional {
     }
@@ -10672,26 +7848,8 @@ pub mod route_table {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::RouteTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routetable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routetable-tag.html#cfn-ec2-routetable-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-routetable-tag.html#cfn-ec2-routetable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10752,24 +7910,8 @@ pub mod secondary_network {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::SecondaryNetwork`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-secondarynetwork-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-secondarynetwork-tag.html#cfn-ec2-secondarynetwork-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-secondarynetwork-tag.html#cfn-ec2-secondarynetwork-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10913,24 +8055,8 @@ pub mod security_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::SecurityGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-securitygroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-securitygroup-tag.html#cfn-ec2-securitygroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-securitygroup-tag.html#cfn-ec2-securitygroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -10977,7 +8103,7 @@ resource! {
         /// You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupegress.html#cfn-ec2-securitygroupegress-destinationprefixlistid)
-        destination_prefix_list_id("DestinationPrefixListId"): String,
+        destination_prefix_list_id("DestinationPrefixListId"): ids::ec2::PrefixListId,
         /// The ID of the security group.
         /// You must specify exactly one of the following: `CidrIp`, `CidrIpv6`, `DestinationPrefixListId`, or `DestinationSecurityGroupId`.
         ///
@@ -11046,7 +8172,7 @@ resource! {
         /// [EC2-VPC only] The ID of a prefix list.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupingress.html#cfn-ec2-securitygroupingress-sourceprefixlistid)
-        source_prefix_list_id("SourcePrefixListId"): String,
+        source_prefix_list_id("SourcePrefixListId"): ids::ec2::PrefixListId,
         /// The ID of the security group. You must specify either the security group ID or the security group name. For security groups in a nondefault VPC, you must specify the security group ID.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupingress.html#cfn-ec2-securitygroupingress-sourcesecuritygroupid)
@@ -11185,6 +8311,8 @@ pub mod spot_fleet {
     //! Property types of [`SpotFleet`](super::SpotFleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{InstanceInterruptionBehavior, InstanceRequirementsRequest, AcceleratorCountRequest, AcceleratorManufacturers, AcceleratorNames, AcceleratorTotalMemoryMiBRequest, AcceleratorTypes, BareMetal, BaselineEbsBandwidthMbpsRequest, BaselinePerformanceFactorsRequest, CpuPerformanceFactorRequest, PerformanceFactorReferenceRequest, BurstablePerformance, CpuManufacturers, InstanceGenerations, LocalStorage, LocalStorageTypes, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, TotalLocalStorageGbRequest, VCpuCountRangeRequest, InstanceIpv6Address, Tenancy, ReplacementStrategy, TargetCapacityUnitType};
 
     property! {
         /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetrequestconfigdata.html).
@@ -11274,18 +8402,6 @@ pub mod spot_fleet {
             Default2 = "default",
             /// `noTermination`
             NoTermination2 = "noTermination",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum InstanceInterruptionBehavior {
-            /// `hibernate`
-            Hibernate = "hibernate",
-            /// `stop`
-            Stop = "stop",
-            /// `terminate`
-            Terminate = "terminate",
         }
     }
 
@@ -11400,400 +8516,6 @@ pub mod spot_fleet {
     }
 
     property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html).
-        pub struct InstanceRequirementsRequest;
-        new {
-            /// Creates `InstanceRequirementsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-acceleratorcount)
-            accelerator_count("AcceleratorCount"): AcceleratorCountRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-acceleratormanufacturers)
-            accelerator_manufacturers("AcceleratorManufacturers"): Vec<AcceleratorManufacturers>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-acceleratornames)
-            accelerator_names("AcceleratorNames"): Vec<AcceleratorNames>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-acceleratortotalmemorymib)
-            accelerator_total_memory_mi_b("AcceleratorTotalMemoryMiB"): AcceleratorTotalMemoryMiBRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-acceleratortypes)
-            accelerator_types("AcceleratorTypes"): Vec<AcceleratorTypes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-allowedinstancetypes)
-            allowed_instance_types("AllowedInstanceTypes"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-baremetal)
-            bare_metal("BareMetal"): BareMetal,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-baselineebsbandwidthmbps)
-            baseline_ebs_bandwidth_mbps("BaselineEbsBandwidthMbps"): BaselineEbsBandwidthMbpsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-baselineperformancefactors)
-            baseline_performance_factors("BaselinePerformanceFactors"): BaselinePerformanceFactorsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-burstableperformance)
-            burstable_performance("BurstablePerformance"): BurstablePerformance,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-cpumanufacturers)
-            cpu_manufacturers("CpuManufacturers"): Vec<CpuManufacturers>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-excludedinstancetypes)
-            excluded_instance_types("ExcludedInstanceTypes"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-instancegenerations)
-            instance_generations("InstanceGenerations"): Vec<InstanceGenerations>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-localstorage)
-            local_storage("LocalStorage"): LocalStorage,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-localstoragetypes)
-            local_storage_types("LocalStorageTypes"): Vec<LocalStorageTypes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-maxspotpriceaspercentageofoptimalondemandprice)
-            max_spot_price_as_percentage_of_optimal_on_demand_price("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-memorygibpervcpu)
-            memory_gi_b_per_v_cpu("MemoryGiBPerVCpu"): MemoryGiBPerVCpuRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-memorymib)
-            memory_mi_b("MemoryMiB"): MemoryMiBRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-networkbandwidthgbps)
-            network_bandwidth_gbps("NetworkBandwidthGbps"): NetworkBandwidthGbpsRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-networkinterfacecount)
-            network_interface_count("NetworkInterfaceCount"): NetworkInterfaceCountRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-ondemandmaxpricepercentageoverlowestprice)
-            on_demand_max_price_percentage_over_lowest_price("OnDemandMaxPricePercentageOverLowestPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-requireencryptionintransit)
-            require_encryption_in_transit("RequireEncryptionInTransit"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-requirehibernatesupport)
-            require_hibernate_support("RequireHibernateSupport"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-spotmaxpricepercentageoverlowestprice)
-            spot_max_price_percentage_over_lowest_price("SpotMaxPricePercentageOverLowestPrice"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-totallocalstoragegb)
-            total_local_storage_gb("TotalLocalStorageGB"): TotalLocalStorageGbRequest,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancerequirementsrequest.html#cfn-ec2-spotfleet-instancerequirementsrequest-vcpucount)
-            v_cpu_count("VCpuCount"): VCpuCountRangeRequest,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratorcountrequest.html).
-        pub struct AcceleratorCountRequest;
-        new {
-            /// Creates `AcceleratorCountRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratorcountrequest.html#cfn-ec2-spotfleet-acceleratorcountrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratorcountrequest.html#cfn-ec2-spotfleet-acceleratorcountrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum AcceleratorManufacturers {
-            /// `amazon-web-services`
-            AmazonWebServices = "amazon-web-services",
-            /// `amd`
-            Amd = "amd",
-            /// `habana`
-            Habana = "habana",
-            /// `nvidia`
-            Nvidia = "nvidia",
-            /// `xilinx`
-            Xilinx = "xilinx",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum AcceleratorNames {
-            /// `a10g`
-            A10g = "a10g",
-            /// `a100`
-            A100 = "a100",
-            /// `h100`
-            H100 = "h100",
-            /// `inferentia`
-            Inferentia = "inferentia",
-            /// `k520`
-            K520 = "k520",
-            /// `k80`
-            K80 = "k80",
-            /// `m60`
-            M60 = "m60",
-            /// `radeon-pro-v520`
-            RadeonProV520 = "radeon-pro-v520",
-            /// `t4`
-            T4 = "t4",
-            /// `t4g`
-            T4g = "t4g",
-            /// `vu9p`
-            Vu9p = "vu9p",
-            /// `v100`
-            V100 = "v100",
-            /// `l40s`
-            L40s = "l40s",
-            /// `l4`
-            L4 = "l4",
-            /// `gaudi-hl-205`
-            GaudiHl205 = "gaudi-hl-205",
-            /// `inferentia2`
-            Inferentia2 = "inferentia2",
-            /// `trainium`
-            Trainium = "trainium",
-            /// `trainium2`
-            Trainium2 = "trainium2",
-            /// `u30`
-            U30 = "u30",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratortotalmemorymibrequest.html).
-        pub struct AcceleratorTotalMemoryMiBRequest;
-        new {
-            /// Creates `AcceleratorTotalMemoryMiBRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratortotalmemorymibrequest.html#cfn-ec2-spotfleet-acceleratortotalmemorymibrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-acceleratortotalmemorymibrequest.html#cfn-ec2-spotfleet-acceleratortotalmemorymibrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum AcceleratorTypes {
-            /// `gpu`
-            Gpu = "gpu",
-            /// `fpga`
-            Fpga = "fpga",
-            /// `inference`
-            Inference = "inference",
-            /// `media`
-            Media = "media",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum BareMetal {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-baselineebsbandwidthmbpsrequest.html).
-        pub struct BaselineEbsBandwidthMbpsRequest;
-        new {
-            /// Creates `BaselineEbsBandwidthMbpsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-spotfleet-baselineebsbandwidthmbpsrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-spotfleet-baselineebsbandwidthmbpsrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-baselineperformancefactorsrequest.html).
-        pub struct BaselinePerformanceFactorsRequest;
-        new {
-            /// Creates `BaselinePerformanceFactorsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-baselineperformancefactorsrequest.html#cfn-ec2-spotfleet-baselineperformancefactorsrequest-cpu)
-            cpu("Cpu"): CpuPerformanceFactorRequest,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-cpuperformancefactorrequest.html).
-        pub struct CpuPerformanceFactorRequest;
-        new {
-            /// Creates `CpuPerformanceFactorRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-cpuperformancefactorrequest.html#cfn-ec2-spotfleet-cpuperformancefactorrequest-references)
-            references("References"): Vec<PerformanceFactorReferenceRequest>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-performancefactorreferencerequest.html).
-        pub struct PerformanceFactorReferenceRequest;
-        new {
-            /// Creates `PerformanceFactorReferenceRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-performancefactorreferencerequest.html#cfn-ec2-spotfleet-performancefactorreferencerequest-instancefamily)
-            instance_family("InstanceFamily"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum BurstablePerformance {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum CpuManufacturers {
-            /// `intel`
-            Intel = "intel",
-            /// `amd`
-            Amd = "amd",
-            /// `amazon-web-services`
-            AmazonWebServices = "amazon-web-services",
-            /// `apple`
-            Apple = "apple",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum InstanceGenerations {
-            /// `current`
-            Current = "current",
-            /// `previous`
-            Previous = "previous",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum LocalStorage {
-            /// `included`
-            Included = "included",
-            /// `required`
-            Required = "required",
-            /// `excluded`
-            Excluded = "excluded",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum LocalStorageTypes {
-            /// `hdd`
-            Hdd = "hdd",
-            /// `ssd`
-            Ssd = "ssd",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorygibpervcpurequest.html).
-        pub struct MemoryGiBPerVCpuRequest;
-        new {
-            /// Creates `MemoryGiBPerVCpuRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorygibpervcpurequest.html#cfn-ec2-spotfleet-memorygibpervcpurequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorygibpervcpurequest.html#cfn-ec2-spotfleet-memorygibpervcpurequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorymibrequest.html).
-        pub struct MemoryMiBRequest;
-        new {
-            /// Creates `MemoryMiBRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorymibrequest.html#cfn-ec2-spotfleet-memorymibrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-memorymibrequest.html#cfn-ec2-spotfleet-memorymibrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkbandwidthgbpsrequest.html).
-        pub struct NetworkBandwidthGbpsRequest;
-        new {
-            /// Creates `NetworkBandwidthGbpsRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkbandwidthgbpsrequest.html#cfn-ec2-spotfleet-networkbandwidthgbpsrequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkbandwidthgbpsrequest.html#cfn-ec2-spotfleet-networkbandwidthgbpsrequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkinterfacecountrequest.html).
-        pub struct NetworkInterfaceCountRequest;
-        new {
-            /// Creates `NetworkInterfaceCountRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkinterfacecountrequest.html#cfn-ec2-spotfleet-networkinterfacecountrequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-networkinterfacecountrequest.html#cfn-ec2-spotfleet-networkinterfacecountrequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-totallocalstoragegbrequest.html).
-        pub struct TotalLocalStorageGbRequest;
-        new {
-            /// Creates `TotalLocalStorageGbRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-totallocalstoragegbrequest.html#cfn-ec2-spotfleet-totallocalstoragegbrequest-max)
-            max("Max"): f64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-totallocalstoragegbrequest.html#cfn-ec2-spotfleet-totallocalstoragegbrequest-min)
-            min("Min"): f64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-vcpucountrangerequest.html).
-        pub struct VCpuCountRangeRequest;
-        new {
-            /// Creates `VCpuCountRangeRequest` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-vcpucountrangerequest.html#cfn-ec2-spotfleet-vcpucountrangerequest-max)
-            max("Max"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-vcpucountrangerequest.html#cfn-ec2-spotfleet-vcpucountrangerequest-min)
-            min("Min"): i64,
-        }
-    }
-
-    property! {
         /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetmonitoring.html).
         pub struct SpotFleetMonitoring;
         new {
@@ -11842,22 +8564,6 @@ pub mod spot_fleet {
     }
 
     property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instanceipv6address.html).
-        pub struct InstanceIpv6Address;
-        new {
-            /// Creates `InstanceIpv6Address` from its required properties:
-            ///
-            /// - `ipv6_address` (`Ipv6Address`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instanceipv6address.html#cfn-ec2-spotfleet-instanceipv6address-ipv6address)
-        }
-        required {
-            ipv6_address("Ipv6Address"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-privateipaddressspecification.html).
         pub struct PrivateIpAddressSpecification;
         new {
@@ -11892,18 +8598,6 @@ pub mod spot_fleet {
             group_name("GroupName"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotplacement.html#cfn-ec2-spotfleet-spotplacement-tenancy)
             tenancy("Tenancy"): Tenancy,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum Tenancy {
-            /// `dedicated`
-            Dedicated = "dedicated",
-            /// `default`
-            Default = "default",
-            /// `host`
-            Host = "host",
         }
     }
 
@@ -12039,24 +8733,8 @@ pub mod spot_fleet {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-tag.html#cfn-ec2-spotfleet-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-tag.html#cfn-ec2-spotfleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-launchtemplateconfig.html).
@@ -12229,28 +8907,6 @@ pub mod spot_fleet {
             replacement_strategy("ReplacementStrategy"): ReplacementStrategy,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotcapacityrebalance.html#cfn-ec2-spotfleet-spotcapacityrebalance-terminationdelay)
             termination_delay("TerminationDelay"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum ReplacementStrategy {
-            /// `launch`
-            Launch = "launch",
-            /// `launch-before-terminate`
-            LaunchBeforeTerminate = "launch-before-terminate",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EC2::SpotFleet`.
-        pub enum TargetCapacityUnitType {
-            /// `vcpu`
-            Vcpu = "vcpu",
-            /// `memory-mib`
-            MemoryMib = "memory-mib",
-            /// `units`
-            Units = "units",
         }
     }
 
@@ -12516,26 +9172,8 @@ pub mod subnet {
         }
     }
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::Subnet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnet-tag.html#cfn-ec2-subnet-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnet-tag.html#cfn-ec2-subnet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -12645,24 +9283,8 @@ pub mod subnet_cidr_reservation {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::SubnetCidrReservation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnetcidrreservation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag. Amazon EC2 reserves keys beginning with 'aws:' for internal use and rejects them for this resource. Amazon EC2 accepts a maximum of 128 Unicode characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnetcidrreservation-tag.html#cfn-ec2-subnetcidrreservation-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag. Amazon EC2 accepts a maximum of 256 Unicode characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-subnetcidrreservation-tag.html#cfn-ec2-subnetcidrreservation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -12698,14 +9320,14 @@ resource! {
     new {
         /// Creates `AWS::EC2::SubnetRouteTableAssociation` from its required properties:
         ///
-        /// - `route_table_id` (`RouteTableId`, `String`): The ID of the route table.
+        /// - `route_table_id` (`RouteTableId`, `ids::ec2::RouteTableId`): The ID of the route table.
         ///   The physical ID changes when the route table ID is changed.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetroutetableassociation.html#cfn-ec2-subnetroutetableassociation-routetableid)
         /// - `subnet_id` (`SubnetId`, `ids::ec2::SubnetId`): The ID of the subnet.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetroutetableassociation.html#cfn-ec2-subnetroutetableassociation-subnetid)
     }
     required {
-        route_table_id("RouteTableId"): String,
+        route_table_id("RouteTableId"): ids::ec2::RouteTableId,
         subnet_id("SubnetId"): ids::ec2::SubnetId,
     }
     optional {
@@ -12763,24 +9385,8 @@ pub mod traffic_mirror_filter {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TrafficMirrorFilter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilter-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilter-tag.html#cfn-ec2-trafficmirrorfilter-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilter-tag.html#cfn-ec2-trafficmirrorfilter-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -12866,24 +9472,8 @@ pub mod traffic_mirror_filter_rule {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TrafficMirrorFilterRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilterrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilterrule-tag.html#cfn-ec2-trafficmirrorfilterrule-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorfilterrule-tag.html#cfn-ec2-trafficmirrorfilterrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -12894,7 +9484,7 @@ resource! {
     new {
         /// Creates `AWS::EC2::TrafficMirrorSession` from its required properties:
         ///
-        /// - `network_interface_id` (`NetworkInterfaceId`, `String`): The ID of the source network interface.
+        /// - `network_interface_id` (`NetworkInterfaceId`, `ids::ec2::NetworkInterfaceId`): The ID of the source network interface.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html#cfn-ec2-trafficmirrorsession-networkinterfaceid)
         /// - `session_number` (`SessionNumber`, `i64`): The session number determines the order in which sessions are evaluated when an interface is used by multiple sessions. The first session with a matching filter is the one that mirrors the packets.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html#cfn-ec2-trafficmirrorsession-sessionnumber)
@@ -12904,7 +9494,7 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html#cfn-ec2-trafficmirrorsession-trafficmirrortargetid)
     }
     required {
-        network_interface_id("NetworkInterfaceId"): String,
+        network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
         session_number("SessionNumber"): i64,
         traffic_mirror_filter_id("TrafficMirrorFilterId"): String,
         traffic_mirror_target_id("TrafficMirrorTargetId"): String,
@@ -12944,26 +9534,8 @@ pub mod traffic_mirror_session {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a traffic mirror session resource.
-        ///
-        /// Part of `AWS::EC2::TrafficMirrorSession`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorsession-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorsession-tag.html#cfn-ec2-trafficmirrorsession-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrorsession-tag.html#cfn-ec2-trafficmirrorsession-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -12988,7 +9560,7 @@ resource! {
         /// The network interface ID that is associated with the target.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrortarget.html#cfn-ec2-trafficmirrortarget-networkinterfaceid)
-        network_interface_id("NetworkInterfaceId"): String,
+        network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
         /// The Amazon Resource Name (ARN) of the Network Load Balancer that is associated with the target.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrortarget.html#cfn-ec2-trafficmirrortarget-networkloadbalancerarn)
@@ -13009,24 +9581,8 @@ pub mod traffic_mirror_target {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::TrafficMirrorTarget`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrortarget-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrortarget-tag.html#cfn-ec2-trafficmirrortarget-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-trafficmirrortarget-tag.html#cfn-ec2-trafficmirrortarget-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13094,24 +9650,8 @@ pub mod transit_gateway {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TransitGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgateway-tag.html#cfn-ec2-transitgateway-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgateway-tag.html#cfn-ec2-transitgateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13152,103 +9692,11 @@ pub mod transit_gateway_attachment {
     //! Property types of [`TransitGatewayAttachment`](super::TransitGatewayAttachment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{Options, ApplianceModeSupport, DnsSupport, Ipv6Support, SecurityGroupReferencingSupport};
 
-    property! {
-        /// The options for the transit gateway vpc attachment.
-        ///
-        /// Part of `AWS::EC2::TransitGatewayAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html).
-        pub struct Options;
-        new {
-            /// Creates `Options` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-appliancemodesupport)
-            appliance_mode_support("ApplianceModeSupport"): ApplianceModeSupport,
-            /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-dnssupport)
-            dns_support("DnsSupport"): DnsSupport,
-            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-ipv6support)
-            ipv6_support("Ipv6Support"): Ipv6Support,
-            /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-securitygroupreferencingsupport)
-            security_group_referencing_support("SecurityGroupReferencingSupport"): SecurityGroupReferencingSupport,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`.
-        pub enum ApplianceModeSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`.
-        pub enum DnsSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`.
-        pub enum Ipv6Support {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`.
-        pub enum SecurityGroupReferencingSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-tag.html#cfn-ec2-transitgatewayattachment-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-tag.html#cfn-ec2-transitgatewayattachment-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13290,7 +9738,7 @@ resource! {
         /// The ID of the transit gateway.
         ///
         /// `Fn::GetAtt` `TransitGatewayId`.
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
 }
 
@@ -13325,25 +9773,8 @@ pub mod transit_gateway_connect {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayConnect`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnect-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnect-tag.html#cfn-ec2-transitgatewayconnect-tag-key)
-            key("Key"): String,
-            /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnect-tag.html#cfn-ec2-transitgatewayconnect-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13421,25 +9852,8 @@ pub mod transit_gateway_connect_peer {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayConnectPeer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnectpeer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws: .
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnectpeer-tag.html#cfn-ec2-transitgatewayconnectpeer-tag-key)
-            key("Key"): String,
-            /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayconnectpeer-tag.html#cfn-ec2-transitgatewayconnectpeer-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13450,11 +9864,11 @@ resource! {
     new {
         /// Creates `AWS::EC2::TransitGatewayMeteringPolicy` from its required properties:
         ///
-        /// - `transit_gateway_id` (`TransitGatewayId`, `String`): The Id of transit gateway
+        /// - `transit_gateway_id` (`TransitGatewayId`, `ids::ec2::TransitGatewayId`): The Id of transit gateway
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicy.html#cfn-ec2-transitgatewaymeteringpolicy-transitgatewayid)
     }
     required {
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     optional {
         /// Middle box attachment Ids
@@ -13485,24 +9899,8 @@ pub mod transit_gateway_metering_policy {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayMeteringPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymeteringpolicy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymeteringpolicy-tag.html#cfn-ec2-transitgatewaymeteringpolicy-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymeteringpolicy-tag.html#cfn-ec2-transitgatewaymeteringpolicy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13621,11 +10019,11 @@ resource! {
     new {
         /// Creates `AWS::EC2::TransitGatewayMulticastDomain` from its required properties:
         ///
-        /// - `transit_gateway_id` (`TransitGatewayId`, `String`): The ID of the transit gateway.
+        /// - `transit_gateway_id` (`TransitGatewayId`, `ids::ec2::TransitGatewayId`): The ID of the transit gateway.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html#cfn-ec2-transitgatewaymulticastdomain-transitgatewayid)
     }
     required {
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     optional {
         /// The options for the transit gateway multicast domain.
@@ -13724,25 +10122,8 @@ pub mod transit_gateway_multicast_domain {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayMulticastDomain`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymulticastdomain-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymulticastdomain-tag.html#cfn-ec2-transitgatewaymulticastdomain-tag-key)
-            key("Key"): String,
-            /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaymulticastdomain-tag.html#cfn-ec2-transitgatewaymulticastdomain-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13903,16 +10284,16 @@ resource! {
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#cfn-ec2-transitgatewaypeeringattachment-peeraccountid)
         /// - `peer_region` (`PeerRegion`, `String`): Peer Region
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#cfn-ec2-transitgatewaypeeringattachment-peerregion)
-        /// - `peer_transit_gateway_id` (`PeerTransitGatewayId`, `String`): The ID of the peer transit gateway.
+        /// - `peer_transit_gateway_id` (`PeerTransitGatewayId`, `ids::ec2::TransitGatewayId`): The ID of the peer transit gateway.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#cfn-ec2-transitgatewaypeeringattachment-peertransitgatewayid)
-        /// - `transit_gateway_id` (`TransitGatewayId`, `String`): The ID of the transit gateway.
+        /// - `transit_gateway_id` (`TransitGatewayId`, `ids::ec2::TransitGatewayId`): The ID of the transit gateway.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#cfn-ec2-transitgatewaypeeringattachment-transitgatewayid)
     }
     required {
         peer_account_id("PeerAccountId"): String,
         peer_region("PeerRegion"): String,
-        peer_transit_gateway_id("PeerTransitGatewayId"): String,
-        transit_gateway_id("TransitGatewayId"): String,
+        peer_transit_gateway_id("PeerTransitGatewayId"): ids::ec2::TransitGatewayId,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     optional {
         /// The tags for the transit gateway peering attachment.
@@ -13945,25 +10326,8 @@ pub mod transit_gateway_peering_attachment {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayPeeringAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypeeringattachment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key of the tag. Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with aws:.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypeeringattachment-tag.html#cfn-ec2-transitgatewaypeeringattachment-tag-key)
-            key("Key"): String,
-            /// The value of the tag. Constraints: Tag values are case-sensitive and accept a maximum of 255 Unicode characters.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypeeringattachment-tag.html#cfn-ec2-transitgatewaypeeringattachment-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -13974,11 +10338,11 @@ resource! {
     new {
         /// Creates `AWS::EC2::TransitGatewayPolicyTable` from its required properties:
         ///
-        /// - `transit_gateway_id` (`TransitGatewayId`, `String`): The Id of transit gateway
+        /// - `transit_gateway_id` (`TransitGatewayId`, `ids::ec2::TransitGatewayId`): The Id of transit gateway
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytable.html#cfn-ec2-transitgatewaypolicytable-transitgatewayid)
     }
     required {
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     optional {
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytable.html#cfn-ec2-transitgatewaypolicytable-tags)
@@ -14005,24 +10369,8 @@ pub mod transit_gateway_policy_table {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayPolicyTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypolicytable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypolicytable-tag.html#cfn-ec2-transitgatewaypolicytable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewaypolicytable-tag.html#cfn-ec2-transitgatewaypolicytable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -14162,11 +10510,11 @@ resource! {
     new {
         /// Creates `AWS::EC2::TransitGatewayRouteTable` from its required properties:
         ///
-        /// - `transit_gateway_id` (`TransitGatewayId`, `String`): The ID of the transit gateway.
+        /// - `transit_gateway_id` (`TransitGatewayId`, `ids::ec2::TransitGatewayId`): The ID of the transit gateway.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetable.html#cfn-ec2-transitgatewayroutetable-transitgatewayid)
     }
     required {
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     optional {
         /// Tags are composed of a Key/Value pair. You can use tags to categorize and track each parameter group. The tag value null is permitted.
@@ -14187,24 +10535,8 @@ pub mod transit_gateway_route_table {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayRouteTable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayroutetable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the associated tag key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayroutetable-tag.html#cfn-ec2-transitgatewayroutetable-tag-key)
-            /// - `value` (`Value`, `String`): The value of the associated tag key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayroutetable-tag.html#cfn-ec2-transitgatewayroutetable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -14295,103 +10627,11 @@ pub mod transit_gateway_vpc_attachment {
     //! Property types of [`TransitGatewayVpcAttachment`](super::TransitGatewayVpcAttachment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::{Options, ApplianceModeSupport, DnsSupport, Ipv6Support, SecurityGroupReferencingSupport};
 
-    property! {
-        /// The options for the transit gateway vpc attachment.
-        ///
-        /// Part of `AWS::EC2::TransitGatewayVpcAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-options.html).
-        pub struct Options;
-        new {
-            /// Creates `Options` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-options.html#cfn-ec2-transitgatewayvpcattachment-options-appliancemodesupport)
-            appliance_mode_support("ApplianceModeSupport"): ApplianceModeSupport,
-            /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-options.html#cfn-ec2-transitgatewayvpcattachment-options-dnssupport)
-            dns_support("DnsSupport"): DnsSupport,
-            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-options.html#cfn-ec2-transitgatewayvpcattachment-options-ipv6support)
-            ipv6_support("Ipv6Support"): Ipv6Support,
-            /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid values: enable | disable
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-options.html#cfn-ec2-transitgatewayvpcattachment-options-securitygroupreferencingsupport)
-            security_group_referencing_support("SecurityGroupReferencingSupport"): SecurityGroupReferencingSupport,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayVpcAttachment`.
-        pub enum ApplianceModeSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayVpcAttachment`.
-        pub enum DnsSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayVpcAttachment`.
-        pub enum Ipv6Support {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid values: enable | disable
-        ///
-        /// Values allowed by `AWS::EC2::TransitGatewayVpcAttachment`.
-        pub enum SecurityGroupReferencingSupport {
-            /// `disable`
-            Disable = "disable",
-            /// `enable`
-            Enable = "enable",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EC2::TransitGatewayVpcAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-tag.html#cfn-ec2-transitgatewayvpcattachment-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayvpcattachment-tag.html#cfn-ec2-transitgatewayvpcattachment-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -14637,6 +10877,8 @@ pub mod vpc {
     //! Property types of [`Vpc`](super::Vpc).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::Mode;
 
     string_enum! {
         /// The allowed tenancy of instances launched into the VPC.
@@ -14656,26 +10898,8 @@ pub mod vpc {
         }
     }
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::VPC`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpc-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpc-tag.html#cfn-ec2-vpc-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpc-tag.html#cfn-ec2-vpc-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Describes the configuration and state of VPC encryption controls.
@@ -14749,18 +10973,6 @@ pub mod vpc {
             Enable = "enable",
             /// `disable`
             Disable = "disable",
-        }
-    }
-
-    string_enum! {
-        /// The encryption mode for the VPC Encryption Control configuration.
-        ///
-        /// Values allowed by `AWS::EC2::VPC`.
-        pub enum Mode {
-            /// `monitor`
-            Monitor = "monitor",
-            /// `enforce`
-            Enforce = "enforce",
         }
     }
 
@@ -14858,26 +11070,8 @@ pub mod vpc_block_public_access_exclusion {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VPCBlockPublicAccessExclusion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcblockpublicaccessexclusion-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcblockpublicaccessexclusion-tag.html#cfn-ec2-vpcblockpublicaccessexclusion-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcblockpublicaccessexclusion-tag.html#cfn-ec2-vpcblockpublicaccessexclusion-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -15145,6 +11339,8 @@ pub mod vpc_encryption_control {
     //! Property types of [`VpcEncryptionControl`](super::VpcEncryptionControl).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::Mode;
 
     string_enum! {
         /// Used to enable or disable EIGW exclusion
@@ -15195,18 +11391,6 @@ pub mod vpc_encryption_control {
     }
 
     string_enum! {
-        /// The VPC encryption control mode, either monitor or enforce.
-        ///
-        /// Values allowed by `AWS::EC2::VPCEncryptionControl`.
-        pub enum Mode {
-            /// `monitor`
-            Monitor = "monitor",
-            /// `enforce`
-            Enforce = "enforce",
-        }
-    }
-
-    string_enum! {
         /// Used to enable or disable Nat gateway exclusion
         ///
         /// Values allowed by `AWS::EC2::VPCEncryptionControl`.
@@ -15218,26 +11402,8 @@ pub mod vpc_encryption_control {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VPCEncryptionControl`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcencryptioncontrol-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcencryptioncontrol-tag.html#cfn-ec2-vpcencryptioncontrol-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcencryptioncontrol-tag.html#cfn-ec2-vpcencryptioncontrol-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Used to enable or disable VGW exclusion
@@ -15464,28 +11630,8 @@ pub mod vpc_endpoint {
         }
     }
 
-    property! {
-        /// Describes a tag.
-        ///
-        /// Part of `AWS::EC2::VPCEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with `aws:`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-tag.html#cfn-ec2-vpcendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpoint-tag.html#cfn-ec2-vpcendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of endpoint.
@@ -15623,24 +11769,8 @@ pub mod vpc_endpoint_service {
         }
     }
 
-    property! {
-        /// Part of `AWS::EC2::VPCEndpointService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpointservice-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpointservice-tag.html#cfn-ec2-vpcendpointservice-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcendpointservice-tag.html#cfn-ec2-vpcendpointservice-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -15683,7 +11813,7 @@ resource! {
         /// The ID of the internet gateway. You must specify either InternetGatewayId or VpnGatewayId, but not both.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcgatewayattachment.html#cfn-ec2-vpcgatewayattachment-internetgatewayid)
-        internet_gateway_id("InternetGatewayId"): String,
+        internet_gateway_id("InternetGatewayId"): ids::ec2::InternetGatewayId,
         /// The ID of the virtual private gateway. You must specify either InternetGatewayId or VpnGatewayId, but not both.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcgatewayattachment.html#cfn-ec2-vpcgatewayattachment-vpngatewayid)
@@ -15705,13 +11835,13 @@ resource! {
     new {
         /// Creates `AWS::EC2::VPCPeeringConnection` from its required properties:
         ///
-        /// - `peer_vpc_id` (`PeerVpcId`, `String`): The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
+        /// - `peer_vpc_id` (`PeerVpcId`, `ids::ec2::VpcId`): The ID of the VPC with which you are creating the VPC peering connection. You must specify this parameter in the request.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcpeeringconnection.html#cfn-ec2-vpcpeeringconnection-peervpcid)
         /// - `vpc_id` (`VpcId`, `ids::ec2::VpcId`): The ID of the VPC.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcpeeringconnection.html#cfn-ec2-vpcpeeringconnection-vpcid)
     }
     required {
-        peer_vpc_id("PeerVpcId"): String,
+        peer_vpc_id("PeerVpcId"): ids::ec2::VpcId,
         vpc_id("VpcId"): ids::ec2::VpcId,
     }
     optional {
@@ -15745,26 +11875,8 @@ pub mod vpc_peering_connection {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VPCPeeringConnection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcpeeringconnection-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcpeeringconnection-tag.html#cfn-ec2-vpcpeeringconnection-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpcpeeringconnection-tag.html#cfn-ec2-vpcpeeringconnection-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -15789,7 +11901,7 @@ resource! {
         /// The ID of the transit gateway associated with the VPN concentrator.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconcentrator.html#cfn-ec2-vpnconcentrator-transitgatewayid)
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
     }
     attributes {
         /// `Fn::GetAtt` `VpnConcentratorId`.
@@ -15804,28 +11916,8 @@ pub mod vpn_concentrator {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Describes a tag.
-        ///
-        /// Part of `AWS::EC2::VPNConcentrator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconcentrator-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Constraints: Tag keys are case-sensitive and accept a maximum of 127 Unicode characters. May not begin with `aws:`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconcentrator-tag.html#cfn-ec2-vpnconcentrator-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Constraints: Tag values are case-sensitive and accept a maximum of 256 Unicode characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconcentrator-tag.html#cfn-ec2-vpnconcentrator-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -15897,7 +11989,7 @@ resource! {
         /// You must specify either `TransitGatewayId` or `VpnGatewayId`, but not both.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html#cfn-ec2-vpnconnection-transitgatewayid)
-        transit_gateway_id("TransitGatewayId"): String,
+        transit_gateway_id("TransitGatewayId"): ids::ec2::TransitGatewayId,
         /// The transit gateway attachment ID to use for the VPN tunnel.
         /// Required if `OutsideIpAddressType` is set to `PrivateIpv4`.
         ///
@@ -15949,26 +12041,8 @@ pub mod vpn_connection {
         }
     }
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::VPNConnection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-tag.html#cfn-ec2-vpnconnection-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-tag.html#cfn-ec2-vpnconnection-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN connection options to set the tunnel's throughput capacity. `standard` supports up to 1.25 Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is `standard`. Existing VPN connections without a bandwidth setting will automatically default to `standard`.
@@ -16192,7 +12266,7 @@ pub mod vpn_connection {
             /// The Amazon Resource Name (ARN) of the CloudWatch log group where BGP logs will be sent.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-cloudwatchlogoptionsspecification.html#cfn-ec2-vpnconnection-cloudwatchlogoptionsspecification-bgploggrouparn)
-            bgp_log_group_arn("BgpLogGroupArn"): String,
+            bgp_log_group_arn("BgpLogGroupArn"): ids::logs::LogGroupArn,
             /// The desired output format for BGP logs to be sent to CloudWatch. Default format is `json`.
             /// Valid values: `json` | `text`
             ///
@@ -16206,7 +12280,7 @@ pub mod vpn_connection {
             /// The Amazon Resource Name (ARN) of the CloudWatch log group to send logs to.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-cloudwatchlogoptionsspecification.html#cfn-ec2-vpnconnection-cloudwatchlogoptionsspecification-loggrouparn)
-            log_group_arn("LogGroupArn"): String,
+            log_group_arn("LogGroupArn"): ids::logs::LogGroupArn,
             /// Set log format. Default format is `json`.
             /// Valid values: `json` | `text`
             ///
@@ -16488,26 +12562,8 @@ pub mod vpn_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::VPNGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpngateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpngateway-tag.html#cfn-ec2-vpngateway-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpngateway-tag.html#cfn-ec2-vpngateway-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -16518,13 +12574,13 @@ resource! {
     new {
         /// Creates `AWS::EC2::VPNGatewayRoutePropagation` from its required properties:
         ///
-        /// - `route_table_ids` (`RouteTableIds`, `Vec<String>`): The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to
+        /// - `route_table_ids` (`RouteTableIds`, `Vec<ids::ec2::RouteTableId>`): The ID of the route table. The routing table must be associated with the same VPC that the virtual private gateway is attached to
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngatewayroutepropagation.html#cfn-ec2-vpngatewayroutepropagation-routetableids)
         /// - `vpn_gateway_id` (`VpnGatewayId`, `String`): The ID of the virtual private gateway that is attached to a VPC. The virtual private gateway must be attached to the same VPC that the routing tables are associated with
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngatewayroutepropagation.html#cfn-ec2-vpngatewayroutepropagation-vpngatewayid)
     }
     required {
-        route_table_ids("RouteTableIds"): Vec<String>,
+        route_table_ids("RouteTableIds"): Vec<ids::ec2::RouteTableId>,
         vpn_gateway_id("VpnGatewayId"): String,
     }
     optional {
@@ -16645,6 +12701,8 @@ pub mod verified_access_endpoint {
     //! Property types of [`VerifiedAccessEndpoint`](super::VerifiedAccessEndpoint).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::SseSpecification;
 
     string_enum! {
         /// The type of attachment used to provide connectivity between the AWS Verified Access endpoint and the application.
@@ -16786,7 +12844,7 @@ pub mod verified_access_endpoint {
             /// The ID of the network interface.
             ///
             /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-networkinterfaceoptions.html#cfn-ec2-verifiedaccessendpoint-networkinterfaceoptions-networkinterfaceid)
-            network_interface_id("NetworkInterfaceId"): String,
+            network_interface_id("NetworkInterfaceId"): ids::ec2::NetworkInterfaceId,
             /// The IP port number.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-networkinterfaceoptions.html#cfn-ec2-verifiedaccessendpoint-networkinterfaceoptions-port)
@@ -16844,48 +12902,8 @@ pub mod verified_access_endpoint {
         }
     }
 
-    property! {
-        /// The configuration options for customer provided KMS encryption.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html).
-        pub struct SseSpecification;
-        new {
-            /// Creates `SseSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Whether to encrypt the policy with the provided key or disable encryption
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html#cfn-ec2-verifiedaccessendpoint-ssespecification-customermanagedkeyenabled)
-            customer_managed_key_enabled("CustomerManagedKeyEnabled"): bool,
-            /// KMS Key Arn used to encrypt the group policy
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html#cfn-ec2-verifiedaccessendpoint-ssespecification-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-tag.html#cfn-ec2-verifiedaccessendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-tag.html#cfn-ec2-verifiedaccessendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -16952,49 +12970,11 @@ pub mod verified_access_group {
     //! Property types of [`VerifiedAccessGroup`](super::VerifiedAccessGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EC2` resources (identical schema).
+    pub use super::shared::SseSpecification;
 
-    property! {
-        /// The configuration options for customer provided KMS encryption.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-ssespecification.html).
-        pub struct SseSpecification;
-        new {
-            /// Creates `SseSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Whether to encrypt the policy with the provided key or disable encryption
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-ssespecification.html#cfn-ec2-verifiedaccessgroup-ssespecification-customermanagedkeyenabled)
-            customer_managed_key_enabled("CustomerManagedKeyEnabled"): bool,
-            /// KMS Key Arn used to encrypt the group policy
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-ssespecification.html#cfn-ec2-verifiedaccessgroup-ssespecification-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-tag.html#cfn-ec2-verifiedaccessgroup-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessgroup-tag.html#cfn-ec2-verifiedaccessgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -17170,26 +13150,8 @@ pub mod verified_access_instance {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessinstance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessinstance-tag.html#cfn-ec2-verifiedaccessinstance-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessinstance-tag.html#cfn-ec2-verifiedaccessinstance-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// A Verified Access Trust Provider.
@@ -17438,26 +13400,8 @@ pub mod verified_access_trust_provider {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EC2::VerifiedAccessTrustProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccesstrustprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccesstrustprovider-tag.html#cfn-ec2-verifiedaccesstrustprovider-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccesstrustprovider-tag.html#cfn-ec2-verifiedaccesstrustprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Type of trust provider. Possible values: user|device
@@ -17627,26 +13571,8 @@ pub mod volume {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Specifies a tag. For more information, see [Resource tags](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resource-tags.html).
-        ///
-        /// Part of `AWS::EC2::Volume`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-volume-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-volume-tag.html#cfn-ec2-volume-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-volume-tag.html#cfn-ec2-volume-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -17680,5 +13606,1160 @@ resource! {
         ebs_card_index("EbsCardIndex"): i64,
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::EC2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+    use crate::Tag;
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::CapacityReservation`, `AWS::EC2::CapacityReservationFleet`.
+        pub enum InstancePlatform {
+            /// `Linux with SQL Server Enterprise`
+            LinuxWithSqlServerEnterprise = "Linux with SQL Server Enterprise",
+            /// `Linux with SQL Server Standard`
+            LinuxWithSqlServerStandard = "Linux with SQL Server Standard",
+            /// `Linux with SQL Server Web`
+            LinuxWithSqlServerWeb = "Linux with SQL Server Web",
+            /// `Linux/UNIX`
+            LinuxUnix = "Linux/UNIX",
+            /// `RHEL with HA`
+            RhelWithHa = "RHEL with HA",
+            /// `RHEL with HA and SQL Server Enterprise`
+            RhelWithHaAndSqlServerEnterprise = "RHEL with HA and SQL Server Enterprise",
+            /// `RHEL with HA and SQL Server Standard`
+            RhelWithHaAndSqlServerStandard = "RHEL with HA and SQL Server Standard",
+            /// `RHEL with SQL Server Enterprise`
+            RhelWithSqlServerEnterprise = "RHEL with SQL Server Enterprise",
+            /// `RHEL with SQL Server Standard`
+            RhelWithSqlServerStandard = "RHEL with SQL Server Standard",
+            /// `RHEL with SQL Server Web`
+            RhelWithSqlServerWeb = "RHEL with SQL Server Web",
+            /// `Red Hat Enterprise Linux`
+            RedHatEnterpriseLinux = "Red Hat Enterprise Linux",
+            /// `SUSE Linux`
+            SuseLinux = "SUSE Linux",
+            /// `Ubuntu Pro`
+            UbuntuPro = "Ubuntu Pro",
+            /// `Windows`
+            Windows = "Windows",
+            /// `Windows with SQL Server`
+            WindowsWithSqlServer = "Windows with SQL Server",
+            /// `Windows with SQL Server Enterprise`
+            WindowsWithSqlServerEnterprise = "Windows with SQL Server Enterprise",
+            /// `Windows with SQL Server Standard`
+            WindowsWithSqlServerStandard = "Windows with SQL Server Standard",
+            /// `Windows with SQL Server Web`
+            WindowsWithSqlServerWeb = "Windows with SQL Server Web",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::CapacityReservation`, `AWS::EC2::CapacityReservationFleet`, `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html).
+        pub struct TagSpecification;
+        new {
+            /// Creates `TagSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html#cfn-ec2-capacityreservation-tagspecification-resourcetype)
+            resource_type("ResourceType"): ResourceType,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-capacityreservation-tagspecification.html#cfn-ec2-capacityreservation-tagspecification-tags)
+            tags("Tags"): Vec<Tag>,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::CapacityReservation`, `AWS::EC2::CapacityReservationFleet`, `AWS::EC2::LaunchTemplate`.
+        pub enum ResourceType {
+            /// `application-status-check`
+            ApplicationStatusCheck = "application-status-check",
+            /// `capacity-block`
+            CapacityBlock = "capacity-block",
+            /// `capacity-manager-data-export`
+            CapacityManagerDataExport = "capacity-manager-data-export",
+            /// `capacity-reservation`
+            CapacityReservation = "capacity-reservation",
+            /// `capacity-reservation-cancellation-quote`
+            CapacityReservationCancellationQuote = "capacity-reservation-cancellation-quote",
+            /// `capacity-reservation-fleet`
+            CapacityReservationFleet = "capacity-reservation-fleet",
+            /// `capacity-reservation-modification-quote`
+            CapacityReservationModificationQuote = "capacity-reservation-modification-quote",
+            /// `carrier-gateway`
+            CarrierGateway = "carrier-gateway",
+            /// `client-vpn-endpoint`
+            ClientVpnEndpoint = "client-vpn-endpoint",
+            /// `coip-pool`
+            CoipPool = "coip-pool",
+            /// `customer-gateway`
+            CustomerGateway = "customer-gateway",
+            /// `declarative-policies-report`
+            DeclarativePoliciesReport = "declarative-policies-report",
+            /// `dedicated-host`
+            DedicatedHost = "dedicated-host",
+            /// `dhcp-options`
+            DhcpOptions = "dhcp-options",
+            /// `egress-only-internet-gateway`
+            EgressOnlyInternetGateway = "egress-only-internet-gateway",
+            /// `elastic-gpu`
+            ElasticGpu = "elastic-gpu",
+            /// `elastic-ip`
+            ElasticIp = "elastic-ip",
+            /// `export-image-task`
+            ExportImageTask = "export-image-task",
+            /// `export-instance-task`
+            ExportInstanceTask = "export-instance-task",
+            /// `fleet`
+            Fleet = "fleet",
+            /// `fpga-image`
+            FpgaImage = "fpga-image",
+            /// `host-reservation`
+            HostReservation = "host-reservation",
+            /// `image`
+            Image = "image",
+            /// `image-usage-report`
+            ImageUsageReport = "image-usage-report",
+            /// `import-image-task`
+            ImportImageTask = "import-image-task",
+            /// `import-snapshot-task`
+            ImportSnapshotTask = "import-snapshot-task",
+            /// `instance`
+            Instance = "instance",
+            /// `instance-connect-endpoint`
+            InstanceConnectEndpoint = "instance-connect-endpoint",
+            /// `instance-event-window`
+            InstanceEventWindow = "instance-event-window",
+            /// `internet-gateway`
+            InternetGateway = "internet-gateway",
+            /// `ipam`
+            Ipam = "ipam",
+            /// `ipam-external-resource-verification-token`
+            IpamExternalResourceVerificationToken = "ipam-external-resource-verification-token",
+            /// `ipam-internet-registry-association`
+            IpamInternetRegistryAssociation = "ipam-internet-registry-association",
+            /// `ipam-policy`
+            IpamPolicy = "ipam-policy",
+            /// `ipam-pool`
+            IpamPool = "ipam-pool",
+            /// `ipam-pool-allocation`
+            IpamPoolAllocation = "ipam-pool-allocation",
+            /// `ipam-prefix-list-resolver`
+            IpamPrefixListResolver = "ipam-prefix-list-resolver",
+            /// `ipam-prefix-list-resolver-target`
+            IpamPrefixListResolverTarget = "ipam-prefix-list-resolver-target",
+            /// `ipam-resource-discovery`
+            IpamResourceDiscovery = "ipam-resource-discovery",
+            /// `ipam-resource-discovery-association`
+            IpamResourceDiscoveryAssociation = "ipam-resource-discovery-association",
+            /// `ipam-scope`
+            IpamScope = "ipam-scope",
+            /// `ipv4pool-ec2`
+            Ipv4poolEc2 = "ipv4pool-ec2",
+            /// `ipv6pool-ec2`
+            Ipv6poolEc2 = "ipv6pool-ec2",
+            /// `key-pair`
+            KeyPair = "key-pair",
+            /// `launch-template`
+            LaunchTemplate = "launch-template",
+            /// `local-gateway`
+            LocalGateway = "local-gateway",
+            /// `local-gateway-route-table`
+            LocalGatewayRouteTable = "local-gateway-route-table",
+            /// `local-gateway-route-table-virtual-interface-group-association`
+            LocalGatewayRouteTableVirtualInterfaceGroupAssociation = "local-gateway-route-table-virtual-interface-group-association",
+            /// `local-gateway-route-table-vpc-association`
+            LocalGatewayRouteTableVpcAssociation = "local-gateway-route-table-vpc-association",
+            /// `local-gateway-virtual-interface`
+            LocalGatewayVirtualInterface = "local-gateway-virtual-interface",
+            /// `local-gateway-virtual-interface-group`
+            LocalGatewayVirtualInterfaceGroup = "local-gateway-virtual-interface-group",
+            /// `mac-modification-task`
+            MacModificationTask = "mac-modification-task",
+            /// `natgateway`
+            Natgateway = "natgateway",
+            /// `network-acl`
+            NetworkAcl = "network-acl",
+            /// `network-insights-access-scope`
+            NetworkInsightsAccessScope = "network-insights-access-scope",
+            /// `network-insights-access-scope-analysis`
+            NetworkInsightsAccessScopeAnalysis = "network-insights-access-scope-analysis",
+            /// `network-insights-analysis`
+            NetworkInsightsAnalysis = "network-insights-analysis",
+            /// `network-insights-path`
+            NetworkInsightsPath = "network-insights-path",
+            /// `network-interface`
+            NetworkInterface = "network-interface",
+            /// `outpost-lag`
+            OutpostLag = "outpost-lag",
+            /// `placement-group`
+            PlacementGroup = "placement-group",
+            /// `prefix-list`
+            PrefixList = "prefix-list",
+            /// `replace-root-volume-task`
+            ReplaceRootVolumeTask = "replace-root-volume-task",
+            /// `reserved-instances`
+            ReservedInstances = "reserved-instances",
+            /// `route-server`
+            RouteServer = "route-server",
+            /// `route-server-endpoint`
+            RouteServerEndpoint = "route-server-endpoint",
+            /// `route-server-peer`
+            RouteServerPeer = "route-server-peer",
+            /// `route-table`
+            RouteTable = "route-table",
+            /// `secondary-interface`
+            SecondaryInterface = "secondary-interface",
+            /// `secondary-network`
+            SecondaryNetwork = "secondary-network",
+            /// `secondary-subnet`
+            SecondarySubnet = "secondary-subnet",
+            /// `security-group`
+            SecurityGroup = "security-group",
+            /// `security-group-rule`
+            SecurityGroupRule = "security-group-rule",
+            /// `service-link-virtual-interface`
+            ServiceLinkVirtualInterface = "service-link-virtual-interface",
+            /// `snapshot`
+            Snapshot = "snapshot",
+            /// `spot-fleet-request`
+            SpotFleetRequest = "spot-fleet-request",
+            /// `spot-instances-request`
+            SpotInstancesRequest = "spot-instances-request",
+            /// `subnet`
+            Subnet = "subnet",
+            /// `subnet-cidr-reservation`
+            SubnetCidrReservation = "subnet-cidr-reservation",
+            /// `traffic-mirror-filter`
+            TrafficMirrorFilter = "traffic-mirror-filter",
+            /// `traffic-mirror-filter-rule`
+            TrafficMirrorFilterRule = "traffic-mirror-filter-rule",
+            /// `traffic-mirror-session`
+            TrafficMirrorSession = "traffic-mirror-session",
+            /// `traffic-mirror-target`
+            TrafficMirrorTarget = "traffic-mirror-target",
+            /// `transit-gateway`
+            TransitGateway = "transit-gateway",
+            /// `transit-gateway-attachment`
+            TransitGatewayAttachment = "transit-gateway-attachment",
+            /// `transit-gateway-connect-peer`
+            TransitGatewayConnectPeer = "transit-gateway-connect-peer",
+            /// `transit-gateway-metering-policy`
+            TransitGatewayMeteringPolicy = "transit-gateway-metering-policy",
+            /// `transit-gateway-multicast-domain`
+            TransitGatewayMulticastDomain = "transit-gateway-multicast-domain",
+            /// `transit-gateway-policy-table`
+            TransitGatewayPolicyTable = "transit-gateway-policy-table",
+            /// `transit-gateway-route-table`
+            TransitGatewayRouteTable = "transit-gateway-route-table",
+            /// `transit-gateway-route-table-announcement`
+            TransitGatewayRouteTableAnnouncement = "transit-gateway-route-table-announcement",
+            /// `verified-access-endpoint`
+            VerifiedAccessEndpoint = "verified-access-endpoint",
+            /// `verified-access-endpoint-target`
+            VerifiedAccessEndpointTarget = "verified-access-endpoint-target",
+            /// `verified-access-group`
+            VerifiedAccessGroup = "verified-access-group",
+            /// `verified-access-instance`
+            VerifiedAccessInstance = "verified-access-instance",
+            /// `verified-access-policy`
+            VerifiedAccessPolicy = "verified-access-policy",
+            /// `verified-access-trust-provider`
+            VerifiedAccessTrustProvider = "verified-access-trust-provider",
+            /// `volume`
+            Volume = "volume",
+            /// `vpc`
+            Vpc = "vpc",
+            /// `vpc-block-public-access-exclusion`
+            VpcBlockPublicAccessExclusion = "vpc-block-public-access-exclusion",
+            /// `vpc-encryption-control`
+            VpcEncryptionControl = "vpc-encryption-control",
+            /// `vpc-endpoint`
+            VpcEndpoint = "vpc-endpoint",
+            /// `vpc-endpoint-connection`
+            VpcEndpointConnection = "vpc-endpoint-connection",
+            /// `vpc-endpoint-connection-device-type`
+            VpcEndpointConnectionDeviceType = "vpc-endpoint-connection-device-type",
+            /// `vpc-endpoint-service`
+            VpcEndpointService = "vpc-endpoint-service",
+            /// `vpc-endpoint-service-permission`
+            VpcEndpointServicePermission = "vpc-endpoint-service-permission",
+            /// `vpc-flow-log`
+            VpcFlowLog = "vpc-flow-log",
+            /// `vpc-peering-connection`
+            VpcPeeringConnection = "vpc-peering-connection",
+            /// `vpn-concentrator`
+            VpnConcentrator = "vpn-concentrator",
+            /// `vpn-connection`
+            VpnConnection = "vpn-connection",
+            /// `vpn-connection-device-type`
+            VpnConnectionDeviceType = "vpn-connection-device-type",
+            /// `vpn-gateway`
+            VpnGateway = "vpn-gateway",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum VolumeType {
+            /// `gp2`
+            Gp2 = "gp2",
+            /// `gp3`
+            Gp3 = "gp3",
+            /// `io1`
+            Io1 = "io1",
+            /// `io2`
+            Io2 = "io2",
+            /// `sc1`
+            Sc1 = "sc1",
+            /// `st1`
+            St1 = "st1",
+            /// `standard`
+            Standard = "standard",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html).
+        pub struct InstanceRequirementsRequest;
+        new {
+            /// Creates `InstanceRequirementsRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratorcount)
+            accelerator_count("AcceleratorCount"): AcceleratorCountRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratormanufacturers)
+            accelerator_manufacturers("AcceleratorManufacturers"): Vec<AcceleratorManufacturers>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratornames)
+            accelerator_names("AcceleratorNames"): Vec<AcceleratorNames>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratortotalmemorymib)
+            accelerator_total_memory_mi_b("AcceleratorTotalMemoryMiB"): AcceleratorTotalMemoryMiBRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-acceleratortypes)
+            accelerator_types("AcceleratorTypes"): Vec<AcceleratorTypes>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-allowedinstancetypes)
+            allowed_instance_types("AllowedInstanceTypes"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baremetal)
+            bare_metal("BareMetal"): BareMetal,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baselineebsbandwidthmbps)
+            baseline_ebs_bandwidth_mbps("BaselineEbsBandwidthMbps"): BaselineEbsBandwidthMbpsRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-baselineperformancefactors)
+            baseline_performance_factors("BaselinePerformanceFactors"): BaselinePerformanceFactorsRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-burstableperformance)
+            burstable_performance("BurstablePerformance"): BurstablePerformance,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-cpumanufacturers)
+            cpu_manufacturers("CpuManufacturers"): Vec<CpuManufacturers>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-excludedinstancetypes)
+            excluded_instance_types("ExcludedInstanceTypes"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-instancegenerations)
+            instance_generations("InstanceGenerations"): Vec<InstanceGenerations>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-localstorage)
+            local_storage("LocalStorage"): LocalStorage,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-localstoragetypes)
+            local_storage_types("LocalStorageTypes"): Vec<LocalStorageTypes>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-maxspotpriceaspercentageofoptimalondemandprice)
+            max_spot_price_as_percentage_of_optimal_on_demand_price("MaxSpotPriceAsPercentageOfOptimalOnDemandPrice"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-memorygibpervcpu)
+            memory_gi_b_per_v_cpu("MemoryGiBPerVCpu"): MemoryGiBPerVCpuRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-memorymib)
+            memory_mi_b("MemoryMiB"): MemoryMiBRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-networkbandwidthgbps)
+            network_bandwidth_gbps("NetworkBandwidthGbps"): NetworkBandwidthGbpsRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-networkinterfacecount)
+            network_interface_count("NetworkInterfaceCount"): NetworkInterfaceCountRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-ondemandmaxpricepercentageoverlowestprice)
+            on_demand_max_price_percentage_over_lowest_price("OnDemandMaxPricePercentageOverLowestPrice"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-requireencryptionintransit)
+            require_encryption_in_transit("RequireEncryptionInTransit"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-requirehibernatesupport)
+            require_hibernate_support("RequireHibernateSupport"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-spotmaxpricepercentageoverlowestprice)
+            spot_max_price_percentage_over_lowest_price("SpotMaxPricePercentageOverLowestPrice"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-totallocalstoragegb)
+            total_local_storage_gb("TotalLocalStorageGB"): TotalLocalStorageGbRequest,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-instancerequirementsrequest.html#cfn-ec2-ec2fleet-instancerequirementsrequest-vcpucount)
+            v_cpu_count("VCpuCount"): VCpuCountRangeRequest,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html).
+        pub struct AcceleratorCountRequest;
+        new {
+            /// Creates `AcceleratorCountRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html#cfn-ec2-ec2fleet-acceleratorcountrequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratorcountrequest.html#cfn-ec2-ec2fleet-acceleratorcountrequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::SpotFleet`.
+        pub enum AcceleratorManufacturers {
+            /// `amazon-web-services`
+            AmazonWebServices = "amazon-web-services",
+            /// `amd`
+            Amd = "amd",
+            /// `habana`
+            Habana = "habana",
+            /// `nvidia`
+            Nvidia = "nvidia",
+            /// `xilinx`
+            Xilinx = "xilinx",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum AcceleratorNames {
+            /// `a10g`
+            A10g = "a10g",
+            /// `a100`
+            A100 = "a100",
+            /// `h100`
+            H100 = "h100",
+            /// `inferentia`
+            Inferentia = "inferentia",
+            /// `k520`
+            K520 = "k520",
+            /// `k80`
+            K80 = "k80",
+            /// `m60`
+            M60 = "m60",
+            /// `radeon-pro-v520`
+            RadeonProV520 = "radeon-pro-v520",
+            /// `t4`
+            T4 = "t4",
+            /// `t4g`
+            T4g = "t4g",
+            /// `vu9p`
+            Vu9p = "vu9p",
+            /// `v100`
+            V100 = "v100",
+            /// `l40s`
+            L40s = "l40s",
+            /// `l4`
+            L4 = "l4",
+            /// `gaudi-hl-205`
+            GaudiHl205 = "gaudi-hl-205",
+            /// `inferentia2`
+            Inferentia2 = "inferentia2",
+            /// `trainium`
+            Trainium = "trainium",
+            /// `trainium2`
+            Trainium2 = "trainium2",
+            /// `u30`
+            U30 = "u30",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html).
+        pub struct AcceleratorTotalMemoryMiBRequest;
+        new {
+            /// Creates `AcceleratorTotalMemoryMiBRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html#cfn-ec2-ec2fleet-acceleratortotalmemorymibrequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-acceleratortotalmemorymibrequest.html#cfn-ec2-ec2fleet-acceleratortotalmemorymibrequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum AcceleratorTypes {
+            /// `gpu`
+            Gpu = "gpu",
+            /// `fpga`
+            Fpga = "fpga",
+            /// `inference`
+            Inference = "inference",
+            /// `media`
+            Media = "media",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum BareMetal {
+            /// `included`
+            Included = "included",
+            /// `required`
+            Required = "required",
+            /// `excluded`
+            Excluded = "excluded",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html).
+        pub struct BaselineEbsBandwidthMbpsRequest;
+        new {
+            /// Creates `BaselineEbsBandwidthMbpsRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-ec2fleet-baselineebsbandwidthmbpsrequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineebsbandwidthmbpsrequest.html#cfn-ec2-ec2fleet-baselineebsbandwidthmbpsrequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineperformancefactorsrequest.html).
+        pub struct BaselinePerformanceFactorsRequest;
+        new {
+            /// Creates `BaselinePerformanceFactorsRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-baselineperformancefactorsrequest.html#cfn-ec2-ec2fleet-baselineperformancefactorsrequest-cpu)
+            cpu("Cpu"): CpuPerformanceFactorRequest,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-cpuperformancefactorrequest.html).
+        pub struct CpuPerformanceFactorRequest;
+        new {
+            /// Creates `CpuPerformanceFactorRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-cpuperformancefactorrequest.html#cfn-ec2-ec2fleet-cpuperformancefactorrequest-references)
+            references("References"): Vec<PerformanceFactorReferenceRequest>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-performancefactorreferencerequest.html).
+        pub struct PerformanceFactorReferenceRequest;
+        new {
+            /// Creates `PerformanceFactorReferenceRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-performancefactorreferencerequest.html#cfn-ec2-ec2fleet-performancefactorreferencerequest-instancefamily)
+            instance_family("InstanceFamily"): String,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum BurstablePerformance {
+            /// `included`
+            Included = "included",
+            /// `required`
+            Required = "required",
+            /// `excluded`
+            Excluded = "excluded",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum CpuManufacturers {
+            /// `intel`
+            Intel = "intel",
+            /// `amd`
+            Amd = "amd",
+            /// `amazon-web-services`
+            AmazonWebServices = "amazon-web-services",
+            /// `apple`
+            Apple = "apple",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::SpotFleet`.
+        pub enum InstanceGenerations {
+            /// `current`
+            Current = "current",
+            /// `previous`
+            Previous = "previous",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum LocalStorage {
+            /// `included`
+            Included = "included",
+            /// `required`
+            Required = "required",
+            /// `excluded`
+            Excluded = "excluded",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::SpotFleet`.
+        pub enum LocalStorageTypes {
+            /// `hdd`
+            Hdd = "hdd",
+            /// `ssd`
+            Ssd = "ssd",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html).
+        pub struct MemoryGiBPerVCpuRequest;
+        new {
+            /// Creates `MemoryGiBPerVCpuRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html#cfn-ec2-ec2fleet-memorygibpervcpurequest-max)
+            max("Max"): f64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorygibpervcpurequest.html#cfn-ec2-ec2fleet-memorygibpervcpurequest-min)
+            min("Min"): f64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html).
+        pub struct MemoryMiBRequest;
+        new {
+            /// Creates `MemoryMiBRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html#cfn-ec2-ec2fleet-memorymibrequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-memorymibrequest.html#cfn-ec2-ec2fleet-memorymibrequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html).
+        pub struct NetworkBandwidthGbpsRequest;
+        new {
+            /// Creates `NetworkBandwidthGbpsRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html#cfn-ec2-ec2fleet-networkbandwidthgbpsrequest-max)
+            max("Max"): f64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkbandwidthgbpsrequest.html#cfn-ec2-ec2fleet-networkbandwidthgbpsrequest-min)
+            min("Min"): f64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html).
+        pub struct NetworkInterfaceCountRequest;
+        new {
+            /// Creates `NetworkInterfaceCountRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html#cfn-ec2-ec2fleet-networkinterfacecountrequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-networkinterfacecountrequest.html#cfn-ec2-ec2fleet-networkinterfacecountrequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html).
+        pub struct TotalLocalStorageGbRequest;
+        new {
+            /// Creates `TotalLocalStorageGbRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html#cfn-ec2-ec2fleet-totallocalstoragegbrequest-max)
+            max("Max"): f64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-totallocalstoragegbrequest.html#cfn-ec2-ec2fleet-totallocalstoragegbrequest-min)
+            min("Min"): f64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html).
+        pub struct VCpuCountRangeRequest;
+        new {
+            /// Creates `VCpuCountRangeRequest` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html#cfn-ec2-ec2fleet-vcpucountrangerequest-max)
+            max("Max"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-vcpucountrangerequest.html#cfn-ec2-ec2fleet-vcpucountrangerequest-min)
+            min("Min"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum HttpEndpoint {
+            /// `disabled`
+            Disabled = "disabled",
+            /// `enabled`
+            Enabled = "enabled",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum HttpTokens {
+            /// `optional`
+            Optional = "optional",
+            /// `required`
+            Required = "required",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::SpotFleet`.
+        pub enum Tenancy {
+            /// `dedicated`
+            Dedicated = "dedicated",
+            /// `default`
+            Default = "default",
+            /// `host`
+            Host = "host",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::SpotFleet`.
+        pub enum InstanceInterruptionBehavior {
+            /// `hibernate`
+            Hibernate = "hibernate",
+            /// `stop`
+            Stop = "stop",
+            /// `terminate`
+            Terminate = "terminate",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum ReplacementStrategy {
+            /// `launch`
+            Launch = "launch",
+            /// `launch-before-terminate`
+            LaunchBeforeTerminate = "launch-before-terminate",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::EC2Fleet`, `AWS::EC2::SpotFleet`.
+        pub enum TargetCapacityUnitType {
+            /// `vcpu`
+            Vcpu = "vcpu",
+            /// `memory-mib`
+            MemoryMib = "memory-mib",
+            /// `units`
+            Units = "units",
+        }
+    }
+
+    property! {
+        /// The regions IPAM is enabled for. Allows pools to be created in these regions, as well as enabling monitoring
+        ///
+        /// Part of `AWS::EC2::IPAM`, `AWS::EC2::IPAMResourceDiscovery`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-ipamoperatingregion.html).
+        pub struct IpamOperatingRegion;
+        new {
+            /// Creates `IpamOperatingRegion` from its required properties:
+            ///
+            /// - `region_name` (`RegionName`, `String`): The name of the region.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipam-ipamoperatingregion.html#cfn-ec2-ipam-ipamoperatingregion-regionname)
+        }
+        required {
+            region_name("RegionName"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Indicates whether the instance is enabled for AWS Nitro Enclaves.
+        ///
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enclaveoptions.html).
+        pub struct EnclaveOptions;
+        new {
+            /// Creates `EnclaveOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// If this parameter is set to true, the instance is enabled for AWS Nitro Enclaves; otherwise, it is not enabled for AWS Nitro Enclaves.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enclaveoptions.html#cfn-ec2-instance-enclaveoptions-enabled)
+            enabled("Enabled"): bool,
+        }
+    }
+
+    property! {
+        /// Indicates whether an instance is enabled for hibernation.
+        ///
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-hibernationoptions.html).
+        pub struct HibernationOptions;
+        new {
+            /// Creates `HibernationOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// If you set this parameter to true, your instance is enabled for hibernation.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-hibernationoptions.html#cfn-ec2-instance-hibernationoptions-configured)
+            configured("Configured"): bool,
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether an instance stops or terminates when you initiate shutdown from the instance (using the operating system command for system shutdown).
+        ///
+        /// Values allowed by `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum InstanceInitiatedShutdownBehavior {
+            /// `stop`
+            Stop = "stop",
+            /// `terminate`
+            Terminate = "terminate",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::NetworkInterface`, `AWS::EC2::SpotFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-instanceipv6address.html).
+        pub struct InstanceIpv6Address;
+        new {
+            /// Creates `InstanceIpv6Address` from its required properties:
+            ///
+            /// - `ipv6_address` (`Ipv6Address`, `String`): The IPv6 address.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-instanceipv6address.html#cfn-ec2-instance-instanceipv6address-ipv6address)
+        }
+        required {
+            ipv6_address("Ipv6Address"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html).
+        pub struct MetadataOptions;
+        new {
+            /// Creates `MetadataOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Enables or disables the HTTP metadata endpoint on your instances. If you specify a value of disabled, you cannot access your instance metadata.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpendpoint)
+            http_endpoint("HttpEndpoint"): HttpEndpoint,
+            /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must be a Nitro-based instance launched in a subnet that supports IPv6.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpprotocolipv6)
+            http_protocol_ipv6("HttpProtocolIpv6"): HttpProtocolIpv6,
+            /// The number of network hops that the metadata token can travel. Maximum is 64.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httpputresponsehoplimit)
+            http_put_response_hop_limit("HttpPutResponseHopLimit"): i64,
+            /// Indicates whether IMDSv2 is required.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httptokens)
+            http_tokens("HttpTokens"): HttpTokens,
+            /// Indicates whether tags from the instance are propagated to the EBS volumes.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-instancemetadatatags)
+            instance_metadata_tags("InstanceMetadataTags"): InstanceMetadataTags,
+        }
+    }
+
+    string_enum! {
+        /// Enables or disables the IPv6 endpoint for the instance metadata service. To use this option, the instance must be a Nitro-based instance launched in a subnet that supports IPv6.
+        ///
+        /// Values allowed by `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum HttpProtocolIpv6 {
+            /// `disabled`
+            Disabled = "disabled",
+            /// `enabled`
+            Enabled = "enabled",
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether tags from the instance are propagated to the EBS volumes.
+        ///
+        /// Values allowed by `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum InstanceMetadataTags {
+            /// `disabled`
+            Disabled = "disabled",
+            /// `enabled`
+            Enabled = "enabled",
+        }
+    }
+
+    property! {
+        /// Specifies the ENA Express settings for the network interface that's attached to the instance.
+        ///
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::NetworkInterfaceAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html).
+        pub struct EnaSrdSpecification;
+        new {
+            /// Creates `EnaSrdSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Specifies whether ENA Express is enabled for the network interface when you launch an instance.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html#cfn-ec2-instance-enasrdspecification-enasrdenabled)
+            ena_srd_enabled("EnaSrdEnabled"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdspecification.html#cfn-ec2-instance-enasrdspecification-enasrdudpspecification)
+            ena_srd_udp_specification("EnaSrdUdpSpecification"): EnaSrdUdpSpecification,
+        }
+    }
+
+    property! {
+        /// Contains ENA Express settings for UDP network traffic for the network interface that's attached to the instance.
+        ///
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`, `AWS::EC2::NetworkInterfaceAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdudpspecification.html).
+        pub struct EnaSrdUdpSpecification;
+        new {
+            /// Creates `EnaSrdUdpSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Indicates whether UDP traffic uses ENA Express for your instance.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-enasrdudpspecification.html#cfn-ec2-instance-enasrdudpspecification-enasrdudpenabled)
+            ena_srd_udp_enabled("EnaSrdUdpEnabled"): bool,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html).
+        pub struct PrivateIpAddressSpecification;
+        new {
+            /// Creates `PrivateIpAddressSpecification` from its required properties:
+            ///
+            /// - `primary` (`Primary`, `bool`): Indicates whether the private IPv4 address is the primary private IPv4 address. Only one IPv4 address can be designated as primary.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html#cfn-ec2-instance-privateipaddressspecification-primary)
+            /// - `private_ip_address` (`PrivateIpAddress`, `String`): The private IPv4 addresses.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privateipaddressspecification.html#cfn-ec2-instance-privateipaddressspecification-privateipaddress)
+        }
+        required {
+            primary("Primary"): bool,
+            private_ip_address("PrivateIpAddress"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html).
+        pub struct PrivateDnsNameOptions;
+        new {
+            /// Creates `PrivateDnsNameOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Indicates whether to respond to DNS queries for instance hostnames with DNS AAAA records. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-enableresourcenamednsaaaarecord)
+            enable_resource_name_dns_aaaa_record("EnableResourceNameDnsAAAARecord"): bool,
+            /// Indicates whether to respond to DNS queries for instance hostnames with DNS A records. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-enableresourcenamednsarecord)
+            enable_resource_name_dns_a_record("EnableResourceNameDnsARecord"): bool,
+            /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-privatednsnameoptions.html#cfn-ec2-instance-privatednsnameoptions-hostnametype)
+            hostname_type("HostnameType"): HostnameType,
+        }
+    }
+
+    string_enum! {
+        /// The type of hostnames to assign to instances in the subnet at launch. For IPv4 only subnets, an instance DNS name must be based on the instance IPv4 address. For IPv6 only subnets, an instance DNS name must be based on the instance ID. For dual-stack subnets, you can specify whether DNS names use the instance IPv4 address or the instance ID. For more information, see Amazon EC2 instance hostname types in the Amazon Elastic Compute Cloud User Guide.
+        ///
+        /// Values allowed by `AWS::EC2::Instance`, `AWS::EC2::LaunchTemplate`.
+        pub enum HostnameType {
+            /// `ip-name`
+            IpName = "ip-name",
+            /// `resource-name`
+            ResourceName = "resource-name",
+        }
+    }
+
+    property! {
+        /// A security group connection tracking specification that enables you to set the idle timeout for connection tracking on an Elastic network interface. For more information, see [Connection tracking timeouts](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts) in the *Amazon EC2 User Guide*.
+        ///
+        /// Part of `AWS::EC2::LaunchTemplate`, `AWS::EC2::NetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html).
+        pub struct ConnectionTrackingSpecification;
+        new {
+            /// Creates `ConnectionTrackingSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Timeout (in seconds) for idle TCP connections in an established state. Min: 60 seconds. Max: 432000 seconds (5 days). Default: 350 seconds for Nitro v6 instance types (excluding P6e-GB200); 432000 seconds for all other instance types (including P6e-GB200). Recommended: Less than 432000 seconds.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-tcpestablishedtimeout)
+            tcp_established_timeout("TcpEstablishedTimeout"): i64,
+            /// Timeout (in seconds) for idle UDP flows classified as streams which have seen more than one request-response transaction. Min: 60 seconds. Max: 180 seconds (3 minutes). Default: 180 seconds.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-udpstreamtimeout)
+            udp_stream_timeout("UdpStreamTimeout"): i64,
+            /// Timeout (in seconds) for idle UDP flows that have seen traffic only in a single direction or a single request-response transaction. Min: 30 seconds. Max: 60 seconds. Default: 30 seconds.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-connectiontrackingspecification.html#cfn-ec2-launchtemplate-connectiontrackingspecification-udptimeout)
+            udp_timeout("UdpTimeout"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EC2::NetworkInsightsAccessScope`, `AWS::EC2::NetworkInsightsPath`.
+        pub enum Protocol {
+            /// `tcp`
+            Tcp = "tcp",
+            /// `udp`
+            Udp = "udp",
+        }
+    }
+
+    property! {
+        /// The options for the transit gateway vpc attachment.
+        ///
+        /// Part of `AWS::EC2::TransitGatewayAttachment`, `AWS::EC2::TransitGatewayVpcAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html).
+        pub struct Options;
+        new {
+            /// Creates `Options` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-appliancemodesupport)
+            appliance_mode_support("ApplianceModeSupport"): ApplianceModeSupport,
+            /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-dnssupport)
+            dns_support("DnsSupport"): DnsSupport,
+            /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-ipv6support)
+            ipv6_support("Ipv6Support"): Ipv6Support,
+            /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-transitgatewayattachment-options.html#cfn-ec2-transitgatewayattachment-options-securitygroupreferencingsupport)
+            security_group_referencing_support("SecurityGroupReferencingSupport"): SecurityGroupReferencingSupport,
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        ///
+        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`, `AWS::EC2::TransitGatewayVpcAttachment`.
+        pub enum ApplianceModeSupport {
+            /// `disable`
+            Disable = "disable",
+            /// `enable`
+            Enable = "enable",
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether to enable DNS Support for Vpc Attachment. Valid Values: enable | disable
+        ///
+        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`, `AWS::EC2::TransitGatewayVpcAttachment`.
+        pub enum DnsSupport {
+            /// `disable`
+            Disable = "disable",
+            /// `enable`
+            Enable = "enable",
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether to enable Ipv6 Support for Vpc Attachment. Valid Values: enable | disable
+        ///
+        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`, `AWS::EC2::TransitGatewayVpcAttachment`.
+        pub enum Ipv6Support {
+            /// `disable`
+            Disable = "disable",
+            /// `enable`
+            Enable = "enable",
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether to enable Security Group referencing support for Vpc Attachment. Valid Values: enable | disable
+        ///
+        /// Values allowed by `AWS::EC2::TransitGatewayAttachment`, `AWS::EC2::TransitGatewayVpcAttachment`.
+        pub enum SecurityGroupReferencingSupport {
+            /// `disable`
+            Disable = "disable",
+            /// `enable`
+            Enable = "enable",
+        }
+    }
+
+    string_enum! {
+        /// The encryption mode for the VPC Encryption Control configuration.
+        ///
+        /// Values allowed by `AWS::EC2::VPC`, `AWS::EC2::VPCEncryptionControl`.
+        pub enum Mode {
+            /// `monitor`
+            Monitor = "monitor",
+            /// `enforce`
+            Enforce = "enforce",
+        }
+    }
+
+    property! {
+        /// The configuration options for customer provided KMS encryption.
+        ///
+        /// Part of `AWS::EC2::VerifiedAccessEndpoint`, `AWS::EC2::VerifiedAccessGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html).
+        pub struct SseSpecification;
+        new {
+            /// Creates `SseSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Whether to encrypt the policy with the provided key or disable encryption
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html#cfn-ec2-verifiedaccessendpoint-ssespecification-customermanagedkeyenabled)
+            customer_managed_key_enabled("CustomerManagedKeyEnabled"): bool,
+            /// KMS Key Arn used to encrypt the group policy
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-ssespecification.html#cfn-ec2-verifiedaccessendpoint-ssespecification-kmskeyarn)
+            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
+        }
     }
 }

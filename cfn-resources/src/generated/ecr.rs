@@ -80,26 +80,8 @@ pub mod public_repository {
         }
     }
 
-    property! {
-        /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-        ///
-        /// Part of `AWS::ECR::PublicRepository`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-publicrepository-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-publicrepository-tag.html#cfn-ecr-publicrepository-tag-key)
-            /// - `value` (`Value`, `String`): A `value` acts as a descriptor within a tag category (key).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-publicrepository-tag.html#cfn-ecr-publicrepository-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -508,6 +490,8 @@ pub mod repository {
     //! Property types of [`Repository`](super::Repository).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECR` resources (identical schema).
+    pub use super::shared::{EncryptionType, ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType};
 
     property! {
         /// The encryption configuration for the repository. This determines how the contents of your repository are encrypted at rest.
@@ -534,20 +518,6 @@ pub mod repository {
             ///
             /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-encryptionconfiguration.html#cfn-ecr-repository-encryptionconfiguration-kmskey)
             kms_key("KmsKey"): String,
-        }
-    }
-
-    string_enum! {
-        /// The encryption type to use.
-        ///
-        /// Values allowed by `AWS::ECR::Repository`.
-        pub enum EncryptionType {
-            /// `AES256`
-            Aes256 = "AES256",
-            /// `KMS`
-            Kms = "KMS",
-            /// `KMS_DSSE`
-            KmsDsse = "KMS_DSSE",
         }
     }
 
@@ -586,37 +556,6 @@ pub mod repository {
     }
 
     property! {
-        /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
-        ///
-        /// Part of `AWS::ECR::Repository`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html).
-        pub struct ImageTagMutabilityExclusionFilter;
-        new {
-            /// Creates `ImageTagMutabilityExclusionFilter` from its required properties:
-            ///
-            /// - `image_tag_mutability_exclusion_filter_type` (`ImageTagMutabilityExclusionFilterType`, `ImageTagMutabilityExclusionFilterType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html#cfn-ecr-repository-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltertype)
-            /// - `image_tag_mutability_exclusion_filter_value` (`ImageTagMutabilityExclusionFilterValue`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html#cfn-ecr-repository-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltervalue)
-        }
-        required {
-            image_tag_mutability_exclusion_filter_type("ImageTagMutabilityExclusionFilterType"): ImageTagMutabilityExclusionFilterType,
-            image_tag_mutability_exclusion_filter_value("ImageTagMutabilityExclusionFilterValue"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Specifies the type of filter to use for excluding image tags from the repository's mutability setting.
-        ///
-        /// Values allowed by `AWS::ECR::Repository`.
-        pub enum ImageTagMutabilityExclusionFilterType {
-            /// `WILDCARD`
-            Wildcard = "WILDCARD",
-        }
-    }
-
-    property! {
         /// The `LifecyclePolicy` property type specifies a lifecycle policy. For information about lifecycle policy syntax, see [Lifecycle policy template](https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html) in the *Amazon ECR User Guide*.
         ///
         /// Part of `AWS::ECR::Repository`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-lifecyclepolicy.html).
@@ -638,26 +577,8 @@ pub mod repository {
         }
     }
 
-    property! {
-        /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-        ///
-        /// Part of `AWS::ECR::Repository`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-tag.html#cfn-ecr-repository-tag-key)
-            /// - `value` (`Value`, `String`): A `value` acts as a descriptor within a tag category (key).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-tag.html#cfn-ecr-repository-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -723,6 +644,8 @@ pub mod repository_creation_template {
     //! Property types of [`RepositoryCreationTemplate`](super::RepositoryCreationTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECR` resources (identical schema).
+    pub use super::shared::{EncryptionType, ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType};
 
     string_enum! {
         /// Enumerable Strings representing the repository creation scenarios that the template will apply towards.
@@ -767,20 +690,6 @@ pub mod repository_creation_template {
     }
 
     string_enum! {
-        /// The encryption type to use.
-        ///
-        /// Values allowed by `AWS::ECR::RepositoryCreationTemplate`.
-        pub enum EncryptionType {
-            /// `AES256`
-            Aes256 = "AES256",
-            /// `KMS`
-            Kms = "KMS",
-            /// `KMS_DSSE`
-            KmsDsse = "KMS_DSSE",
-        }
-    }
-
-    string_enum! {
         /// The tag mutability setting for the repository. If this parameter is omitted, the default setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE` is specified, all image tags within the repository will be immutable which will prevent them from being overwritten.
         ///
         /// Values allowed by `AWS::ECR::RepositoryCreationTemplate`.
@@ -796,55 +705,8 @@ pub mod repository_creation_template {
         }
     }
 
-    property! {
-        /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
-        ///
-        /// Part of `AWS::ECR::RepositoryCreationTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilter.html).
-        pub struct ImageTagMutabilityExclusionFilter;
-        new {
-            /// Creates `ImageTagMutabilityExclusionFilter` from its required properties:
-            ///
-            /// - `image_tag_mutability_exclusion_filter_type` (`ImageTagMutabilityExclusionFilterType`, `ImageTagMutabilityExclusionFilterType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilter.html#cfn-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltertype)
-            /// - `image_tag_mutability_exclusion_filter_value` (`ImageTagMutabilityExclusionFilterValue`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilter.html#cfn-ecr-repositorycreationtemplate-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltervalue)
-        }
-        required {
-            image_tag_mutability_exclusion_filter_type("ImageTagMutabilityExclusionFilterType"): ImageTagMutabilityExclusionFilterType,
-            image_tag_mutability_exclusion_filter_value("ImageTagMutabilityExclusionFilterValue"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ECR::RepositoryCreationTemplate`.
-        pub enum ImageTagMutabilityExclusionFilterType {
-            /// `WILDCARD`
-            Wildcard = "WILDCARD",
-        }
-    }
-
-    property! {
-        /// The metadata to apply to a resource to help you categorize and organize them. Each tag consists of a key and a value, both of which you define. Tag keys can have a maximum character length of 128 characters, and tag values can have a maximum length of 256 characters.
-        ///
-        /// Part of `AWS::ECR::RepositoryCreationTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-tag.html#cfn-ecr-repositorycreationtemplate-tag-key)
-            /// - `value` (`Value`, `String`): A `value` acts as a descriptor within a tag category (key).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repositorycreationtemplate-tag.html#cfn-ecr-repositorycreationtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -924,6 +786,58 @@ pub mod signing_configuration {
         pub enum FilterType {
             /// `WILDCARD_MATCH`
             WildcardMatch = "WILDCARD_MATCH",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ECR` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The encryption type to use.
+        ///
+        /// Values allowed by `AWS::ECR::Repository`, `AWS::ECR::RepositoryCreationTemplate`.
+        pub enum EncryptionType {
+            /// `AES256`
+            Aes256 = "AES256",
+            /// `KMS`
+            Kms = "KMS",
+            /// `KMS_DSSE`
+            KmsDsse = "KMS_DSSE",
+        }
+    }
+
+    property! {
+        /// A filter that specifies which image tags should be excluded from the repository's image tag mutability setting.
+        ///
+        /// Part of `AWS::ECR::Repository`, `AWS::ECR::RepositoryCreationTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html).
+        pub struct ImageTagMutabilityExclusionFilter;
+        new {
+            /// Creates `ImageTagMutabilityExclusionFilter` from its required properties:
+            ///
+            /// - `image_tag_mutability_exclusion_filter_type` (`ImageTagMutabilityExclusionFilterType`, `ImageTagMutabilityExclusionFilterType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html#cfn-ecr-repository-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltertype)
+            /// - `image_tag_mutability_exclusion_filter_value` (`ImageTagMutabilityExclusionFilterValue`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html#cfn-ecr-repository-imagetagmutabilityexclusionfilter-imagetagmutabilityexclusionfiltervalue)
+        }
+        required {
+            image_tag_mutability_exclusion_filter_type("ImageTagMutabilityExclusionFilterType"): ImageTagMutabilityExclusionFilterType,
+            image_tag_mutability_exclusion_filter_value("ImageTagMutabilityExclusionFilterValue"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Specifies the type of filter to use for excluding image tags from the repository's mutability setting.
+        ///
+        /// Values allowed by `AWS::ECR::Repository`, `AWS::ECR::RepositoryCreationTemplate`.
+        pub enum ImageTagMutabilityExclusionFilterType {
+            /// `WILDCARD`
+            Wildcard = "WILDCARD",
         }
     }
 }

@@ -677,21 +677,8 @@ pub mod capacity_provider {
         }
     }
 
-    property! {
-        /// Part of `AWS::ECS::CapacityProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-tag.html#cfn-ecs-capacityprovider-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-tag.html#cfn-ecs-capacityprovider-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -758,6 +745,8 @@ pub mod cluster {
     //! Property types of [`Cluster`](super::Cluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::CapacityProviderStrategyItem;
 
     property! {
         /// The settings to use when creating a cluster. This parameter is used to turn on CloudWatch Container Insights with enhanced observability or CloudWatch Container Insights for a cluster.
@@ -856,7 +845,7 @@ pub mod cluster {
             /// The CloudWatch log group must already be created.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-executecommandlogconfiguration.html#cfn-ecs-cluster-executecommandlogconfiguration-cloudwatchloggroupname)
-            cloud_watch_log_group_name("CloudWatchLogGroupName"): String,
+            cloud_watch_log_group_name("CloudWatchLogGroupName"): ids::logs::LogGroupName,
             /// The name of the S3 bucket to send logs to.
             /// The S3 bucket must already be created.
             ///
@@ -917,52 +906,6 @@ pub mod cluster {
     }
 
     property! {
-        /// The `CapacityProviderStrategyItem` property specifies the details of the default capacity provider strategy for the cluster. When services or tasks are run in the cluster with no launch type or capacity provider strategy specified, the default capacity provider strategy is used.
-        ///
-        /// Part of `AWS::ECS::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html).
-        pub struct CapacityProviderStrategyItem;
-        new {
-            /// Creates `CapacityProviderStrategyItem` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The *base* value designates how many tasks, at a minimum, to run on the specified capacity provider for each service. Only one capacity provider in a capacity provider strategy can have a *base* defined. If no value is specified, the default value of `0` is used.
-            /// Base value characteristics:
-            /// +  Only one capacity provider in a strategy can have a base defined
-            /// +  The default value is `0` if not specified
-            /// +  The valid range is 0 to 100,000
-            /// +  Base requirements are satisfied first before weight distribution
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-base)
-            base("Base"): i64,
-            /// The short name of the capacity provider. This can be either an AWS managed capacity provider (`FARGATE` or `FARGATE_SPOT`) or the name of a custom capacity provider that you created.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-capacityprovider)
-            capacity_provider("CapacityProvider"): String,
-            /// The *weight* value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider. The `weight` value is taken into consideration after the `base` value, if defined, is satisfied.
-            /// If no `weight` value is specified, the default value of `0` is used. When multiple capacity providers are specified within a capacity provider strategy, at least one of the capacity providers must have a weight value greater than zero and any capacity providers with a weight of `0` can't be used to place tasks. If you specify multiple capacity providers in a strategy that all have a weight of `0`, any `RunTask` or `CreateService` actions using the capacity provider strategy will fail.
-            /// Weight value characteristics:
-            /// +  Weight is considered after the base value is satisfied
-            /// +  The default value is `0` if not specified
-            /// +  The valid range is 0 to 1,000
-            /// +  At least one capacity provider must have a weight greater than zero
-            /// +  Capacity providers with weight of `0` cannot place tasks
-            ///
-            /// Task distribution logic:
-            /// 1.  Base satisfaction: The minimum number of tasks specified by the base value are placed on that capacity provider
-            /// 1.  Weight distribution: After base requirements are met, additional tasks are distributed according to weight ratios
-            ///
-            /// Examples:
-            /// Equal Distribution: Two capacity providers both with weight `1` will split tasks evenly after base requirements are met.
-            /// Weighted Distribution: If capacityProviderA has weight `1` and capacityProviderB has weight `4`, then for every 1 task on A, 4 tasks will run on B.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-weight)
-            weight("Weight"): i64,
-        }
-    }
-
-    property! {
         /// Use this parameter to set a default Service Connect namespace. After you set a default Service Connect namespace, any new services with Service Connect turned on that are created in the cluster are added as client services in the namespace. This setting only applies to new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`. You can set the namespace of each service individually in the `ServiceConnectConfiguration` to override this default parameter.
         /// Tasks that run in a namespace can use short names to connect to services in the namespace. Tasks can connect to services across all of the clusters in the namespace. Tasks connect through a managed proxy container that collects logs and metrics for increased visibility. Only the tasks that Amazon ECS services create are supported with Service Connect. For more information, see [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic Container Service Developer Guide*.
         ///
@@ -985,35 +928,8 @@ pub mod cluster {
         }
     }
 
-    property! {
-        /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-        /// The following basic restrictions apply to tags:
-        /// +  Maximum number of tags per resource - 50
-        /// +  For each resource, each tag key must be unique, and each tag key can have only one value.
-        /// +  Maximum key length - 128 Unicode characters in UTF-8
-        /// +  Maximum value length - 256 Unicode characters in UTF-8
-        /// +  If your tagging schema is used across multiple services and resources, remember that other services may have restrictions on allowed characters. Generally allowed characters are: letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @.
-        /// +  Tag keys and values are case-sensitive.
-        /// +  Do not use `aws:`, `AWS:`, or any upper or lowercase combination of such as a prefix for either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or values with this prefix. Tags with this prefix do not count against your tags per resource limit.
-        ///
-        /// Part of `AWS::ECS::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-tag.html#cfn-ecs-cluster-tag-key)
-            key("Key"): String,
-            /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-tag.html#cfn-ecs-cluster-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1194,35 +1110,8 @@ pub mod daemon {
         }
     }
 
-    property! {
-        /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-        /// The following basic restrictions apply to tags:
-        /// +  Maximum number of tags per resource - 50
-        /// +  For each resource, each tag key must be unique, and each tag key can have only one value.
-        /// +  Maximum key length - 128 Unicode characters in UTF-8
-        /// +  Maximum value length - 256 Unicode characters in UTF-8
-        /// +  If your tagging schema is used across multiple services and resources, remember that other services may have restrictions on allowed characters. Generally allowed characters are: letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @.
-        /// +  Tag keys and values are case-sensitive.
-        /// +  Do not use `aws:`, `AWS:`, or any upper or lowercase combination of such as a prefix for either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or values with this prefix. Tags with this prefix do not count against your tags per resource limit.
-        ///
-        /// Part of `AWS::ECS::Daemon`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemon-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemon-tag.html#cfn-ecs-daemon-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemon-tag.html#cfn-ecs-daemon-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1287,6 +1176,8 @@ pub mod daemon_task_definition {
     //! Property types of [`DaemonTaskDefinition`](super::DaemonTaskDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::{ContainerDependency, Condition, KeyValuePair, EnvironmentFile, Type, FirelensConfiguration, FirelensConfigurationType, HealthCheck, KernelCapabilities, Device, Permissions, Tmpfs, LogConfiguration, Secret, MountPoint, RepositoryCredentials, RestartPolicy, SystemControl, Ulimit, Name, HostVolumeProperties};
 
     property! {
         /// A container definition for a daemon task. Daemon container definitions describe the containers that run as part of a daemon task on container instances managed by capacity providers.
@@ -1418,248 +1309,6 @@ pub mod daemon_task_definition {
     }
 
     property! {
-        /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
-        /// Your Amazon ECS container instances require at least version 1.26.0 of the container agent to use container dependencies. However, we recommend using the latest container agent version. For information about checking your agent version and updating to the latest version, see [Updating the Amazon ECS Container Agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html) in the *Amazon Elastic Container Service Developer Guide*. If you're using an Amazon ECS-optimized Linux AMI, your instance needs at least version 1.26.0-1 of the `ecs-init` package. If your container instances are launched from version `20190301` or later, then they contain the required versions of the container agent and `ecs-init`. For more information, see [Amazon ECS-optimized Linux AMI](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// For tasks that use the Fargate launch type, the task or service requires the following platforms:
-        /// +  Linux platform version `1.3.0` or later.
-        /// +  Windows platform version `1.0.0` or later.
-        ///
-        /// For more information about how to create a container dependency, see [Container dependency](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html#example_task_definition-containerdependency) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html).
-        pub struct ContainerDependency;
-        new {
-            /// Creates `ContainerDependency` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The dependency condition of the container. The following are the available conditions and their behavior:
-            /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
-            /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
-            /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
-            /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-condition)
-            condition("Condition"): Condition,
-            /// The name of a container.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-containername)
-            container_name("ContainerName"): String,
-        }
-    }
-
-    string_enum! {
-        /// The dependency condition of the container. The following are the available conditions and their behavior:
-        /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
-        /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
-        /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
-        /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
-        ///
-        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`.
-        pub enum Condition {
-            /// `COMPLETE`
-            Complete = "COMPLETE",
-            /// `HEALTHY`
-            Healthy = "HEALTHY",
-            /// `START`
-            Start = "START",
-            /// `SUCCESS`
-            Success = "SUCCESS",
-        }
-    }
-
-    property! {
-        /// A key-value pair object.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html).
-        pub struct KeyValuePair;
-        new {
-            /// Creates `KeyValuePair` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-name)
-            name("Name"): String,
-            /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a `.env` file extension. Each line in an environment file should contain an environment variable in `VARIABLE=VALUE` format. Lines beginning with `#` are treated as comments and are ignored.
-        /// If there are environment variables specified using the `environment` parameter in a container definition, they take precedence over the variables contained within an environment file. If multiple environment files are specified that contain the same variable, they're processed from the top down. We recommend that you use unique variable names. For more information, see [Use a file to pass environment variables to a container](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// Environment variable files are objects in Amazon S3 and all Amazon S3 security considerations apply.
-        /// You must use the following platforms for the Fargate launch type:
-        /// +  Linux platform version `1.4.0` or later.
-        /// +  Windows platform version `1.0.0` or later.
-        ///
-        /// Consider the following when using the Fargate launch type:
-        /// +  The file is handled like a native Docker env-file.
-        /// +  There is no support for shell escape handling.
-        /// +  The container entry point interperts the `VARIABLE` values.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html).
-        pub struct EnvironmentFile;
-        new {
-            /// Creates `EnvironmentFile` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-type)
-            r#type("Type"): Type,
-            /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-value)
-            value("Value"): String,
-        }
-    }
-
-    string_enum! {
-        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
-        ///
-        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`.
-        pub enum Type {
-            /// `s3`
-            S3 = "s3",
-        }
-    }
-
-    property! {
-        /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html).
-        pub struct FirelensConfiguration;
-        new {
-            /// Creates `FirelensConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The options to use when configuring the log router. This field is optional and can be used to specify a custom configuration file or to add additional metadata, such as the task, task definition, cluster, and container instance details to the log event. If specified, the syntax to use is `"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}`. For more information, see [Creating a task definition that uses a FireLens configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef) in the *Amazon Elastic Container Service Developer Guide*.
-            /// Tasks hosted on FARGATElong only support the `file` configuration file type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-options)
-            options("Options"): Map<String>,
-            /// The log router to use. The valid values are `fluentd` or `fluentbit`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-type)
-            r#type("Type"): FirelensConfigurationType,
-        }
-    }
-
-    string_enum! {
-        /// The log router to use. The valid values are `fluentd` or `fluentbit`.
-        ///
-        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`.
-        pub enum FirelensConfigurationType {
-            /// `fluentbit`
-            Fluentbit = "fluentbit",
-            /// `fluentd`
-            Fluentd = "fluentd",
-        }
-    }
-
-    property! {
-        /// An object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the `HEALTHCHECK` parameter of docker run.
-        /// The Amazon ECS container agent only monitors and reports on the health checks specified in the task definition. Amazon ECS does not monitor Docker health checks that are embedded in a container image and not specified in the container definition. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image.
-        /// You can view the health status of both individual containers and a task with the DescribeTasks API operation or when viewing the task details in the console.
-        /// The health check is designed to make sure that your containers survive agent restarts, upgrades, or temporary unavailability.
-        /// Amazon ECS performs health checks on containers with the default that launched the container instance or the task.
-        /// The following describes the possible `healthStatus` values for a container:
-        /// +  `HEALTHY`-The container health check has passed successfully.
-        /// +  `UNHEALTHY`-The container health check has failed.
-        /// +  `UNKNOWN`-The container health check is being evaluated, there's no container health check defined, or Amazon ECS doesn't have the health status of the container.
-        ///
-        /// The following describes the possible `healthStatus` values based on the container health checker status of essential containers in the task with the following priority order (high to low):
-        /// +  `UNHEALTHY`-One or more essential containers have failed their health check.
-        /// +  `UNKNOWN`-Any essential container running within the task is in an `UNKNOWN` state and no other essential containers have an `UNHEALTHY` state.
-        /// +  `HEALTHY`-All essential containers within the task have passed their health checks.
-        ///
-        /// Consider the following task health example with 2 containers.
-        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, the task health is `UNHEALTHY`.
-        /// +  If Container1 is `UNHEALTHY` and Container2 is `HEALTHY`, the task health is `UNHEALTHY`.
-        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, the task health is `UNKNOWN`.
-        /// +  If Container1 is `HEALTHY` and Container2 is `HEALTHY`, the task health is `HEALTHY`.
-        ///
-        /// Consider the following task health example with 3 containers.
-        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, and Container3 is `UNKNOWN`, the task health is `UNHEALTHY`.
-        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, and Container3 is `HEALTHY`, the task health is `UNHEALTHY`.
-        /// +  If Container1 is `UNHEALTHY` and Container2 is `HEALTHY`, and Container3 is `HEALTHY`, the task health is `UNHEALTHY`.
-        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, and Container3 is `HEALTHY`, the task health is `UNKNOWN`.
-        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, and Container3 is `UNKNOWN`, the task health is `UNKNOWN`.
-        /// +  If Container1 is `HEALTHY` and Container2 is `HEALTHY`, and Container3 is `HEALTHY`, the task health is `HEALTHY`.
-        ///
-        /// If a task is run manually, and not as part of a service, the task will continue its lifecycle regardless of its health status. For tasks that are part of a service, if the task reports as unhealthy then the task will be stopped and the service scheduler will replace it.
-        /// When a container health check fails for a task that is part of a service, the following process occurs:
-        /// 1.  The task is marked as `UNHEALTHY`.
-        /// 1.  The unhealthy task will be stopped, and during the stopping process, it will go through the following states:
-        /// +  `DEACTIVATING` - In this state, Amazon ECS performs additional steps before stopping the task. For example, for tasks that are part of services configured to use Elastic Load Balancing target groups, target groups will be deregistered in this state.
-        /// +  `STOPPING` - The task is in the process of being stopped.
-        /// +  `DEPROVISIONING` - Resources associated with the task are being cleaned up.
-        /// +  `STOPPED` - The task has been completely stopped.
-        ///
-        /// 1.  After the old task stops, a new task will be launched to ensure service operation, and the new task will go through the following lifecycle:
-        /// +  `PROVISIONING` - Resources required for the task are being provisioned.
-        /// +  `PENDING` - The task is waiting to be placed on a container instance.
-        /// +  `ACTIVATING` - In this state, Amazon ECS pulls container images, creates containers, configures task networking, registers load balancer target groups, and configures service discovery status.
-        /// +  `RUNNING` - The task is running and performing its work.
-        ///
-        /// For more detailed information about task lifecycle states, see [Task lifecycle](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// The following are notes about container health check support:
-        /// +  If the Amazon ECS container agent becomes disconnected from the Amazon ECS service, this won't cause a container to transition to an `UNHEALTHY` status. This is by design, to ensure that containers remain running during agent restarts or temporary unavailability. The health check status is the "last heard from" response from the Amazon ECS agent, so if the container was considered `HEALTHY` prior to the disconnect, that status will remain until the agent reconnects and another health check occurs. There are no assumptions made about the status of the container health checks.
-        /// +  Container health checks require version `1.17.0` or greater of the Amazon ECS container agent. For more information, see [Updating the Amazon ECS container agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html).
-        /// +  Container health checks are supported for Fargate tasks if you're using platform version `1.1.0` or greater. For more information, see [platform versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html).
-        /// +  Container health checks aren't supported for tasks that are part of a service that's configured to use a Classic Load Balancer.
-        ///
-        /// For an example of how to specify a task definition with multiple containers where container dependency is specified, see [Container dependency](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html#example_task_definition-containerdependency) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html).
-        pub struct HealthCheck;
-        new {
-            /// Creates `HealthCheck` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with `CMD` to run the command arguments directly, or `CMD-SHELL` to run the command with the container's default shell.
-            /// When you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of commands in double quotes and brackets.
-            /// `[ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ]`
-            /// You don't include the double quotes and brackets when you use the AWS Management Console.
-            /// `CMD-SHELL, curl -f http://localhost/ || exit 1`
-            /// An exit code of 0 indicates success, and non-zero exit code indicates failure. For more information, see `HealthCheck` in the docker container create command.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-command)
-            command("Command"): Vec<String>,
-            /// The time period in seconds between each health check execution. You may specify between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-interval)
-            interval("Interval"): i64,
-            /// The number of times to retry a failed health check before the container is considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-retries)
-            retries("Retries"): i64,
-            /// The optional grace period to provide containers time to bootstrap before failed health checks count towards the maximum number of retries. You can specify between 0 and 300 seconds. By default, the `startPeriod` is off. This value applies only when you specify a `command`.
-            /// If a health check succeeds within the `startPeriod`, then the container is considered healthy and any subsequent failures count toward the maximum number of retries.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-startperiod)
-            start_period("StartPeriod"): i64,
-            /// The time period in seconds to wait for a health check to succeed before it is considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-timeout)
-            timeout("Timeout"): i64,
-        }
-    }
-
-    property! {
         /// The Linux-specific options that are applied to the container, such as Linux [KernelCapabilities](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_KernelCapabilities.html).
         ///
         /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-linuxparameters.html).
@@ -1691,341 +1340,6 @@ pub mod daemon_task_definition {
         }
     }
 
-    property! {
-        /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
-        /// The following describes how Docker processes the Linux capabilities specified in the `add` and `drop` request parameters. For information about the latest behavior, see [Docker Compose: order of cap_drop and cap_add](https://docs.aws.amazon.com/https://forums.docker.com/t/docker-compose-order-of-cap-drop-and-cap-add/97136/1) in the Docker Community Forum.
-        /// +  When the container is a privleged container, the container capabilities are all of the default Docker capabilities. The capabilities specified in the `add` request parameter, and the `drop` request parameter are ignored.
-        /// +  When the `add` request parameter is set to ALL, the container capabilities are all of the default Docker capabilities, excluding those specified in the `drop` request parameter.
-        /// +  When the `drop` request parameter is set to ALL, the container capabilities are the capabilities specified in the `add` request parameter.
-        /// +  When the `add` request parameter and the `drop` request parameter are both empty, the capabilities the container capabilities are all of the default Docker capabilities.
-        /// +  The default is to first drop the capabilities specified in the `drop` request parameter, and then add the capabilities specified in the `add` request parameter.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html).
-        pub struct KernelCapabilities;
-        new {
-            /// Creates `KernelCapabilities` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to `CapAdd` in the docker container create command and the `--cap-add` option to docker run.
-            /// Tasks launched on FARGATElong only support adding the `SYS_PTRACE` kernel capability.
-            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-add)
-            add("Add"): Vec<String>,
-            /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to `CapDrop` in the docker container create command and the `--cap-drop` option to docker run.
-            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-drop)
-            drop("Drop"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// An object representing a container instance host device.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html).
-        pub struct Device;
-        new {
-            /// Creates `Device` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The path inside the container at which to expose the host device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-containerpath)
-            container_path("ContainerPath"): String,
-            /// The path for the device on the host container instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-hostpath)
-            host_path("HostPath"): String,
-            /// The explicit permissions to provide to the container for the device. By default, the container has permissions for `read`, `write`, and `mknod` for the device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-permissions)
-            permissions("Permissions"): Vec<Permissions>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`.
-        pub enum Permissions {
-            /// `mknod`
-            Mknod = "mknod",
-            /// `read`
-            Read = "read",
-            /// `write`
-            Write = "write",
-        }
-    }
-
-    property! {
-        /// The container path, mount options, and size of the tmpfs mount.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html).
-        pub struct Tmpfs;
-        new {
-            /// Creates `Tmpfs` from its required properties:
-            ///
-            /// - `size` (`Size`, `i64`): The maximum size (in MiB) of the tmpfs volume.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-size)
-        }
-        required {
-            size("Size"): i64,
-        }
-        optional {
-            /// The absolute file path where the tmpfs volume is to be mounted.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-containerpath)
-            container_path("ContainerPath"): String,
-            /// The list of tmpfs volume mount options.
-            /// Valid values: `"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-mountoptions)
-            mount_options("MountOptions"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// The log configuration for the container. This parameter maps to `LogConfig` in the docker container create command and the `--log-driver` option to docker run.
-        /// By default, containers use the same logging driver that the Docker daemon uses. However, the container might use a different logging driver than the Docker daemon by specifying a log driver configuration in the container definition.
-        /// Understand the following when specifying a log configuration for your containers.
-        /// +  Amazon ECS currently supports a subset of the logging drivers available to the Docker daemon. Additional log drivers may be available in future releases of the Amazon ECS container agent.
-        /// For tasks on FARGATElong, the supported log drivers are `awslogs`, `splunk`, and `awsfirelens`.
-        /// For tasks hosted on Amazon EC2 instances, the supported log drivers are `awslogs`, `fluentd`, `gelf`, `json-file`, `journald`,`syslog`, `splunk`, and `awsfirelens`.
-        /// +  This parameter requires version 1.18 of the Docker Remote API or greater on your container instance.
-        /// +  For tasks that are hosted on Amazon EC2 instances, the Amazon ECS container agent must register the available logging drivers with the `ECS_AVAILABLE_LOGGING_DRIVERS` environment variable before containers placed on that instance can use these log configuration options. For more information, see [Amazon ECS container agent configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// +  For tasks that are on FARGATElong, because you don't have access to the underlying infrastructure your tasks are hosted on, any additional software needed must be installed outside of the task. For example, the Fluentd output aggregators or a remote host running Logstash to send Gelf logs to.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html).
-        pub struct LogConfiguration;
-        new {
-            /// Creates `LogConfiguration` from its required properties:
-            ///
-            /// - `log_driver` (`LogDriver`, `String`): The log driver to use for the container.
-            ///   For tasks on FARGATElong, the supported log drivers are `awslogs`, `splunk`, and `awsfirelens`.
-            ///   For tasks hosted on Amazon EC2 instances, the supported log drivers are `awslogs`, `fluentd`, `gelf`, `json-file`, `journald`, `syslog`, `splunk`, and `awsfirelens`.
-            ///   For more information about using the `awslogs` log driver, see [Send Amazon ECS logs to CloudWatch](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html) in the *Amazon Elastic Container Service Developer Guide*.
-            ///   For more information about using the `awsfirelens` log driver, see [Send Amazon ECS logs to an service or Partner](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html).
-            ///   If you have a custom driver that isn't listed, you can fork the Amazon ECS container agent project that's [available on GitHub](https://docs.aws.amazon.com/https://github.com/aws/amazon-ecs-agent) and customize it to work with that driver. We encourage you to submit pull requests for changes that you would like to have included. However, we don't currently provide support for running modified copies of this software.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-logdriver)
-        }
-        required {
-            log_driver("LogDriver"): String,
-        }
-        optional {
-            /// The configuration options to send to the log driver.
-            /// The options you can specify depend on the log driver. Some of the options you can specify when you use the `awslogs` log driver to route logs to Amazon CloudWatch include the following:
-            /// + awslogs-create-group Required: No Specify whether you want the log group to be created automatically. If this option isn't specified, it defaults to false. Your IAM policy must include the logs:CreateLogGroup permission before you attempt to use awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send your Docker logs to. You can choose to send all of your logs from clusters in different Regions to a single region in CloudWatch Logs. This is so that they're all visible in one location. Otherwise, you can separate them by Region for more granularity. Make sure that the specified log group exists in the Region that you specify with this option. + awslogs-group Required: Yes Make sure to specify a log group that the awslogs log driver sends its log streams to. + awslogs-stream-prefix Required: Yes, when using Fargate.Optional when using EC2. Use the awslogs-stream-prefix option to associate a log stream with the specified prefix, the container name, and the ID of the Amazon ECS task that the container belongs to. If you specify a prefix with this option, then the log stream takes the format prefix-name/container-name/ecs-task-id. If you don't specify a prefix with this option, then the log stream is named after the container ID that's assigned by the Docker daemon on the container instance. Because it's difficult to trace logs back to the container that sent them with just the Docker container ID (which is only available on the container instance), we recommend that you specify a prefix with this option. For Amazon ECS services, you can use the service name as the prefix. Doing so, you can trace log streams to the service that the container belongs to, the name of the container that sent them, and the ID of the task that the container belongs to. You must specify a stream-prefix for your logs to have your logs appear in the Log pane when using the Amazon ECS console. + awslogs-datetime-format Required: No This option defines a multiline start pattern in Python strftime format. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. One example of a use case for using this format is for parsing output such as a stack dump, which might otherwise be logged in multiple entries. The correct pattern allows it to be captured in a single entry. For more information, see awslogs-datetime-format. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance. + awslogs-multiline-pattern Required: No This option defines a multiline start pattern that uses a regular expression. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. For more information, see awslogs-multiline-pattern. This option is ignored if awslogs-datetime-format is also configured. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance.
-            /// The following options apply to all supported log drivers.
-            /// + mode Required: No Valid values: non-blocking | blocking This option defines the delivery mode of log messages from the container to the log driver specified using logDriver. The delivery mode you choose affects application availability when the flow of logs from container is interrupted. If you use the blocking mode and the flow of logs is interrupted, calls from container code to write to the stdout and stderr streams will block. The logging thread of the application will block as a result. This may cause the application to become unresponsive and lead to container healthcheck failure. If you use the non-blocking mode, the container's logs are instead stored in an in-memory intermediate buffer configured with the max-buffer-size option. This prevents the application from becoming unresponsive when logs cannot be sent. We recommend using this mode if you want to ensure service availability and are okay with some log loss. For more information, see Preventing log loss with non-blocking mode in the awslogs container log driver. You can set a default mode for all containers in a specific Region by using the defaultLogDriverMode account setting. If you don't specify the mode option or configure the account setting, Amazon ECS will default to the non-blocking mode. For more information about the account setting, see Default log driver mode in the Amazon Elastic Container Service Developer Guide. On June 25, 2025, Amazon ECS changed the default log driver mode from blocking to non-blocking to prioritize task availability over logging. To continue using the blocking mode after this change, do one of the following: Set the mode option in your container definition's logConfiguration as blocking. Set the defaultLogDriverMode account setting to blocking. + max-buffer-size Required: No Default value: 10m When non-blocking mode is used, the max-buffer-size log option controls the size of the buffer that's used for intermediate message storage. Make sure to specify an adequate buffer size based on your application. When the buffer fills up, further logs cannot be stored. Logs that cannot be stored are lost.
-            /// To route logs using the `splunk` log router, you need to specify a `splunk-token` and a `splunk-url`.
-            /// When you use the `awsfirelens` log router to route logs to an AWS Service or AWS Partner Network destination for log storage and analytics, you can set the `log-driver-buffer-limit` option to limit the number of events that are buffered in memory, before being sent to the log router container. It can help to resolve potential log loss issue because high throughput might result in memory running out for the buffer inside of Docker.
-            /// Other options you can specify when using `awsfirelens` to route logs depend on the destination. When you export logs to Amazon Data Firehose, you can specify the AWS Region with `region` and a name for the log stream with `delivery_stream`.
-            /// When you export logs to Amazon Kinesis Data Streams, you can specify an AWS Region with `region` and a data stream name with `stream`.
-            /// When you export logs to Amazon OpenSearch Service, you can specify options like `Name`, `Host` (OpenSearch Service endpoint without protocol), `Port`, `Index`, `Type`, `Aws_auth`, `Aws_region`, `Suppress_Type_Name`, and `tls`. For more information, see [Under the hood: FireLens for Amazon ECS Tasks](https://docs.aws.amazon.com/containers/under-the-hood-firelens-for-amazon-ecs-tasks/).
-            /// When you export logs to Amazon S3, you can specify the bucket using the `bucket` option. You can also specify `region`, `total_file_size`, `upload_timeout`, and `use_put_object` as options.
-            /// This parameter requires version 1.19 of the Docker Remote API or greater on your container instance. To check the Docker Remote API version on your container instance, log in to your container instance and run the following command: `sudo docker version --format '{{.Server.APIVersion}}'`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-options)
-            options("Options"): Map<String>,
-            /// The secrets to pass to the log configuration. For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-secretoptions)
-            secret_options("SecretOptions"): Vec<Secret>,
-        }
-    }
-
-    property! {
-        /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-        /// +  To inject sensitive data into your containers as environment variables, use the `secrets` container definition parameter.
-        /// +  To reference sensitive information in the log configuration of a container, use the `secretOptions` container definition parameter.
-        ///
-        /// For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html).
-        pub struct Secret;
-        new {
-            /// Creates `Secret` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html#cfn-ecs-daemontaskdefinition-secret-name)
-            /// - `value_from` (`ValueFrom`, `String`): The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-            ///   For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam) (for Secrets Manager) or [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html) (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-            ///   If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN must be specified.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html#cfn-ecs-daemontaskdefinition-secret-valuefrom)
-        }
-        required {
-            name("Name"): String,
-            value_from("ValueFrom"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The details for a volume mount point that's used in a container definition.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html).
-        pub struct MountPoint;
-        new {
-            /// Creates `MountPoint` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The path on the container to mount the host volume at.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-containerpath)
-            container_path("ContainerPath"): String,
-            /// If this value is `true`, the container has read-only access to the volume. If this value is `false`, then the container can write to the volume. The default value is `false`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-readonly)
-            read_only("ReadOnly"): bool,
-            /// The name of the volume to mount. Must be a volume name referenced in the `name` parameter of task definition `volume`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-sourcevolume)
-            source_volume("SourceVolume"): String,
-        }
-    }
-
-    property! {
-        /// The repository credentials for private registry authentication.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-repositorycredentials.html).
-        pub struct RepositoryCredentials;
-        new {
-            /// Creates `RepositoryCredentials` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
-            /// When you use the Amazon ECS API, CLI, or AWS SDK, if the secret exists in the same Region as the task that you're launching then you can use either the full ARN or the name of the secret. When you use the AWS Management Console, you must specify the full ARN of the secret.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-repositorycredentials.html#cfn-ecs-daemontaskdefinition-repositorycredentials-credentialsparameter)
-            credentials_parameter("CredentialsParameter"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html).
-        pub struct RestartPolicy;
-        new {
-            /// Creates `RestartPolicy` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-enabled)
-            enabled("Enabled"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-ignoredexitcodes)
-            ignored_exit_codes("IgnoredExitCodes"): Vec<i64>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-restartattemptperiod)
-            restart_attempt_period("RestartAttemptPeriod"): i64,
-        }
-    }
-
-    property! {
-        /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls` in the docker container create command and the `--sysctl` option to docker run. For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived connections.
-        /// We don't recommend that you specify network-related `systemControls` parameters for multiple containers in a single task that also uses either the `awsvpc` or `host` network mode. Doing this has the following disadvantages:
-        /// +  For tasks that use the `awsvpc` network mode including Fargate, if you set `systemControls` for any container, it applies to all containers in the task. If you set different `systemControls` for multiple containers in a single task, the container that's started last determines which `systemControls` take effect.
-        /// +  For tasks that use the `host` network mode, the network namespace `systemControls` aren't supported.
-        ///
-        /// If you're setting an IPC resource namespace to use for the containers in the task, the following conditions apply to your system controls. For more information, see [IPC mode](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode).
-        /// +  For tasks that use the `host` IPC mode, IPC namespace `systemControls` aren't supported.
-        /// +  For tasks that use the `task` IPC mode, IPC namespace `systemControls` values apply to all containers within a task.
-        ///
-        /// This parameter is not supported for Windows containers.
-        /// This parameter is only supported for tasks that are hosted on FARGATElong if the tasks are using platform version `1.4.0` or later (Linux). This isn't supported for Windows containers on Fargate.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html).
-        pub struct SystemControl;
-        new {
-            /// Creates `SystemControl` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The namespaced kernel parameter to set a `value` for.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-namespace)
-            namespace("Namespace"): String,
-            /// The namespaced kernel parameter to set a `value` for.
-            /// Valid IPC namespace values: `"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"`, and `Sysctls` that start with `"fs.mqueue.*"`
-            /// Valid network namespace values: `Sysctls` that start with `"net.*"`. Only namespaced `Sysctls` that exist within the container starting with "net.* are accepted.
-            /// All of these values are supported by Fargate.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// The `ulimit` settings to pass to the container.
-        /// Amazon ECS tasks hosted on FARGATElong use the default resource limit values set by the operating system with the exception of the `nofile` resource limit parameter which FARGATElong overrides. The `nofile` resource limit sets a restriction on the number of open files that a container can use. The default `nofile` soft limit is `65535` and the default hard limit is `65535`.
-        /// You can specify the `ulimit` settings for a container in a task definition.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html).
-        pub struct Ulimit;
-        new {
-            /// Creates `Ulimit` from its required properties:
-            ///
-            /// - `hard_limit` (`HardLimit`, `i64`): The hard limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-hardlimit)
-            /// - `name` (`Name`, `Name`): The `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-name)
-            /// - `soft_limit` (`SoftLimit`, `i64`): The soft limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-softlimit)
-        }
-        required {
-            hard_limit("HardLimit"): i64,
-            name("Name"): Name,
-            soft_limit("SoftLimit"): i64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The `type` of the `ulimit`.
-        ///
-        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`.
-        pub enum Name {
-            /// `core`
-            Core = "core",
-            /// `cpu`
-            Cpu = "cpu",
-            /// `data`
-            Data = "data",
-            /// `fsize`
-            Fsize = "fsize",
-            /// `locks`
-            Locks = "locks",
-            /// `memlock`
-            Memlock = "memlock",
-            /// `msgqueue`
-            Msgqueue = "msgqueue",
-            /// `nice`
-            Nice = "nice",
-            /// `nofile`
-            Nofile = "nofile",
-            /// `nproc`
-            Nproc = "nproc",
-            /// `rss`
-            Rss = "rss",
-            /// `rtprio`
-            Rtprio = "rtprio",
-            /// `rttime`
-            Rttime = "rttime",
-            /// `sigpending`
-            Sigpending = "sigpending",
-            /// `stack`
-            Stack = "stack",
-        }
-    }
-
     string_enum! {
         /// The IPC namespace mode for the daemon. The valid values are `none` and `shared`. The default is `none`.
         /// If `none` is specified or no value is provided, the daemon runs with its own IPC namespace, isolated from other tasks. If `shared` is specified, the daemon joins the host IPC namespace, making it accessible to non-daemon tasks that use `ipcMode: "host"` or other daemons that use `ipcMode: "shared"`.
@@ -2052,35 +1366,8 @@ pub mod daemon_task_definition {
         }
     }
 
-    property! {
-        /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-        /// The following basic restrictions apply to tags:
-        /// +  Maximum number of tags per resource - 50
-        /// +  For each resource, each tag key must be unique, and each tag key can have only one value.
-        /// +  Maximum key length - 128 Unicode characters in UTF-8
-        /// +  Maximum value length - 256 Unicode characters in UTF-8
-        /// +  If your tagging schema is used across multiple services and resources, remember that other services may have restrictions on allowed characters. Generally allowed characters are: letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @.
-        /// +  Tag keys and values are case-sensitive.
-        /// +  Do not use `aws:`, `AWS:`, or any upper or lowercase combination of such as a prefix for either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or values with this prefix. Tags with this prefix do not count against your tags per resource limit.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tag.html#cfn-ecs-daemontaskdefinition-tag-key)
-            key("Key"): String,
-            /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tag.html#cfn-ecs-daemontaskdefinition-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The data volume configuration for tasks launched using this task definition. Specifying a volume configuration in a task definition is optional. The volume configuration may contain multiple volumes but only one volume configured at launch is supported. Each volume defined in the volume configuration may only specify a `name` and one of either `configuredAtLaunch`, `dockerVolumeConfiguration`, `efsVolumeConfiguration`, `s3filesVolumeConfiguration`, `fsxWindowsFileServerVolumeConfiguration`, or `host`. If an empty volume configuration is specified, by default Amazon ECS uses a host volume. For more information, see [Using data volumes in tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html).
@@ -2106,25 +1393,6 @@ pub mod daemon_task_definition {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-volume.html#cfn-ecs-daemontaskdefinition-volume-name)
             name("Name"): String,
-        }
-    }
-
-    property! {
-        /// Details on a container instance bind mount host volume.
-        ///
-        /// Part of `AWS::ECS::DaemonTaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html).
-        pub struct HostVolumeProperties;
-        new {
-            /// Creates `HostVolumeProperties` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container. If this parameter is empty, then the Docker daemon has assigned a host path for you. If the `host` parameter contains a `sourcePath` file location, then the data volume persists at the specified location on the host container instance until you delete it manually. If the `sourcePath` value doesn't exist on the host container instance, the Docker daemon creates it. If the location does exist, the contents of the source path folder are exported.
-            /// If you're using the Fargate launch type, the `sourcePath` parameter is not supported.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html#cfn-ecs-daemontaskdefinition-hostvolumeproperties-sourcepath)
-            source_path("SourcePath"): String,
         }
     }
 }
@@ -2217,6 +1485,8 @@ pub mod express_gateway_service {
     //! Property types of [`ExpressGatewayService`](super::ExpressGatewayService).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::Secret;
 
     property! {
         /// Part of `AWS::ECS::ExpressGatewayService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration.html).
@@ -2317,25 +1587,6 @@ pub mod express_gateway_service {
     }
 
     property! {
-        /// Part of `AWS::ECS::ExpressGatewayService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-secret.html).
-        pub struct Secret;
-        new {
-            /// Creates `Secret` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-secret.html#cfn-ecs-expressgatewayservice-secret-name)
-            /// - `value_from` (`ValueFrom`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-secret.html#cfn-ecs-expressgatewayservice-secret-valuefrom)
-        }
-        required {
-            name("Name"): String,
-            value_from("ValueFrom"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::ECS::ExpressGatewayService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-expressgatewayscalingtarget.html).
         pub struct ExpressGatewayScalingTarget;
         new {
@@ -2367,24 +1618,8 @@ pub mod express_gateway_service {
         }
     }
 
-    property! {
-        /// Part of `AWS::ECS::ExpressGatewayService`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-tag.html#cfn-ecs-expressgatewayservice-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-tag.html#cfn-ecs-expressgatewayservice-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2697,23 +1932,8 @@ pub mod gateway {
         }
     }
 
-    property! {
-        /// Part of `AWS::ECS::Gateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-gateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-gateway-tag.html#cfn-ecs-gateway-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-gateway-tag.html#cfn-ecs-gateway-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2973,6 +2193,8 @@ pub mod service {
     //! Property types of [`Service`](super::Service).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::{CapacityProviderStrategyItem, AssignPublicIp, Secret, ServiceRegistry};
 
     string_enum! {
         /// Indicates whether to use Availability Zone rebalancing for the service.
@@ -2987,55 +2209,6 @@ pub mod service {
             Enabled = "ENABLED",
             /// `DISABLED`
             Disabled = "DISABLED",
-        }
-    }
-
-    property! {
-        /// The details of a capacity provider strategy. A capacity provider strategy can be set when using the `RunTask` or `CreateService` APIs or as the default capacity provider strategy for a cluster with the `CreateCluster` API.
-        /// Only capacity providers that are already associated with a cluster and have an `ACTIVE` or `UPDATING` status can be used in a capacity provider strategy. The `PutClusterCapacityProviders` API is used to associate a capacity provider with a cluster.
-        /// If specifying a capacity provider that uses an Auto Scaling group, the capacity provider must already be created. New Auto Scaling group capacity providers can be created with the `CreateCapacityProvider` API operation.
-        /// To use an FARGATElong capacity provider, specify either the `FARGATE` or `FARGATE_SPOT` capacity providers. The FARGATElong capacity providers are available to all accounts and only need to be associated with a cluster to be used in a capacity provider strategy.
-        ///
-        /// Part of `AWS::ECS::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-capacityproviderstrategyitem.html).
-        pub struct CapacityProviderStrategyItem;
-        new {
-            /// Creates `CapacityProviderStrategyItem` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The *base* value designates how many tasks, at a minimum, to run on the specified capacity provider for each service. Only one capacity provider in a capacity provider strategy can have a *base* defined. If no value is specified, the default value of `0` is used.
-            /// Base value characteristics:
-            /// +  Only one capacity provider in a strategy can have a base defined
-            /// +  The default value is `0` if not specified
-            /// +  The valid range is 0 to 100,000
-            /// +  Base requirements are satisfied first before weight distribution
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-base)
-            base("Base"): i64,
-            /// The short name of the capacity provider. This can be either an AWS managed capacity provider (`FARGATE` or `FARGATE_SPOT`) or the name of a custom capacity provider that you created.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-capacityprovider)
-            capacity_provider("CapacityProvider"): String,
-            /// The *weight* value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider. The `weight` value is taken into consideration after the `base` value, if defined, is satisfied.
-            /// If no `weight` value is specified, the default value of `0` is used. When multiple capacity providers are specified within a capacity provider strategy, at least one of the capacity providers must have a weight value greater than zero and any capacity providers with a weight of `0` can't be used to place tasks. If you specify multiple capacity providers in a strategy that all have a weight of `0`, any `RunTask` or `CreateService` actions using the capacity provider strategy will fail.
-            /// Weight value characteristics:
-            /// +  Weight is considered after the base value is satisfied
-            /// +  The default value is `0` if not specified
-            /// +  The valid range is 0 to 1,000
-            /// +  At least one capacity provider must have a weight greater than zero
-            /// +  Capacity providers with weight of `0` cannot place tasks
-            ///
-            /// Task distribution logic:
-            /// 1.  Base satisfaction: The minimum number of tasks specified by the base value are placed on that capacity provider
-            /// 1.  Weight distribution: After base requirements are met, additional tasks are distributed according to weight ratios
-            ///
-            /// Examples:
-            /// Equal Distribution: Two capacity providers both with weight `1` will split tasks evenly after base requirements are met.
-            /// Weighted Distribution: If capacityProviderA has weight `1` and capacityProviderB has weight `4`, then for every 1 task on A, 4 tasks will run on B.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-weight)
-            weight("Weight"): i64,
         }
     }
 
@@ -3743,7 +2916,7 @@ pub mod service {
             /// If your service's task definition uses the `awsvpc` network mode, you must choose `ip` as the target type, not `instance`. Do this when creating your target groups because tasks that use the `awsvpc` network mode are associated with an elastic network interface, not an Amazon EC2 instance. This network mode is required for the Fargate launch type.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-loadbalancer.html#cfn-ecs-service-loadbalancer-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
     }
 
@@ -3755,11 +2928,11 @@ pub mod service {
         new {
             /// Creates `AdvancedConfiguration` from its required properties:
             ///
-            /// - `alternate_target_group_arn` (`AlternateTargetGroupArn`, `String`): The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.
+            /// - `alternate_target_group_arn` (`AlternateTargetGroupArn`, `ids::elasticloadbalancingv2::TargetGroupArn`): The Amazon Resource Name (ARN) of the alternate target group for Amazon ECS blue/green deployments.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-advancedconfiguration.html#cfn-ecs-service-advancedconfiguration-alternatetargetgrouparn)
         }
         required {
-            alternate_target_group_arn("AlternateTargetGroupArn"): String,
+            alternate_target_group_arn("AlternateTargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
         optional {
             /// The Amazon Resource Name (ARN) that that identifies the production listener rule (in the case of an Application Load Balancer) or listener (in the case for an Network Load Balancer) for routing production traffic.
@@ -3873,21 +3046,6 @@ pub mod service {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-awsvpcconfiguration.html#cfn-ecs-service-awsvpcconfiguration-subnets)
             subnets("Subnets"): Vec<ids::ec2::SubnetId>,
-        }
-    }
-
-    string_enum! {
-        /// Whether the task's elastic network interface receives a public IP address.
-        /// Consider the following when you set this value:
-        /// +  When you use `create-service` or `update-service`, the default is `DISABLED`.
-        /// +  When the service `deploymentController` is `ECS`, the value must be `DISABLED`.
-        ///
-        /// Values allowed by `AWS::ECS::Service`.
-        pub enum AssignPublicIp {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
         }
     }
 
@@ -4164,33 +3322,6 @@ pub mod service {
     }
 
     property! {
-        /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-        /// +  To inject sensitive data into your containers as environment variables, use the `secrets` container definition parameter.
-        /// +  To reference sensitive information in the log configuration of a container, use the `secretOptions` container definition parameter.
-        ///
-        /// For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-secret.html).
-        pub struct Secret;
-        new {
-            /// Creates `Secret` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-secret.html#cfn-ecs-service-secret-name)
-            /// - `value_from` (`ValueFrom`, `String`): The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-            ///   For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam) (for Secrets Manager) or [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html) (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-            ///   If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN must be specified.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-secret.html#cfn-ecs-service-secret-valuefrom)
-        }
-        required {
-            name("Name"): String,
-            value_from("ValueFrom"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// The Service Connect service object configuration. For more information, see [Service Connect](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-connect.html) in the *Amazon Elastic Container Service Developer Guide*.
         ///
         /// Part of `AWS::ECS::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceconnectservice.html).
@@ -4387,74 +3518,8 @@ pub mod service {
         }
     }
 
-    property! {
-        /// The details for the service registry.
-        /// Each service may be associated with one service registry. Multiple service registries for each service are not supported.
-        /// When you add, update, or remove the service registries configuration, Amazon ECS starts a new deployment. New tasks are registered and deregistered to the updated service registry configuration.
-        ///
-        /// Part of `AWS::ECS::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html).
-        pub struct ServiceRegistry;
-        new {
-            /// Creates `ServiceRegistry` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The container name value to be used for your service discovery service. It's already specified in the task definition. If the task definition that your service task specifies uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort` combination from the task definition. If the task definition that your service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify either a `containerName` and `containerPort` combination or a `port` value. However, you can't specify both.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containername)
-            container_name("ContainerName"): String,
-            /// The port value to be used for your service discovery service. It's already specified in the task definition. If the task definition your service task specifies uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort` combination from the task definition. If the task definition your service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify either a `containerName` and `containerPort` combination or a `port` value. However, you can't specify both.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containerport)
-            container_port("ContainerPort"): i64,
-            /// The port value used if your service discovery service specified an SRV record. This field might be used if both the `awsvpc` network mode and SRV records are used.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-port)
-            port("Port"): i64,
-            /// The Amazon Resource Name (ARN) of the service registry. The currently supported service registry is CMAP. For more information, see [CreateService](https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-registryarn)
-            registry_arn("RegistryArn"): String,
-        }
-    }
-
-    property! {
-        /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-        /// The following basic restrictions apply to tags:
-        /// +  Maximum number of tags per resource - 50
-        /// +  For each resource, each tag key must be unique, and each tag key can have only one value.
-        /// +  Maximum key length - 128 Unicode characters in UTF-8
-        /// +  Maximum value length - 256 Unicode characters in UTF-8
-        /// +  If your tagging schema is used across multiple services and resources, remember that other services may have restrictions on allowed characters. Generally allowed characters are: letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @.
-        /// +  Tag keys and values are case-sensitive.
-        /// +  Do not use `aws:`, `AWS:`, or any upper or lowercase combination of such as a prefix for either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or values with this prefix. Tags with this prefix do not count against your tags per resource limit.
-        ///
-        /// In order to tag a service that has the following ARN format, you need to migrate the service to the long ARN. You must use the API, CLI or console to migrate the service ARN. For more information, see [Migrate an short service ARN to a long ARN](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-arn-migration.html) in the *Developer Guide*.
-        /// `arn:aws:ecs:region:aws_account_id:service/service-name`
-        /// After the migration is complete, the following are true:
-        /// +   The service ARN is: `arn:aws:ecs:region:aws_account_id:service/cluster-name/service-name`
-        /// +  You can use CFN to tag the service as you would a service with a long ARN format.
-        /// +  When the `PhysicalResourceId` in the CFN stack represents a service, the value does not change and will be the short service ARN.
-        ///
-        /// Part of `AWS::ECS::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-tag.html#cfn-ecs-service-tag-key)
-            key("Key"): String,
-            /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-tag.html#cfn-ecs-service-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The configuration for a volume specified in the task definition as a volume that is configured at launch time. Currently, the only supported volume type is an Amazon EBS volume.
@@ -4626,13 +3691,13 @@ pub mod service {
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeconfiguration.html#cfn-ecs-service-vpclatticeconfiguration-portname)
             /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the IAM role to associate with this VPC Lattice configuration. This is the Amazon ECS infrastructure IAM role that is used to manage your VPC Lattice infrastructure.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeconfiguration.html#cfn-ecs-service-vpclatticeconfiguration-rolearn)
-            /// - `target_group_arn` (`TargetGroupArn`, `String`): The full Amazon Resource Name (ARN) of the target group or groups associated with the VPC Lattice configuration that the Amazon ECS tasks will be registered to.
+            /// - `target_group_arn` (`TargetGroupArn`, `ids::elasticloadbalancingv2::TargetGroupArn`): The full Amazon Resource Name (ARN) of the target group or groups associated with the VPC Lattice configuration that the Amazon ECS tasks will be registered to.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeconfiguration.html#cfn-ecs-service-vpclatticeconfiguration-targetgrouparn)
         }
         required {
             port_name("PortName"): String,
             role_arn("RoleArn"): ids::iam::RoleArn,
-            target_group_arn("TargetGroupArn"): String,
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeconfiguration.html#cfn-ecs-service-vpclatticeconfiguration-advancedconfiguration)
@@ -4654,7 +3719,7 @@ pub mod service {
             /// The Amazon Resource Name (ARN) of the alternate target group associated with the VPC Lattice Configuration for Amazon ECS blue/green deployments.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeadvancedconfiguration.html#cfn-ecs-service-vpclatticeadvancedconfiguration-alternatetargetgrouparn)
-            alternate_target_group_arn("AlternateTargetGroupArn"): String,
+            alternate_target_group_arn("AlternateTargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
             /// The Amazon Resource Name (ARN) that identifies the production listener rule or listener for routing production traffic.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-vpclatticeadvancedconfiguration.html#cfn-ecs-service-vpclatticeadvancedconfiguration-productionlistenerrule)
@@ -4808,6 +3873,8 @@ pub mod task_definition {
     //! Property types of [`TaskDefinition`](super::TaskDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::{ContainerDependency, Condition, KeyValuePair, EnvironmentFile, Type, FirelensConfiguration, FirelensConfigurationType, HealthCheck, KernelCapabilities, Device, Permissions, Tmpfs, LogConfiguration, Secret, MountPoint, RepositoryCredentials, RestartPolicy, SystemControl, Ulimit, Name, HostVolumeProperties};
 
     property! {
         /// The `ContainerDefinition` property specifies a container definition. Container definitions are used in task definitions to describe the different containers that are launched as part of a task.
@@ -5078,118 +4145,6 @@ pub mod task_definition {
     }
 
     property! {
-        /// The `ContainerDependency` property specifies the dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
-        /// Your Amazon ECS container instances require at least version 1.26.0 of the container agent to enable container dependencies. However, we recommend using the latest container agent version. For information about checking your agent version and updating to the latest version, see [Updating the Amazon ECS Container Agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html) in the *Amazon Elastic Container Service Developer Guide*. If you are using an Amazon ECS-optimized Linux AMI, your instance needs at least version 1.26.0-1 of the `ecs-init` package. If your container instances are launched from version `20190301` or later, then they contain the required versions of the container agent and `ecs-init`. For more information, see [Amazon ECS-optimized Linux AMI](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// For tasks using the Fargate launch type, this parameter requires that the task or service uses platform version 1.3.0 or later.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdependency.html).
-        pub struct ContainerDependency;
-        new {
-            /// Creates `ContainerDependency` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The dependency condition of the container. The following are the available conditions and their behavior:
-            /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
-            /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
-            /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
-            /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdependency.html#cfn-ecs-taskdefinition-containerdependency-condition)
-            condition("Condition"): Condition,
-            /// The name of a container.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdependency.html#cfn-ecs-taskdefinition-containerdependency-containername)
-            container_name("ContainerName"): String,
-        }
-    }
-
-    string_enum! {
-        /// The dependency condition of the container. The following are the available conditions and their behavior:
-        /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
-        /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
-        /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
-        /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
-        ///
-        /// Values allowed by `AWS::ECS::TaskDefinition`.
-        pub enum Condition {
-            /// `COMPLETE`
-            Complete = "COMPLETE",
-            /// `HEALTHY`
-            Healthy = "HEALTHY",
-            /// `START`
-            Start = "START",
-            /// `SUCCESS`
-            Success = "SUCCESS",
-        }
-    }
-
-    property! {
-        /// A key-value pair object.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-keyvaluepair.html).
-        pub struct KeyValuePair;
-        new {
-            /// Creates `KeyValuePair` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-keyvaluepair.html#cfn-ecs-taskdefinition-keyvaluepair-name)
-            name("Name"): String,
-            /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-keyvaluepair.html#cfn-ecs-taskdefinition-keyvaluepair-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a `.env` file extension. Each line in an environment file should contain an environment variable in `VARIABLE=VALUE` format. Lines beginning with `#` are treated as comments and are ignored.
-        /// If there are environment variables specified using the `environment` parameter in a container definition, they take precedence over the variables contained within an environment file. If multiple environment files are specified that contain the same variable, they're processed from the top down. We recommend that you use unique variable names. For more information, see [Use a file to pass environment variables to a container](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html) in the *Amazon Elastic Container Service Developer Guide*.
-        /// Environment variable files are objects in Amazon S3 and all Amazon S3 security considerations apply.
-        /// You must use the following platforms for the Fargate launch type:
-        /// +  Linux platform version `1.4.0` or later.
-        /// +  Windows platform version `1.0.0` or later.
-        ///
-        /// Consider the following when using the Fargate launch type:
-        /// +  The file is handled like a native Docker env-file.
-        /// +  There is no support for shell escape handling.
-        /// +  The container entry point interperts the `VARIABLE` values.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-environmentfile.html).
-        pub struct EnvironmentFile;
-        new {
-            /// Creates `EnvironmentFile` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-environmentfile.html#cfn-ecs-taskdefinition-environmentfile-type)
-            r#type("Type"): Type,
-            /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-environmentfile.html#cfn-ecs-taskdefinition-environmentfile-value)
-            value("Value"): String,
-        }
-    }
-
-    string_enum! {
-        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
-        ///
-        /// Values allowed by `AWS::ECS::TaskDefinition`.
-        pub enum Type {
-            /// `s3`
-            S3 = "s3",
-        }
-    }
-
-    property! {
         /// The `HostEntry` property specifies a hostname and an IP address that are added to the `/etc/hosts` file of a container through the `extraHosts` parameter of its `ContainerDefinition` resource.
         ///
         /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostentry.html).
@@ -5208,90 +4163,6 @@ pub mod task_definition {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostentry.html#cfn-ecs-taskdefinition-hostentry-ipaddress)
             ip_address("IpAddress"): String,
-        }
-    }
-
-    property! {
-        /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-firelensconfiguration.html).
-        pub struct FirelensConfiguration;
-        new {
-            /// Creates `FirelensConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The options to use when configuring the log router. This field is optional and can be used to add additional metadata, such as the task, task definition, cluster, and container instance details to the log event.
-            /// If specified, valid option keys are:
-            /// +  `enable-ecs-log-metadata`, which can be `true` or `false`
-            /// +  `config-file-type`, which can be `s3` or `file`
-            /// +  `config-file-value`, which is either an S3 ARN or a file path
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-firelensconfiguration.html#cfn-ecs-taskdefinition-firelensconfiguration-options)
-            options("Options"): Map<String>,
-            /// The log router to use. The valid values are `fluentd` or `fluentbit`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-firelensconfiguration.html#cfn-ecs-taskdefinition-firelensconfiguration-type)
-            r#type("Type"): FirelensConfigurationType,
-        }
-    }
-
-    string_enum! {
-        /// The log router to use. The valid values are `fluentd` or `fluentbit`.
-        ///
-        /// Values allowed by `AWS::ECS::TaskDefinition`.
-        pub enum FirelensConfigurationType {
-            /// `fluentbit`
-            Fluentbit = "fluentbit",
-            /// `fluentd`
-            Fluentd = "fluentd",
-        }
-    }
-
-    property! {
-        /// The `HealthCheck` property specifies an object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the `HEALTHCHECK` parameter of docker run.
-        /// The Amazon ECS container agent only monitors and reports on the health checks specified in the task definition. Amazon ECS does not monitor Docker health checks that are embedded in a container image and not specified in the container definition. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image.
-        /// If a task is run manually, and not as part of a service, the task will continue its lifecycle regardless of its health status. For tasks that are part of a service, if the task reports as unhealthy then the task will be stopped and the service scheduler will replace it.
-        /// The following are notes about container health check support:
-        /// +  Container health checks require version 1.17.0 or greater of the Amazon ECS container agent. For more information, see [Updating the Amazon ECS Container Agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html).
-        /// +  Container health checks are supported for Fargate tasks if you are using platform version 1.1.0 or greater. For more information, see [Platform Versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html).
-        /// +  Container health checks are not supported for tasks that are part of a service that is configured to use a Classic Load Balancer.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html).
-        pub struct HealthCheck;
-        new {
-            /// Creates `HealthCheck` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with `CMD` to run the command arguments directly, or `CMD-SHELL` to run the command with the container's default shell.
-            /// When you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of commands in double quotes and brackets.
-            /// `[ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ]`
-            /// You don't include the double quotes and brackets when you use the AWS Management Console.
-            /// `CMD-SHELL, curl -f http://localhost/ || exit 1`
-            /// An exit code of 0 indicates success, and non-zero exit code indicates failure. For more information, see `HealthCheck` in the docker container create command.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-command)
-            command("Command"): Vec<String>,
-            /// The time period in seconds between each health check execution. You may specify between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-interval)
-            interval("Interval"): i64,
-            /// The number of times to retry a failed health check before the container is considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-retries)
-            retries("Retries"): i64,
-            /// The optional grace period to provide containers time to bootstrap before failed health checks count towards the maximum number of retries. You can specify between 0 and 300 seconds. By default, the `startPeriod` is off. This value applies only when you specify a `command`.
-            /// If a health check succeeds within the `startPeriod`, then the container is considered healthy and any subsequent failures count toward the maximum number of retries.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-startperiod)
-            start_period("StartPeriod"): i64,
-            /// The time period in seconds to wait for a health check to succeed before it is considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This value applies only when you specify a `command`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-timeout)
-            timeout("Timeout"): i64,
         }
     }
 
@@ -5342,197 +4213,6 @@ pub mod task_definition {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-tmpfs)
             tmpfs("Tmpfs"): Vec<Tmpfs>,
-        }
-    }
-
-    property! {
-        /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
-        /// The following describes how Docker processes the Linux capabilities specified in the `add` and `drop` request parameters. For information about the latest behavior, see [Docker Compose: order of cap_drop and cap_add](https://docs.aws.amazon.com/https://forums.docker.com/t/docker-compose-order-of-cap-drop-and-cap-add/97136/1) in the Docker Community Forum.
-        /// +  When the container is a privleged container, the container capabilities are all of the default Docker capabilities. The capabilities specified in the `add` request parameter, and the `drop` request parameter are ignored.
-        /// +  When the `add` request parameter is set to ALL, the container capabilities are all of the default Docker capabilities, excluding those specified in the `drop` request parameter.
-        /// +  When the `drop` request parameter is set to ALL, the container capabilities are the capabilities specified in the `add` request parameter.
-        /// +  When the `add` request parameter and the `drop` request parameter are both empty, the capabilities the container capabilities are all of the default Docker capabilities.
-        /// +  The default is to first drop the capabilities specified in the `drop` request parameter, and then add the capabilities specified in the `add` request parameter.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-kernelcapabilities.html).
-        pub struct KernelCapabilities;
-        new {
-            /// Creates `KernelCapabilities` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to `CapAdd` in the docker container create command and the `--cap-add` option to docker run.
-            /// Tasks launched on FARGATElong only support adding the `SYS_PTRACE` kernel capability.
-            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-kernelcapabilities.html#cfn-ecs-taskdefinition-kernelcapabilities-add)
-            add("Add"): Vec<String>,
-            /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to `CapDrop` in the docker container create command and the `--cap-drop` option to docker run.
-            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-kernelcapabilities.html#cfn-ecs-taskdefinition-kernelcapabilities-drop)
-            drop("Drop"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// The `Device` property specifies an object representing a container instance host device.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-device.html).
-        pub struct Device;
-        new {
-            /// Creates `Device` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The path inside the container at which to expose the host device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-containerpath)
-            container_path("ContainerPath"): String,
-            /// The path for the device on the host container instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-hostpath)
-            host_path("HostPath"): String,
-            /// The explicit permissions to provide to the container for the device. By default, the container has permissions for `read`, `write`, and `mknod` for the device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-device.html#cfn-ecs-taskdefinition-device-permissions)
-            permissions("Permissions"): Vec<Permissions>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ECS::TaskDefinition`.
-        pub enum Permissions {
-            /// `mknod`
-            Mknod = "mknod",
-            /// `read`
-            Read = "read",
-            /// `write`
-            Write = "write",
-        }
-    }
-
-    property! {
-        /// The container path, mount options, and size of the tmpfs mount.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tmpfs.html).
-        pub struct Tmpfs;
-        new {
-            /// Creates `Tmpfs` from its required properties:
-            ///
-            /// - `size` (`Size`, `i64`): The maximum size (in MiB) of the tmpfs volume.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tmpfs.html#cfn-ecs-taskdefinition-tmpfs-size)
-        }
-        required {
-            size("Size"): i64,
-        }
-        optional {
-            /// The absolute file path where the tmpfs volume is to be mounted.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tmpfs.html#cfn-ecs-taskdefinition-tmpfs-containerpath)
-            container_path("ContainerPath"): String,
-            /// The list of tmpfs volume mount options.
-            /// Valid values: `"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tmpfs.html#cfn-ecs-taskdefinition-tmpfs-mountoptions)
-            mount_options("MountOptions"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// The `LogConfiguration` property specifies log configuration options to send to a custom log driver for the container.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-logconfiguration.html).
-        pub struct LogConfiguration;
-        new {
-            /// Creates `LogConfiguration` from its required properties:
-            ///
-            /// - `log_driver` (`LogDriver`, `String`): The log driver to use for the container.
-            ///   For tasks on FARGATElong, the supported log drivers are `awslogs`, `splunk`, and `awsfirelens`.
-            ///   For tasks hosted on Amazon EC2 instances, the supported log drivers are `awslogs`, `fluentd`, `gelf`, `json-file`, `journald`, `syslog`, `splunk`, and `awsfirelens`.
-            ///   For more information about using the `awslogs` log driver, see [Send Amazon ECS logs to CloudWatch](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html) in the *Amazon Elastic Container Service Developer Guide*.
-            ///   For more information about using the `awsfirelens` log driver, see [Send Amazon ECS logs to an service or Partner](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html).
-            ///   If you have a custom driver that isn't listed, you can fork the Amazon ECS container agent project that's [available on GitHub](https://docs.aws.amazon.com/https://github.com/aws/amazon-ecs-agent) and customize it to work with that driver. We encourage you to submit pull requests for changes that you would like to have included. However, we don't currently provide support for running modified copies of this software.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-logconfiguration.html#cfn-ecs-taskdefinition-logconfiguration-logdriver)
-        }
-        required {
-            log_driver("LogDriver"): String,
-        }
-        optional {
-            /// The configuration options to send to the log driver.
-            /// The options you can specify depend on the log driver. Some of the options you can specify when you use the `awslogs` log driver to route logs to Amazon CloudWatch include the following:
-            /// + awslogs-create-group Required: No Specify whether you want the log group to be created automatically. If this option isn't specified, it defaults to false. Your IAM policy must include the logs:CreateLogGroup permission before you attempt to use awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send your Docker logs to. You can choose to send all of your logs from clusters in different Regions to a single region in CloudWatch Logs. This is so that they're all visible in one location. Otherwise, you can separate them by Region for more granularity. Make sure that the specified log group exists in the Region that you specify with this option. + awslogs-group Required: Yes Make sure to specify a log group that the awslogs log driver sends its log streams to. + awslogs-stream-prefix Required: Yes, when using Fargate.Optional when using EC2. Use the awslogs-stream-prefix option to associate a log stream with the specified prefix, the container name, and the ID of the Amazon ECS task that the container belongs to. If you specify a prefix with this option, then the log stream takes the format prefix-name/container-name/ecs-task-id. If you don't specify a prefix with this option, then the log stream is named after the container ID that's assigned by the Docker daemon on the container instance. Because it's difficult to trace logs back to the container that sent them with just the Docker container ID (which is only available on the container instance), we recommend that you specify a prefix with this option. For Amazon ECS services, you can use the service name as the prefix. Doing so, you can trace log streams to the service that the container belongs to, the name of the container that sent them, and the ID of the task that the container belongs to. You must specify a stream-prefix for your logs to have your logs appear in the Log pane when using the Amazon ECS console. + awslogs-datetime-format Required: No This option defines a multiline start pattern in Python strftime format. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. One example of a use case for using this format is for parsing output such as a stack dump, which might otherwise be logged in multiple entries. The correct pattern allows it to be captured in a single entry. For more information, see awslogs-datetime-format. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance. + awslogs-multiline-pattern Required: No This option defines a multiline start pattern that uses a regular expression. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. For more information, see awslogs-multiline-pattern. This option is ignored if awslogs-datetime-format is also configured. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance.
-            /// The following options apply to all supported log drivers.
-            /// + mode Required: No Valid values: non-blocking | blocking This option defines the delivery mode of log messages from the container to the log driver specified using logDriver. The delivery mode you choose affects application availability when the flow of logs from container is interrupted. If you use the blocking mode and the flow of logs is interrupted, calls from container code to write to the stdout and stderr streams will block. The logging thread of the application will block as a result. This may cause the application to become unresponsive and lead to container healthcheck failure. If you use the non-blocking mode, the container's logs are instead stored in an in-memory intermediate buffer configured with the max-buffer-size option. This prevents the application from becoming unresponsive when logs cannot be sent. We recommend using this mode if you want to ensure service availability and are okay with some log loss. For more information, see Preventing log loss with non-blocking mode in the awslogs container log driver. You can set a default mode for all containers in a specific Region by using the defaultLogDriverMode account setting. If you don't specify the mode option or configure the account setting, Amazon ECS will default to the non-blocking mode. For more information about the account setting, see Default log driver mode in the Amazon Elastic Container Service Developer Guide. On June 25, 2025, Amazon ECS changed the default log driver mode from blocking to non-blocking to prioritize task availability over logging. To continue using the blocking mode after this change, do one of the following: Set the mode option in your container definition's logConfiguration as blocking. Set the defaultLogDriverMode account setting to blocking. + max-buffer-size Required: No Default value: 10m When non-blocking mode is used, the max-buffer-size log option controls the size of the buffer that's used for intermediate message storage. Make sure to specify an adequate buffer size based on your application. When the buffer fills up, further logs cannot be stored. Logs that cannot be stored are lost.
-            /// To route logs using the `splunk` log router, you need to specify a `splunk-token` and a `splunk-url`.
-            /// When you use the `awsfirelens` log router to route logs to an AWS Service or AWS Partner Network destination for log storage and analytics, you can set the `log-driver-buffer-limit` option to limit the number of events that are buffered in memory, before being sent to the log router container. It can help to resolve potential log loss issue because high throughput might result in memory running out for the buffer inside of Docker.
-            /// Other options you can specify when using `awsfirelens` to route logs depend on the destination. When you export logs to Amazon Data Firehose, you can specify the AWS Region with `region` and a name for the log stream with `delivery_stream`.
-            /// When you export logs to Amazon Kinesis Data Streams, you can specify an AWS Region with `region` and a data stream name with `stream`.
-            /// When you export logs to Amazon OpenSearch Service, you can specify options like `Name`, `Host` (OpenSearch Service endpoint without protocol), `Port`, `Index`, `Type`, `Aws_auth`, `Aws_region`, `Suppress_Type_Name`, and `tls`. For more information, see [Under the hood: FireLens for Amazon ECS Tasks](https://docs.aws.amazon.com/containers/under-the-hood-firelens-for-amazon-ecs-tasks/).
-            /// When you export logs to Amazon S3, you can specify the bucket using the `bucket` option. You can also specify `region`, `total_file_size`, `upload_timeout`, and `use_put_object` as options.
-            /// This parameter requires version 1.19 of the Docker Remote API or greater on your container instance. To check the Docker Remote API version on your container instance, log in to your container instance and run the following command: `sudo docker version --format '{{.Server.APIVersion}}'`
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-logconfiguration.html#cfn-ecs-taskdefinition-logconfiguration-options)
-            options("Options"): Map<String>,
-            /// The secrets to pass to the log configuration. For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-logconfiguration.html#cfn-ecs-taskdefinition-logconfiguration-secretoptions)
-            secret_options("SecretOptions"): Vec<Secret>,
-        }
-    }
-
-    property! {
-        /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
-        /// +  To inject sensitive data into your containers as environment variables, use the `secrets` container definition parameter.
-        /// +  To reference sensitive information in the log configuration of a container, use the `secretOptions` container definition parameter.
-        ///
-        /// For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-secret.html).
-        pub struct Secret;
-        new {
-            /// Creates `Secret` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-secret.html#cfn-ecs-taskdefinition-secret-name)
-            /// - `value_from` (`ValueFrom`, `String`): The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
-            ///   For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam) (for Secrets Manager) or [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html) (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
-            ///   If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN must be specified.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-secret.html#cfn-ecs-taskdefinition-secret-valuefrom)
-        }
-        required {
-            name("Name"): String,
-            value_from("ValueFrom"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The details for a volume mount point that's used in a container definition.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html).
-        pub struct MountPoint;
-        new {
-            /// Creates `MountPoint` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The path on the container to mount the host volume at.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-containerpath)
-            container_path("ContainerPath"): String,
-            /// If this value is `true`, the container has read-only access to the volume. If this value is `false`, then the container can write to the volume. The default value is `false`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-readonly)
-            read_only("ReadOnly"): bool,
-            /// The name of the volume to mount. Must be a volume name referenced in the `name` parameter of task definition `volume`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-sourcevolume)
-            source_volume("SourceVolume"): String,
         }
     }
 
@@ -5638,25 +4318,6 @@ pub mod task_definition {
     }
 
     property! {
-        /// The repository credentials for private registry authentication.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-repositorycredentials.html).
-        pub struct RepositoryCredentials;
-        new {
-            /// Creates `RepositoryCredentials` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
-            /// When you use the Amazon ECS API, CLI, or AWS SDK, if the secret exists in the same Region as the task that you're launching then you can use either the full ARN or the name of the secret. When you use the AWS Management Console, you must specify the full ARN of the secret.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-repositorycredentials.html#cfn-ecs-taskdefinition-repositorycredentials-credentialsparameter)
-            credentials_parameter("CredentialsParameter"): String,
-        }
-    }
-
-    property! {
         /// The type and amount of a resource to assign to a container. The supported resource types are GPUs, Neuron devices, and Elastic Inference accelerators. For more information, see [Working with GPUs on Amazon ECS](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-gpu.html) or [Working with Amazon Elastic Inference on Amazon ECS](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-inference.html) in the *Amazon Elastic Container Service Developer Guide*
         ///
         /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-resourcerequirement.html).
@@ -5730,131 +4391,6 @@ pub mod task_definition {
             InferenceAccelerator = "InferenceAccelerator",
             /// `NeuronDevice`
             NeuronDevice = "NeuronDevice",
-        }
-    }
-
-    property! {
-        /// You can enable a restart policy for each container defined in your task definition, to overcome transient failures faster and maintain task availability. When you enable a restart policy for a container, Amazon ECS can restart the container if it exits, without needing to replace the task. For more information, see [Restart individual containers in Amazon ECS tasks with container restart policies](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-restart-policy.html) in the *Amazon Elastic Container Service Developer Guide*.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-restartpolicy.html).
-        pub struct RestartPolicy;
-        new {
-            /// Creates `RestartPolicy` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies whether a restart policy is enabled for the container.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-enabled)
-            enabled("Enabled"): bool,
-            /// A list of exit codes that Amazon ECS will ignore and not attempt a restart on. You can specify a maximum of 50 container exit codes. By default, Amazon ECS does not ignore any exit codes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-ignoredexitcodes)
-            ignored_exit_codes("IgnoredExitCodes"): Vec<i64>,
-            /// A period of time (in seconds) that the container must run for before a restart can be attempted. A container can be restarted only once every `restartAttemptPeriod` seconds. If a container isn't able to run for this time period and exits early, it will not be restarted. You can set a minimum `restartAttemptPeriod` of 60 seconds and a maximum `restartAttemptPeriod` of 1800 seconds. By default, a container must run for 300 seconds before it can be restarted.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-restartattemptperiod)
-            restart_attempt_period("RestartAttemptPeriod"): i64,
-        }
-    }
-
-    property! {
-        /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls` in the docker container create command and the `--sysctl` option to docker run. For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived connections.
-        /// We don't recommend that you specify network-related `systemControls` parameters for multiple containers in a single task that also uses either the `awsvpc` or `host` network mode. Doing this has the following disadvantages:
-        /// +  For tasks that use the `awsvpc` network mode including Fargate, if you set `systemControls` for any container, it applies to all containers in the task. If you set different `systemControls` for multiple containers in a single task, the container that's started last determines which `systemControls` take effect.
-        /// +  For tasks that use the `host` network mode, the network namespace `systemControls` aren't supported.
-        ///
-        /// If you're setting an IPC resource namespace to use for the containers in the task, the following conditions apply to your system controls. For more information, see [IPC mode](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode).
-        /// +  For tasks that use the `host` IPC mode, IPC namespace `systemControls` aren't supported.
-        /// +  For tasks that use the `task` IPC mode, IPC namespace `systemControls` values apply to all containers within a task.
-        ///
-        /// This parameter is not supported for Windows containers.
-        /// This parameter is only supported for tasks that are hosted on FARGATElong if the tasks are using platform version `1.4.0` or later (Linux). This isn't supported for Windows containers on Fargate.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-systemcontrol.html).
-        pub struct SystemControl;
-        new {
-            /// Creates `SystemControl` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The namespaced kernel parameter to set a `value` for.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-systemcontrol.html#cfn-ecs-taskdefinition-systemcontrol-namespace)
-            namespace("Namespace"): String,
-            /// The namespaced kernel parameter to set a `value` for.
-            /// Valid IPC namespace values: `"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"`, and `Sysctls` that start with `"fs.mqueue.*"`
-            /// Valid network namespace values: `Sysctls` that start with `"net.*"`. Only namespaced `Sysctls` that exist within the container starting with "net.* are accepted.
-            /// All of these values are supported by Fargate.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-systemcontrol.html#cfn-ecs-taskdefinition-systemcontrol-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// The `ulimit` settings to pass to the container.
-        /// Amazon ECS tasks hosted on FARGATElong use the default resource limit values set by the operating system with the exception of the `nofile` resource limit parameter which FARGATElong overrides. The `nofile` resource limit sets a restriction on the number of open files that a container can use. The default `nofile` soft limit is `65535` and the default hard limit is `65535`.
-        /// You can specify the `ulimit` settings for a container in a task definition.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-ulimit.html).
-        pub struct Ulimit;
-        new {
-            /// Creates `Ulimit` from its required properties:
-            ///
-            /// - `hard_limit` (`HardLimit`, `i64`): The hard limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-ulimit.html#cfn-ecs-taskdefinition-ulimit-hardlimit)
-            /// - `name` (`Name`, `Name`): The `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-ulimit.html#cfn-ecs-taskdefinition-ulimit-name)
-            /// - `soft_limit` (`SoftLimit`, `i64`): The soft limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-ulimit.html#cfn-ecs-taskdefinition-ulimit-softlimit)
-        }
-        required {
-            hard_limit("HardLimit"): i64,
-            name("Name"): Name,
-            soft_limit("SoftLimit"): i64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The `type` of the `ulimit`.
-        ///
-        /// Values allowed by `AWS::ECS::TaskDefinition`.
-        pub enum Name {
-            /// `core`
-            Core = "core",
-            /// `cpu`
-            Cpu = "cpu",
-            /// `data`
-            Data = "data",
-            /// `fsize`
-            Fsize = "fsize",
-            /// `locks`
-            Locks = "locks",
-            /// `memlock`
-            Memlock = "memlock",
-            /// `msgqueue`
-            Msgqueue = "msgqueue",
-            /// `nice`
-            Nice = "nice",
-            /// `nofile`
-            Nofile = "nofile",
-            /// `nproc`
-            Nproc = "nproc",
-            /// `rss`
-            Rss = "rss",
-            /// `rtprio`
-            Rtprio = "rtprio",
-            /// `rttime`
-            Rttime = "rttime",
-            /// `sigpending`
-            Sigpending = "sigpending",
-            /// `stack`
-            Stack = "stack",
         }
     }
 
@@ -6144,35 +4680,8 @@ pub mod task_definition {
         }
     }
 
-    property! {
-        /// The metadata that you apply to a resource to help you categorize and organize them. Each tag consists of a key and an optional value. You define them.
-        /// The following basic restrictions apply to tags:
-        /// +  Maximum number of tags per resource - 50
-        /// +  For each resource, each tag key must be unique, and each tag key can have only one value.
-        /// +  Maximum key length - 128 Unicode characters in UTF-8
-        /// +  Maximum value length - 256 Unicode characters in UTF-8
-        /// +  If your tagging schema is used across multiple services and resources, remember that other services may have restrictions on allowed characters. Generally allowed characters are: letters, numbers, and spaces representable in UTF-8, and the following characters: + - = . _ : / @.
-        /// +  Tag keys and values are case-sensitive.
-        /// +  Do not use `aws:`, `AWS:`, or any upper or lowercase combination of such as a prefix for either keys or values as it is reserved for AWS use. You cannot edit or delete tag keys or values with this prefix. Tags with this prefix do not count against your tags per resource limit.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// One part of a key-value pair that make up a tag. A `key` is a general label that acts like a category for more specific tag values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tag.html#cfn-ecs-taskdefinition-tag-key)
-            key("Key"): String,
-            /// The optional part of a key-value pair that make up a tag. A `value` acts as a descriptor within a tag category (key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-tag.html#cfn-ecs-taskdefinition-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The data volume configuration for tasks launched using this task definition. Specifying a volume configuration in a task definition is optional. The volume configuration may contain multiple volumes but only one volume configured at launch is supported. Each volume defined in the volume configuration may only specify a `name` and one of either `configuredAtLaunch`, `dockerVolumeConfiguration`, `efsVolumeConfiguration`, `s3filesVolumeConfiguration`, `fsxWindowsFileServerVolumeConfiguration`, or `host`. If an empty volume configuration is specified, by default Amazon ECS uses a host volume. For more information, see [Using data volumes in tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html).
@@ -6401,25 +4910,6 @@ pub mod task_definition {
     }
 
     property! {
-        /// The `HostVolumeProperties` property specifies details on a container instance bind mount host volume.
-        ///
-        /// Part of `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostvolumeproperties.html).
-        pub struct HostVolumeProperties;
-        new {
-            /// Creates `HostVolumeProperties` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container. If this parameter is empty, then the Docker daemon has assigned a host path for you. If the `host` parameter contains a `sourcePath` file location, then the data volume persists at the specified location on the host container instance until you delete it manually. If the `sourcePath` value doesn't exist on the host container instance, the Docker daemon creates it. If the location does exist, the contents of the source path folder are exported.
-            /// If you're using the Fargate launch type, the `sourcePath` parameter is not supported.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostvolumeproperties.html#cfn-ecs-taskdefinition-hostvolumeproperties-sourcepath)
-            source_path("SourcePath"): String,
-        }
-    }
-
-    property! {
         /// This parameter is specified when you're using an Amazon S3 Files file system for task storage. For more information, see [Amazon S3 Files volumes](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/s3files-volumes.html) in the *Amazon Elastic Container Service Developer Guide*.
         /// Your task definition must include a Task IAM Role. See [IAM role for attaching your file system to compute resources](https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-files-prereq-policies.html#s3-files-prereq-iam-compute-role) for required permissions.
         ///
@@ -6514,24 +5004,8 @@ pub mod task_set {
     //! Property types of [`TaskSet`](super::TaskSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-capacityproviderstrategyitem.html).
-        pub struct CapacityProviderStrategyItem;
-        new {
-            /// Creates `CapacityProviderStrategyItem` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-base)
-            base("Base"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-capacityprovider)
-            capacity_provider("CapacityProvider"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-capacityproviderstrategyitem.html#cfn-ecs-taskset-capacityproviderstrategyitem-weight)
-            weight("Weight"): i64,
-        }
-    }
+    /// Shared with other `AWS::ECS` resources (identical schema).
+    pub use super::shared::{CapacityProviderStrategyItem, AssignPublicIp, ServiceRegistry};
 
     string_enum! {
         /// The launch type that new tasks in the task set will use. For more information, see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html in the Amazon Elastic Container Service Developer Guide.
@@ -6567,7 +5041,7 @@ pub mod task_set {
             /// The full Amazon Resource Name (ARN) of the Elastic Load Balancing target group or groups associated with a service or task set. A target group ARN is only specified when using an Application Load Balancer or Network Load Balancer. If you are using a Classic Load Balancer this should be omitted. For services using the ECS deployment controller, you can specify one or multiple target groups. For more information, see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/register-multiple-targetgroups.html in the Amazon Elastic Container Service Developer Guide. For services using the CODE_DEPLOY deployment controller, you are required to define two target groups for the load balancer. For more information, see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-bluegreen.html in the Amazon Elastic Container Service Developer Guide. If your service's task definition uses the awsvpc network mode (which is required for the Fargate launch type), you must choose ip as the target type, not instance, when creating your target groups because tasks that use the awsvpc network mode are associated with an elastic network interface, not an Amazon EC2 instance.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-loadbalancer.html#cfn-ecs-taskset-loadbalancer-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
     }
 
@@ -6613,18 +5087,6 @@ pub mod task_set {
         }
     }
 
-    string_enum! {
-        /// Whether the task's elastic network interface receives a public IP address. The default value is DISABLED.
-        ///
-        /// Values allowed by `AWS::ECS::TaskSet`.
-        pub enum AssignPublicIp {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-        }
-    }
-
     property! {
         /// Part of `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-scale.html).
         pub struct Scale;
@@ -6655,8 +5117,679 @@ pub mod task_set {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ECS` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html).
+        /// The `CapacityProviderStrategyItem` property specifies the details of the default capacity provider strategy for the cluster. When services or tasks are run in the cluster with no launch type or capacity provider strategy specified, the default capacity provider strategy is used.
+        ///
+        /// Part of `AWS::ECS::Cluster`, `AWS::ECS::Service`, `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html).
+        pub struct CapacityProviderStrategyItem;
+        new {
+            /// Creates `CapacityProviderStrategyItem` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The *base* value designates how many tasks, at a minimum, to run on the specified capacity provider for each service. Only one capacity provider in a capacity provider strategy can have a *base* defined. If no value is specified, the default value of `0` is used.
+            /// Base value characteristics:
+            /// +  Only one capacity provider in a strategy can have a base defined
+            /// +  The default value is `0` if not specified
+            /// +  The valid range is 0 to 100,000
+            /// +  Base requirements are satisfied first before weight distribution
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-base)
+            base("Base"): i64,
+            /// The short name of the capacity provider. This can be either an AWS managed capacity provider (`FARGATE` or `FARGATE_SPOT`) or the name of a custom capacity provider that you created.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-capacityprovider)
+            capacity_provider("CapacityProvider"): String,
+            /// The *weight* value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider. The `weight` value is taken into consideration after the `base` value, if defined, is satisfied.
+            /// If no `weight` value is specified, the default value of `0` is used. When multiple capacity providers are specified within a capacity provider strategy, at least one of the capacity providers must have a weight value greater than zero and any capacity providers with a weight of `0` can't be used to place tasks. If you specify multiple capacity providers in a strategy that all have a weight of `0`, any `RunTask` or `CreateService` actions using the capacity provider strategy will fail.
+            /// Weight value characteristics:
+            /// +  Weight is considered after the base value is satisfied
+            /// +  The default value is `0` if not specified
+            /// +  The valid range is 0 to 1,000
+            /// +  At least one capacity provider must have a weight greater than zero
+            /// +  Capacity providers with weight of `0` cannot place tasks
+            ///
+            /// Task distribution logic:
+            /// 1.  Base satisfaction: The minimum number of tasks specified by the base value are placed on that capacity provider
+            /// 1.  Weight distribution: After base requirements are met, additional tasks are distributed according to weight ratios
+            ///
+            /// Examples:
+            /// Equal Distribution: Two capacity providers both with weight `1` will split tasks evenly after base requirements are met.
+            /// Weighted Distribution: If capacityProviderA has weight `1` and capacityProviderB has weight `4`, then for every 1 task on A, 4 tasks will run on B.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-capacityproviderstrategyitem.html#cfn-ecs-cluster-capacityproviderstrategyitem-weight)
+            weight("Weight"): i64,
+        }
+    }
+
+    property! {
+        /// The dependencies defined for container startup and shutdown. A container can contain multiple dependencies. When a dependency is defined for container startup, for container shutdown it is reversed.
+        /// Your Amazon ECS container instances require at least version 1.26.0 of the container agent to use container dependencies. However, we recommend using the latest container agent version. For information about checking your agent version and updating to the latest version, see [Updating the Amazon ECS Container Agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html) in the *Amazon Elastic Container Service Developer Guide*. If you're using an Amazon ECS-optimized Linux AMI, your instance needs at least version 1.26.0-1 of the `ecs-init` package. If your container instances are launched from version `20190301` or later, then they contain the required versions of the container agent and `ecs-init`. For more information, see [Amazon ECS-optimized Linux AMI](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html) in the *Amazon Elastic Container Service Developer Guide*.
+        /// For tasks that use the Fargate launch type, the task or service requires the following platforms:
+        /// +  Linux platform version `1.3.0` or later.
+        /// +  Windows platform version `1.0.0` or later.
+        ///
+        /// For more information about how to create a container dependency, see [Container dependency](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html#example_task_definition-containerdependency) in the *Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html).
+        pub struct ContainerDependency;
+        new {
+            /// Creates `ContainerDependency` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The dependency condition of the container. The following are the available conditions and their behavior:
+            /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
+            /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
+            /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
+            /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-condition)
+            condition("Condition"): Condition,
+            /// The name of a container.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-containerdependency.html#cfn-ecs-daemontaskdefinition-containerdependency-containername)
+            container_name("ContainerName"): String,
+        }
+    }
+
+    string_enum! {
+        /// The dependency condition of the container. The following are the available conditions and their behavior:
+        /// +  `START` - This condition emulates the behavior of links and volumes today. It validates that a dependent container is started before permitting other containers to start.
+        /// +  `COMPLETE` - This condition validates that a dependent container runs to completion (exits) before permitting other containers to start. This can be useful for nonessential containers that run a script and then exit. This condition can't be set on an essential container.
+        /// +  `SUCCESS` - This condition is the same as `COMPLETE`, but it also requires that the container exits with a `zero` status. This condition can't be set on an essential container.
+        /// +  `HEALTHY` - This condition validates that the dependent container passes its Docker health check before permitting other containers to start. This requires that the dependent container has health checks configured. This condition is confirmed only at task startup.
+        ///
+        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`.
+        pub enum Condition {
+            /// `COMPLETE`
+            Complete = "COMPLETE",
+            /// `HEALTHY`
+            Healthy = "HEALTHY",
+            /// `START`
+            Start = "START",
+            /// `SUCCESS`
+            Success = "SUCCESS",
+        }
+    }
+
+    property! {
+        /// A key-value pair object.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html).
+        pub struct KeyValuePair;
+        new {
+            /// Creates `KeyValuePair` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The name of the key-value pair. For environment variables, this is the name of the environment variable.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-name)
+            name("Name"): String,
+            /// The value of the key-value pair. For environment variables, this is the value of the environment variable.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-keyvaluepair.html#cfn-ecs-daemontaskdefinition-keyvaluepair-value)
+            value("Value"): String,
+        }
+    }
+
+    property! {
+        /// A list of files containing the environment variables to pass to a container. You can specify up to ten environment files. The file must have a `.env` file extension. Each line in an environment file should contain an environment variable in `VARIABLE=VALUE` format. Lines beginning with `#` are treated as comments and are ignored.
+        /// If there are environment variables specified using the `environment` parameter in a container definition, they take precedence over the variables contained within an environment file. If multiple environment files are specified that contain the same variable, they're processed from the top down. We recommend that you use unique variable names. For more information, see [Use a file to pass environment variables to a container](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/use-environment-file.html) in the *Amazon Elastic Container Service Developer Guide*.
+        /// Environment variable files are objects in Amazon S3 and all Amazon S3 security considerations apply.
+        /// You must use the following platforms for the Fargate launch type:
+        /// +  Linux platform version `1.4.0` or later.
+        /// +  Windows platform version `1.0.0` or later.
+        ///
+        /// Consider the following when using the Fargate launch type:
+        /// +  The file is handled like a native Docker env-file.
+        /// +  There is no support for shell escape handling.
+        /// +  The container entry point interperts the `VARIABLE` values.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html).
+        pub struct EnvironmentFile;
+        new {
+            /// Creates `EnvironmentFile` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-type)
+            r#type("Type"): Type,
+            /// The Amazon Resource Name (ARN) of the Amazon S3 object containing the environment variable file.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-environmentfile.html#cfn-ecs-daemontaskdefinition-environmentfile-value)
+            value("Value"): String,
+        }
+    }
+
+    string_enum! {
+        /// The file type to use. Environment files are objects in Amazon S3. The only supported value is `s3`.
+        ///
+        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`.
+        pub enum Type {
+            /// `s3`
+            S3 = "s3",
+        }
+    }
+
+    property! {
+        /// The FireLens configuration for the container. This is used to specify and configure a log router for container logs. For more information, see [Custom log routing](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html) in the *Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html).
+        pub struct FirelensConfiguration;
+        new {
+            /// Creates `FirelensConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The options to use when configuring the log router. This field is optional and can be used to specify a custom configuration file or to add additional metadata, such as the task, task definition, cluster, and container instance details to the log event. If specified, the syntax to use is `"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}`. For more information, see [Creating a task definition that uses a FireLens configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef) in the *Amazon Elastic Container Service Developer Guide*.
+            /// Tasks hosted on FARGATElong only support the `file` configuration file type.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-options)
+            options("Options"): Map<String>,
+            /// The log router to use. The valid values are `fluentd` or `fluentbit`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-firelensconfiguration.html#cfn-ecs-daemontaskdefinition-firelensconfiguration-type)
+            r#type("Type"): FirelensConfigurationType,
+        }
+    }
+
+    string_enum! {
+        /// The log router to use. The valid values are `fluentd` or `fluentbit`.
+        ///
+        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`.
+        pub enum FirelensConfigurationType {
+            /// `fluentbit`
+            Fluentbit = "fluentbit",
+            /// `fluentd`
+            Fluentd = "fluentd",
+        }
+    }
+
+    property! {
+        /// An object representing a container health check. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image (such as those specified in a parent image or from the image's Dockerfile). This configuration maps to the `HEALTHCHECK` parameter of docker run.
+        /// The Amazon ECS container agent only monitors and reports on the health checks specified in the task definition. Amazon ECS does not monitor Docker health checks that are embedded in a container image and not specified in the container definition. Health check parameters that are specified in a container definition override any Docker health checks that exist in the container image.
+        /// You can view the health status of both individual containers and a task with the DescribeTasks API operation or when viewing the task details in the console.
+        /// The health check is designed to make sure that your containers survive agent restarts, upgrades, or temporary unavailability.
+        /// Amazon ECS performs health checks on containers with the default that launched the container instance or the task.
+        /// The following describes the possible `healthStatus` values for a container:
+        /// +  `HEALTHY`-The container health check has passed successfully.
+        /// +  `UNHEALTHY`-The container health check has failed.
+        /// +  `UNKNOWN`-The container health check is being evaluated, there's no container health check defined, or Amazon ECS doesn't have the health status of the container.
+        ///
+        /// The following describes the possible `healthStatus` values based on the container health checker status of essential containers in the task with the following priority order (high to low):
+        /// +  `UNHEALTHY`-One or more essential containers have failed their health check.
+        /// +  `UNKNOWN`-Any essential container running within the task is in an `UNKNOWN` state and no other essential containers have an `UNHEALTHY` state.
+        /// +  `HEALTHY`-All essential containers within the task have passed their health checks.
+        ///
+        /// Consider the following task health example with 2 containers.
+        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, the task health is `UNHEALTHY`.
+        /// +  If Container1 is `UNHEALTHY` and Container2 is `HEALTHY`, the task health is `UNHEALTHY`.
+        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, the task health is `UNKNOWN`.
+        /// +  If Container1 is `HEALTHY` and Container2 is `HEALTHY`, the task health is `HEALTHY`.
+        ///
+        /// Consider the following task health example with 3 containers.
+        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, and Container3 is `UNKNOWN`, the task health is `UNHEALTHY`.
+        /// +  If Container1 is `UNHEALTHY` and Container2 is `UNKNOWN`, and Container3 is `HEALTHY`, the task health is `UNHEALTHY`.
+        /// +  If Container1 is `UNHEALTHY` and Container2 is `HEALTHY`, and Container3 is `HEALTHY`, the task health is `UNHEALTHY`.
+        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, and Container3 is `HEALTHY`, the task health is `UNKNOWN`.
+        /// +  If Container1 is `HEALTHY` and Container2 is `UNKNOWN`, and Container3 is `UNKNOWN`, the task health is `UNKNOWN`.
+        /// +  If Container1 is `HEALTHY` and Container2 is `HEALTHY`, and Container3 is `HEALTHY`, the task health is `HEALTHY`.
+        ///
+        /// If a task is run manually, and not as part of a service, the task will continue its lifecycle regardless of its health status. For tasks that are part of a service, if the task reports as unhealthy then the task will be stopped and the service scheduler will replace it.
+        /// When a container health check fails for a task that is part of a service, the following process occurs:
+        /// 1.  The task is marked as `UNHEALTHY`.
+        /// 1.  The unhealthy task will be stopped, and during the stopping process, it will go through the following states:
+        /// +  `DEACTIVATING` - In this state, Amazon ECS performs additional steps before stopping the task. For example, for tasks that are part of services configured to use Elastic Load Balancing target groups, target groups will be deregistered in this state.
+        /// +  `STOPPING` - The task is in the process of being stopped.
+        /// +  `DEPROVISIONING` - Resources associated with the task are being cleaned up.
+        /// +  `STOPPED` - The task has been completely stopped.
+        ///
+        /// 1.  After the old task stops, a new task will be launched to ensure service operation, and the new task will go through the following lifecycle:
+        /// +  `PROVISIONING` - Resources required for the task are being provisioned.
+        /// +  `PENDING` - The task is waiting to be placed on a container instance.
+        /// +  `ACTIVATING` - In this state, Amazon ECS pulls container images, creates containers, configures task networking, registers load balancer target groups, and configures service discovery status.
+        /// +  `RUNNING` - The task is running and performing its work.
+        ///
+        /// For more detailed information about task lifecycle states, see [Task lifecycle](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html) in the *Amazon Elastic Container Service Developer Guide*.
+        /// The following are notes about container health check support:
+        /// +  If the Amazon ECS container agent becomes disconnected from the Amazon ECS service, this won't cause a container to transition to an `UNHEALTHY` status. This is by design, to ensure that containers remain running during agent restarts or temporary unavailability. The health check status is the "last heard from" response from the Amazon ECS agent, so if the container was considered `HEALTHY` prior to the disconnect, that status will remain until the agent reconnects and another health check occurs. There are no assumptions made about the status of the container health checks.
+        /// +  Container health checks require version `1.17.0` or greater of the Amazon ECS container agent. For more information, see [Updating the Amazon ECS container agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html).
+        /// +  Container health checks are supported for Fargate tasks if you're using platform version `1.1.0` or greater. For more information, see [platform versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html).
+        /// +  Container health checks aren't supported for tasks that are part of a service that's configured to use a Classic Load Balancer.
+        ///
+        /// For an example of how to specify a task definition with multiple containers where container dependency is specified, see [Container dependency](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html#example_task_definition-containerdependency) in the *Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html).
+        pub struct HealthCheck;
+        new {
+            /// Creates `HealthCheck` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A string array representing the command that the container runs to determine if it is healthy. The string array must start with `CMD` to run the command arguments directly, or `CMD-SHELL` to run the command with the container's default shell.
+            /// When you use the AWS Management Console JSON panel, the CLIlong, or the APIs, enclose the list of commands in double quotes and brackets.
+            /// `[ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ]`
+            /// You don't include the double quotes and brackets when you use the AWS Management Console.
+            /// `CMD-SHELL, curl -f http://localhost/ || exit 1`
+            /// An exit code of 0 indicates success, and non-zero exit code indicates failure. For more information, see `HealthCheck` in the docker container create command.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-command)
+            command("Command"): Vec<String>,
+            /// The time period in seconds between each health check execution. You may specify between 5 and 300 seconds. The default value is 30 seconds. This value applies only when you specify a `command`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-interval)
+            interval("Interval"): i64,
+            /// The number of times to retry a failed health check before the container is considered unhealthy. You may specify between 1 and 10 retries. The default value is 3. This value applies only when you specify a `command`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-retries)
+            retries("Retries"): i64,
+            /// The optional grace period to provide containers time to bootstrap before failed health checks count towards the maximum number of retries. You can specify between 0 and 300 seconds. By default, the `startPeriod` is off. This value applies only when you specify a `command`.
+            /// If a health check succeeds within the `startPeriod`, then the container is considered healthy and any subsequent failures count toward the maximum number of retries.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-startperiod)
+            start_period("StartPeriod"): i64,
+            /// The time period in seconds to wait for a health check to succeed before it is considered a failure. You may specify between 2 and 60 seconds. The default value is 5. This value applies only when you specify a `command`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-timeout)
+            timeout("Timeout"): i64,
+        }
+    }
+
+    property! {
+        /// The Linux capabilities to add or remove from the default Docker configuration for a container defined in the task definition. For more detailed information about these Linux capabilities, see the [capabilities(7)](https://docs.aws.amazon.com/http://man7.org/linux/man-pages/man7/capabilities.7.html) Linux manual page.
+        /// The following describes how Docker processes the Linux capabilities specified in the `add` and `drop` request parameters. For information about the latest behavior, see [Docker Compose: order of cap_drop and cap_add](https://docs.aws.amazon.com/https://forums.docker.com/t/docker-compose-order-of-cap-drop-and-cap-add/97136/1) in the Docker Community Forum.
+        /// +  When the container is a privleged container, the container capabilities are all of the default Docker capabilities. The capabilities specified in the `add` request parameter, and the `drop` request parameter are ignored.
+        /// +  When the `add` request parameter is set to ALL, the container capabilities are all of the default Docker capabilities, excluding those specified in the `drop` request parameter.
+        /// +  When the `drop` request parameter is set to ALL, the container capabilities are the capabilities specified in the `add` request parameter.
+        /// +  When the `add` request parameter and the `drop` request parameter are both empty, the capabilities the container capabilities are all of the default Docker capabilities.
+        /// +  The default is to first drop the capabilities specified in the `drop` request parameter, and then add the capabilities specified in the `add` request parameter.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html).
+        pub struct KernelCapabilities;
+        new {
+            /// Creates `KernelCapabilities` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Linux capabilities for the container that have been added to the default configuration provided by Docker. This parameter maps to `CapAdd` in the docker container create command and the `--cap-add` option to docker run.
+            /// Tasks launched on FARGATElong only support adding the `SYS_PTRACE` kernel capability.
+            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-add)
+            add("Add"): Vec<String>,
+            /// The Linux capabilities for the container that have been removed from the default configuration provided by Docker. This parameter maps to `CapDrop` in the docker container create command and the `--cap-drop` option to docker run.
+            /// Valid values: `"ALL" | "AUDIT_CONTROL" | "AUDIT_WRITE" | "BLOCK_SUSPEND" | "CHOWN" | "DAC_OVERRIDE" | "DAC_READ_SEARCH" | "FOWNER" | "FSETID" | "IPC_LOCK" | "IPC_OWNER" | "KILL" | "LEASE" | "LINUX_IMMUTABLE" | "MAC_ADMIN" | "MAC_OVERRIDE" | "MKNOD" | "NET_ADMIN" | "NET_BIND_SERVICE" | "NET_BROADCAST" | "NET_RAW" | "SETFCAP" | "SETGID" | "SETPCAP" | "SETUID" | "SYS_ADMIN" | "SYS_BOOT" | "SYS_CHROOT" | "SYS_MODULE" | "SYS_NICE" | "SYS_PACCT" | "SYS_PTRACE" | "SYS_RAWIO" | "SYS_RESOURCE" | "SYS_TIME" | "SYS_TTY_CONFIG" | "SYSLOG" | "WAKE_ALARM"`
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html#cfn-ecs-daemontaskdefinition-kernelcapabilities-drop)
+            drop("Drop"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// An object representing a container instance host device.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html).
+        pub struct Device;
+        new {
+            /// Creates `Device` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The path inside the container at which to expose the host device.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-containerpath)
+            container_path("ContainerPath"): String,
+            /// The path for the device on the host container instance.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-hostpath)
+            host_path("HostPath"): String,
+            /// The explicit permissions to provide to the container for the device. By default, the container has permissions for `read`, `write`, and `mknod` for the device.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-device.html#cfn-ecs-daemontaskdefinition-device-permissions)
+            permissions("Permissions"): Vec<Permissions>,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`.
+        pub enum Permissions {
+            /// `mknod`
+            Mknod = "mknod",
+            /// `read`
+            Read = "read",
+            /// `write`
+            Write = "write",
+        }
+    }
+
+    property! {
+        /// The container path, mount options, and size of the tmpfs mount.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html).
+        pub struct Tmpfs;
+        new {
+            /// Creates `Tmpfs` from its required properties:
+            ///
+            /// - `size` (`Size`, `i64`): The maximum size (in MiB) of the tmpfs volume.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-size)
+        }
+        required {
+            size("Size"): i64,
+        }
+        optional {
+            /// The absolute file path where the tmpfs volume is to be mounted.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-containerpath)
+            container_path("ContainerPath"): String,
+            /// The list of tmpfs volume mount options.
+            /// Valid values: `"defaults" | "ro" | "rw" | "suid" | "nosuid" | "dev" | "nodev" | "exec" | "noexec" | "sync" | "async" | "dirsync" | "remount" | "mand" | "nomand" | "atime" | "noatime" | "diratime" | "nodiratime" | "bind" | "rbind" | "unbindable" | "runbindable" | "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave" | "relatime" | "norelatime" | "strictatime" | "nostrictatime" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "mpol"`
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-tmpfs.html#cfn-ecs-daemontaskdefinition-tmpfs-mountoptions)
+            mount_options("MountOptions"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// The log configuration for the container. This parameter maps to `LogConfig` in the docker container create command and the `--log-driver` option to docker run.
+        /// By default, containers use the same logging driver that the Docker daemon uses. However, the container might use a different logging driver than the Docker daemon by specifying a log driver configuration in the container definition.
+        /// Understand the following when specifying a log configuration for your containers.
+        /// +  Amazon ECS currently supports a subset of the logging drivers available to the Docker daemon. Additional log drivers may be available in future releases of the Amazon ECS container agent.
+        /// For tasks on FARGATElong, the supported log drivers are `awslogs`, `splunk`, and `awsfirelens`.
+        /// For tasks hosted on Amazon EC2 instances, the supported log drivers are `awslogs`, `fluentd`, `gelf`, `json-file`, `journald`,`syslog`, `splunk`, and `awsfirelens`.
+        /// +  This parameter requires version 1.18 of the Docker Remote API or greater on your container instance.
+        /// +  For tasks that are hosted on Amazon EC2 instances, the Amazon ECS container agent must register the available logging drivers with the `ECS_AVAILABLE_LOGGING_DRIVERS` environment variable before containers placed on that instance can use these log configuration options. For more information, see [Amazon ECS container agent configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html) in the *Amazon Elastic Container Service Developer Guide*.
+        /// +  For tasks that are on FARGATElong, because you don't have access to the underlying infrastructure your tasks are hosted on, any additional software needed must be installed outside of the task. For example, the Fluentd output aggregators or a remote host running Logstash to send Gelf logs to.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html).
+        pub struct LogConfiguration;
+        new {
+            /// Creates `LogConfiguration` from its required properties:
+            ///
+            /// - `log_driver` (`LogDriver`, `String`): The log driver to use for the container.
+            ///   For tasks on FARGATElong, the supported log drivers are `awslogs`, `splunk`, and `awsfirelens`.
+            ///   For tasks hosted on Amazon EC2 instances, the supported log drivers are `awslogs`, `fluentd`, `gelf`, `json-file`, `journald`, `syslog`, `splunk`, and `awsfirelens`.
+            ///   For more information about using the `awslogs` log driver, see [Send Amazon ECS logs to CloudWatch](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html) in the *Amazon Elastic Container Service Developer Guide*.
+            ///   For more information about using the `awsfirelens` log driver, see [Send Amazon ECS logs to an service or Partner](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html).
+            ///   If you have a custom driver that isn't listed, you can fork the Amazon ECS container agent project that's [available on GitHub](https://docs.aws.amazon.com/https://github.com/aws/amazon-ecs-agent) and customize it to work with that driver. We encourage you to submit pull requests for changes that you would like to have included. However, we don't currently provide support for running modified copies of this software.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-logdriver)
+        }
+        required {
+            log_driver("LogDriver"): String,
+        }
+        optional {
+            /// The configuration options to send to the log driver.
+            /// The options you can specify depend on the log driver. Some of the options you can specify when you use the `awslogs` log driver to route logs to Amazon CloudWatch include the following:
+            /// + awslogs-create-group Required: No Specify whether you want the log group to be created automatically. If this option isn't specified, it defaults to false. Your IAM policy must include the logs:CreateLogGroup permission before you attempt to use awslogs-create-group. + awslogs-region Required: Yes Specify the Region that the awslogs log driver is to send your Docker logs to. You can choose to send all of your logs from clusters in different Regions to a single region in CloudWatch Logs. This is so that they're all visible in one location. Otherwise, you can separate them by Region for more granularity. Make sure that the specified log group exists in the Region that you specify with this option. + awslogs-group Required: Yes Make sure to specify a log group that the awslogs log driver sends its log streams to. + awslogs-stream-prefix Required: Yes, when using Fargate.Optional when using EC2. Use the awslogs-stream-prefix option to associate a log stream with the specified prefix, the container name, and the ID of the Amazon ECS task that the container belongs to. If you specify a prefix with this option, then the log stream takes the format prefix-name/container-name/ecs-task-id. If you don't specify a prefix with this option, then the log stream is named after the container ID that's assigned by the Docker daemon on the container instance. Because it's difficult to trace logs back to the container that sent them with just the Docker container ID (which is only available on the container instance), we recommend that you specify a prefix with this option. For Amazon ECS services, you can use the service name as the prefix. Doing so, you can trace log streams to the service that the container belongs to, the name of the container that sent them, and the ID of the task that the container belongs to. You must specify a stream-prefix for your logs to have your logs appear in the Log pane when using the Amazon ECS console. + awslogs-datetime-format Required: No This option defines a multiline start pattern in Python strftime format. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. One example of a use case for using this format is for parsing output such as a stack dump, which might otherwise be logged in multiple entries. The correct pattern allows it to be captured in a single entry. For more information, see awslogs-datetime-format. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance. + awslogs-multiline-pattern Required: No This option defines a multiline start pattern that uses a regular expression. A log message consists of a line that matches the pattern and any following lines that don’t match the pattern. The matched line is the delimiter between log messages. For more information, see awslogs-multiline-pattern. This option is ignored if awslogs-datetime-format is also configured. You cannot configure both the awslogs-datetime-format and awslogs-multiline-pattern options. Multiline logging performs regular expression parsing and matching of all log messages. This might have a negative impact on logging performance.
+            /// The following options apply to all supported log drivers.
+            /// + mode Required: No Valid values: non-blocking | blocking This option defines the delivery mode of log messages from the container to the log driver specified using logDriver. The delivery mode you choose affects application availability when the flow of logs from container is interrupted. If you use the blocking mode and the flow of logs is interrupted, calls from container code to write to the stdout and stderr streams will block. The logging thread of the application will block as a result. This may cause the application to become unresponsive and lead to container healthcheck failure. If you use the non-blocking mode, the container's logs are instead stored in an in-memory intermediate buffer configured with the max-buffer-size option. This prevents the application from becoming unresponsive when logs cannot be sent. We recommend using this mode if you want to ensure service availability and are okay with some log loss. For more information, see Preventing log loss with non-blocking mode in the awslogs container log driver. You can set a default mode for all containers in a specific Region by using the defaultLogDriverMode account setting. If you don't specify the mode option or configure the account setting, Amazon ECS will default to the non-blocking mode. For more information about the account setting, see Default log driver mode in the Amazon Elastic Container Service Developer Guide. On June 25, 2025, Amazon ECS changed the default log driver mode from blocking to non-blocking to prioritize task availability over logging. To continue using the blocking mode after this change, do one of the following: Set the mode option in your container definition's logConfiguration as blocking. Set the defaultLogDriverMode account setting to blocking. + max-buffer-size Required: No Default value: 10m When non-blocking mode is used, the max-buffer-size log option controls the size of the buffer that's used for intermediate message storage. Make sure to specify an adequate buffer size based on your application. When the buffer fills up, further logs cannot be stored. Logs that cannot be stored are lost.
+            /// To route logs using the `splunk` log router, you need to specify a `splunk-token` and a `splunk-url`.
+            /// When you use the `awsfirelens` log router to route logs to an AWS Service or AWS Partner Network destination for log storage and analytics, you can set the `log-driver-buffer-limit` option to limit the number of events that are buffered in memory, before being sent to the log router container. It can help to resolve potential log loss issue because high throughput might result in memory running out for the buffer inside of Docker.
+            /// Other options you can specify when using `awsfirelens` to route logs depend on the destination. When you export logs to Amazon Data Firehose, you can specify the AWS Region with `region` and a name for the log stream with `delivery_stream`.
+            /// When you export logs to Amazon Kinesis Data Streams, you can specify an AWS Region with `region` and a data stream name with `stream`.
+            /// When you export logs to Amazon OpenSearch Service, you can specify options like `Name`, `Host` (OpenSearch Service endpoint without protocol), `Port`, `Index`, `Type`, `Aws_auth`, `Aws_region`, `Suppress_Type_Name`, and `tls`. For more information, see [Under the hood: FireLens for Amazon ECS Tasks](https://docs.aws.amazon.com/containers/under-the-hood-firelens-for-amazon-ecs-tasks/).
+            /// When you export logs to Amazon S3, you can specify the bucket using the `bucket` option. You can also specify `region`, `total_file_size`, `upload_timeout`, and `use_put_object` as options.
+            /// This parameter requires version 1.19 of the Docker Remote API or greater on your container instance. To check the Docker Remote API version on your container instance, log in to your container instance and run the following command: `sudo docker version --format '{{.Server.APIVersion}}'`
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-options)
+            options("Options"): Map<String>,
+            /// The secrets to pass to the log configuration. For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-secretoptions)
+            secret_options("SecretOptions"): Vec<Secret>,
+        }
+    }
+
+    property! {
+        /// An object representing the secret to expose to your container. Secrets can be exposed to a container in the following ways:
+        /// +  To inject sensitive data into your containers as environment variables, use the `secrets` container definition parameter.
+        /// +  To reference sensitive information in the log configuration of a container, use the `secretOptions` container definition parameter.
+        ///
+        /// For more information, see [Specifying sensitive data](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html) in the *Amazon Elastic Container Service Developer Guide*.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::ExpressGatewayService`, `AWS::ECS::Service`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html).
+        pub struct Secret;
+        new {
+            /// Creates `Secret` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the secret.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html#cfn-ecs-daemontaskdefinition-secret-name)
+            /// - `value_from` (`ValueFrom`, `String`): The secret to expose to the container. The supported values are either the full ARN of the ASMlong secret or the full ARN of the parameter in the SSM Parameter Store.
+            ///   For information about the require IAMlong permissions, see [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-secrets.html#secrets-iam) (for Secrets Manager) or [Required IAM permissions for Amazon ECS secrets](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data-parameters.html) (for Systems Manager Parameter store) in the *Amazon Elastic Container Service Developer Guide*.
+            ///   If the SSM Parameter Store parameter exists in the same Region as the task you're launching, then you can use either the full ARN or name of the parameter. If the parameter exists in a different Region, then the full ARN must be specified.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-secret.html#cfn-ecs-daemontaskdefinition-secret-valuefrom)
+        }
+        required {
+            name("Name"): String,
+            value_from("ValueFrom"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The details for a volume mount point that's used in a container definition.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html).
+        pub struct MountPoint;
+        new {
+            /// Creates `MountPoint` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The path on the container to mount the host volume at.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-containerpath)
+            container_path("ContainerPath"): String,
+            /// If this value is `true`, the container has read-only access to the volume. If this value is `false`, then the container can write to the volume. The default value is `false`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-readonly)
+            read_only("ReadOnly"): bool,
+            /// The name of the volume to mount. Must be a volume name referenced in the `name` parameter of task definition `volume`.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-mountpoint.html#cfn-ecs-daemontaskdefinition-mountpoint-sourcevolume)
+            source_volume("SourceVolume"): String,
+        }
+    }
+
+    property! {
+        /// The repository credentials for private registry authentication.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-repositorycredentials.html).
+        pub struct RepositoryCredentials;
+        new {
+            /// Creates `RepositoryCredentials` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Amazon Resource Name (ARN) of the secret containing the private repository credentials.
+            /// When you use the Amazon ECS API, CLI, or AWS SDK, if the secret exists in the same Region as the task that you're launching then you can use either the full ARN or the name of the secret. When you use the AWS Management Console, you must specify the full ARN of the secret.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-repositorycredentials.html#cfn-ecs-daemontaskdefinition-repositorycredentials-credentialsparameter)
+            credentials_parameter("CredentialsParameter"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html).
+        pub struct RestartPolicy;
+        new {
+            /// Creates `RestartPolicy` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-enabled)
+            enabled("Enabled"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-ignoredexitcodes)
+            ignored_exit_codes("IgnoredExitCodes"): Vec<i64>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-restartpolicy.html#cfn-ecs-daemontaskdefinition-restartpolicy-restartattemptperiod)
+            restart_attempt_period("RestartAttemptPeriod"): i64,
+        }
+    }
+
+    property! {
+        /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls` in the docker container create command and the `--sysctl` option to docker run. For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived connections.
+        /// We don't recommend that you specify network-related `systemControls` parameters for multiple containers in a single task that also uses either the `awsvpc` or `host` network mode. Doing this has the following disadvantages:
+        /// +  For tasks that use the `awsvpc` network mode including Fargate, if you set `systemControls` for any container, it applies to all containers in the task. If you set different `systemControls` for multiple containers in a single task, the container that's started last determines which `systemControls` take effect.
+        /// +  For tasks that use the `host` network mode, the network namespace `systemControls` aren't supported.
+        ///
+        /// If you're setting an IPC resource namespace to use for the containers in the task, the following conditions apply to your system controls. For more information, see [IPC mode](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode).
+        /// +  For tasks that use the `host` IPC mode, IPC namespace `systemControls` aren't supported.
+        /// +  For tasks that use the `task` IPC mode, IPC namespace `systemControls` values apply to all containers within a task.
+        ///
+        /// This parameter is not supported for Windows containers.
+        /// This parameter is only supported for tasks that are hosted on FARGATElong if the tasks are using platform version `1.4.0` or later (Linux). This isn't supported for Windows containers on Fargate.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html).
+        pub struct SystemControl;
+        new {
+            /// Creates `SystemControl` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The namespaced kernel parameter to set a `value` for.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-namespace)
+            namespace("Namespace"): String,
+            /// The namespaced kernel parameter to set a `value` for.
+            /// Valid IPC namespace values: `"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"`, and `Sysctls` that start with `"fs.mqueue.*"`
+            /// Valid network namespace values: `Sysctls` that start with `"net.*"`. Only namespaced `Sysctls` that exist within the container starting with "net.* are accepted.
+            /// All of these values are supported by Fargate.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-value)
+            value("Value"): String,
+        }
+    }
+
+    property! {
+        /// The `ulimit` settings to pass to the container.
+        /// Amazon ECS tasks hosted on FARGATElong use the default resource limit values set by the operating system with the exception of the `nofile` resource limit parameter which FARGATElong overrides. The `nofile` resource limit sets a restriction on the number of open files that a container can use. The default `nofile` soft limit is `65535` and the default hard limit is `65535`.
+        /// You can specify the `ulimit` settings for a container in a task definition.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html).
+        pub struct Ulimit;
+        new {
+            /// Creates `Ulimit` from its required properties:
+            ///
+            /// - `hard_limit` (`HardLimit`, `i64`): The hard limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-hardlimit)
+            /// - `name` (`Name`, `Name`): The `type` of the `ulimit`.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-name)
+            /// - `soft_limit` (`SoftLimit`, `i64`): The soft limit for the `ulimit` type. The value can be specified in bytes, seconds, or as a count, depending on the `type` of the `ulimit`.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html#cfn-ecs-daemontaskdefinition-ulimit-softlimit)
+        }
+        required {
+            hard_limit("HardLimit"): i64,
+            name("Name"): Name,
+            soft_limit("SoftLimit"): i64,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The `type` of the `ulimit`.
+        ///
+        /// Values allowed by `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`.
+        pub enum Name {
+            /// `core`
+            Core = "core",
+            /// `cpu`
+            Cpu = "cpu",
+            /// `data`
+            Data = "data",
+            /// `fsize`
+            Fsize = "fsize",
+            /// `locks`
+            Locks = "locks",
+            /// `memlock`
+            Memlock = "memlock",
+            /// `msgqueue`
+            Msgqueue = "msgqueue",
+            /// `nice`
+            Nice = "nice",
+            /// `nofile`
+            Nofile = "nofile",
+            /// `nproc`
+            Nproc = "nproc",
+            /// `rss`
+            Rss = "rss",
+            /// `rtprio`
+            Rtprio = "rtprio",
+            /// `rttime`
+            Rttime = "rttime",
+            /// `sigpending`
+            Sigpending = "sigpending",
+            /// `stack`
+            Stack = "stack",
+        }
+    }
+
+    property! {
+        /// Details on a container instance bind mount host volume.
+        ///
+        /// Part of `AWS::ECS::DaemonTaskDefinition`, `AWS::ECS::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html).
+        pub struct HostVolumeProperties;
+        new {
+            /// Creates `HostVolumeProperties` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host container instance that's presented to the container. If this parameter is empty, then the Docker daemon has assigned a host path for you. If the `host` parameter contains a `sourcePath` file location, then the data volume persists at the specified location on the host container instance until you delete it manually. If the `sourcePath` value doesn't exist on the host container instance, the Docker daemon creates it. If the location does exist, the contents of the source path folder are exported.
+            /// If you're using the Fargate launch type, the `sourcePath` parameter is not supported.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html#cfn-ecs-daemontaskdefinition-hostvolumeproperties-sourcepath)
+            source_path("SourcePath"): String,
+        }
+    }
+
+    string_enum! {
+        /// Whether the task's elastic network interface receives a public IP address.
+        /// Consider the following when you set this value:
+        /// +  When you use `create-service` or `update-service`, the default is `DISABLED`.
+        /// +  When the service `deploymentController` is `ECS`, the value must be `DISABLED`.
+        ///
+        /// Values allowed by `AWS::ECS::Service`, `AWS::ECS::TaskSet`.
+        pub enum AssignPublicIp {
+            /// `DISABLED`
+            Disabled = "DISABLED",
+            /// `ENABLED`
+            Enabled = "ENABLED",
+        }
+    }
+
+    property! {
+        /// The details for the service registry.
+        /// Each service may be associated with one service registry. Multiple service registries for each service are not supported.
+        /// When you add, update, or remove the service registries configuration, Amazon ECS starts a new deployment. New tasks are registered and deregistered to the updated service registry configuration.
+        ///
+        /// Part of `AWS::ECS::Service`, `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html).
         pub struct ServiceRegistry;
         new {
             /// Creates `ServiceRegistry` (it has no required properties).
@@ -6664,38 +5797,22 @@ pub mod task_set {
         required {
         }
         optional {
-            /// The container name value, already specified in the task definition, to be used for your service discovery service. If the task definition that your service task specifies uses the bridge or host network mode, you must specify a containerName and containerPort combination from the task definition. If the task definition that your service task specifies uses the awsvpc network mode and a type SRV DNS record is used, you must specify either a containerName and containerPort combination or a port value, but not both.
+            /// The container name value to be used for your service discovery service. It's already specified in the task definition. If the task definition that your service task specifies uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort` combination from the task definition. If the task definition that your service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify either a `containerName` and `containerPort` combination or a `port` value. However, you can't specify both.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-containername)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containername)
             container_name("ContainerName"): String,
-            /// The port value, already specified in the task definition, to be used for your service discovery service. If the task definition your service task specifies uses the bridge or host network mode, you must specify a containerName and containerPort combination from the task definition. If the task definition your service task specifies uses the awsvpc network mode and a type SRV DNS record is used, you must specify either a containerName and containerPort combination or a port value, but not both.
+            /// The port value to be used for your service discovery service. It's already specified in the task definition. If the task definition your service task specifies uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort` combination from the task definition. If the task definition your service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify either a `containerName` and `containerPort` combination or a `port` value. However, you can't specify both.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-containerport)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containerport)
             container_port("ContainerPort"): i64,
-            /// The port value used if your service discovery service specified an SRV record. This field may be used if both the awsvpc network mode and SRV records are used.
+            /// The port value used if your service discovery service specified an SRV record. This field might be used if both the `awsvpc` network mode and SRV records are used.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-port)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-port)
             port("Port"): i64,
-            /// The Amazon Resource Name (ARN) of the service registry. The currently supported service registry is AWS Cloud Map. For more information, see https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html
+            /// The Amazon Resource Name (ARN) of the service registry. The currently supported service registry is CMAP. For more information, see [CreateService](https://docs.aws.amazon.com/cloud-map/latest/api/API_CreateService.html).
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-registryarn)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-registryarn)
             registry_arn("RegistryArn"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ECS::TaskSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-tag.html#cfn-ecs-taskset-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-tag.html#cfn-ecs-taskset-tag-value)
-            value("Value"): String,
         }
     }
 }

@@ -53,27 +53,8 @@ pub mod access_point {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and `Value` properties are letters, white space, and numbers that can be represented in UTF-8, and the following characters:`+ - = . _ : /`
-        ///
-        /// Part of `AWS::EFS::AccessPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-accesspointtag.html).
-        pub struct AccessPointTag;
-        new {
-            /// Creates `AccessPointTag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The tag key (String). The key can't start with `aws:`.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-accesspointtag.html#cfn-efs-accesspoint-accesspointtag-key)
-            key("Key"): String,
-            /// The value of the tag key.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-accesspointtag.html#cfn-efs-accesspoint-accesspointtag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type AccessPointTag = crate::Tag;
 
     property! {
         /// The full POSIX identity, including the user ID, group ID, and any secondary group IDs, on the access point that is used for all file system operations performed by NFS clients using the access point.
@@ -314,26 +295,8 @@ pub mod file_system {
         }
     }
 
-    property! {
-        /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and `Value` properties are letters, white space, and numbers that can be represented in UTF-8, and the following characters:`+ - = . _ : /`
-        ///
-        /// Part of `AWS::EFS::FileSystem`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-elasticfilesystemtag.html).
-        pub struct ElasticFileSystemTag;
-        new {
-            /// Creates `ElasticFileSystemTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key (String). The key can't start with `aws:`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-elasticfilesystemtag.html#cfn-efs-filesystem-elasticfilesystemtag-key)
-            /// - `value` (`Value`, `String`): The value of the tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-elasticfilesystemtag.html#cfn-efs-filesystem-elasticfilesystemtag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type ElasticFileSystemTag = crate::Tag;
 
     property! {
         /// Describes a policy used by Lifecycle management that specifies when to transition files into and out of the EFS storage classes. For more information, see [Managing file system storage](https://docs.aws.amazon.com/efs/latest/ug/lifecycle-management-efs.html).

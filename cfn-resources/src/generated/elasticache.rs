@@ -70,7 +70,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which notifications are sent.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-notificationtopicarn)
-        notification_topic_arn("NotificationTopicArn"): String,
+        notification_topic_arn("NotificationTopicArn"): ids::sns::TopicArn,
         /// The port number on which each of the cache nodes accepts connections.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#cfn-elasticache-cachecluster-port)
@@ -140,102 +140,11 @@ pub mod cache_cluster {
     //! Property types of [`CacheCluster`](super::CacheCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElastiCache` resources (identical schema).
+    pub use super::shared::{LogDeliveryConfigurationRequest, DestinationDetails, CloudWatchLogsDestinationDetails, KinesisFirehoseDestinationDetails};
 
-    property! {
-        /// Part of `AWS::ElastiCache::CacheCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html).
-        pub struct LogDeliveryConfigurationRequest;
-        new {
-            /// Creates `LogDeliveryConfigurationRequest` from its required properties:
-            ///
-            /// - `destination_details` (`DestinationDetails`, `DestinationDetails`): Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-destinationdetails)
-            /// - `destination_type` (`DestinationType`, `String`): Specify either CloudWatch Logs or Kinesis Data Firehose as the destination type.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-destinationtype)
-            /// - `log_format` (`LogFormat`, `String`): Valid values are either json or text
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-logformat)
-            /// - `log_type` (`LogType`, `String`): Valid value is either slow-log, which refers to slow-log or engine-log
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-logtype)
-        }
-        required {
-            destination_details("DestinationDetails"): DestinationDetails,
-            destination_type("DestinationType"): String,
-            log_format("LogFormat"): String,
-            log_type("LogType"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElastiCache::CacheCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html).
-        pub struct DestinationDetails;
-        new {
-            /// Creates `DestinationDetails` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The configuration details of the CloudWatch Logs destination
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-cloudwatchlogsdetails)
-            cloud_watch_logs_details("CloudWatchLogsDetails"): CloudWatchLogsDestinationDetails,
-            /// The configuration details of the Kinesis Data Firehose destination.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-kinesisfirehosedetails)
-            kinesis_firehose_details("KinesisFirehoseDetails"): KinesisFirehoseDestinationDetails,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElastiCache::CacheCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-cloudwatchlogsdestinationdetails.html).
-        pub struct CloudWatchLogsDestinationDetails;
-        new {
-            /// Creates `CloudWatchLogsDestinationDetails` from its required properties:
-            ///
-            /// - `log_group` (`LogGroup`, `String`): The name of the CloudWatch Logs log group.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-cloudwatchlogsdestinationdetails.html#cfn-elasticache-cachecluster-cloudwatchlogsdestinationdetails-loggroup)
-        }
-        required {
-            log_group("LogGroup"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElastiCache::CacheCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-kinesisfirehosedestinationdetails.html).
-        pub struct KinesisFirehoseDestinationDetails;
-        new {
-            /// Creates `KinesisFirehoseDestinationDetails` from its required properties:
-            ///
-            /// - `delivery_stream` (`DeliveryStream`, `String`): The name of the Kinesis Data Firehose delivery stream
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-kinesisfirehosedestinationdetails.html#cfn-elasticache-cachecluster-kinesisfirehosedestinationdetails-deliverystream)
-        }
-        required {
-            delivery_stream("DeliveryStream"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElastiCache::CacheCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-tag.html#cfn-elasticache-cachecluster-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-tag.html#cfn-elasticache-cachecluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -395,27 +304,8 @@ pub mod global_replication_group {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ElastiCache::GlobalReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-globalreplicationgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-globalreplicationgroup-tag.html#cfn-elasticache-globalreplicationgroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The tag's value. May be null.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-globalreplicationgroup-tag.html#cfn-elasticache-globalreplicationgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -458,24 +348,8 @@ pub mod parameter_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ElastiCache::ParameterGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-parametergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-parametergroup-tag.html#cfn-elasticache-parametergroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-parametergroup-tag.html#cfn-elasticache-parametergroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -576,7 +450,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which notifications are sent.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-notificationtopicarn)
-        notification_topic_arn("NotificationTopicArn"): String,
+        notification_topic_arn("NotificationTopicArn"): ids::sns::TopicArn,
         /// The number of clusters this replication group initially has.This parameter is not used if there is more than one node group (shard). You should use ReplicasPerNodeGroup instead.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-numcacheclusters)
@@ -794,7 +668,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the Amazon Simple Notification Service (SNS) topic to which notifications are sent.
         ///
         /// `Fn::GetAtt` `NotificationTopicArn`.
-        notification_topic_arn("NotificationTopicArn"): String,
+        notification_topic_arn("NotificationTopicArn"): ids::sns::TopicArn,
         /// The number of clusters this replication group initially has.This parameter is not used if there is more than one node group (shard). You should use ReplicasPerNodeGroup instead.
         ///
         /// `Fn::GetAtt` `NumCacheClusters`.
@@ -880,85 +754,8 @@ pub mod replication_group {
     //! Property types of [`ReplicationGroup`](super::ReplicationGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-logdeliveryconfigurationrequest.html).
-        pub struct LogDeliveryConfigurationRequest;
-        new {
-            /// Creates `LogDeliveryConfigurationRequest` from its required properties:
-            ///
-            /// - `destination_details` (`DestinationDetails`, `DestinationDetails`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-logdeliveryconfigurationrequest.html#cfn-elasticache-replicationgroup-logdeliveryconfigurationrequest-destinationdetails)
-            /// - `destination_type` (`DestinationType`, `String`): Specify either CloudWatch Logs or Kinesis Data Firehose as the destination type. Valid values are either cloudwatch-logs or kinesis-firehose.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-logdeliveryconfigurationrequest.html#cfn-elasticache-replicationgroup-logdeliveryconfigurationrequest-destinationtype)
-            /// - `log_format` (`LogFormat`, `String`): Valid values are either json or text.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-logdeliveryconfigurationrequest.html#cfn-elasticache-replicationgroup-logdeliveryconfigurationrequest-logformat)
-            /// - `log_type` (`LogType`, `String`): Valid value is either slow-log, which refers to slow-log or engine-log.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-logdeliveryconfigurationrequest.html#cfn-elasticache-replicationgroup-logdeliveryconfigurationrequest-logtype)
-        }
-        required {
-            destination_details("DestinationDetails"): DestinationDetails,
-            destination_type("DestinationType"): String,
-            log_format("LogFormat"): String,
-            log_type("LogType"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
-        ///
-        /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-destinationdetails.html).
-        pub struct DestinationDetails;
-        new {
-            /// Creates `DestinationDetails` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-destinationdetails.html#cfn-elasticache-replicationgroup-destinationdetails-cloudwatchlogsdetails)
-            cloud_watch_logs_details("CloudWatchLogsDetails"): CloudWatchLogsDestinationDetails,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-destinationdetails.html#cfn-elasticache-replicationgroup-destinationdetails-kinesisfirehosedetails)
-            kinesis_firehose_details("KinesisFirehoseDetails"): KinesisFirehoseDestinationDetails,
-        }
-    }
-
-    property! {
-        /// The configuration details of the CloudWatch Logs destination. Note that this field is marked as required but only if CloudWatch Logs was chosen as the destination.
-        ///
-        /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-cloudwatchlogsdestinationdetails.html).
-        pub struct CloudWatchLogsDestinationDetails;
-        new {
-            /// Creates `CloudWatchLogsDestinationDetails` from its required properties:
-            ///
-            /// - `log_group` (`LogGroup`, `String`): The name of the CloudWatch Logs log group.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-cloudwatchlogsdestinationdetails.html#cfn-elasticache-replicationgroup-cloudwatchlogsdestinationdetails-loggroup)
-        }
-        required {
-            log_group("LogGroup"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The configuration details of the Kinesis Data Firehose destination. Note that this field is marked as required but only if Kinesis Data Firehose was chosen as the destination.
-        ///
-        /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-kinesisfirehosedestinationdetails.html).
-        pub struct KinesisFirehoseDestinationDetails;
-        new {
-            /// Creates `KinesisFirehoseDestinationDetails` from its required properties:
-            ///
-            /// - `delivery_stream` (`DeliveryStream`, `String`): The name of the Kinesis Data Firehose delivery stream.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-kinesisfirehosedestinationdetails.html#cfn-elasticache-replicationgroup-kinesisfirehosedestinationdetails-deliverystream)
-        }
-        required {
-            delivery_stream("DeliveryStream"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::ElastiCache` resources (identical schema).
+    pub use super::shared::{LogDeliveryConfigurationRequest, DestinationDetails, CloudWatchLogsDestinationDetails, KinesisFirehoseDestinationDetails};
 
     property! {
         /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-nodegroupconfiguration.html).
@@ -992,24 +789,8 @@ pub mod replication_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-tag.html#cfn-elasticache-replicationgroup-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-replicationgroup-tag.html#cfn-elasticache-replicationgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1041,24 +822,8 @@ pub mod security_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ElastiCache::SecurityGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-securitygroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-securitygroup-tag.html#cfn-elasticache-securitygroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-securitygroup-tag.html#cfn-elasticache-securitygroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1155,7 +920,7 @@ resource! {
         /// The subnet id's of the Serverless Cache.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-subnetids)
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         /// An array of key-value pairs to apply to this Serverless Cache.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-tags)
@@ -1286,27 +1051,8 @@ pub mod serverless_cache {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with Serverless Cache.
-        ///
-        /// Part of `AWS::ElastiCache::ServerlessCache`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscache-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with 'aws:'. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscache-tag.html#cfn-elasticache-serverlesscache-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscache-tag.html#cfn-elasticache-serverlesscache-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1369,24 +1115,8 @@ pub mod serverless_cache_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ElastiCache::ServerlessCacheSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscachesnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscachesnapshot-tag.html#cfn-elasticache-serverlesscachesnapshot-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value. May be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-serverlesscachesnapshot-tag.html#cfn-elasticache-serverlesscachesnapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1522,24 +1252,8 @@ pub mod snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ElastiCache::Snapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-snapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-snapshot-tag.html#cfn-elasticache-snapshot-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-snapshot-tag.html#cfn-elasticache-snapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1552,12 +1266,12 @@ resource! {
         ///
         /// - `description` (`Description`, `String`): The description for the cache subnet group.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-subnetgroup.html#cfn-elasticache-subnetgroup-description)
-        /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The EC2 subnet IDs for the cache subnet group.
+        /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The EC2 subnet IDs for the cache subnet group.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-subnetgroup.html#cfn-elasticache-subnetgroup-subnetids)
     }
     required {
         description("Description"): String,
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// The name for the cache subnet group. This value is stored as a lowercase string.
@@ -1576,26 +1290,8 @@ pub mod subnet_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A tag that can be added to an ElastiCache subnet group. Tags are composed of a Key/Value pair. You can use tags to categorize and track all your subnet groups. A tag with a null Value is permitted.
-        ///
-        /// Part of `AWS::ElastiCache::SubnetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-subnetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-subnetgroup-tag.html#cfn-elasticache-subnetgroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-subnetgroup-tag.html#cfn-elasticache-subnetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1654,6 +1350,8 @@ pub mod user {
     //! Property types of [`User`](super::User).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElastiCache` resources (identical schema).
+    pub use super::shared::Engine;
 
     property! {
         /// Part of `AWS::ElastiCache::User`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-user-authenticationmode.html).
@@ -1675,39 +1373,8 @@ pub mod user {
         }
     }
 
-    string_enum! {
-        /// The target cache engine for the user.
-        ///
-        /// Values allowed by `AWS::ElastiCache::User`.
-        pub enum Engine {
-            /// `redis`
-            Redis = "redis",
-            /// `valkey`
-            Valkey = "valkey",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ElastiCache::User`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-user-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with 'aws:'. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-user-tag.html#cfn-elasticache-user-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-user-tag.html#cfn-elasticache-user-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1752,38 +1419,105 @@ pub mod user_group {
     //! Property types of [`UserGroup`](super::UserGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElastiCache` resources (identical schema).
+    pub use super::shared::Engine;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ElastiCache` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::ElastiCache::CacheCluster`, `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html).
+        pub struct LogDeliveryConfigurationRequest;
+        new {
+            /// Creates `LogDeliveryConfigurationRequest` from its required properties:
+            ///
+            /// - `destination_details` (`DestinationDetails`, `DestinationDetails`): Configuration details of either a CloudWatch Logs destination or Kinesis Data Firehose destination.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-destinationdetails)
+            /// - `destination_type` (`DestinationType`, `String`): Specify either CloudWatch Logs or Kinesis Data Firehose as the destination type.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-destinationtype)
+            /// - `log_format` (`LogFormat`, `String`): Valid values are either json or text
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-logformat)
+            /// - `log_type` (`LogType`, `String`): Valid value is either slow-log, which refers to slow-log or engine-log
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-logdeliveryconfigurationrequest.html#cfn-elasticache-cachecluster-logdeliveryconfigurationrequest-logtype)
+        }
+        required {
+            destination_details("DestinationDetails"): DestinationDetails,
+            destination_type("DestinationType"): String,
+            log_format("LogFormat"): String,
+            log_type("LogType"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::ElastiCache::CacheCluster`, `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html).
+        pub struct DestinationDetails;
+        new {
+            /// Creates `DestinationDetails` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The configuration details of the CloudWatch Logs destination
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-cloudwatchlogsdetails)
+            cloud_watch_logs_details("CloudWatchLogsDetails"): CloudWatchLogsDestinationDetails,
+            /// The configuration details of the Kinesis Data Firehose destination.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-destinationdetails.html#cfn-elasticache-cachecluster-destinationdetails-kinesisfirehosedetails)
+            kinesis_firehose_details("KinesisFirehoseDetails"): KinesisFirehoseDestinationDetails,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::ElastiCache::CacheCluster`, `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-cloudwatchlogsdestinationdetails.html).
+        pub struct CloudWatchLogsDestinationDetails;
+        new {
+            /// Creates `CloudWatchLogsDestinationDetails` from its required properties:
+            ///
+            /// - `log_group` (`LogGroup`, `String`): The name of the CloudWatch Logs log group.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-cloudwatchlogsdestinationdetails.html#cfn-elasticache-cachecluster-cloudwatchlogsdestinationdetails-loggroup)
+        }
+        required {
+            log_group("LogGroup"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::ElastiCache::CacheCluster`, `AWS::ElastiCache::ReplicationGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-kinesisfirehosedestinationdetails.html).
+        pub struct KinesisFirehoseDestinationDetails;
+        new {
+            /// Creates `KinesisFirehoseDestinationDetails` from its required properties:
+            ///
+            /// - `delivery_stream` (`DeliveryStream`, `String`): The name of the Kinesis Data Firehose delivery stream
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-cachecluster-kinesisfirehosedestinationdetails.html#cfn-elasticache-cachecluster-kinesisfirehosedestinationdetails-deliverystream)
+        }
+        required {
+            delivery_stream("DeliveryStream"): String,
+        }
+        optional {
+        }
+    }
 
     string_enum! {
-        /// The target cache engine for the user group.
+        /// The target cache engine for the user.
         ///
-        /// Values allowed by `AWS::ElastiCache::UserGroup`.
+        /// Values allowed by `AWS::ElastiCache::User`, `AWS::ElastiCache::UserGroup`.
         pub enum Engine {
             /// `redis`
             Redis = "redis",
             /// `valkey`
             Valkey = "valkey",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ElastiCache::UserGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-usergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with 'aws:'. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-usergroup-tag.html#cfn-elasticache-usergroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticache-usergroup-tag.html#cfn-elasticache-usergroup-tag-value)
-            value("Value"): String,
         }
     }
 }

@@ -10,19 +10,19 @@ resource! {
     /// Specifies a listener for an Application Load Balancer, Network Load Balancer, or Gateway Load Balancer.
     ///
     /// `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html). Nested property types are in [`listener`].
-    pub struct Listener("AWS::ElasticLoadBalancingV2::Listener") -> ListenerAttributes, ref String;
+    pub struct Listener("AWS::ElasticLoadBalancingV2::Listener") -> ListenerAttributes, ref ids::elasticloadbalancingv2::ListenerArn;
     new {
         /// Creates `AWS::ElasticLoadBalancingV2::Listener` from its required properties:
         ///
         /// - `default_actions` (`DefaultActions`, `Vec<listener::Action>`): The actions for the default rule. You cannot define a condition for a default rule.
         ///   To create additional rules for an Application Load Balancer, use [AWS::ElasticLoadBalancingV2::ListenerRule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html).
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-defaultactions)
-        /// - `load_balancer_arn` (`LoadBalancerArn`, `String`): The Amazon Resource Name (ARN) of the load balancer.
+        /// - `load_balancer_arn` (`LoadBalancerArn`, `ids::elasticloadbalancingv2::LoadBalancerArn`): The Amazon Resource Name (ARN) of the load balancer.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html#cfn-elasticloadbalancingv2-listener-loadbalancerarn)
     }
     required {
         default_actions("DefaultActions"): Vec<listener::Action>,
-        load_balancer_arn("LoadBalancerArn"): String,
+        load_balancer_arn("LoadBalancerArn"): ids::elasticloadbalancingv2::LoadBalancerArn,
     }
     optional {
         /// [TLS listener] The name of the Application-Layer Protocol Negotiation (ALPN) policy.
@@ -61,7 +61,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `ListenerArn`.
-        listener_arn("ListenerArn"): String,
+        listener_arn("ListenerArn"): ids::elasticloadbalancingv2::ListenerArn,
     }
 }
 
@@ -69,6 +69,8 @@ pub mod listener {
     //! Property types of [`Listener`](super::Listener).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElasticLoadBalancingV2` resources (identical schema).
+    pub use super::shared::{OnUnauthenticatedRequest, FixedResponseConfig, ForwardConfig, TargetGroupStickinessConfig, TargetGroupTuple, JwtValidationConfig, JwtValidationActionAdditionalClaim, Format, RedirectConfig, StatusCode, Type, Protocol};
 
     property! {
         /// Specifies an SSL server certificate to use as the default certificate for a secure listener.
@@ -135,7 +137,7 @@ pub mod listener {
             /// The Amazon Resource Name (ARN) of the target group. Specify only when `Type` is `forward` and you want to route to a single target group. To route to multiple target groups, you must use `ForwardConfig` instead.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
     }
 
@@ -184,23 +186,6 @@ pub mod listener {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-sessiontimeout)
             session_timeout("SessionTimeout"): String,
-        }
-    }
-
-    string_enum! {
-        /// The behavior if the user is not authenticated. The following are possible values:
-        /// +  deny`` - Return an HTTP 401 Unauthorized error.
-        /// +  allow`` - Allow the request to be forwarded to the target.
-        /// +  authenticate`` - Redirect the request to the IdP authorization endpoint. This is the default value.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`.
-        pub enum OnUnauthenticatedRequest {
-            /// `allow`
-            Allow = "allow",
-            /// `authenticate`
-            Authenticate = "authenticate",
-            /// `deny`
-            Deny = "deny",
         }
     }
 
@@ -263,238 +248,6 @@ pub mod listener {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listener-authenticateoidcconfig-useexistingclientsecret)
             use_existing_client_secret("UseExistingClientSecret"): bool,
-        }
-    }
-
-    property! {
-        /// Specifies information required when returning a custom HTTP response.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html).
-        pub struct FixedResponseConfig;
-        new {
-            /// Creates `FixedResponseConfig` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `String`): The HTTP response code (2XX, 4XX, or 5XX).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-statuscode)
-        }
-        required {
-            status_code("StatusCode"): String,
-        }
-        optional {
-            /// The content type.
-            /// Valid Values: text/plain | text/css | text/html | application/javascript | application/json
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-contenttype)
-            content_type("ContentType"): String,
-            /// The message.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-messagebody)
-            message_body("MessageBody"): String,
-        }
-    }
-
-    property! {
-        /// Information for creating an action that distributes requests among multiple target groups. Specify only when `Type` is `forward`.
-        /// If you specify both `ForwardConfig` and `TargetGroupArn`, you can specify only one target group using `ForwardConfig` and it must be the same target group specified in `TargetGroupArn`.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html).
-        pub struct ForwardConfig;
-        new {
-            /// Creates `ForwardConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Information about the target group stickiness for a rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroupstickinessconfig)
-            target_group_stickiness_config("TargetGroupStickinessConfig"): TargetGroupStickinessConfig,
-            /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroups)
-            target_groups("TargetGroups"): Vec<TargetGroupTuple>,
-        }
-    }
-
-    property! {
-        /// Information about the target group stickiness for a rule.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html).
-        pub struct TargetGroupStickinessConfig;
-        new {
-            /// Creates `TargetGroupStickinessConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-durationseconds)
-            duration_seconds("DurationSeconds"): i64,
-            /// Indicates whether target group stickiness is enabled.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-enabled)
-            enabled("Enabled"): bool,
-        }
-    }
-
-    property! {
-        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html).
-        pub struct TargetGroupTuple;
-        new {
-            /// Creates `TargetGroupTuple` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the target group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
-            /// The weight. The range is 0 to 999.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-weight)
-            weight("Weight"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html).
-        pub struct JwtValidationConfig;
-        new {
-            /// Creates `JwtValidationConfig` from its required properties:
-            ///
-            /// - `issuer` (`Issuer`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-issuer)
-            /// - `jwks_endpoint` (`JwksEndpoint`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-jwksendpoint)
-        }
-        required {
-            issuer("Issuer"): String,
-            jwks_endpoint("JwksEndpoint"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-additionalclaims)
-            additional_claims("AdditionalClaims"): Vec<JwtValidationActionAdditionalClaim>,
-        }
-    }
-
-    property! {
-        /// Information about an additional claim to validate.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html).
-        pub struct JwtValidationActionAdditionalClaim;
-        new {
-            /// Creates `JwtValidationActionAdditionalClaim` from its required properties:
-            ///
-            /// - `format` (`Format`, `Format`): The format of the claim value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-format)
-            /// - `name` (`Name`, `String`): The name of the claim. You can't specify `exp`, `iss`, `nbf`, or `iat` because we validate them by default.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-name)
-            /// - `values` (`Values`, `Vec<String>`): The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is `space-separated-values`, the values can't include spaces.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-values)
-        }
-        required {
-            format("Format"): Format,
-            name("Name"): String,
-            values("Values"): Vec<String>,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The format of the claim value.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`.
-        pub enum Format {
-            /// `single-string`
-            SingleString = "single-string",
-            /// `space-separated-values`
-            SpaceSeparatedValues = "space-separated-values",
-            /// `string-array`
-            StringArray = "string-array",
-        }
-    }
-
-    property! {
-        /// Information about a redirect action.
-        /// A URI consists of the following components: protocol://hostname:port/path?query. You must modify at least one of the following components to avoid a redirect loop: protocol, hostname, port, or path. Any components that you do not modify retain their original values.
-        /// You can reuse URI components using the following reserved keywords:
-        /// +  #{protocol}
-        /// +  #{host}
-        /// +  #{port}
-        /// +  #{path} (the leading "/" is removed)
-        /// +  #{query}
-        ///
-        /// For example, you can change the path to "/new/#{path}", the hostname to "example.#{host}", or the query to "#{query}&value=xyz".
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html).
-        pub struct RedirectConfig;
-        new {
-            /// Creates `RedirectConfig` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `StatusCode`): The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-statuscode)
-        }
-        required {
-            status_code("StatusCode"): StatusCode,
-        }
-        optional {
-            /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-host)
-            host("Host"): String,
-            /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-path)
-            path("Path"): String,
-            /// The port. You can specify a value from 1 to 65535 or #{port}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-port)
-            port("Port"): String,
-            /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-protocol)
-            protocol("Protocol"): String,
-            /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-query)
-            query("Query"): String,
-        }
-    }
-
-    string_enum! {
-        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`.
-        pub enum StatusCode {
-            /// `HTTP_301`
-            Http301 = "HTTP_301",
-            /// `HTTP_302`
-            Http302 = "HTTP_302",
-        }
-    }
-
-    string_enum! {
-        /// The type of action.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`.
-        pub enum Type {
-            /// `authenticate-cognito`
-            AuthenticateCognito = "authenticate-cognito",
-            /// `authenticate-oidc`
-            AuthenticateOidc = "authenticate-oidc",
-            /// `fixed-response`
-            FixedResponse = "fixed-response",
-            /// `forward`
-            Forward = "forward",
-            /// `jwt-validation`
-            JwtValidation = "jwt-validation",
-            /// `redirect`
-            Redirect = "redirect",
         }
     }
 
@@ -588,52 +341,8 @@ pub mod listener {
         }
     }
 
-    string_enum! {
-        /// The protocol for connections from clients to the load balancer. For Application Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is enabled. You can't specify a protocol for a Gateway Load Balancer.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`.
-        pub enum Protocol {
-            /// `GENEVE`
-            Geneve = "GENEVE",
-            /// `HTTP`
-            Http = "HTTP",
-            /// `HTTPS`
-            Https = "HTTPS",
-            /// `QUIC`
-            Quic = "QUIC",
-            /// `TCP`
-            Tcp = "TCP",
-            /// `TCP_QUIC`
-            TcpQuic = "TCP_QUIC",
-            /// `TCP_UDP`
-            TcpUdp = "TCP_UDP",
-            /// `TLS`
-            Tls = "TLS",
-            /// `UDP`
-            Udp = "UDP",
-        }
-    }
-
-    property! {
-        /// Information about a tag.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-tag.html#cfn-elasticloadbalancingv2-listener-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-tag.html#cfn-elasticloadbalancingv2-listener-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -709,7 +418,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the listener.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-listenerarn)
-        listener_arn("ListenerArn"): String,
+        listener_arn("ListenerArn"): ids::elasticloadbalancingv2::ListenerArn,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-tags)
         tags("Tags"): Vec<listener_rule::Tag>,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-transforms)
@@ -727,6 +436,8 @@ pub mod listener_rule {
     //! Property types of [`ListenerRule`](super::ListenerRule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElasticLoadBalancingV2` resources (identical schema).
+    pub use super::shared::{OnUnauthenticatedRequest, FixedResponseConfig, ForwardConfig, TargetGroupStickinessConfig, TargetGroupTuple, JwtValidationConfig, JwtValidationActionAdditionalClaim, Format, RedirectConfig, StatusCode, Type, IpAddressType};
 
     property! {
         /// Specifies an action for a listener rule.
@@ -775,7 +486,7 @@ pub mod listener_rule {
             /// The Amazon Resource Name (ARN) of the target group. Specify only when `Type` is `forward` and you want to route to a single target group. To route to multiple target groups, you must use `ForwardConfig` instead.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         }
     }
 
@@ -824,23 +535,6 @@ pub mod listener_rule {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-sessiontimeout)
             session_timeout("SessionTimeout"): i64,
-        }
-    }
-
-    string_enum! {
-        /// The behavior if the user is not authenticated. The following are possible values:
-        /// +  deny`` - Return an HTTP 401 Unauthorized error.
-        /// +  allow`` - Allow the request to be forwarded to the target.
-        /// +  authenticate`` - Redirect the request to the IdP authorization endpoint. This is the default value.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`.
-        pub enum OnUnauthenticatedRequest {
-            /// `allow`
-            Allow = "allow",
-            /// `authenticate`
-            Authenticate = "authenticate",
-            /// `deny`
-            Deny = "deny",
         }
     }
 
@@ -903,238 +597,6 @@ pub mod listener_rule {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-authenticateoidcconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticateoidcconfig-useexistingclientsecret)
             use_existing_client_secret("UseExistingClientSecret"): bool,
-        }
-    }
-
-    property! {
-        /// Specifies information required when returning a custom HTTP response.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html).
-        pub struct FixedResponseConfig;
-        new {
-            /// Creates `FixedResponseConfig` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `String`): The HTTP response code (2XX, 4XX, or 5XX).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listenerrule-fixedresponseconfig-statuscode)
-        }
-        required {
-            status_code("StatusCode"): String,
-        }
-        optional {
-            /// The content type.
-            /// Valid Values: text/plain | text/css | text/html | application/javascript | application/json
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listenerrule-fixedresponseconfig-contenttype)
-            content_type("ContentType"): String,
-            /// The message.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listenerrule-fixedresponseconfig-messagebody)
-            message_body("MessageBody"): String,
-        }
-    }
-
-    property! {
-        /// Information for creating an action that distributes requests among multiple target groups. Specify only when `Type` is `forward`.
-        /// If you specify both `ForwardConfig` and `TargetGroupArn`, you can specify only one target group using `ForwardConfig` and it must be the same target group specified in `TargetGroupArn`.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html).
-        pub struct ForwardConfig;
-        new {
-            /// Creates `ForwardConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Information about the target group stickiness for a rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html#cfn-elasticloadbalancingv2-listenerrule-forwardconfig-targetgroupstickinessconfig)
-            target_group_stickiness_config("TargetGroupStickinessConfig"): TargetGroupStickinessConfig,
-            /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-forwardconfig.html#cfn-elasticloadbalancingv2-listenerrule-forwardconfig-targetgroups)
-            target_groups("TargetGroups"): Vec<TargetGroupTuple>,
-        }
-    }
-
-    property! {
-        /// Information about the target group stickiness for a rule.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig.html).
-        pub struct TargetGroupStickinessConfig;
-        new {
-            /// Creates `TargetGroupStickinessConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig-durationseconds)
-            duration_seconds("DurationSeconds"): i64,
-            /// Indicates whether target group stickiness is enabled.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listenerrule-targetgroupstickinessconfig-enabled)
-            enabled("Enabled"): bool,
-        }
-    }
-
-    property! {
-        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgrouptuple.html).
-        pub struct TargetGroupTuple;
-        new {
-            /// Creates `TargetGroupTuple` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the target group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgrouptuple.html#cfn-elasticloadbalancingv2-listenerrule-targetgrouptuple-targetgrouparn)
-            target_group_arn("TargetGroupArn"): String,
-            /// The weight. The range is 0 to 999.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-targetgrouptuple.html#cfn-elasticloadbalancingv2-listenerrule-targetgrouptuple-weight)
-            weight("Weight"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationconfig.html).
-        pub struct JwtValidationConfig;
-        new {
-            /// Creates `JwtValidationConfig` from its required properties:
-            ///
-            /// - `issuer` (`Issuer`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationconfig-issuer)
-            /// - `jwks_endpoint` (`JwksEndpoint`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationconfig-jwksendpoint)
-        }
-        required {
-            issuer("Issuer"): String,
-            jwks_endpoint("JwksEndpoint"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationconfig-additionalclaims)
-            additional_claims("AdditionalClaims"): Vec<JwtValidationActionAdditionalClaim>,
-        }
-    }
-
-    property! {
-        /// Information about an additional claim to validate.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim.html).
-        pub struct JwtValidationActionAdditionalClaim;
-        new {
-            /// Creates `JwtValidationActionAdditionalClaim` from its required properties:
-            ///
-            /// - `format` (`Format`, `Format`): The format of the claim value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim-format)
-            /// - `name` (`Name`, `String`): The name of the claim. You can't specify `exp`, `iss`, `nbf`, or `iat` because we validate them by default.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim-name)
-            /// - `values` (`Values`, `Vec<String>`): The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is `space-separated-values`, the values can't include spaces.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listenerrule-jwtvalidationactionadditionalclaim-values)
-        }
-        required {
-            format("Format"): Format,
-            name("Name"): String,
-            values("Values"): Vec<String>,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The format of the claim value.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`.
-        pub enum Format {
-            /// `single-string`
-            SingleString = "single-string",
-            /// `space-separated-values`
-            SpaceSeparatedValues = "space-separated-values",
-            /// `string-array`
-            StringArray = "string-array",
-        }
-    }
-
-    property! {
-        /// Information about a redirect action.
-        /// A URI consists of the following components: protocol://hostname:port/path?query. You must modify at least one of the following components to avoid a redirect loop: protocol, hostname, port, or path. Any components that you do not modify retain their original values.
-        /// You can reuse URI components using the following reserved keywords:
-        /// +  #{protocol}
-        /// +  #{host}
-        /// +  #{port}
-        /// +  #{path} (the leading "/" is removed)
-        /// +  #{query}
-        ///
-        /// For example, you can change the path to "/new/#{path}", the hostname to "example.#{host}", or the query to "#{query}&value=xyz".
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html).
-        pub struct RedirectConfig;
-        new {
-            /// Creates `RedirectConfig` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `StatusCode`): The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-statuscode)
-        }
-        required {
-            status_code("StatusCode"): StatusCode,
-        }
-        optional {
-            /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-host)
-            host("Host"): String,
-            /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-path)
-            path("Path"): String,
-            /// The port. You can specify a value from 1 to 65535 or #{port}.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-port)
-            port("Port"): String,
-            /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-protocol)
-            protocol("Protocol"): String,
-            /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-redirectconfig.html#cfn-elasticloadbalancingv2-listenerrule-redirectconfig-query)
-            query("Query"): String,
-        }
-    }
-
-    string_enum! {
-        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`.
-        pub enum StatusCode {
-            /// `HTTP_301`
-            Http301 = "HTTP_301",
-            /// `HTTP_302`
-            Http302 = "HTTP_302",
-        }
-    }
-
-    string_enum! {
-        /// The type of action.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`.
-        pub enum Type {
-            /// `authenticate-cognito`
-            AuthenticateCognito = "authenticate-cognito",
-            /// `authenticate-oidc`
-            AuthenticateOidc = "authenticate-oidc",
-            /// `fixed-response`
-            FixedResponse = "fixed-response",
-            /// `forward`
-            Forward = "forward",
-            /// `jwt-validation`
-            JwtValidation = "jwt-validation",
-            /// `redirect`
-            Redirect = "redirect",
         }
     }
 
@@ -1360,36 +822,8 @@ pub mod listener_rule {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`.
-        pub enum IpAddressType {
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `ipv6`
-            Ipv6 = "ipv6",
-        }
-    }
-
-    property! {
-        /// Information about a tag.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-tag.html#cfn-elasticloadbalancingv2-listenerrule-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-tag.html#cfn-elasticloadbalancingv2-listenerrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-transform.html).
@@ -1786,27 +1220,8 @@ pub mod load_balancer {
         }
     }
 
-    property! {
-        /// Information about a tag.
-        ///
-        /// Part of `AWS::ElasticLoadBalancingV2::LoadBalancer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-loadbalancer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-loadbalancer-tag.html#cfn-elasticloadbalancingv2-loadbalancer-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value of the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-loadbalancer-tag.html#cfn-elasticloadbalancingv2-loadbalancer-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of load balancer. The default is `application`.
@@ -1827,7 +1242,7 @@ resource! {
     /// Resource Type definition for AWS::ElasticLoadBalancingV2::TargetGroup
     ///
     /// `AWS::ElasticLoadBalancingV2::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html). Nested property types are in [`target_group`].
-    pub struct TargetGroup("AWS::ElasticLoadBalancingV2::TargetGroup") -> TargetGroupAttributes, ref String;
+    pub struct TargetGroup("AWS::ElasticLoadBalancingV2::TargetGroup") -> TargetGroupAttributes, ref ids::elasticloadbalancingv2::TargetGroupArn;
     new {
         /// Creates `AWS::ElasticLoadBalancingV2::TargetGroup` (it has no required properties).
     }
@@ -1923,7 +1338,7 @@ resource! {
         /// The ARN of the Target Group
         ///
         /// `Fn::GetAtt` `TargetGroupArn`.
-        target_group_arn("TargetGroupArn"): String,
+        target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
         /// The name of the target group.
         ///
         /// `Fn::GetAtt` `TargetGroupName`.
@@ -1939,6 +1354,8 @@ pub mod target_group {
     //! Property types of [`TargetGroup`](super::TargetGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ElasticLoadBalancingV2` resources (identical schema).
+    pub use super::shared::{IpAddressType, Protocol};
 
     string_enum! {
         /// The protocol the load balancer uses when performing health checks on targets.
@@ -1966,18 +1383,6 @@ pub mod target_group {
         }
     }
 
-    string_enum! {
-        /// The type of IP address used for this target group. The possible values are ipv4 and ipv6.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::TargetGroup`.
-        pub enum IpAddressType {
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `ipv6`
-            Ipv6 = "ipv6",
-        }
-    }
-
     property! {
         /// Part of `AWS::ElasticLoadBalancingV2::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-matcher.html).
         pub struct Matcher;
@@ -1998,50 +1403,8 @@ pub mod target_group {
         }
     }
 
-    string_enum! {
-        /// The protocol to use for routing traffic to the targets.
-        ///
-        /// Values allowed by `AWS::ElasticLoadBalancingV2::TargetGroup`.
-        pub enum Protocol {
-            /// `GENEVE`
-            Geneve = "GENEVE",
-            /// `HTTP`
-            Http = "HTTP",
-            /// `HTTPS`
-            Https = "HTTPS",
-            /// `QUIC`
-            Quic = "QUIC",
-            /// `TCP`
-            Tcp = "TCP",
-            /// `TCP_QUIC`
-            TcpQuic = "TCP_QUIC",
-            /// `TCP_UDP`
-            TcpUdp = "TCP_UDP",
-            /// `TLS`
-            Tls = "TLS",
-            /// `UDP`
-            Udp = "UDP",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::ElasticLoadBalancingV2::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-tag.html#cfn-elasticloadbalancingv2-targetgroup-tag-key)
-            /// - `value` (`Value`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-tag.html#cfn-elasticloadbalancingv2-targetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::ElasticLoadBalancingV2::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-targetgroupattribute.html).
@@ -2161,24 +1524,8 @@ pub mod trust_store {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ElasticLoadBalancingV2::TrustStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-truststore-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-truststore-tag.html#cfn-elasticloadbalancingv2-truststore-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-truststore-tag.html#cfn-elasticloadbalancingv2-truststore-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2243,6 +1590,298 @@ pub mod trust_store_revocation {
         pub enum RevocationType {
             /// `CRL`
             Crl = "CRL",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ElasticLoadBalancingV2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The behavior if the user is not authenticated. The following are possible values:
+        /// +  deny`` - Return an HTTP 401 Unauthorized error.
+        /// +  allow`` - Allow the request to be forwarded to the target.
+        /// +  authenticate`` - Redirect the request to the IdP authorization endpoint. This is the default value.
+        ///
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`.
+        pub enum OnUnauthenticatedRequest {
+            /// `allow`
+            Allow = "allow",
+            /// `authenticate`
+            Authenticate = "authenticate",
+            /// `deny`
+            Deny = "deny",
+        }
+    }
+
+    property! {
+        /// Specifies information required when returning a custom HTTP response.
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html).
+        pub struct FixedResponseConfig;
+        new {
+            /// Creates `FixedResponseConfig` from its required properties:
+            ///
+            /// - `status_code` (`StatusCode`, `String`): The HTTP response code (2XX, 4XX, or 5XX).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-statuscode)
+        }
+        required {
+            status_code("StatusCode"): String,
+        }
+        optional {
+            /// The content type.
+            /// Valid Values: text/plain | text/css | text/html | application/javascript | application/json
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-contenttype)
+            content_type("ContentType"): String,
+            /// The message.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-fixedresponseconfig.html#cfn-elasticloadbalancingv2-listener-fixedresponseconfig-messagebody)
+            message_body("MessageBody"): String,
+        }
+    }
+
+    property! {
+        /// Information for creating an action that distributes requests among multiple target groups. Specify only when `Type` is `forward`.
+        /// If you specify both `ForwardConfig` and `TargetGroupArn`, you can specify only one target group using `ForwardConfig` and it must be the same target group specified in `TargetGroupArn`.
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html).
+        pub struct ForwardConfig;
+        new {
+            /// Creates `ForwardConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Information about the target group stickiness for a rule.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroupstickinessconfig)
+            target_group_stickiness_config("TargetGroupStickinessConfig"): TargetGroupStickinessConfig,
+            /// Information about how traffic will be distributed between multiple target groups in a forward rule.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-forwardconfig.html#cfn-elasticloadbalancingv2-listener-forwardconfig-targetgroups)
+            target_groups("TargetGroups"): Vec<TargetGroupTuple>,
+        }
+    }
+
+    property! {
+        /// Information about the target group stickiness for a rule.
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html).
+        pub struct TargetGroupStickinessConfig;
+        new {
+            /// Creates `TargetGroupStickinessConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// [Application Load Balancers] The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days). You must specify this value when enabling target group stickiness.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-durationseconds)
+            duration_seconds("DurationSeconds"): i64,
+            /// Indicates whether target group stickiness is enabled.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgroupstickinessconfig.html#cfn-elasticloadbalancingv2-listener-targetgroupstickinessconfig-enabled)
+            enabled("Enabled"): bool,
+        }
+    }
+
+    property! {
+        /// Information about how traffic will be distributed between multiple target groups in a forward rule.
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html).
+        pub struct TargetGroupTuple;
+        new {
+            /// Creates `TargetGroupTuple` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Amazon Resource Name (ARN) of the target group.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-targetgrouparn)
+            target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
+            /// The weight. The range is 0 to 999.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-targetgrouptuple.html#cfn-elasticloadbalancingv2-listener-targetgrouptuple-weight)
+            weight("Weight"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html).
+        pub struct JwtValidationConfig;
+        new {
+            /// Creates `JwtValidationConfig` from its required properties:
+            ///
+            /// - `issuer` (`Issuer`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-issuer)
+            /// - `jwks_endpoint` (`JwksEndpoint`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-jwksendpoint)
+        }
+        required {
+            issuer("Issuer"): String,
+            jwks_endpoint("JwksEndpoint"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationconfig.html#cfn-elasticloadbalancingv2-listener-jwtvalidationconfig-additionalclaims)
+            additional_claims("AdditionalClaims"): Vec<JwtValidationActionAdditionalClaim>,
+        }
+    }
+
+    property! {
+        /// Information about an additional claim to validate.
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html).
+        pub struct JwtValidationActionAdditionalClaim;
+        new {
+            /// Creates `JwtValidationActionAdditionalClaim` from its required properties:
+            ///
+            /// - `format` (`Format`, `Format`): The format of the claim value.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-format)
+            /// - `name` (`Name`, `String`): The name of the claim. You can't specify `exp`, `iss`, `nbf`, or `iat` because we validate them by default.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-name)
+            /// - `values` (`Values`, `Vec<String>`): The claim value. The maximum size of the list is 10. Each value can be up to 256 characters in length. If the format is `space-separated-values`, the values can't include spaces.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim.html#cfn-elasticloadbalancingv2-listener-jwtvalidationactionadditionalclaim-values)
+        }
+        required {
+            format("Format"): Format,
+            name("Name"): String,
+            values("Values"): Vec<String>,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The format of the claim value.
+        ///
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`.
+        pub enum Format {
+            /// `single-string`
+            SingleString = "single-string",
+            /// `space-separated-values`
+            SpaceSeparatedValues = "space-separated-values",
+            /// `string-array`
+            StringArray = "string-array",
+        }
+    }
+
+    property! {
+        /// Information about a redirect action.
+        /// A URI consists of the following components: protocol://hostname:port/path?query. You must modify at least one of the following components to avoid a redirect loop: protocol, hostname, port, or path. Any components that you do not modify retain their original values.
+        /// You can reuse URI components using the following reserved keywords:
+        /// +  #{protocol}
+        /// +  #{host}
+        /// +  #{port}
+        /// +  #{path} (the leading "/" is removed)
+        /// +  #{query}
+        ///
+        /// For example, you can change the path to "/new/#{path}", the hostname to "example.#{host}", or the query to "#{query}&value=xyz".
+        ///
+        /// Part of `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html).
+        pub struct RedirectConfig;
+        new {
+            /// Creates `RedirectConfig` from its required properties:
+            ///
+            /// - `status_code` (`StatusCode`, `StatusCode`): The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-statuscode)
+        }
+        required {
+            status_code("StatusCode"): StatusCode,
+        }
+        optional {
+            /// The hostname. This component is not percent-encoded. The hostname can contain #{host}.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-host)
+            host("Host"): String,
+            /// The absolute path, starting with the leading "/". This component is not percent-encoded. The path can contain #{host}, #{path}, and #{port}.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-path)
+            path("Path"): String,
+            /// The port. You can specify a value from 1 to 65535 or #{port}.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-port)
+            port("Port"): String,
+            /// The protocol. You can specify HTTP, HTTPS, or #{protocol}. You can redirect HTTP to HTTP, HTTP to HTTPS, and HTTPS to HTTPS. You can't redirect HTTPS to HTTP.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-protocol)
+            protocol("Protocol"): String,
+            /// The query parameters, URL-encoded when necessary, but not percent-encoded. Do not include the leading "?", as it is automatically added. You can specify any of the reserved keywords.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-redirectconfig.html#cfn-elasticloadbalancingv2-listener-redirectconfig-query)
+            query("Query"): String,
+        }
+    }
+
+    string_enum! {
+        /// The HTTP redirect code. The redirect is either permanent (HTTP 301) or temporary (HTTP 302).
+        ///
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`.
+        pub enum StatusCode {
+            /// `HTTP_301`
+            Http301 = "HTTP_301",
+            /// `HTTP_302`
+            Http302 = "HTTP_302",
+        }
+    }
+
+    string_enum! {
+        /// The type of action.
+        ///
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::ListenerRule`.
+        pub enum Type {
+            /// `authenticate-cognito`
+            AuthenticateCognito = "authenticate-cognito",
+            /// `authenticate-oidc`
+            AuthenticateOidc = "authenticate-oidc",
+            /// `fixed-response`
+            FixedResponse = "fixed-response",
+            /// `forward`
+            Forward = "forward",
+            /// `jwt-validation`
+            JwtValidation = "jwt-validation",
+            /// `redirect`
+            Redirect = "redirect",
+        }
+    }
+
+    string_enum! {
+        /// The protocol for connections from clients to the load balancer. For Application Load Balancers, the supported protocols are HTTP and HTTPS. For Network Load Balancers, the supported protocols are TCP, TLS, UDP, TCP_UDP, QUIC, and TCP_QUIC. You can’t specify the UDP, TCP_UDP, QUIC, or TCP_QUIC protocol if dual-stack mode is enabled. You can't specify a protocol for a Gateway Load Balancer.
+        ///
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::Listener`, `AWS::ElasticLoadBalancingV2::TargetGroup`.
+        pub enum Protocol {
+            /// `GENEVE`
+            Geneve = "GENEVE",
+            /// `HTTP`
+            Http = "HTTP",
+            /// `HTTPS`
+            Https = "HTTPS",
+            /// `QUIC`
+            Quic = "QUIC",
+            /// `TCP`
+            Tcp = "TCP",
+            /// `TCP_QUIC`
+            TcpQuic = "TCP_QUIC",
+            /// `TCP_UDP`
+            TcpUdp = "TCP_UDP",
+            /// `TLS`
+            Tls = "TLS",
+            /// `UDP`
+            Udp = "UDP",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ElasticLoadBalancingV2::ListenerRule`, `AWS::ElasticLoadBalancingV2::TargetGroup`.
+        pub enum IpAddressType {
+            /// `ipv4`
+            Ipv4 = "ipv4",
+            /// `ipv6`
+            Ipv6 = "ipv6",
         }
     }
 }

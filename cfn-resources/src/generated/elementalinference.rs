@@ -124,13 +124,13 @@ pub mod feed {
     }
 
     property! {
-        /// Part of `AWS::ElementalInference::Feed`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elementalinference-feed-outputconfigoutputconfig.html).
-        pub struct OutputConfigOutputConfig;
+        /// Part of `AWS::ElementalInference::Feed`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elementalinference-feed-outputconfig.html).
+        pub struct OutputConfig;
         new {
-            /// Creates `OutputConfigOutputConfig` from its required properties:
+            /// Creates `OutputConfig` from its required properties:
             ///
             /// - `cropping` (`Cropping`, `CroppingConfig`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elementalinference-feed-outputconfigoutputconfig.html#cfn-elementalinference-feed-outputconfigoutputconfig-cropping)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elementalinference-feed-outputconfig.html#cfn-elementalinference-feed-outputconfig-cropping)
         }
         required {
             cropping("Cropping"): CroppingConfig,

@@ -89,6 +89,8 @@ pub mod cluster {
     //! Property types of [`Cluster`](super::Cluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EMR` resources (identical schema).
+    pub use super::shared::{EbsConfiguration, EbsBlockDeviceConfig, VolumeSpecification, InstanceFleetProvisioningSpecifications, OnDemandProvisioningSpecification, OnDemandCapacityReservationOptions, SpotProvisioningSpecification, InstanceFleetResizingSpecifications, OnDemandResizingSpecification, SpotResizingSpecification, AutoScalingPolicy, ScalingConstraints, ScalingRule, ScalingAction, SimpleScalingPolicyConfiguration, ScalingTrigger, CloudWatchAlarmDefinition, MetricDimension, HadoopJarStepConfig, KeyValue};
 
     property! {
         /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-application.html).
@@ -284,188 +286,6 @@ pub mod cluster {
     }
 
     property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html).
-        pub struct EbsConfiguration;
-        new {
-            /// Creates `EbsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsblockdeviceconfigs)
-            ebs_block_device_configs("EbsBlockDeviceConfigs"): Vec<EbsBlockDeviceConfig>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsoptimized)
-            ebs_optimized("EbsOptimized"): bool,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html).
-        pub struct EbsBlockDeviceConfig;
-        new {
-            /// Creates `EbsBlockDeviceConfig` from its required properties:
-            ///
-            /// - `volume_specification` (`VolumeSpecification`, `VolumeSpecification`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html#cfn-emr-cluster-ebsblockdeviceconfig-volumespecification)
-        }
-        required {
-            volume_specification("VolumeSpecification"): VolumeSpecification,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html#cfn-emr-cluster-ebsblockdeviceconfig-volumesperinstance)
-            volumes_per_instance("VolumesPerInstance"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html).
-        pub struct VolumeSpecification;
-        new {
-            /// Creates `VolumeSpecification` from its required properties:
-            ///
-            /// - `size_in_gb` (`SizeInGB`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-sizeingb)
-            /// - `volume_type` (`VolumeType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-volumetype)
-        }
-        required {
-            size_in_gb("SizeInGB"): i64,
-            volume_type("VolumeType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-iops)
-            iops("Iops"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-throughput)
-            throughput("Throughput"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html).
-        pub struct InstanceFleetProvisioningSpecifications;
-        new {
-            /// Creates `InstanceFleetProvisioningSpecifications` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-ondemandspecification)
-            on_demand_specification("OnDemandSpecification"): OnDemandProvisioningSpecification,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-spotspecification)
-            spot_specification("SpotSpecification"): SpotProvisioningSpecification,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html).
-        pub struct OnDemandProvisioningSpecification;
-        new {
-            /// Creates `OnDemandProvisioningSpecification` from its required properties:
-            ///
-            /// - `allocation_strategy` (`AllocationStrategy`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-allocationstrategy)
-        }
-        required {
-            allocation_strategy("AllocationStrategy"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-capacityreservationoptions)
-            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html).
-        pub struct OnDemandCapacityReservationOptions;
-        new {
-            /// Creates `OnDemandCapacityReservationOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationpreference)
-            capacity_reservation_preference("CapacityReservationPreference"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationresourcegrouparn)
-            capacity_reservation_resource_group_arn("CapacityReservationResourceGroupArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-usagestrategy)
-            usage_strategy("UsageStrategy"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html).
-        pub struct SpotProvisioningSpecification;
-        new {
-            /// Creates `SpotProvisioningSpecification` from its required properties:
-            ///
-            /// - `timeout_action` (`TimeoutAction`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-timeoutaction)
-            /// - `timeout_duration_minutes` (`TimeoutDurationMinutes`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-timeoutdurationminutes)
-        }
-        required {
-            timeout_action("TimeoutAction"): String,
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-blockdurationminutes)
-            block_duration_minutes("BlockDurationMinutes"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html).
-        pub struct InstanceFleetResizingSpecifications;
-        new {
-            /// Creates `InstanceFleetResizingSpecifications` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-ondemandresizespecification)
-            on_demand_resize_specification("OnDemandResizeSpecification"): OnDemandResizingSpecification,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-spotresizespecification)
-            spot_resize_specification("SpotResizeSpecification"): SpotResizingSpecification,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html).
-        pub struct OnDemandResizingSpecification;
-        new {
-            /// Creates `OnDemandResizingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-capacityreservationoptions)
-            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-timeoutdurationminutes)
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html).
-        pub struct SpotResizingSpecification;
-        new {
-            /// Creates `SpotResizingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-timeoutdurationminutes)
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-    }
-
-    property! {
         /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancegroupconfig.html).
         pub struct InstanceGroupConfig;
         new {
@@ -495,176 +315,6 @@ pub mod cluster {
             market("Market"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancegroupconfig.html#cfn-emr-cluster-instancegroupconfig-name)
             name("Name"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html).
-        pub struct AutoScalingPolicy;
-        new {
-            /// Creates `AutoScalingPolicy` from its required properties:
-            ///
-            /// - `constraints` (`Constraints`, `ScalingConstraints`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html#cfn-emr-cluster-autoscalingpolicy-constraints)
-            /// - `rules` (`Rules`, `Vec<ScalingRule>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html#cfn-emr-cluster-autoscalingpolicy-rules)
-        }
-        required {
-            constraints("Constraints"): ScalingConstraints,
-            rules("Rules"): Vec<ScalingRule>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html).
-        pub struct ScalingConstraints;
-        new {
-            /// Creates `ScalingConstraints` from its required properties:
-            ///
-            /// - `max_capacity` (`MaxCapacity`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html#cfn-emr-cluster-scalingconstraints-maxcapacity)
-            /// - `min_capacity` (`MinCapacity`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html#cfn-emr-cluster-scalingconstraints-mincapacity)
-        }
-        required {
-            max_capacity("MaxCapacity"): i64,
-            min_capacity("MinCapacity"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html).
-        pub struct ScalingRule;
-        new {
-            /// Creates `ScalingRule` from its required properties:
-            ///
-            /// - `action` (`Action`, `ScalingAction`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-action)
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-name)
-            /// - `trigger` (`Trigger`, `ScalingTrigger`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-trigger)
-        }
-        required {
-            action("Action"): ScalingAction,
-            name("Name"): String,
-            trigger("Trigger"): ScalingTrigger,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-description)
-            description("Description"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html).
-        pub struct ScalingAction;
-        new {
-            /// Creates `ScalingAction` from its required properties:
-            ///
-            /// - `simple_scaling_policy_configuration` (`SimpleScalingPolicyConfiguration`, `SimpleScalingPolicyConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html#cfn-emr-cluster-scalingaction-simplescalingpolicyconfiguration)
-        }
-        required {
-            simple_scaling_policy_configuration("SimpleScalingPolicyConfiguration"): SimpleScalingPolicyConfiguration,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html#cfn-emr-cluster-scalingaction-market)
-            market("Market"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html).
-        pub struct SimpleScalingPolicyConfiguration;
-        new {
-            /// Creates `SimpleScalingPolicyConfiguration` from its required properties:
-            ///
-            /// - `scaling_adjustment` (`ScalingAdjustment`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-scalingadjustment)
-        }
-        required {
-            scaling_adjustment("ScalingAdjustment"): i64,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-adjustmenttype)
-            adjustment_type("AdjustmentType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-cooldown)
-            cool_down("CoolDown"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingtrigger.html).
-        pub struct ScalingTrigger;
-        new {
-            /// Creates `ScalingTrigger` from its required properties:
-            ///
-            /// - `cloud_watch_alarm_definition` (`CloudWatchAlarmDefinition`, `CloudWatchAlarmDefinition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingtrigger.html#cfn-emr-cluster-scalingtrigger-cloudwatchalarmdefinition)
-        }
-        required {
-            cloud_watch_alarm_definition("CloudWatchAlarmDefinition"): CloudWatchAlarmDefinition,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html).
-        pub struct CloudWatchAlarmDefinition;
-        new {
-            /// Creates `CloudWatchAlarmDefinition` from its required properties:
-            ///
-            /// - `comparison_operator` (`ComparisonOperator`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-comparisonoperator)
-            /// - `metric_name` (`MetricName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-metricname)
-            /// - `period` (`Period`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-period)
-            /// - `threshold` (`Threshold`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-threshold)
-        }
-        required {
-            comparison_operator("ComparisonOperator"): String,
-            metric_name("MetricName"): String,
-            period("Period"): i64,
-            threshold("Threshold"): f64,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-dimensions)
-            dimensions("Dimensions"): Vec<MetricDimension>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-evaluationperiods)
-            evaluation_periods("EvaluationPeriods"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-namespace)
-            namespace("Namespace"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-statistic)
-            statistic("Statistic"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-unit)
-            unit("Unit"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html).
-        pub struct MetricDimension;
-        new {
-            /// Creates `MetricDimension` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html#cfn-emr-cluster-metricdimension-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html#cfn-emr-cluster-metricdimension-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 
@@ -792,62 +442,8 @@ pub mod cluster {
         }
     }
 
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html).
-        pub struct HadoopJarStepConfig;
-        new {
-            /// Creates `HadoopJarStepConfig` from its required properties:
-            ///
-            /// - `jar` (`Jar`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-jar)
-        }
-        required {
-            jar("Jar"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-args)
-            args("Args"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-mainclass)
-            main_class("MainClass"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-stepproperties)
-            step_properties("StepProperties"): Vec<KeyValue>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html).
-        pub struct KeyValue;
-        new {
-            /// Creates `KeyValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-tag.html#cfn-emr-cluster-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-tag.html#cfn-emr-cluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -905,6 +501,8 @@ pub mod instance_fleet_config {
     //! Property types of [`InstanceFleetConfig`](super::InstanceFleetConfig).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EMR` resources (identical schema).
+    pub use super::shared::{EbsConfiguration, EbsBlockDeviceConfig, VolumeSpecification, InstanceFleetProvisioningSpecifications, OnDemandProvisioningSpecification, OnDemandCapacityReservationOptions, SpotProvisioningSpecification, InstanceFleetResizingSpecifications, OnDemandResizingSpecification, SpotResizingSpecification};
 
     property! {
         /// The configuration determines the EC2 instances Amazon EMR attempts to provision to fulfill On-Demand and Spot target capacities.
@@ -977,238 +575,6 @@ pub mod instance_fleet_config {
             configurations("Configurations"): Vec<ApplicationConfiguration>,
         }
     }
-
-    property! {
-        /// EbsConfiguration determines the EBS volumes to attach to EMR cluster instances.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsconfiguration.html).
-        pub struct EbsConfiguration;
-        new {
-            /// Creates `EbsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// An array of Amazon EBS volume specifications attached to a cluster instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsconfiguration.html#cfn-emr-instancefleetconfig-ebsconfiguration-ebsblockdeviceconfigs)
-            ebs_block_device_configs("EbsBlockDeviceConfigs"): Vec<EbsBlockDeviceConfig>,
-            /// Indicates whether an Amazon EBS volume is EBS-optimized.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsconfiguration.html#cfn-emr-instancefleetconfig-ebsconfiguration-ebsoptimized)
-            ebs_optimized("EbsOptimized"): bool,
-        }
-    }
-
-    property! {
-        /// EbsBlockDeviceConfig defines the number and type of EBS volumes to associate with all EC2 instances in an EMR cluster.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsblockdeviceconfig.html).
-        pub struct EbsBlockDeviceConfig;
-        new {
-            /// Creates `EbsBlockDeviceConfig` from its required properties:
-            ///
-            /// - `volume_specification` (`VolumeSpecification`, `VolumeSpecification`): EBS volume specifications such as volume type, IOPS, size (GiB) and throughput (MiB/s) that are requested for the EBS volume attached to an Amazon EC2 instance in the cluster.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsblockdeviceconfig.html#cfn-emr-instancefleetconfig-ebsblockdeviceconfig-volumespecification)
-        }
-        required {
-            volume_specification("VolumeSpecification"): VolumeSpecification,
-        }
-        optional {
-            /// Use of this property can confuse CloudFormation drift detection. The EbsBlockDeviceConfigs read from the system may return a list with one entry per volume, replacing any entry specified in the template with a VolumesPerInstance greater than one by that many entries containing only the VolumeSpecification. Thus to avoid false drift detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and not to use this property.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsblockdeviceconfig.html#cfn-emr-instancefleetconfig-ebsblockdeviceconfig-volumesperinstance)
-            volumes_per_instance("VolumesPerInstance"): i64,
-        }
-    }
-
-    property! {
-        /// VolumeSpecification is a subproperty of the EbsBlockDeviceConfig property type. VolumeSecification determines the volume type, IOPS, and size (GiB) for EBS volumes attached to EC2 instances.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html).
-        pub struct VolumeSpecification;
-        new {
-            /// Creates `VolumeSpecification` from its required properties:
-            ///
-            /// - `size_in_gb` (`SizeInGB`, `i64`): The volume size, in gibibytes (GiB). This can be a number from 1 - 1024. If the volume type is EBS-optimized, the minimum value is 10.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-sizeingb)
-            /// - `volume_type` (`VolumeType`, `String`): The volume type. Volume types supported are gp3, gp2, io1, st1, sc1, and standard.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-volumetype)
-        }
-        required {
-            size_in_gb("SizeInGB"): i64,
-            volume_type("VolumeType"): String,
-        }
-        optional {
-            /// The number of I/O operations per second (IOPS) that the volume supports.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-iops)
-            iops("Iops"): i64,
-            /// The throughput, in mebibyte per second (MiB/s). This optional parameter can be a number from 125 - 1000 and is valid only for gp3 volumes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html#cfn-emr-instancefleetconfig-volumespecification-throughput)
-            throughput("Throughput"): i64,
-        }
-    }
-
-    property! {
-        /// InstanceTypeConfig determines the EC2 instances that Amazon EMR attempts to provision to fulfill On-Demand and Spot target capacities.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetprovisioningspecifications.html).
-        pub struct InstanceFleetProvisioningSpecifications;
-        new {
-            /// Creates `InstanceFleetProvisioningSpecifications` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The launch specification for On-Demand Instances in the instance fleet, which determines the allocation strategy.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetprovisioningspecifications.html#cfn-emr-instancefleetconfig-instancefleetprovisioningspecifications-ondemandspecification)
-            on_demand_specification("OnDemandSpecification"): OnDemandProvisioningSpecification,
-            /// The launch specification for Spot instances in the fleet, which determines the defined duration, provisioning timeout behavior, and allocation strategy.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetprovisioningspecifications.html#cfn-emr-instancefleetconfig-instancefleetprovisioningspecifications-spotspecification)
-            spot_specification("SpotSpecification"): SpotProvisioningSpecification,
-        }
-    }
-
-    property! {
-        /// The launch specification for On-Demand Instances in the instance fleet, which determines the allocation strategy.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html).
-        pub struct OnDemandProvisioningSpecification;
-        new {
-            /// Creates `OnDemandProvisioningSpecification` from its required properties:
-            ///
-            /// - `allocation_strategy` (`AllocationStrategy`, `String`): Specifies the strategy to use in launching On-Demand instance fleets. Currently, the only option is lowest-price (the default), which launches the lowest price first.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html#cfn-emr-instancefleetconfig-ondemandprovisioningspecification-allocationstrategy)
-        }
-        required {
-            allocation_strategy("AllocationStrategy"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html#cfn-emr-instancefleetconfig-ondemandprovisioningspecification-capacityreservationoptions)
-            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html).
-        pub struct OnDemandCapacityReservationOptions;
-        new {
-            /// Creates `OnDemandCapacityReservationOptions` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Indicates the instance's Capacity Reservation preferences.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-capacityreservationpreference)
-            capacity_reservation_preference("CapacityReservationPreference"): String,
-            /// The ARN of the Capacity Reservation resource group in which to run the instance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-capacityreservationresourcegrouparn)
-            capacity_reservation_resource_group_arn("CapacityReservationResourceGroupArn"): String,
-            /// Indicates whether to use unused Capacity Reservations for fulfilling On-Demand capacity.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandcapacityreservationoptions.html#cfn-emr-instancefleetconfig-ondemandcapacityreservationoptions-usagestrategy)
-            usage_strategy("UsageStrategy"): String,
-        }
-    }
-
-    property! {
-        /// SpotProvisioningSpecification determines the launch specification for Spot instances in the instance fleet, which includes the defined duration and provisioning timeout behavior.
-        ///
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html).
-        pub struct SpotProvisioningSpecification;
-        new {
-            /// Creates `SpotProvisioningSpecification` from its required properties:
-            ///
-            /// - `timeout_action` (`TimeoutAction`, `String`): The action to take when TargetSpotCapacity has not been fulfilled when the TimeoutDurationMinutes has expired; that is, when all Spot Instances could not be provisioned within the Spot provisioning timeout. Valid values are TERMINATE_CLUSTER and SWITCH_TO_ON_DEMAND. SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are available, On-Demand Instances should be provisioned to fulfill any remaining Spot capacity.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-timeoutaction)
-            /// - `timeout_duration_minutes` (`TimeoutDurationMinutes`, `i64`): The Spot provisioning timeout period in minutes. If Spot Instances are not provisioned within this time period, the TimeOutAction is taken. Minimum value is 5 and maximum value is 1440. The timeout applies only during initial provisioning, when the cluster is first created.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-timeoutdurationminutes)
-        }
-        required {
-            timeout_action("TimeoutAction"): String,
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-        optional {
-            /// Specifies one of the following strategies to launch Spot Instance fleets: price-capacity-optimized, capacity-optimized, lowest-price, or diversified
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// The defined duration for Spot Instances (also known as Spot blocks) in minutes. When specified, the Spot Instance does not terminate before the defined duration expires, and defined duration pricing for Spot Instances applies. Valid values are 60, 120, 180, 240, 300, or 360.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-blockdurationminutes)
-            block_duration_minutes("BlockDurationMinutes"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetresizingspecifications.html).
-        pub struct InstanceFleetResizingSpecifications;
-        new {
-            /// Creates `InstanceFleetResizingSpecifications` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The resize specification for On-Demand Instances in the instance fleet, which contains the allocation strategy, capacity reservation options, and the resize timeout period.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetresizingspecifications.html#cfn-emr-instancefleetconfig-instancefleetresizingspecifications-ondemandresizespecification)
-            on_demand_resize_specification("OnDemandResizeSpecification"): OnDemandResizingSpecification,
-            /// The resize specification for Spot Instances in the instance fleet, which contains the allocation strategy and the resize timeout period.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancefleetresizingspecifications.html#cfn-emr-instancefleetconfig-instancefleetresizingspecifications-spotresizespecification)
-            spot_resize_specification("SpotResizeSpecification"): SpotResizingSpecification,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html).
-        pub struct OnDemandResizingSpecification;
-        new {
-            /// Creates `OnDemandResizingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the allocation strategy to use to launch On-Demand instances during a resize. The default is lowest-price.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// Describes the strategy for using unused Capacity Reservations for fulfilling On-Demand capacity.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-capacityreservationoptions)
-            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
-            /// On-Demand resize timeout in minutes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandresizingspecification.html#cfn-emr-instancefleetconfig-ondemandresizingspecification-timeoutdurationminutes)
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotresizingspecification.html).
-        pub struct SpotResizingSpecification;
-        new {
-            /// Creates `SpotResizingSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the allocation strategy to use to launch Spot instances during a resize.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotresizingspecification.html#cfn-emr-instancefleetconfig-spotresizingspecification-allocationstrategy)
-            allocation_strategy("AllocationStrategy"): String,
-            /// Spot resize timeout in minutes.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotresizingspecification.html#cfn-emr-instancefleetconfig-spotresizingspecification-timeoutdurationminutes)
-            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
-        }
-    }
 }
 
 resource! {
@@ -1260,176 +626,8 @@ pub mod instance_group_config {
     //! Property types of [`InstanceGroupConfig`](super::InstanceGroupConfig).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-autoscalingpolicy.html).
-        pub struct AutoScalingPolicy;
-        new {
-            /// Creates `AutoScalingPolicy` from its required properties:
-            ///
-            /// - `constraints` (`Constraints`, `ScalingConstraints`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-autoscalingpolicy.html#cfn-emr-instancegroupconfig-autoscalingpolicy-constraints)
-            /// - `rules` (`Rules`, `Vec<ScalingRule>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-autoscalingpolicy.html#cfn-emr-instancegroupconfig-autoscalingpolicy-rules)
-        }
-        required {
-            constraints("Constraints"): ScalingConstraints,
-            rules("Rules"): Vec<ScalingRule>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingconstraints.html).
-        pub struct ScalingConstraints;
-        new {
-            /// Creates `ScalingConstraints` from its required properties:
-            ///
-            /// - `max_capacity` (`MaxCapacity`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingconstraints.html#cfn-emr-instancegroupconfig-scalingconstraints-maxcapacity)
-            /// - `min_capacity` (`MinCapacity`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingconstraints.html#cfn-emr-instancegroupconfig-scalingconstraints-mincapacity)
-        }
-        required {
-            max_capacity("MaxCapacity"): i64,
-            min_capacity("MinCapacity"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingrule.html).
-        pub struct ScalingRule;
-        new {
-            /// Creates `ScalingRule` from its required properties:
-            ///
-            /// - `action` (`Action`, `ScalingAction`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingrule.html#cfn-emr-instancegroupconfig-scalingrule-action)
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingrule.html#cfn-emr-instancegroupconfig-scalingrule-name)
-            /// - `trigger` (`Trigger`, `ScalingTrigger`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingrule.html#cfn-emr-instancegroupconfig-scalingrule-trigger)
-        }
-        required {
-            action("Action"): ScalingAction,
-            name("Name"): String,
-            trigger("Trigger"): ScalingTrigger,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingrule.html#cfn-emr-instancegroupconfig-scalingrule-description)
-            description("Description"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingaction.html).
-        pub struct ScalingAction;
-        new {
-            /// Creates `ScalingAction` from its required properties:
-            ///
-            /// - `simple_scaling_policy_configuration` (`SimpleScalingPolicyConfiguration`, `SimpleScalingPolicyConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingaction.html#cfn-emr-instancegroupconfig-scalingaction-simplescalingpolicyconfiguration)
-        }
-        required {
-            simple_scaling_policy_configuration("SimpleScalingPolicyConfiguration"): SimpleScalingPolicyConfiguration,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingaction.html#cfn-emr-instancegroupconfig-scalingaction-market)
-            market("Market"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html).
-        pub struct SimpleScalingPolicyConfiguration;
-        new {
-            /// Creates `SimpleScalingPolicyConfiguration` from its required properties:
-            ///
-            /// - `scaling_adjustment` (`ScalingAdjustment`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html#cfn-emr-instancegroupconfig-simplescalingpolicyconfiguration-scalingadjustment)
-        }
-        required {
-            scaling_adjustment("ScalingAdjustment"): i64,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html#cfn-emr-instancegroupconfig-simplescalingpolicyconfiguration-adjustmenttype)
-            adjustment_type("AdjustmentType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html#cfn-emr-instancegroupconfig-simplescalingpolicyconfiguration-cooldown)
-            cool_down("CoolDown"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingtrigger.html).
-        pub struct ScalingTrigger;
-        new {
-            /// Creates `ScalingTrigger` from its required properties:
-            ///
-            /// - `cloud_watch_alarm_definition` (`CloudWatchAlarmDefinition`, `CloudWatchAlarmDefinition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingtrigger.html#cfn-emr-instancegroupconfig-scalingtrigger-cloudwatchalarmdefinition)
-        }
-        required {
-            cloud_watch_alarm_definition("CloudWatchAlarmDefinition"): CloudWatchAlarmDefinition,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html).
-        pub struct CloudWatchAlarmDefinition;
-        new {
-            /// Creates `CloudWatchAlarmDefinition` from its required properties:
-            ///
-            /// - `comparison_operator` (`ComparisonOperator`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-comparisonoperator)
-            /// - `metric_name` (`MetricName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-metricname)
-            /// - `period` (`Period`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-period)
-            /// - `threshold` (`Threshold`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-threshold)
-        }
-        required {
-            comparison_operator("ComparisonOperator"): String,
-            metric_name("MetricName"): String,
-            period("Period"): i64,
-            threshold("Threshold"): f64,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-dimensions)
-            dimensions("Dimensions"): Vec<MetricDimension>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-evaluationperiods)
-            evaluation_periods("EvaluationPeriods"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-namespace)
-            namespace("Namespace"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-statistic)
-            statistic("Statistic"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-unit)
-            unit("Unit"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-metricdimension.html).
-        pub struct MetricDimension;
-        new {
-            /// Creates `MetricDimension` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-metricdimension.html#cfn-emr-instancegroupconfig-metricdimension-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-metricdimension.html#cfn-emr-instancegroupconfig-metricdimension-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::EMR` resources (identical schema).
+    pub use super::shared::{AutoScalingPolicy, ScalingConstraints, ScalingRule, ScalingAction, SimpleScalingPolicyConfiguration, ScalingTrigger, CloudWatchAlarmDefinition, MetricDimension, EbsConfiguration, EbsBlockDeviceConfig, VolumeSpecification};
 
     property! {
         /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-appconfiguration.html).
@@ -1446,65 +644,6 @@ pub mod instance_group_config {
             configuration_properties("ConfigurationProperties"): Map<String>,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-appconfiguration.html#cfn-emr-instancegroupconfig-appconfiguration-configurations)
             configurations("Configurations"): Vec<AppConfiguration>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsconfiguration.html).
-        pub struct EbsConfiguration;
-        new {
-            /// Creates `EbsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsconfiguration.html#cfn-emr-instancegroupconfig-ebsconfiguration-ebsblockdeviceconfigs)
-            ebs_block_device_configs("EbsBlockDeviceConfigs"): Vec<EbsBlockDeviceConfig>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsconfiguration.html#cfn-emr-instancegroupconfig-ebsconfiguration-ebsoptimized)
-            ebs_optimized("EbsOptimized"): bool,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsblockdeviceconfig.html).
-        pub struct EbsBlockDeviceConfig;
-        new {
-            /// Creates `EbsBlockDeviceConfig` from its required properties:
-            ///
-            /// - `volume_specification` (`VolumeSpecification`, `VolumeSpecification`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsblockdeviceconfig.html#cfn-emr-instancegroupconfig-ebsblockdeviceconfig-volumespecification)
-        }
-        required {
-            volume_specification("VolumeSpecification"): VolumeSpecification,
-        }
-        optional {
-            /// Use of this property can confuse CloudFormation drift detection. The EbsBlockDeviceConfigs read from the system may return a list with one entry per volume, replacing any entry specified in the template with a VolumesPerInstance greater than one by that many entries containing only the VolumeSpecification. Thus to avoid false drift detection, it is recommended to supply repeated entries in EbsBlockDeviceConfigs for any VolumeSpecification which is intended to be repeated and not to use this property.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-ebsblockdeviceconfig.html#cfn-emr-instancegroupconfig-ebsblockdeviceconfig-volumesperinstance)
-            volumes_per_instance("VolumesPerInstance"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html).
-        pub struct VolumeSpecification;
-        new {
-            /// Creates `VolumeSpecification` from its required properties:
-            ///
-            /// - `size_in_gb` (`SizeInGB`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-sizeingb)
-            /// - `volume_type` (`VolumeType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-volumetype)
-        }
-        required {
-            size_in_gb("SizeInGB"): i64,
-            volume_type("VolumeType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-iops)
-            iops("Iops"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html#cfn-emr-instancegroupconfig-volumespecification-throughput)
-            throughput("Throughput"): i64,
         }
     }
 }
@@ -1578,44 +717,8 @@ pub mod step {
     //! Property types of [`Step`](super::Step).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::EMR::Step`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-hadoopjarstepconfig.html).
-        pub struct HadoopJarStepConfig;
-        new {
-            /// Creates `HadoopJarStepConfig` from its required properties:
-            ///
-            /// - `jar` (`Jar`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-jar)
-        }
-        required {
-            jar("Jar"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-args)
-            args("Args"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-mainclass)
-            main_class("MainClass"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-hadoopjarstepconfig.html#cfn-emr-step-hadoopjarstepconfig-stepproperties)
-            step_properties("StepProperties"): Vec<KeyValue>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EMR::Step`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-keyvalue.html).
-        pub struct KeyValue;
-        new {
-            /// Creates `KeyValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-keyvalue.html#cfn-emr-step-keyvalue-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-step-keyvalue.html#cfn-emr-step-keyvalue-value)
-            value("Value"): String,
-        }
-    }
+    /// Shared with other `AWS::EMR` resources (identical schema).
+    pub use super::shared::{HadoopJarStepConfig, KeyValue};
 }
 
 resource! {
@@ -1630,7 +733,7 @@ resource! {
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-authmode)
         /// - `default_s3_location` (`DefaultS3Location`, `String`): The default Amazon S3 location to back up EMR Studio Workspaces and notebook files. A Studio user can select an alternative Amazon S3 location when creating a Workspace.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-defaults3location)
-        /// - `engine_security_group_id` (`EngineSecurityGroupId`, `String`): The ID of the Amazon EMR Studio Engine security group. The Engine security group allows inbound network traffic from the Workspace security group, and it must be in the same VPC specified by VpcId.
+        /// - `engine_security_group_id` (`EngineSecurityGroupId`, `ids::ec2::SecurityGroupId`): The ID of the Amazon EMR Studio Engine security group. The Engine security group allows inbound network traffic from the Workspace security group, and it must be in the same VPC specified by VpcId.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-enginesecuritygroupid)
         /// - `name` (`Name`, `String`): A descriptive name for the Amazon EMR Studio.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-name)
@@ -1640,18 +743,18 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-subnetids)
         /// - `vpc_id` (`VpcId`, `ids::ec2::VpcId`): The ID of the Amazon Virtual Private Cloud (Amazon VPC) to associate with the Studio.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-vpcid)
-        /// - `workspace_security_group_id` (`WorkspaceSecurityGroupId`, `String`): The ID of the Amazon EMR Studio Workspace security group. The Workspace security group allows outbound network traffic to resources in the Engine security group, and it must be in the same VPC specified by VpcId.
+        /// - `workspace_security_group_id` (`WorkspaceSecurityGroupId`, `ids::ec2::SecurityGroupId`): The ID of the Amazon EMR Studio Workspace security group. The Workspace security group allows outbound network traffic to resources in the Engine security group, and it must be in the same VPC specified by VpcId.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-workspacesecuritygroupid)
     }
     required {
         auth_mode("AuthMode"): studio::AuthMode,
         default_s3_location("DefaultS3Location"): String,
-        engine_security_group_id("EngineSecurityGroupId"): String,
+        engine_security_group_id("EngineSecurityGroupId"): ids::ec2::SecurityGroupId,
         name("Name"): String,
         service_role("ServiceRole"): String,
         subnet_ids("SubnetIds"): Vec<String>,
         vpc_id("VpcId"): ids::ec2::VpcId,
-        workspace_security_group_id("WorkspaceSecurityGroupId"): String,
+        workspace_security_group_id("WorkspaceSecurityGroupId"): ids::ec2::SecurityGroupId,
     }
     optional {
         /// A detailed description of the Studio.
@@ -1736,26 +839,8 @@ pub mod studio {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this EMR Studio.
-        ///
-        /// Part of `AWS::EMR::Studio`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-studio-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-studio-tag.html#cfn-emr-studio-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 255 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-studio-tag.html#cfn-emr-studio-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1834,24 +919,403 @@ pub mod wal_workspace {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::EMR` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EMR::WALWorkspace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-walworkspace-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html).
+        pub struct EbsConfiguration;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `EbsConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsblockdeviceconfigs)
+            ebs_block_device_configs("EbsBlockDeviceConfigs"): Vec<EbsBlockDeviceConfig>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html#cfn-emr-cluster-ebsconfiguration-ebsoptimized)
+            ebs_optimized("EbsOptimized"): bool,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html).
+        pub struct EbsBlockDeviceConfig;
+        new {
+            /// Creates `EbsBlockDeviceConfig` from its required properties:
             ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-walworkspace-tag.html#cfn-emr-walworkspace-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-walworkspace-tag.html#cfn-emr-walworkspace-tag-value)
+            /// - `volume_specification` (`VolumeSpecification`, `VolumeSpecification`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html#cfn-emr-cluster-ebsblockdeviceconfig-volumespecification)
+        }
+        required {
+            volume_specification("VolumeSpecification"): VolumeSpecification,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html#cfn-emr-cluster-ebsblockdeviceconfig-volumesperinstance)
+            volumes_per_instance("VolumesPerInstance"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html).
+        pub struct VolumeSpecification;
+        new {
+            /// Creates `VolumeSpecification` from its required properties:
+            ///
+            /// - `size_in_gb` (`SizeInGB`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-sizeingb)
+            /// - `volume_type` (`VolumeType`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-volumetype)
+        }
+        required {
+            size_in_gb("SizeInGB"): i64,
+            volume_type("VolumeType"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-iops)
+            iops("Iops"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html#cfn-emr-cluster-volumespecification-throughput)
+            throughput("Throughput"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html).
+        pub struct InstanceFleetProvisioningSpecifications;
+        new {
+            /// Creates `InstanceFleetProvisioningSpecifications` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-ondemandspecification)
+            on_demand_specification("OnDemandSpecification"): OnDemandProvisioningSpecification,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html#cfn-emr-cluster-instancefleetprovisioningspecifications-spotspecification)
+            spot_specification("SpotSpecification"): SpotProvisioningSpecification,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html).
+        pub struct OnDemandProvisioningSpecification;
+        new {
+            /// Creates `OnDemandProvisioningSpecification` from its required properties:
+            ///
+            /// - `allocation_strategy` (`AllocationStrategy`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-allocationstrategy)
+        }
+        required {
+            allocation_strategy("AllocationStrategy"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-capacityreservationoptions)
+            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html).
+        pub struct OnDemandCapacityReservationOptions;
+        new {
+            /// Creates `OnDemandCapacityReservationOptions` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationpreference)
+            capacity_reservation_preference("CapacityReservationPreference"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-capacityreservationresourcegrouparn)
+            capacity_reservation_resource_group_arn("CapacityReservationResourceGroupArn"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandcapacityreservationoptions.html#cfn-emr-cluster-ondemandcapacityreservationoptions-usagestrategy)
+            usage_strategy("UsageStrategy"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html).
+        pub struct SpotProvisioningSpecification;
+        new {
+            /// Creates `SpotProvisioningSpecification` from its required properties:
+            ///
+            /// - `timeout_action` (`TimeoutAction`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-timeoutaction)
+            /// - `timeout_duration_minutes` (`TimeoutDurationMinutes`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-timeoutdurationminutes)
+        }
+        required {
+            timeout_action("TimeoutAction"): String,
+            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-allocationstrategy)
+            allocation_strategy("AllocationStrategy"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-blockdurationminutes)
+            block_duration_minutes("BlockDurationMinutes"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html).
+        pub struct InstanceFleetResizingSpecifications;
+        new {
+            /// Creates `InstanceFleetResizingSpecifications` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-ondemandresizespecification)
+            on_demand_resize_specification("OnDemandResizeSpecification"): OnDemandResizingSpecification,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetresizingspecifications.html#cfn-emr-cluster-instancefleetresizingspecifications-spotresizespecification)
+            spot_resize_specification("SpotResizeSpecification"): SpotResizingSpecification,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html).
+        pub struct OnDemandResizingSpecification;
+        new {
+            /// Creates `OnDemandResizingSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-allocationstrategy)
+            allocation_strategy("AllocationStrategy"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-capacityreservationoptions)
+            capacity_reservation_options("CapacityReservationOptions"): OnDemandCapacityReservationOptions,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandresizingspecification.html#cfn-emr-cluster-ondemandresizingspecification-timeoutdurationminutes)
+            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceFleetConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html).
+        pub struct SpotResizingSpecification;
+        new {
+            /// Creates `SpotResizingSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-allocationstrategy)
+            allocation_strategy("AllocationStrategy"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotresizingspecification.html#cfn-emr-cluster-spotresizingspecification-timeoutdurationminutes)
+            timeout_duration_minutes("TimeoutDurationMinutes"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html).
+        pub struct AutoScalingPolicy;
+        new {
+            /// Creates `AutoScalingPolicy` from its required properties:
+            ///
+            /// - `constraints` (`Constraints`, `ScalingConstraints`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html#cfn-emr-cluster-autoscalingpolicy-constraints)
+            /// - `rules` (`Rules`, `Vec<ScalingRule>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-autoscalingpolicy.html#cfn-emr-cluster-autoscalingpolicy-rules)
+        }
+        required {
+            constraints("Constraints"): ScalingConstraints,
+            rules("Rules"): Vec<ScalingRule>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html).
+        pub struct ScalingConstraints;
+        new {
+            /// Creates `ScalingConstraints` from its required properties:
+            ///
+            /// - `max_capacity` (`MaxCapacity`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html#cfn-emr-cluster-scalingconstraints-maxcapacity)
+            /// - `min_capacity` (`MinCapacity`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html#cfn-emr-cluster-scalingconstraints-mincapacity)
+        }
+        required {
+            max_capacity("MaxCapacity"): i64,
+            min_capacity("MinCapacity"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html).
+        pub struct ScalingRule;
+        new {
+            /// Creates `ScalingRule` from its required properties:
+            ///
+            /// - `action` (`Action`, `ScalingAction`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-action)
+            /// - `name` (`Name`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-name)
+            /// - `trigger` (`Trigger`, `ScalingTrigger`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-trigger)
+        }
+        required {
+            action("Action"): ScalingAction,
+            name("Name"): String,
+            trigger("Trigger"): ScalingTrigger,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingrule.html#cfn-emr-cluster-scalingrule-description)
+            description("Description"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html).
+        pub struct ScalingAction;
+        new {
+            /// Creates `ScalingAction` from its required properties:
+            ///
+            /// - `simple_scaling_policy_configuration` (`SimpleScalingPolicyConfiguration`, `SimpleScalingPolicyConfiguration`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html#cfn-emr-cluster-scalingaction-simplescalingpolicyconfiguration)
+        }
+        required {
+            simple_scaling_policy_configuration("SimpleScalingPolicyConfiguration"): SimpleScalingPolicyConfiguration,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingaction.html#cfn-emr-cluster-scalingaction-market)
+            market("Market"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html).
+        pub struct SimpleScalingPolicyConfiguration;
+        new {
+            /// Creates `SimpleScalingPolicyConfiguration` from its required properties:
+            ///
+            /// - `scaling_adjustment` (`ScalingAdjustment`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-scalingadjustment)
+        }
+        required {
+            scaling_adjustment("ScalingAdjustment"): i64,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-adjustmenttype)
+            adjustment_type("AdjustmentType"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html#cfn-emr-cluster-simplescalingpolicyconfiguration-cooldown)
+            cool_down("CoolDown"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingtrigger.html).
+        pub struct ScalingTrigger;
+        new {
+            /// Creates `ScalingTrigger` from its required properties:
+            ///
+            /// - `cloud_watch_alarm_definition` (`CloudWatchAlarmDefinition`, `CloudWatchAlarmDefinition`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingtrigger.html#cfn-emr-cluster-scalingtrigger-cloudwatchalarmdefinition)
+        }
+        required {
+            cloud_watch_alarm_definition("CloudWatchAlarmDefinition"): CloudWatchAlarmDefinition,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html).
+        pub struct CloudWatchAlarmDefinition;
+        new {
+            /// Creates `CloudWatchAlarmDefinition` from its required properties:
+            ///
+            /// - `comparison_operator` (`ComparisonOperator`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-comparisonoperator)
+            /// - `metric_name` (`MetricName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-metricname)
+            /// - `period` (`Period`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-period)
+            /// - `threshold` (`Threshold`, `f64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-threshold)
+        }
+        required {
+            comparison_operator("ComparisonOperator"): String,
+            metric_name("MetricName"): String,
+            period("Period"): i64,
+            threshold("Threshold"): f64,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-dimensions)
+            dimensions("Dimensions"): Vec<MetricDimension>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-evaluationperiods)
+            evaluation_periods("EvaluationPeriods"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-namespace)
+            namespace("Namespace"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-statistic)
+            statistic("Statistic"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-unit)
+            unit("Unit"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::InstanceGroupConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html).
+        pub struct MetricDimension;
+        new {
+            /// Creates `MetricDimension` from its required properties:
+            ///
+            /// - `key` (`Key`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html#cfn-emr-cluster-metricdimension-key)
+            /// - `value` (`Value`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html#cfn-emr-cluster-metricdimension-value)
         }
         required {
             key("Key"): String,
             value("Value"): String,
         }
         optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::Step`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html).
+        pub struct HadoopJarStepConfig;
+        new {
+            /// Creates `HadoopJarStepConfig` from its required properties:
+            ///
+            /// - `jar` (`Jar`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-jar)
+        }
+        required {
+            jar("Jar"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-args)
+            args("Args"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-mainclass)
+            main_class("MainClass"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-hadoopjarstepconfig.html#cfn-emr-cluster-hadoopjarstepconfig-stepproperties)
+            step_properties("StepProperties"): Vec<KeyValue>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EMR::Cluster`, `AWS::EMR::Step`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html).
+        pub struct KeyValue;
+        new {
+            /// Creates `KeyValue` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-key)
+            key("Key"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-keyvalue.html#cfn-emr-cluster-keyvalue-value)
+            value("Value"): String,
         }
     }
 }

@@ -215,24 +215,8 @@ pub mod endpoint {
         }
     }
 
-    property! {
-        /// Part of `AWS::EMRContainers::Endpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-endpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A user-defined key, which is the minimum required information for a valid tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-endpoint-tag.html#cfn-emrcontainers-endpoint-tag-key)
-            /// - `value` (`Value`, `String`): A user-defined value, which is optional in a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-endpoint-tag.html#cfn-emrcontainers-endpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -513,26 +497,8 @@ pub mod job_template {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the job template.
-        ///
-        /// Part of `AWS::EMRContainers::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-jobtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-jobtemplate-tag.html#cfn-emrcontainers-jobtemplate-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-jobtemplate-tag.html#cfn-emrcontainers-jobtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -579,6 +545,8 @@ pub mod security_configuration {
     //! Property types of [`SecurityConfiguration`](super::SecurityConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EMRContainers` resources (identical schema).
+    pub use super::shared::Type;
 
     property! {
         /// Container provider information.
@@ -634,16 +602,6 @@ pub mod security_configuration {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-eksinfo.html#cfn-emrcontainers-securityconfiguration-eksinfo-namespace)
             namespace("Namespace"): String,
-        }
-    }
-
-    string_enum! {
-        /// The container provider type.
-        ///
-        /// Values allowed by `AWS::EMRContainers::SecurityConfiguration`.
-        pub enum Type {
-            /// `EKS`
-            Eks = "EKS",
         }
     }
 
@@ -933,11 +891,11 @@ pub mod security_configuration {
             /// The ARN of the secret containing the private key.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-tlscertificateconfiguration.html#cfn-emrcontainers-securityconfiguration-tlscertificateconfiguration-privatekeysecretarn)
-            private_key_secret_arn("PrivateKeySecretArn"): String,
+            private_key_secret_arn("PrivateKeySecretArn"): ids::secretsmanager::SecretId,
             /// The ARN of the secret containing the public key.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-tlscertificateconfiguration.html#cfn-emrcontainers-securityconfiguration-tlscertificateconfiguration-publickeysecretarn)
-            public_key_secret_arn("PublicKeySecretArn"): String,
+            public_key_secret_arn("PublicKeySecretArn"): ids::secretsmanager::SecretId,
         }
     }
 
@@ -951,26 +909,8 @@ pub mod security_configuration {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this security configuration.
-        ///
-        /// Part of `AWS::EMRContainers::SecurityConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-tag.html#cfn-emrcontainers-securityconfiguration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-tag.html#cfn-emrcontainers-securityconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1018,6 +958,8 @@ pub mod virtual_cluster {
     //! Property types of [`VirtualCluster`](super::VirtualCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EMRContainers` resources (identical schema).
+    pub use super::shared::Type;
 
     property! {
         /// Part of `AWS::EMRContainers::VirtualCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-virtualcluster-containerprovider.html).
@@ -1073,34 +1015,23 @@ pub mod virtual_cluster {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::EMRContainers` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     string_enum! {
-        /// The type of the container provider
+        /// The container provider type.
         ///
-        /// Values allowed by `AWS::EMRContainers::VirtualCluster`.
+        /// Values allowed by `AWS::EMRContainers::SecurityConfiguration`, `AWS::EMRContainers::VirtualCluster`.
         pub enum Type {
             /// `EKS`
             Eks = "EKS",
-        }
-    }
-
-    property! {
-        /// An arbitrary set of tags (key-value pairs) for this virtual cluster.
-        ///
-        /// Part of `AWS::EMRContainers::VirtualCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-virtualcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-virtualcluster-tag.html#cfn-emrcontainers-virtualcluster-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-virtualcluster-tag.html#cfn-emrcontainers-virtualcluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

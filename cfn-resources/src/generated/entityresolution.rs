@@ -61,6 +61,8 @@ pub mod id_mapping_workflow {
     //! Property types of [`IdMappingWorkflow`](super::IdMappingWorkflow).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EntityResolution` resources (identical schema).
+    pub use super::shared::{IdMappingType, ProviderProperties, IntermediateSourceConfiguration, AttributeMatchingModel, RecordMatchingModel, RuleDefinitionType, Rule, Type};
 
     property! {
         /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingincrementalrunconfig.html).
@@ -106,54 +108,6 @@ pub mod id_mapping_workflow {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`.
-        pub enum IdMappingType {
-            /// `PROVIDER`
-            Provider = "PROVIDER",
-            /// `RULE_BASED`
-            RuleBased = "RULE_BASED",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html).
-        pub struct ProviderProperties;
-        new {
-            /// Creates `ProviderProperties` from its required properties:
-            ///
-            /// - `provider_service_arn` (`ProviderServiceArn`, `String`): Arn of the Provider Service being used.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-providerservicearn)
-        }
-        required {
-            provider_service_arn("ProviderServiceArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-intermediatesourceconfiguration)
-            intermediate_source_configuration("IntermediateSourceConfiguration"): IntermediateSourceConfiguration,
-            /// Additional Provider configuration that would be required for the provider service. The Configuration must be in JSON string format
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-providerconfiguration)
-            provider_configuration("ProviderConfiguration"): Map<String>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html).
-        pub struct IntermediateSourceConfiguration;
-        new {
-            /// Creates `IntermediateSourceConfiguration` from its required properties:
-            ///
-            /// - `intermediate_s3_path` (`IntermediateS3Path`, `String`): The s3 path that would be used to stage the intermediate data being generated during workflow execution.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html#cfn-entityresolution-idmappingworkflow-intermediatesourceconfiguration-intermediates3path)
-        }
-        required {
-            intermediate_s3_path("IntermediateS3Path"): String,
-        }
-        optional {
-        }
-    }
-
     property! {
         /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html).
         pub struct IdMappingRuleBasedProperties;
@@ -174,55 +128,6 @@ pub mod id_mapping_workflow {
             rule_definition_type("RuleDefinitionType"): RuleDefinitionType,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html#cfn-entityresolution-idmappingworkflow-idmappingrulebasedproperties-rules)
             rules("Rules"): Vec<Rule>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`.
-        pub enum AttributeMatchingModel {
-            /// `ONE_TO_ONE`
-            OneToOne = "ONE_TO_ONE",
-            /// `MANY_TO_MANY`
-            ManyToMany = "MANY_TO_MANY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`.
-        pub enum RecordMatchingModel {
-            /// `ONE_SOURCE_TO_ONE_TARGET`
-            OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
-            /// `MANY_SOURCE_TO_ONE_TARGET`
-            ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`.
-        pub enum RuleDefinitionType {
-            /// `SOURCE`
-            Source = "SOURCE",
-            /// `TARGET`
-            Target = "TARGET",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html).
-        pub struct Rule;
-        new {
-            /// Creates `Rule` from its required properties:
-            ///
-            /// - `matching_keys` (`MatchingKeys`, `Vec<String>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html#cfn-entityresolution-idmappingworkflow-rule-matchingkeys)
-            /// - `rule_name` (`RuleName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html#cfn-entityresolution-idmappingworkflow-rule-rulename)
-        }
-        required {
-            matching_keys("MatchingKeys"): Vec<String>,
-            rule_name("RuleName"): String,
-        }
-        optional {
         }
     }
 
@@ -248,16 +153,6 @@ pub mod id_mapping_workflow {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`.
-        pub enum Type {
-            /// `SOURCE`
-            Source = "SOURCE",
-            /// `TARGET`
-            Target = "TARGET",
-        }
-    }
-
     property! {
         /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingworkflowoutputsource.html).
         pub struct IdMappingWorkflowOutputSource;
@@ -276,26 +171,8 @@ pub mod id_mapping_workflow {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::EntityResolution::IdMappingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-tag.html#cfn-entityresolution-idmappingworkflow-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-tag.html#cfn-entityresolution-idmappingworkflow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -347,6 +224,8 @@ pub mod id_namespace {
     //! Property types of [`IdNamespace`](super::IdNamespace).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EntityResolution` resources (identical schema).
+    pub use super::shared::{IdMappingType, AttributeMatchingModel, RecordMatchingModel, RuleDefinitionType, Rule, Type};
 
     property! {
         /// Part of `AWS::EntityResolution::IdNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties.html).
@@ -365,16 +244,6 @@ pub mod id_namespace {
             provider_properties("ProviderProperties"): NamespaceProviderProperties,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties.html#cfn-entityresolution-idnamespace-idnamespaceidmappingworkflowproperties-rulebasedproperties)
             rule_based_properties("RuleBasedProperties"): NamespaceRuleBasedProperties,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdNamespace`.
-        pub enum IdMappingType {
-            /// `PROVIDER`
-            Provider = "PROVIDER",
-            /// `RULE_BASED`
-            RuleBased = "RULE_BASED",
         }
     }
 
@@ -418,55 +287,6 @@ pub mod id_namespace {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdNamespace`.
-        pub enum AttributeMatchingModel {
-            /// `ONE_TO_ONE`
-            OneToOne = "ONE_TO_ONE",
-            /// `MANY_TO_MANY`
-            ManyToMany = "MANY_TO_MANY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdNamespace`.
-        pub enum RecordMatchingModel {
-            /// `ONE_SOURCE_TO_ONE_TARGET`
-            OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
-            /// `MANY_SOURCE_TO_ONE_TARGET`
-            ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdNamespace`.
-        pub enum RuleDefinitionType {
-            /// `SOURCE`
-            Source = "SOURCE",
-            /// `TARGET`
-            Target = "TARGET",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::IdNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-rule.html).
-        pub struct Rule;
-        new {
-            /// Creates `Rule` from its required properties:
-            ///
-            /// - `matching_keys` (`MatchingKeys`, `Vec<String>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-rule.html#cfn-entityresolution-idnamespace-rule-matchingkeys)
-            /// - `rule_name` (`RuleName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-rule.html#cfn-entityresolution-idnamespace-rule-rulename)
-        }
-        required {
-            matching_keys("MatchingKeys"): Vec<String>,
-            rule_name("RuleName"): String,
-        }
-        optional {
-        }
-    }
-
     property! {
         /// Part of `AWS::EntityResolution::IdNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-idnamespaceinputsource.html).
         pub struct IdNamespaceInputSource;
@@ -485,36 +305,8 @@ pub mod id_namespace {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::EntityResolution::IdNamespace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-tag.html#cfn-entityresolution-idnamespace-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-tag.html#cfn-entityresolution-idnamespace-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::IdNamespace`.
-        pub enum Type {
-            /// `SOURCE`
-            Source = "SOURCE",
-            /// `TARGET`
-            Target = "TARGET",
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -573,6 +365,8 @@ pub mod matching_workflow {
     //! Property types of [`MatchingWorkflow`](super::MatchingWorkflow).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EntityResolution` resources (identical schema).
+    pub use super::shared::{ProviderProperties, IntermediateSourceConfiguration, AttributeMatchingModel, Rule};
 
     property! {
         /// Part of `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-incrementalrunconfig.html).
@@ -708,44 +502,6 @@ pub mod matching_workflow {
         }
     }
 
-    property! {
-        /// Part of `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-providerproperties.html).
-        pub struct ProviderProperties;
-        new {
-            /// Creates `ProviderProperties` from its required properties:
-            ///
-            /// - `provider_service_arn` (`ProviderServiceArn`, `String`): Arn of the Provider service being used.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-providerproperties.html#cfn-entityresolution-matchingworkflow-providerproperties-providerservicearn)
-        }
-        required {
-            provider_service_arn("ProviderServiceArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-providerproperties.html#cfn-entityresolution-matchingworkflow-providerproperties-intermediatesourceconfiguration)
-            intermediate_source_configuration("IntermediateSourceConfiguration"): IntermediateSourceConfiguration,
-            /// Additional Provider configuration that would be required for the provider service. The Configuration must be in JSON string format
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-providerproperties.html#cfn-entityresolution-matchingworkflow-providerproperties-providerconfiguration)
-            provider_configuration("ProviderConfiguration"): Map<String>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-intermediatesourceconfiguration.html).
-        pub struct IntermediateSourceConfiguration;
-        new {
-            /// Creates `IntermediateSourceConfiguration` from its required properties:
-            ///
-            /// - `intermediate_s3_path` (`IntermediateS3Path`, `String`): The s3 path that would be used to stage the intermediate data being generated during workflow execution.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-intermediatesourceconfiguration.html#cfn-entityresolution-matchingworkflow-intermediatesourceconfiguration-intermediates3path)
-        }
-        required {
-            intermediate_s3_path("IntermediateS3Path"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::EntityResolution::MatchingWorkflow`.
         pub enum ResolutionType {
@@ -781,40 +537,11 @@ pub mod matching_workflow {
 
     string_enum! {
         /// Values allowed by `AWS::EntityResolution::MatchingWorkflow`.
-        pub enum AttributeMatchingModel {
-            /// `ONE_TO_ONE`
-            OneToOne = "ONE_TO_ONE",
-            /// `MANY_TO_MANY`
-            ManyToMany = "MANY_TO_MANY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::EntityResolution::MatchingWorkflow`.
         pub enum MatchPurpose {
             /// `IDENTIFIER_GENERATION`
             IdentifierGeneration = "IDENTIFIER_GENERATION",
             /// `INDEXING`
             Indexing = "INDEXING",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-rule.html).
-        pub struct Rule;
-        new {
-            /// Creates `Rule` from its required properties:
-            ///
-            /// - `matching_keys` (`MatchingKeys`, `Vec<String>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-rule.html#cfn-entityresolution-matchingworkflow-rule-matchingkeys)
-            /// - `rule_name` (`RuleName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-rule.html#cfn-entityresolution-matchingworkflow-rule-rulename)
-        }
-        required {
-            matching_keys("MatchingKeys"): Vec<String>,
-            rule_name("RuleName"): String,
-        }
-        optional {
         }
     }
 
@@ -870,26 +597,8 @@ pub mod matching_workflow {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-tag.html#cfn-entityresolution-matchingworkflow-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-tag.html#cfn-entityresolution-matchingworkflow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1064,24 +773,120 @@ pub mod schema_mapping {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::EntityResolution` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`.
+        pub enum IdMappingType {
+            /// `PROVIDER`
+            Provider = "PROVIDER",
+            /// `RULE_BASED`
+            RuleBased = "RULE_BASED",
+        }
+    }
+
     property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::EntityResolution::SchemaMapping`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-schemamapping-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html).
+        pub struct ProviderProperties;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `ProviderProperties` from its required properties:
             ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-schemamapping-tag.html#cfn-entityresolution-schemamapping-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-schemamapping-tag.html#cfn-entityresolution-schemamapping-tag-value)
+            /// - `provider_service_arn` (`ProviderServiceArn`, `String`): Arn of the Provider Service being used.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-providerservicearn)
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+            provider_service_arn("ProviderServiceArn"): String,
         }
         optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-intermediatesourceconfiguration)
+            intermediate_source_configuration("IntermediateSourceConfiguration"): IntermediateSourceConfiguration,
+            /// Additional Provider configuration that would be required for the provider service. The Configuration must be in JSON string format
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html#cfn-entityresolution-idmappingworkflow-providerproperties-providerconfiguration)
+            provider_configuration("ProviderConfiguration"): Map<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html).
+        pub struct IntermediateSourceConfiguration;
+        new {
+            /// Creates `IntermediateSourceConfiguration` from its required properties:
+            ///
+            /// - `intermediate_s3_path` (`IntermediateS3Path`, `String`): The s3 path that would be used to stage the intermediate data being generated during workflow execution.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html#cfn-entityresolution-idmappingworkflow-intermediatesourceconfiguration-intermediates3path)
+        }
+        required {
+            intermediate_s3_path("IntermediateS3Path"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`, `AWS::EntityResolution::MatchingWorkflow`.
+        pub enum AttributeMatchingModel {
+            /// `ONE_TO_ONE`
+            OneToOne = "ONE_TO_ONE",
+            /// `MANY_TO_MANY`
+            ManyToMany = "MANY_TO_MANY",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`.
+        pub enum RecordMatchingModel {
+            /// `ONE_SOURCE_TO_ONE_TARGET`
+            OneSourceToOneTarget = "ONE_SOURCE_TO_ONE_TARGET",
+            /// `MANY_SOURCE_TO_ONE_TARGET`
+            ManySourceToOneTarget = "MANY_SOURCE_TO_ONE_TARGET",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`.
+        pub enum RuleDefinitionType {
+            /// `SOURCE`
+            Source = "SOURCE",
+            /// `TARGET`
+            Target = "TARGET",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`, `AWS::EntityResolution::MatchingWorkflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html).
+        pub struct Rule;
+        new {
+            /// Creates `Rule` from its required properties:
+            ///
+            /// - `matching_keys` (`MatchingKeys`, `Vec<String>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html#cfn-entityresolution-idmappingworkflow-rule-matchingkeys)
+            /// - `rule_name` (`RuleName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-rule.html#cfn-entityresolution-idmappingworkflow-rule-rulename)
+        }
+        required {
+            matching_keys("MatchingKeys"): Vec<String>,
+            rule_name("RuleName"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::EntityResolution::IdMappingWorkflow`, `AWS::EntityResolution::IdNamespace`.
+        pub enum Type {
+            /// `SOURCE`
+            Source = "SOURCE",
+            /// `TARGET`
+            Target = "TARGET",
         }
     }
 }

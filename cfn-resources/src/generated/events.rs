@@ -148,7 +148,7 @@ resource! {
         /// The arn of the secrets manager secret created in the customer account.
         ///
         /// `Fn::GetAtt` `SecretArn`.
-        secret_arn("SecretArn"): String,
+        secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         /// `Fn::GetAtt` `AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
         auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn("AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn"): String,
         /// `Fn::GetAtt` `InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn`.
@@ -620,22 +620,8 @@ pub mod event_bus {
     //! Property types of [`EventBus`](super::EventBus).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Dead Letter Queue for the event bus.
-        ///
-        /// Part of `AWS::Events::EventBus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-deadletterconfig.html).
-        pub struct DeadLetterConfig;
-        new {
-            /// Creates `DeadLetterConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-deadletterconfig.html#cfn-events-eventbus-deadletterconfig-arn)
-            arn("Arn"): String,
-        }
-    }
+    /// Shared with other `AWS::Events` resources (identical schema).
+    pub use super::shared::DeadLetterConfig;
 
     property! {
         /// The logging configuration settings for vended logs.
@@ -687,24 +673,8 @@ pub mod event_bus {
         }
     }
 
-    property! {
-        /// Part of `AWS::Events::EventBus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-tag.html#cfn-events-eventbus-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-tag.html#cfn-events-eventbus-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -860,6 +830,8 @@ pub mod rule {
     //! Property types of [`Rule`](super::Rule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Events` resources (identical schema).
+    pub use super::shared::DeadLetterConfig;
 
     string_enum! {
         /// The state of the rule.
@@ -875,21 +847,8 @@ pub mod rule {
         }
     }
 
-    property! {
-        /// Part of `AWS::Events::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-tag.html#cfn-events-rule-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-tag.html#cfn-events-rule-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Events::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-target.html).
@@ -1004,20 +963,6 @@ pub mod rule {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-batchretrystrategy.html#cfn-events-rule-batchretrystrategy-attempts)
             attempts("Attempts"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Events::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-deadletterconfig.html).
-        pub struct DeadLetterConfig;
-        new {
-            /// Creates `DeadLetterConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-deadletterconfig.html#cfn-events-rule-deadletterconfig-arn)
-            arn("Arn"): String,
         }
     }
 
@@ -1366,6 +1311,29 @@ pub mod rule {
             message_group_id("MessageGroupId"): String,
         }
         optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Events` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Dead Letter Queue for the event bus.
+        ///
+        /// Part of `AWS::Events::EventBus`, `AWS::Events::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-deadletterconfig.html).
+        pub struct DeadLetterConfig;
+        new {
+            /// Creates `DeadLetterConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-eventbus-deadletterconfig.html#cfn-events-eventbus-deadletterconfig-arn)
+            arn("Arn"): String,
         }
     }
 }

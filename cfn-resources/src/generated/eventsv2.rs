@@ -99,26 +99,8 @@ pub mod event_bus {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the resource.
-        ///
-        /// Part of `AWS::EventsV2::EventBus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventbus-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key. For each resource, each tag key must be unique and each key can have only one value; keys are case sensitive. A key cannot begin or end with a whitespace character; whitespace inside the key is allowed.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventbus-tag.html#cfn-eventsv2-eventbus-tag-key)
-            /// - `value` (`Value`, `String`): The tag value. May be empty. A value cannot begin or end with a whitespace character; whitespace inside the value is allowed.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventbus-tag.html#cfn-eventsv2-eventbus-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -179,6 +161,8 @@ pub mod event_source {
     //! Property types of [`EventSource`](super::EventSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EventsV2` resources (identical schema).
+    pub use super::shared::OnFailureConfiguration;
 
     property! {
         /// Event source configuration. Exactly one of the two variants must be set.
@@ -229,24 +213,6 @@ pub mod event_source {
     }
 
     property! {
-        /// The destination for events that could not be forwarded by the managed forwarding target or, for partner event sources, the managed partner event bus. Arn is optional. An empty object removes a configured destination on update.
-        ///
-        /// Part of `AWS::EventsV2::EventSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-onfailureconfiguration.html).
-        pub struct OnFailureConfiguration;
-        new {
-            /// Creates `OnFailureConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The ARN of the Amazon SQS standard queue that receives events that could not be forwarded. FIFO queues are not supported.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-onfailureconfiguration.html#cfn-eventsv2-eventsource-onfailureconfiguration-arn)
-            arn("Arn"): String,
-        }
-    }
-
-    property! {
         /// Forward a partner event source's events through a managed partner event bus.
         ///
         /// Part of `AWS::EventsV2::EventSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-partnereventsconfiguration.html).
@@ -276,26 +242,8 @@ pub mod event_source {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the resource.
-        ///
-        /// Part of `AWS::EventsV2::EventSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key. Unique per resource; keys are case sensitive. No leading or trailing whitespace (interior whitespace is allowed).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-tag.html#cfn-eventsv2-eventsource-tag-key)
-            /// - `value` (`Value`, `String`): The tag value. May be empty. No leading or trailing whitespace (interior whitespace is allowed).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-tag.html#cfn-eventsv2-eventsource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -423,6 +371,8 @@ pub mod subscriber {
     //! Property types of [`Subscriber`](super::Subscriber).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::EventsV2` resources (identical schema).
+    pub use super::shared::OnFailureConfiguration;
 
     property! {
         /// Configuration for batching events into a single delivery.
@@ -923,24 +873,6 @@ pub mod subscriber {
     }
 
     property! {
-        /// The destination for events that could not be delivered.
-        ///
-        /// Part of `AWS::EventsV2::Subscriber`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-onfailureconfiguration.html).
-        pub struct OnFailureConfiguration;
-        new {
-            /// Creates `OnFailureConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The ARN of the destination that receives events that could not be delivered. An Amazon SQS queue is the supported destination.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-onfailureconfiguration.html#cfn-eventsv2-subscriber-onfailureconfiguration-arn)
-            arn("Arn"): String,
-        }
-    }
-
-    property! {
         /// The point in time to start delivering events from, used when StartingPosition is POINT_IN_TIME.
         ///
         /// Part of `AWS::EventsV2::Subscriber`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-pointintimeconfiguration.html).
@@ -1050,26 +982,8 @@ pub mod subscriber {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the resource.
-        ///
-        /// Part of `AWS::EventsV2::Subscriber`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key. For each resource, each tag key must be unique and each key can have only one value; keys are case sensitive. A key cannot begin or end with a whitespace character; whitespace inside the key is allowed.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-tag.html#cfn-eventsv2-subscriber-tag-key)
-            /// - `value` (`Value`, `String`): The tag value. May be empty. A value cannot begin or end with a whitespace character; whitespace inside the value is allowed.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-subscriber-tag.html#cfn-eventsv2-subscriber-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Configuration for transforming events before delivery: the raw payload, the payload with its metadata envelope, or the output of a JSONata expression.
@@ -1134,6 +1048,31 @@ pub mod subscriber {
             Fifo = "FIFO",
             /// `UNORDERED`
             Unordered = "UNORDERED",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::EventsV2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// The destination for events that could not be forwarded by the managed forwarding target or, for partner event sources, the managed partner event bus. Arn is optional. An empty object removes a configured destination on update.
+        ///
+        /// Part of `AWS::EventsV2::EventSource`, `AWS::EventsV2::Subscriber`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-onfailureconfiguration.html).
+        pub struct OnFailureConfiguration;
+        new {
+            /// Creates `OnFailureConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The ARN of the Amazon SQS standard queue that receives events that could not be forwarded. FIFO queues are not supported.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eventsv2-eventsource-onfailureconfiguration.html#cfn-eventsv2-eventsource-onfailureconfiguration-arn)
+            arn("Arn"): String,
         }
     }
 }

@@ -49,6 +49,8 @@ pub mod dataset {
     //! Property types of [`Dataset`](super::Dataset).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Forecast` resources (identical schema).
+    pub use super::shared::Domain;
 
     string_enum! {
         /// The dataset type
@@ -61,28 +63,6 @@ pub mod dataset {
             RelatedTimeSeries = "RELATED_TIME_SERIES",
             /// `ITEM_METADATA`
             ItemMetadata = "ITEM_METADATA",
-        }
-    }
-
-    string_enum! {
-        /// The domain associated with the dataset
-        ///
-        /// Values allowed by `AWS::Forecast::Dataset`.
-        pub enum Domain {
-            /// `RETAIL`
-            Retail = "RETAIL",
-            /// `CUSTOM`
-            Custom = "CUSTOM",
-            /// `INVENTORY_PLANNING`
-            InventoryPlanning = "INVENTORY_PLANNING",
-            /// `EC2_CAPACITY`
-            Ec2Capacity = "EC2_CAPACITY",
-            /// `WORK_FORCE`
-            WorkForce = "WORK_FORCE",
-            /// `WEB_TRAFFIC`
-            WebTraffic = "WEB_TRAFFIC",
-            /// `METRICS`
-            Metrics = "METRICS",
         }
     }
 
@@ -116,26 +96,26 @@ pub mod dataset {
         }
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-schema.html#cfn-forecast-dataset-schema-attributes)
-            attributes("Attributes"): Vec<AttributesAttributes>,
+            attributes("Attributes"): Vec<Attributes>,
         }
     }
 
     property! {
-        /// Part of `AWS::Forecast::Dataset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributesattributes.html).
-        pub struct AttributesAttributes;
+        /// Part of `AWS::Forecast::Dataset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributes.html).
+        pub struct Attributes;
         new {
-            /// Creates `AttributesAttributes` (it has no required properties).
+            /// Creates `Attributes` (it has no required properties).
         }
         required {
         }
         optional {
             /// Name of the dataset field
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributesattributes.html#cfn-forecast-dataset-attributesattributes-attributename)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributes.html#cfn-forecast-dataset-attributes-attributename)
             attribute_name("AttributeName"): String,
             /// Data type of the field
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributesattributes.html#cfn-forecast-dataset-attributesattributes-attributetype)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-attributes.html#cfn-forecast-dataset-attributes-attributetype)
             attribute_type("AttributeType"): AttributeType,
         }
     }
@@ -158,26 +138,8 @@ pub mod dataset {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Forecast::Dataset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-tags.html#cfn-forecast-dataset-tags-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-dataset-tags.html#cfn-forecast-dataset-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 }
 
 resource! {
@@ -219,11 +181,23 @@ pub mod dataset_group {
     //! Property types of [`DatasetGroup`](super::DatasetGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Forecast` resources (identical schema).
+    pub use super::shared::Domain;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Forecast` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     string_enum! {
-        /// The domain associated with the dataset group. When you add a dataset to a dataset group, this value and the value specified for the Domain parameter of the CreateDataset operation must match.
+        /// The domain associated with the dataset
         ///
-        /// Values allowed by `AWS::Forecast::DatasetGroup`.
+        /// Values allowed by `AWS::Forecast::Dataset`, `AWS::Forecast::DatasetGroup`.
         pub enum Domain {
             /// `RETAIL`
             Retail = "RETAIL",
@@ -239,27 +213,6 @@ pub mod dataset_group {
             WebTraffic = "WEB_TRAFFIC",
             /// `METRICS`
             Metrics = "METRICS",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Forecast::DatasetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-datasetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-datasetgroup-tag.html#cfn-forecast-datasetgroup-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-forecast-datasetgroup-tag.html#cfn-forecast-datasetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

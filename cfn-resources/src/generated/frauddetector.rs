@@ -82,6 +82,8 @@ pub mod detector {
     //! Property types of [`Detector`](super::Detector).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::FraudDetector` resources (identical schema).
+    pub use super::shared::{EntityType, EventVariable, DataSource, DataType, VariableType, Label};
 
     property! {
         /// A model to associate with a detector.
@@ -141,198 +143,8 @@ pub mod detector {
         }
     }
 
-    property! {
-        /// Part of `AWS::FraudDetector::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html).
-        pub struct EntityType;
-        new {
-            /// Creates `EntityType` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-name)
-            name("Name"): String,
-            /// Tags associated with this entity type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-tag.html#cfn-frauddetector-detector-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-tag.html#cfn-frauddetector-detector-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html).
-        pub struct EventVariable;
-        new {
-            /// Creates `EventVariable` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datasource)
-            data_source("DataSource"): DataSource,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datatype)
-            data_type("DataType"): DataType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-defaultvalue)
-            default_value("DefaultValue"): String,
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-name)
-            name("Name"): String,
-            /// Tags associated with this event variable.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-tags)
-            tags("Tags"): Vec<Tag>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-variabletype)
-            variable_type("VariableType"): VariableType,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::Detector`.
-        pub enum DataSource {
-            /// `EVENT`
-            Event = "EVENT",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::Detector`.
-        pub enum DataType {
-            /// `STRING`
-            String = "STRING",
-            /// `INTEGER`
-            Integer = "INTEGER",
-            /// `FLOAT`
-            Float = "FLOAT",
-            /// `BOOLEAN`
-            Boolean = "BOOLEAN",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::Detector`.
-        pub enum VariableType {
-            /// `AUTH_CODE`
-            AuthCode = "AUTH_CODE",
-            /// `AVS`
-            Avs = "AVS",
-            /// `BILLING_ADDRESS_L1`
-            BillingAddressL1 = "BILLING_ADDRESS_L1",
-            /// `BILLING_ADDRESS_L2`
-            BillingAddressL2 = "BILLING_ADDRESS_L2",
-            /// `BILLING_CITY`
-            BillingCity = "BILLING_CITY",
-            /// `BILLING_COUNTRY`
-            BillingCountry = "BILLING_COUNTRY",
-            /// `BILLING_NAME`
-            BillingName = "BILLING_NAME",
-            /// `BILLING_PHONE`
-            BillingPhone = "BILLING_PHONE",
-            /// `BILLING_STATE`
-            BillingState = "BILLING_STATE",
-            /// `BILLING_ZIP`
-            BillingZip = "BILLING_ZIP",
-            /// `CARD_BIN`
-            CardBin = "CARD_BIN",
-            /// `CATEGORICAL`
-            Categorical = "CATEGORICAL",
-            /// `CURRENCY_CODE`
-            CurrencyCode = "CURRENCY_CODE",
-            /// `EMAIL_ADDRESS`
-            EmailAddress = "EMAIL_ADDRESS",
-            /// `FINGERPRINT`
-            Fingerprint = "FINGERPRINT",
-            /// `FRAUD_LABEL`
-            FraudLabel = "FRAUD_LABEL",
-            /// `FREE_FORM_TEXT`
-            FreeFormText = "FREE_FORM_TEXT",
-            /// `IP_ADDRESS`
-            IpAddress = "IP_ADDRESS",
-            /// `NUMERIC`
-            Numeric = "NUMERIC",
-            /// `ORDER_ID`
-            OrderId = "ORDER_ID",
-            /// `PAYMENT_TYPE`
-            PaymentType = "PAYMENT_TYPE",
-            /// `PHONE_NUMBER`
-            PhoneNumber = "PHONE_NUMBER",
-            /// `PRICE`
-            Price = "PRICE",
-            /// `PRODUCT_CATEGORY`
-            ProductCategory = "PRODUCT_CATEGORY",
-            /// `SHIPPING_ADDRESS_L1`
-            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
-            /// `SHIPPING_ADDRESS_L2`
-            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
-            /// `SHIPPING_CITY`
-            ShippingCity = "SHIPPING_CITY",
-            /// `SHIPPING_COUNTRY`
-            ShippingCountry = "SHIPPING_COUNTRY",
-            /// `SHIPPING_NAME`
-            ShippingName = "SHIPPING_NAME",
-            /// `SHIPPING_PHONE`
-            ShippingPhone = "SHIPPING_PHONE",
-            /// `SHIPPING_STATE`
-            ShippingState = "SHIPPING_STATE",
-            /// `SHIPPING_ZIP`
-            ShippingZip = "SHIPPING_ZIP",
-            /// `USERAGENT`
-            Useragent = "USERAGENT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html).
-        pub struct Label;
-        new {
-            /// Creates `Label` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-name)
-            name("Name"): String,
-            /// Tags associated with this label.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::FraudDetector::Detector`.
@@ -452,24 +264,8 @@ pub mod entity_type {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::FraudDetector::EntityType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-entitytype-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-entitytype-tag.html#cfn-frauddetector-entitytype-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-entitytype-tag.html#cfn-frauddetector-entitytype-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -525,199 +321,11 @@ pub mod event_type {
     //! Property types of [`EventType`](super::EventType).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::FraudDetector` resources (identical schema).
+    pub use super::shared::{EntityType, EventVariable, DataSource, DataType, VariableType, Label};
 
-    property! {
-        /// Part of `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-entitytype.html).
-        pub struct EntityType;
-        new {
-            /// Creates `EntityType` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-name)
-            name("Name"): String,
-            /// Tags associated with this event type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-entitytype.html#cfn-frauddetector-eventtype-entitytype-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-tag.html#cfn-frauddetector-eventtype-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-tag.html#cfn-frauddetector-eventtype-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html).
-        pub struct EventVariable;
-        new {
-            /// Creates `EventVariable` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-datasource)
-            data_source("DataSource"): DataSource,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-datatype)
-            data_type("DataType"): DataType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-defaultvalue)
-            default_value("DefaultValue"): String,
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-name)
-            name("Name"): String,
-            /// Tags associated with this event type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-tags)
-            tags("Tags"): Vec<Tag>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-eventvariable.html#cfn-frauddetector-eventtype-eventvariable-variabletype)
-            variable_type("VariableType"): VariableType,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::EventType`.
-        pub enum DataSource {
-            /// `EVENT`
-            Event = "EVENT",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::EventType`.
-        pub enum DataType {
-            /// `STRING`
-            String = "STRING",
-            /// `INTEGER`
-            Integer = "INTEGER",
-            /// `FLOAT`
-            Float = "FLOAT",
-            /// `BOOLEAN`
-            Boolean = "BOOLEAN",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::FraudDetector::EventType`.
-        pub enum VariableType {
-            /// `AUTH_CODE`
-            AuthCode = "AUTH_CODE",
-            /// `AVS`
-            Avs = "AVS",
-            /// `BILLING_ADDRESS_L1`
-            BillingAddressL1 = "BILLING_ADDRESS_L1",
-            /// `BILLING_ADDRESS_L2`
-            BillingAddressL2 = "BILLING_ADDRESS_L2",
-            /// `BILLING_CITY`
-            BillingCity = "BILLING_CITY",
-            /// `BILLING_COUNTRY`
-            BillingCountry = "BILLING_COUNTRY",
-            /// `BILLING_NAME`
-            BillingName = "BILLING_NAME",
-            /// `BILLING_PHONE`
-            BillingPhone = "BILLING_PHONE",
-            /// `BILLING_STATE`
-            BillingState = "BILLING_STATE",
-            /// `BILLING_ZIP`
-            BillingZip = "BILLING_ZIP",
-            /// `CARD_BIN`
-            CardBin = "CARD_BIN",
-            /// `CATEGORICAL`
-            Categorical = "CATEGORICAL",
-            /// `CURRENCY_CODE`
-            CurrencyCode = "CURRENCY_CODE",
-            /// `EMAIL_ADDRESS`
-            EmailAddress = "EMAIL_ADDRESS",
-            /// `FINGERPRINT`
-            Fingerprint = "FINGERPRINT",
-            /// `FRAUD_LABEL`
-            FraudLabel = "FRAUD_LABEL",
-            /// `FREE_FORM_TEXT`
-            FreeFormText = "FREE_FORM_TEXT",
-            /// `IP_ADDRESS`
-            IpAddress = "IP_ADDRESS",
-            /// `NUMERIC`
-            Numeric = "NUMERIC",
-            /// `ORDER_ID`
-            OrderId = "ORDER_ID",
-            /// `PAYMENT_TYPE`
-            PaymentType = "PAYMENT_TYPE",
-            /// `PHONE_NUMBER`
-            PhoneNumber = "PHONE_NUMBER",
-            /// `PRICE`
-            Price = "PRICE",
-            /// `PRODUCT_CATEGORY`
-            ProductCategory = "PRODUCT_CATEGORY",
-            /// `SHIPPING_ADDRESS_L1`
-            ShippingAddressL1 = "SHIPPING_ADDRESS_L1",
-            /// `SHIPPING_ADDRESS_L2`
-            ShippingAddressL2 = "SHIPPING_ADDRESS_L2",
-            /// `SHIPPING_CITY`
-            ShippingCity = "SHIPPING_CITY",
-            /// `SHIPPING_COUNTRY`
-            ShippingCountry = "SHIPPING_COUNTRY",
-            /// `SHIPPING_NAME`
-            ShippingName = "SHIPPING_NAME",
-            /// `SHIPPING_PHONE`
-            ShippingPhone = "SHIPPING_PHONE",
-            /// `SHIPPING_STATE`
-            ShippingState = "SHIPPING_STATE",
-            /// `SHIPPING_ZIP`
-            ShippingZip = "SHIPPING_ZIP",
-            /// `USERAGENT`
-            Useragent = "USERAGENT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-label.html).
-        pub struct Label;
-        new {
-            /// Creates `Label` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The description.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-inline)
-            inline("Inline"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-name)
-            name("Name"): String,
-            /// Tags associated with this event type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-eventtype-label.html#cfn-frauddetector-eventtype-label-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -765,24 +373,8 @@ pub mod label {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::FraudDetector::Label`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-label-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-label-tag.html#cfn-frauddetector-label-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-label-tag.html#cfn-frauddetector-label-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -838,26 +430,8 @@ pub mod list {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::FraudDetector::List`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-list-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-list-tag.html#cfn-frauddetector-list-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-list-tag.html#cfn-frauddetector-list-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -905,24 +479,8 @@ pub mod outcome {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::FraudDetector::Outcome`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-outcome-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-outcome-tag.html#cfn-frauddetector-outcome-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-outcome-tag.html#cfn-frauddetector-outcome-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -982,6 +540,8 @@ pub mod variable {
     //! Property types of [`Variable`](super::Variable).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::FraudDetector` resources (identical schema).
+    pub use super::shared::{DataType, VariableType};
 
     string_enum! {
         /// The source of the data.
@@ -995,10 +555,83 @@ pub mod variable {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::FraudDetector` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+    use crate::Tag;
+
+    property! {
+        /// Part of `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html).
+        pub struct EntityType;
+        new {
+            /// Creates `EntityType` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The description.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-description)
+            description("Description"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-inline)
+            inline("Inline"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-name)
+            name("Name"): String,
+            /// Tags associated with this entity type.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-entitytype.html#cfn-frauddetector-detector-entitytype-tags)
+            tags("Tags"): Vec<Tag>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html).
+        pub struct EventVariable;
+        new {
+            /// Creates `EventVariable` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datasource)
+            data_source("DataSource"): DataSource,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-datatype)
+            data_type("DataType"): DataType,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-defaultvalue)
+            default_value("DefaultValue"): String,
+            /// The description.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-description)
+            description("Description"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-inline)
+            inline("Inline"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-name)
+            name("Name"): String,
+            /// Tags associated with this event variable.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-tags)
+            tags("Tags"): Vec<Tag>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-eventvariable.html#cfn-frauddetector-detector-eventvariable-variabletype)
+            variable_type("VariableType"): VariableType,
+        }
+    }
+
     string_enum! {
-        /// The data type.
-        ///
-        /// Values allowed by `AWS::FraudDetector::Variable`.
+        /// Values allowed by `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`.
+        pub enum DataSource {
+            /// `EVENT`
+            Event = "EVENT",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`, `AWS::FraudDetector::Variable`.
         pub enum DataType {
             /// `STRING`
             String = "STRING",
@@ -1011,29 +644,8 @@ pub mod variable {
         }
     }
 
-    property! {
-        /// Part of `AWS::FraudDetector::Variable`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-variable-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-variable-tag.html#cfn-frauddetector-variable-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-variable-tag.html#cfn-frauddetector-variable-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
-        /// The variable type. For more information see https://docs.aws.amazon.com/frauddetector/latest/ug/create-a-variable.html#variable-types
-        ///
-        /// Values allowed by `AWS::FraudDetector::Variable`.
+        /// Values allowed by `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`, `AWS::FraudDetector::Variable`.
         pub enum VariableType {
             /// `AUTH_CODE`
             AuthCode = "AUTH_CODE",
@@ -1101,6 +713,30 @@ pub mod variable {
             ShippingZip = "SHIPPING_ZIP",
             /// `USERAGENT`
             Useragent = "USERAGENT",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::FraudDetector::Detector`, `AWS::FraudDetector::EventType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html).
+        pub struct Label;
+        new {
+            /// Creates `Label` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The description.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-description)
+            description("Description"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-inline)
+            inline("Inline"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-name)
+            name("Name"): String,
+            /// Tags associated with this label.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-frauddetector-detector-label.html#cfn-frauddetector-detector-label-tags)
+            tags("Tags"): Vec<Tag>,
         }
     }
 }

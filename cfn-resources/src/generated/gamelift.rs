@@ -86,26 +86,8 @@ pub mod alias {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::Alias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-alias-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-alias-tag.html#cfn-gamelift-alias-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-alias-tag.html#cfn-gamelift-alias-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -207,26 +189,8 @@ pub mod build {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::Build`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-build-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-build-tag.html#cfn-gamelift-build-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-build-tag.html#cfn-gamelift-build-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -343,6 +307,8 @@ pub mod container_fleet {
     //! Property types of [`ContainerFleet`](super::ContainerFleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GameLift` resources (identical schema).
+    pub use super::shared::{IpPermission, Protocol, LocationCapacity, ManagedCapacityConfiguration, ZeroCapacityStrategy, NewGameSessionProtectionPolicy, PlayerGatewayMode, ComparisonOperator, MetricName, PolicyType, ScalingAdjustmentType, TargetConfiguration};
 
     string_enum! {
         /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical hardware and configurations based on the instance type selected for this fleet.
@@ -452,45 +418,6 @@ pub mod container_fleet {
     }
 
     property! {
-        /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
-        ///
-        /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html).
-        pub struct IpPermission;
-        new {
-            /// Creates `IpPermission` from its required properties:
-            ///
-            /// - `from_port` (`FromPort`, `i64`): A starting value for a range of allowed port numbers.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-fromport)
-            /// - `ip_range` (`IpRange`, `String`): A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-iprange)
-            /// - `protocol` (`Protocol`, `Protocol`): The network communication protocol used by the fleet.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-protocol)
-            /// - `to_port` (`ToPort`, `i64`): An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-toport)
-        }
-        required {
-            from_port("FromPort"): i64,
-            ip_range("IpRange"): String,
-            protocol("Protocol"): Protocol,
-            to_port("ToPort"): i64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The network communication protocol used by the fleet.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum Protocol {
-            /// `TCP`
-            Tcp = "TCP",
-            /// `UDP`
-            Udp = "UDP",
-        }
-    }
-
-    property! {
         /// A remote location where a multi-location fleet can deploy EC2 instances for game hosting.
         ///
         /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationconfiguration.html).
@@ -510,77 +437,13 @@ pub mod container_fleet {
             /// A list of fleet actions that have been suspended in the fleet location.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationconfiguration.html#cfn-gamelift-containerfleet-locationconfiguration-stoppedactions)
-            stopped_actions("StoppedActions"): Vec<StoppedActionsStoppedActions>,
-        }
-    }
-
-    property! {
-        /// Current resource capacity settings in a specified fleet or location. The location value might refer to a fleet's remote location or its home Region.
-        ///
-        /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html).
-        pub struct LocationCapacity;
-        new {
-            /// Creates `LocationCapacity` from its required properties:
-            ///
-            /// - `max_size` (`MaxSize`, `i64`): The maximum value that is allowed for the fleet's instance count for a location.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-maxsize)
-        }
-        required {
-            max_size("MaxSize"): i64,
-        }
-        optional {
-            /// Defaults to MinSize if not defined. The number of EC2 instances you want to maintain in the specified fleet location. This value must fall between the minimum and maximum size limits. If any auto-scaling policy is defined for the container fleet, the desired instance will only be applied once during fleet creation and will be ignored in updates to avoid conflicts with auto-scaling. During updates with any auto-scaling policy defined, if current desired instance is lower than the new MinSize, it will be increased to the new MinSize; if current desired instance is larger than the new MaxSize, it will be decreased to the new MaxSize.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-desiredec2instances)
-            desired_ec2_instances("DesiredEC2Instances"): i64,
-            /// Configuration options for Amazon GameLift Servers-managed capacity behavior.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-managedcapacityconfiguration)
-            managed_capacity_configuration("ManagedCapacityConfiguration"): ManagedCapacityConfiguration,
-            /// The minimum value allowed for the fleet's instance count for a location.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-minsize)
-            min_size("MinSize"): i64,
-        }
-    }
-
-    property! {
-        /// Configuration options for Amazon GameLift Servers managed capacity behavior.
-        ///
-        /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html).
-        pub struct ManagedCapacityConfiguration;
-        new {
-            /// Creates `ManagedCapacityConfiguration` from its required properties:
-            ///
-            /// - `zero_capacity_strategy` (`ZeroCapacityStrategy`, `ZeroCapacityStrategy`): The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html#cfn-gamelift-containerfleet-managedcapacityconfiguration-zerocapacitystrategy)
-        }
-        required {
-            zero_capacity_strategy("ZeroCapacityStrategy"): ZeroCapacityStrategy,
-        }
-        optional {
-            /// Length of time, in minutes, that Amazon GameLift Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no game session activity.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html#cfn-gamelift-containerfleet-managedcapacityconfiguration-scaleinafterinactivityminutes)
-            scale_in_after_inactivity_minutes("ScaleInAfterInactivityMinutes"): i64,
-        }
-    }
-
-    string_enum! {
-        /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum ZeroCapacityStrategy {
-            /// `SCALE_TO_AND_FROM_ZERO`
-            ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
-            /// `MANUAL`
-            Manual = "MANUAL",
+            stopped_actions("StoppedActions"): Vec<StoppedActions>,
         }
     }
 
     string_enum! {
         /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum StoppedActionsStoppedActions {
+        pub enum StoppedActions {
             /// `AUTO_SCALING`
             AutoScaling = "AUTO_SCALING",
         }
@@ -604,7 +467,7 @@ pub mod container_fleet {
             /// If log destination is CLOUDWATCH, logs are sent to the specified log group in Amazon CloudWatch.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-logconfiguration.html#cfn-gamelift-containerfleet-logconfiguration-loggrouparn)
-            log_group_arn("LogGroupArn"): String,
+            log_group_arn("LogGroupArn"): ids::logs::LogGroupArn,
             /// The name of the S3 bucket to pull logs from if S3 is the LogDestination
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-logconfiguration.html#cfn-gamelift-containerfleet-logconfiguration-s3bucketname)
@@ -623,32 +486,6 @@ pub mod container_fleet {
             Cloudwatch = "CLOUDWATCH",
             /// `S3`
             S3 = "S3",
-        }
-    }
-
-    string_enum! {
-        /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When protected, active game sessions cannot be terminated during a scale-down event. If this parameter is not set, instances in this fleet default to no protection. You can change a fleet's protection policy to affect future game sessions on the fleet. You can also set protection for individual game sessions.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum NewGameSessionProtectionPolicy {
-            /// `FullProtection`
-            FullProtection = "FullProtection",
-            /// `NoProtection`
-            NoProtection = "NoProtection",
-        }
-    }
-
-    string_enum! {
-        /// The player gateway mode for the container fleet.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum PlayerGatewayMode {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `REQUIRED`
-            Required = "REQUIRED",
         }
     }
 
@@ -702,120 +539,8 @@ pub mod container_fleet {
         }
     }
 
-    string_enum! {
-        /// Comparison operator to use when measuring a metric against the threshold value.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum ComparisonOperator {
-            /// `GreaterThanOrEqualToThreshold`
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            /// `GreaterThanThreshold`
-            GreaterThanThreshold = "GreaterThanThreshold",
-            /// `LessThanThreshold`
-            LessThanThreshold = "LessThanThreshold",
-            /// `LessThanOrEqualToThreshold`
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-        }
-    }
-
-    string_enum! {
-        /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for RuleBased and TargetBased policies.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum MetricName {
-            /// `ActivatingGameSessions`
-            ActivatingGameSessions = "ActivatingGameSessions",
-            /// `ActiveGameSessions`
-            ActiveGameSessions = "ActiveGameSessions",
-            /// `ActiveInstances`
-            ActiveInstances = "ActiveInstances",
-            /// `AvailableGameSessions`
-            AvailableGameSessions = "AvailableGameSessions",
-            /// `AvailablePlayerSessions`
-            AvailablePlayerSessions = "AvailablePlayerSessions",
-            /// `CurrentPlayerSessions`
-            CurrentPlayerSessions = "CurrentPlayerSessions",
-            /// `IdleInstances`
-            IdleInstances = "IdleInstances",
-            /// `PercentAvailableGameSessions`
-            PercentAvailableGameSessions = "PercentAvailableGameSessions",
-            /// `PercentIdleInstances`
-            PercentIdleInstances = "PercentIdleInstances",
-            /// `QueueDepth`
-            QueueDepth = "QueueDepth",
-            /// `WaitTime`
-            WaitTime = "WaitTime",
-            /// `ConcurrentActivatableGameSessions`
-            ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
-        }
-    }
-
-    string_enum! {
-        /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum PolicyType {
-            /// `RuleBased`
-            RuleBased = "RuleBased",
-            /// `TargetBased`
-            TargetBased = "TargetBased",
-            /// `ManagedScaling`
-            ManagedScaling = "ManagedScaling",
-        }
-    }
-
-    string_enum! {
-        /// The type of adjustment to make to a fleet's instance count.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerFleet`.
-        pub enum ScalingAdjustmentType {
-            /// `ChangeInCapacity`
-            ChangeInCapacity = "ChangeInCapacity",
-            /// `ExactCapacity`
-            ExactCapacity = "ExactCapacity",
-            /// `PercentChangeInCapacity`
-            PercentChangeInCapacity = "PercentChangeInCapacity",
-        }
-    }
-
-    property! {
-        /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value. The target configuration specifies settings as needed for the target based policy, including the target value.
-        ///
-        /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-targetconfiguration.html).
-        pub struct TargetConfiguration;
-        new {
-            /// Creates `TargetConfiguration` from its required properties:
-            ///
-            /// - `target_value` (`TargetValue`, `f64`): Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using. For example, in a policy using the metric PercentAvailableGameSessions, the target value should be the preferred size of the fleet's buffer (the percent of capacity that should be idle and ready for new game sessions).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-targetconfiguration.html#cfn-gamelift-containerfleet-targetconfiguration-targetvalue)
-        }
-        required {
-            target_value("TargetValue"): f64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::ContainerFleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-tag.html#cfn-gamelift-containerfleet-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-tag.html#cfn-gamelift-containerfleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -894,6 +619,8 @@ pub mod container_group_definition {
     //! Property types of [`ContainerGroupDefinition`](super::ContainerGroupDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GameLift` resources (identical schema).
+    pub use super::shared::Protocol;
 
     string_enum! {
         /// The scope of the container group
@@ -1196,18 +923,6 @@ pub mod container_group_definition {
     }
 
     string_enum! {
-        /// Defines the protocol of these ports.
-        ///
-        /// Values allowed by `AWS::GameLift::ContainerGroupDefinition`.
-        pub enum Protocol {
-            /// `TCP`
-            Tcp = "TCP",
-            /// `UDP`
-            Udp = "UDP",
-        }
-    }
-
-    string_enum! {
         /// The operating system of the container group
         ///
         /// Values allowed by `AWS::GameLift::ContainerGroupDefinition`.
@@ -1312,26 +1027,8 @@ pub mod container_group_definition {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::ContainerGroupDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containergroupdefinition-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containergroupdefinition-tag.html#cfn-gamelift-containergroupdefinition-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containergroupdefinition-tag.html#cfn-gamelift-containergroupdefinition-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1426,7 +1123,7 @@ resource! {
         /// A unique identifier for a VPC with resources to be accessed by your Amazon GameLift fleet. The VPC must be in the same Region as your fleet. To look up a VPC ID, use the VPC Dashboard in the AWS Management Console.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-peervpcid)
-        peer_vpc_id("PeerVpcId"): String,
+        peer_vpc_id("PeerVpcId"): ids::ec2::VpcId,
         /// Configuration for player gateway.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-playergatewayconfiguration)
@@ -1484,6 +1181,8 @@ pub mod fleet {
     //! Property types of [`Fleet`](super::Fleet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GameLift` resources (identical schema).
+    pub use super::shared::{IpPermission, Protocol, LocationCapacity, ManagedCapacityConfiguration, ZeroCapacityStrategy, NewGameSessionProtectionPolicy, PlayerGatewayMode, ComparisonOperator, MetricName, PolicyType, ScalingAdjustmentType, TargetConfiguration};
 
     property! {
         /// Configuration for Anywhere fleet.
@@ -1557,45 +1256,6 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
-        ///
-        /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html).
-        pub struct IpPermission;
-        new {
-            /// Creates `IpPermission` from its required properties:
-            ///
-            /// - `from_port` (`FromPort`, `i64`): A starting value for a range of allowed port numbers.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-fromport)
-            /// - `ip_range` (`IpRange`, `String`): A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-iprange)
-            /// - `protocol` (`Protocol`, `Protocol`): The network communication protocol used by the fleet.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-protocol)
-            /// - `to_port` (`ToPort`, `i64`): An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-toport)
-        }
-        required {
-            from_port("FromPort"): i64,
-            ip_range("IpRange"): String,
-            protocol("Protocol"): Protocol,
-            to_port("ToPort"): i64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The network communication protocol used by the fleet.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum Protocol {
-            /// `TCP`
-            Tcp = "TCP",
-            /// `UDP`
-            Udp = "UDP",
-        }
-    }
-
     string_enum! {
         /// Indicates whether to use On-Demand instances or Spot instances for this fleet. If empty, the default is ON_DEMAND. Both categories of instances use identical hardware and configurations based on the instance type selected for this fleet.
         ///
@@ -1639,82 +1299,6 @@ pub mod fleet {
     }
 
     property! {
-        /// Current resource capacity settings in a specified fleet or location. The location value might refer to a fleet's remote location or its home Region.
-        ///
-        /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-locationcapacity.html).
-        pub struct LocationCapacity;
-        new {
-            /// Creates `LocationCapacity` from its required properties:
-            ///
-            /// - `max_size` (`MaxSize`, `i64`): The maximum value that is allowed for the fleet's instance count for a location. When creating a new fleet, GameLift automatically sets this value to "1". Once the fleet is active, you can change this value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-maxsize)
-        }
-        required {
-            max_size("MaxSize"): i64,
-        }
-        optional {
-            /// Defaults to MinSize if not defined. The number of EC2 instances you want to maintain in the specified fleet location. This value must fall between the minimum and maximum size limits.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-desiredec2instances)
-            desired_ec2_instances("DesiredEC2Instances"): i64,
-            /// Configuration options for Amazon GameLift Servers-managed capacity behavior.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-managedcapacityconfiguration)
-            managed_capacity_configuration("ManagedCapacityConfiguration"): ManagedCapacityConfiguration,
-            /// The minimum value allowed for the fleet's instance count for a location. When creating a new fleet, GameLift automatically sets this value to "0". After the fleet is active, you can change this value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-locationcapacity.html#cfn-gamelift-fleet-locationcapacity-minsize)
-            min_size("MinSize"): i64,
-        }
-    }
-
-    property! {
-        /// Configuration options for Amazon GameLift Servers-managed capacity behavior.
-        ///
-        /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-managedcapacityconfiguration.html).
-        pub struct ManagedCapacityConfiguration;
-        new {
-            /// Creates `ManagedCapacityConfiguration` from its required properties:
-            ///
-            /// - `zero_capacity_strategy` (`ZeroCapacityStrategy`, `ZeroCapacityStrategy`): The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-managedcapacityconfiguration.html#cfn-gamelift-fleet-managedcapacityconfiguration-zerocapacitystrategy)
-        }
-        required {
-            zero_capacity_strategy("ZeroCapacityStrategy"): ZeroCapacityStrategy,
-        }
-        optional {
-            /// Length of time, in minutes, that Amazon GameLift Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no game session activity.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-managedcapacityconfiguration.html#cfn-gamelift-fleet-managedcapacityconfiguration-scaleinafterinactivityminutes)
-            scale_in_after_inactivity_minutes("ScaleInAfterInactivityMinutes"): i64,
-        }
-    }
-
-    string_enum! {
-        /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum ZeroCapacityStrategy {
-            /// `SCALE_TO_AND_FROM_ZERO`
-            ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
-            /// `MANUAL`
-            Manual = "MANUAL",
-        }
-    }
-
-    string_enum! {
-        /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When protected, active game sessions cannot be terminated during a scale-down event. If this parameter is not set, instances in this fleet default to no protection. You can change a fleet's protection policy to affect future game sessions on the fleet. You can also set protection for individual game sessions.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum NewGameSessionProtectionPolicy {
-            /// `FullProtection`
-            FullProtection = "FullProtection",
-            /// `NoProtection`
-            NoProtection = "NoProtection",
-        }
-    }
-
-    property! {
         /// Configuration for player gateway.
         ///
         /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-playergatewayconfiguration.html).
@@ -1741,20 +1325,6 @@ pub mod fleet {
             IPv4 = "IPv4",
             /// `DUAL_STACK`
             DualStack = "DUAL_STACK",
-        }
-    }
-
-    string_enum! {
-        /// The player gateway mode for the fleet.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum PlayerGatewayMode {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `REQUIRED`
-            Required = "REQUIRED",
         }
     }
 
@@ -1902,82 +1472,6 @@ pub mod fleet {
     }
 
     string_enum! {
-        /// Comparison operator to use when measuring a metric against the threshold value.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum ComparisonOperator {
-            /// `GreaterThanOrEqualToThreshold`
-            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
-            /// `GreaterThanThreshold`
-            GreaterThanThreshold = "GreaterThanThreshold",
-            /// `LessThanThreshold`
-            LessThanThreshold = "LessThanThreshold",
-            /// `LessThanOrEqualToThreshold`
-            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
-        }
-    }
-
-    string_enum! {
-        /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for RuleBased and TargetBased policies.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum MetricName {
-            /// `ActivatingGameSessions`
-            ActivatingGameSessions = "ActivatingGameSessions",
-            /// `ActiveGameSessions`
-            ActiveGameSessions = "ActiveGameSessions",
-            /// `ActiveInstances`
-            ActiveInstances = "ActiveInstances",
-            /// `AvailableGameSessions`
-            AvailableGameSessions = "AvailableGameSessions",
-            /// `AvailablePlayerSessions`
-            AvailablePlayerSessions = "AvailablePlayerSessions",
-            /// `CurrentPlayerSessions`
-            CurrentPlayerSessions = "CurrentPlayerSessions",
-            /// `IdleInstances`
-            IdleInstances = "IdleInstances",
-            /// `PercentAvailableGameSessions`
-            PercentAvailableGameSessions = "PercentAvailableGameSessions",
-            /// `PercentIdleInstances`
-            PercentIdleInstances = "PercentIdleInstances",
-            /// `QueueDepth`
-            QueueDepth = "QueueDepth",
-            /// `WaitTime`
-            WaitTime = "WaitTime",
-            /// `ConcurrentActivatableGameSessions`
-            ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
-        }
-    }
-
-    string_enum! {
-        /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum PolicyType {
-            /// `RuleBased`
-            RuleBased = "RuleBased",
-            /// `TargetBased`
-            TargetBased = "TargetBased",
-            /// `ManagedScaling`
-            ManagedScaling = "ManagedScaling",
-        }
-    }
-
-    string_enum! {
-        /// The type of adjustment to make to a fleet's instance count.
-        ///
-        /// Values allowed by `AWS::GameLift::Fleet`.
-        pub enum ScalingAdjustmentType {
-            /// `ChangeInCapacity`
-            ChangeInCapacity = "ChangeInCapacity",
-            /// `ExactCapacity`
-            ExactCapacity = "ExactCapacity",
-            /// `PercentChangeInCapacity`
-            PercentChangeInCapacity = "PercentChangeInCapacity",
-        }
-    }
-
-    string_enum! {
         /// Current status of the scaling policy. The scaling policy can be in force only when in an ACTIVE status. Scaling policies can be suspended for individual fleets. If the policy is suspended for a fleet, the policy status does not change.
         ///
         /// Values allowed by `AWS::GameLift::Fleet`.
@@ -1999,24 +1493,6 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value. The target configuration specifies settings as needed for the target based policy, including the target value.
-        ///
-        /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-targetconfiguration.html).
-        pub struct TargetConfiguration;
-        new {
-            /// Creates `TargetConfiguration` from its required properties:
-            ///
-            /// - `target_value` (`TargetValue`, `f64`): Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using. For example, in a policy using the metric PercentAvailableGameSessions, the target value should be the preferred size of the fleet's buffer (the percent of capacity that should be idle and ready for new game sessions).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-targetconfiguration.html#cfn-gamelift-fleet-targetconfiguration-targetvalue)
-        }
-        required {
-            target_value("TargetValue"): f64,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// The current status of the fleet's scaling policies in a requested fleet location. The status PENDING_UPDATE indicates that an update was requested for the fleet but has not yet been completed for the location.
         ///
@@ -2027,26 +1503,8 @@ pub mod fleet {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-tag.html#cfn-gamelift-fleet-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-tag.html#cfn-gamelift-fleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2252,25 +1710,8 @@ pub mod game_server_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::GameLift::GameServerGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gameservergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The key for a developer-defined key:value pair for tagging an AWS resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gameservergroup-tag.html#cfn-gamelift-gameservergroup-tag-key)
-            key("Key"): String,
-            /// The value for a developer-defined key:value pair for tagging an AWS resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gameservergroup-tag.html#cfn-gamelift-gameservergroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2432,13 +1873,13 @@ pub mod game_session_queue {
             /// The recommended sequence to use when prioritizing where to place new game sessions.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gamesessionqueue-priorityconfiguration.html#cfn-gamelift-gamesessionqueue-priorityconfiguration-priorityorder)
-            priority_order("PriorityOrder"): Vec<PriorityOrderPriorityOrder>,
+            priority_order("PriorityOrder"): Vec<PriorityOrder>,
         }
     }
 
     string_enum! {
         /// Values allowed by `AWS::GameLift::GameSessionQueue`.
-        pub enum PriorityOrderPriorityOrder {
+        pub enum PriorityOrder {
             /// `LATENCY`
             Latency = "LATENCY",
             /// `COST`
@@ -2450,26 +1891,8 @@ pub mod game_session_queue {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::GameSessionQueue`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gamesessionqueue-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gamesessionqueue-tag.html#cfn-gamelift-gamesessionqueue-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gamesessionqueue-tag.html#cfn-gamelift-gamesessionqueue-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2503,26 +1926,8 @@ pub mod location {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::Location`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-location-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-location-tag.html#cfn-gamelift-location-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-location-tag.html#cfn-gamelift-location-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2728,26 +2133,8 @@ pub mod matchmaking_configuration {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::MatchmakingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingconfiguration-tag.html#cfn-gamelift-matchmakingconfiguration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingconfiguration-tag.html#cfn-gamelift-matchmakingconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2802,26 +2189,8 @@ pub mod matchmaking_rule_set {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::GameLift::MatchmakingRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingruleset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingruleset-tag.html#cfn-gamelift-matchmakingruleset-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingruleset-tag.html#cfn-gamelift-matchmakingruleset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2907,22 +2276,234 @@ pub mod script {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::GameLift` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A key-value pair to associate with a resource.
+        /// A range of IP addresses and port settings that allow inbound traffic to connect to server processes on an Amazon GameLift hosting resource. New game sessions that are started on the fleet are assigned an IP address/port number combination, which must fall into the fleet's allowed ranges. For fleets created with a custom game server, the ranges reflect the server's game session assignments. For Realtime Servers fleets, Amazon GameLift automatically opens two port ranges, one for TCP messaging and one for UDP, for use by the Realtime servers.
         ///
-        /// Part of `AWS::GameLift::Script`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-script-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html).
+        pub struct IpPermission;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `IpPermission` from its required properties:
             ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-script-tag.html#cfn-gamelift-script-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-script-tag.html#cfn-gamelift-script-tag-value)
+            /// - `from_port` (`FromPort`, `i64`): A starting value for a range of allowed port numbers.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-fromport)
+            /// - `ip_range` (`IpRange`, `String`): A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "000.000.000.000/[subnet mask]" or optionally the shortened version "0.0.0.0/[subnet mask]".
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-iprange)
+            /// - `protocol` (`Protocol`, `Protocol`): The network communication protocol used by the fleet.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-protocol)
+            /// - `to_port` (`ToPort`, `i64`): An ending value for a range of allowed port numbers. Port numbers are end-inclusive. This value must be higher than FromPort.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-toport)
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+            from_port("FromPort"): i64,
+            ip_range("IpRange"): String,
+            protocol("Protocol"): Protocol,
+            to_port("ToPort"): i64,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The network communication protocol used by the fleet.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::ContainerGroupDefinition`, `AWS::GameLift::Fleet`.
+        pub enum Protocol {
+            /// `TCP`
+            Tcp = "TCP",
+            /// `UDP`
+            Udp = "UDP",
+        }
+    }
+
+    property! {
+        /// Current resource capacity settings in a specified fleet or location. The location value might refer to a fleet's remote location or its home Region.
+        ///
+        /// Part of `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html).
+        pub struct LocationCapacity;
+        new {
+            /// Creates `LocationCapacity` from its required properties:
+            ///
+            /// - `max_size` (`MaxSize`, `i64`): The maximum value that is allowed for the fleet's instance count for a location.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-maxsize)
+        }
+        required {
+            max_size("MaxSize"): i64,
+        }
+        optional {
+            /// Defaults to MinSize if not defined. The number of EC2 instances you want to maintain in the specified fleet location. This value must fall between the minimum and maximum size limits. If any auto-scaling policy is defined for the container fleet, the desired instance will only be applied once during fleet creation and will be ignored in updates to avoid conflicts with auto-scaling. During updates with any auto-scaling policy defined, if current desired instance is lower than the new MinSize, it will be increased to the new MinSize; if current desired instance is larger than the new MaxSize, it will be decreased to the new MaxSize.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-desiredec2instances)
+            desired_ec2_instances("DesiredEC2Instances"): i64,
+            /// Configuration options for Amazon GameLift Servers-managed capacity behavior.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-managedcapacityconfiguration)
+            managed_capacity_configuration("ManagedCapacityConfiguration"): ManagedCapacityConfiguration,
+            /// The minimum value allowed for the fleet's instance count for a location.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-locationcapacity.html#cfn-gamelift-containerfleet-locationcapacity-minsize)
+            min_size("MinSize"): i64,
+        }
+    }
+
+    property! {
+        /// Configuration options for Amazon GameLift Servers managed capacity behavior.
+        ///
+        /// Part of `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html).
+        pub struct ManagedCapacityConfiguration;
+        new {
+            /// Creates `ManagedCapacityConfiguration` from its required properties:
+            ///
+            /// - `zero_capacity_strategy` (`ZeroCapacityStrategy`, `ZeroCapacityStrategy`): The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html#cfn-gamelift-containerfleet-managedcapacityconfiguration-zerocapacitystrategy)
+        }
+        required {
+            zero_capacity_strategy("ZeroCapacityStrategy"): ZeroCapacityStrategy,
+        }
+        optional {
+            /// Length of time, in minutes, that Amazon GameLift Servers will wait before scaling in your MinSize and DesiredInstances to 0 after a period with no game session activity.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-managedcapacityconfiguration.html#cfn-gamelift-containerfleet-managedcapacityconfiguration-scaleinafterinactivityminutes)
+            scale_in_after_inactivity_minutes("ScaleInAfterInactivityMinutes"): i64,
+        }
+    }
+
+    string_enum! {
+        /// The strategy Amazon GameLift Servers will use to automatically scale your capacity to and from zero in response to game session activity. Game session activity refers to any active running sessions or game session requests. When set to SCALE_TO_AND_FROM_ZERO, MinSize must not be specified and will be managed automatically. When set to MANUAL, MinSize is required.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum ZeroCapacityStrategy {
+            /// `SCALE_TO_AND_FROM_ZERO`
+            ScaleToAndFromZero = "SCALE_TO_AND_FROM_ZERO",
+            /// `MANUAL`
+            Manual = "MANUAL",
+        }
+    }
+
+    string_enum! {
+        /// A game session protection policy to apply to all game sessions hosted on instances in this fleet. When protected, active game sessions cannot be terminated during a scale-down event. If this parameter is not set, instances in this fleet default to no protection. You can change a fleet's protection policy to affect future game sessions on the fleet. You can also set protection for individual game sessions.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum NewGameSessionProtectionPolicy {
+            /// `FullProtection`
+            FullProtection = "FullProtection",
+            /// `NoProtection`
+            NoProtection = "NoProtection",
+        }
+    }
+
+    string_enum! {
+        /// The player gateway mode for the container fleet.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum PlayerGatewayMode {
+            /// `DISABLED`
+            Disabled = "DISABLED",
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `REQUIRED`
+            Required = "REQUIRED",
+        }
+    }
+
+    string_enum! {
+        /// Comparison operator to use when measuring a metric against the threshold value.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum ComparisonOperator {
+            /// `GreaterThanOrEqualToThreshold`
+            GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+            /// `GreaterThanThreshold`
+            GreaterThanThreshold = "GreaterThanThreshold",
+            /// `LessThanThreshold`
+            LessThanThreshold = "LessThanThreshold",
+            /// `LessThanOrEqualToThreshold`
+            LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+        }
+    }
+
+    string_enum! {
+        /// Name of the Amazon GameLift-defined metric that is used to trigger a scaling adjustment. This is required for RuleBased and TargetBased policies.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum MetricName {
+            /// `ActivatingGameSessions`
+            ActivatingGameSessions = "ActivatingGameSessions",
+            /// `ActiveGameSessions`
+            ActiveGameSessions = "ActiveGameSessions",
+            /// `ActiveInstances`
+            ActiveInstances = "ActiveInstances",
+            /// `AvailableGameSessions`
+            AvailableGameSessions = "AvailableGameSessions",
+            /// `AvailablePlayerSessions`
+            AvailablePlayerSessions = "AvailablePlayerSessions",
+            /// `CurrentPlayerSessions`
+            CurrentPlayerSessions = "CurrentPlayerSessions",
+            /// `IdleInstances`
+            IdleInstances = "IdleInstances",
+            /// `PercentAvailableGameSessions`
+            PercentAvailableGameSessions = "PercentAvailableGameSessions",
+            /// `PercentIdleInstances`
+            PercentIdleInstances = "PercentIdleInstances",
+            /// `QueueDepth`
+            QueueDepth = "QueueDepth",
+            /// `WaitTime`
+            WaitTime = "WaitTime",
+            /// `ConcurrentActivatableGameSessions`
+            ConcurrentActivatableGameSessions = "ConcurrentActivatableGameSessions",
+        }
+    }
+
+    string_enum! {
+        /// The type of scaling policy to create. For a target-based policy, set the parameter MetricName to 'PercentAvailableGameSessions' and specify a TargetConfiguration. For a rule-based policy set the following parameters: MetricName, ComparisonOperator, Threshold, EvaluationPeriods, ScalingAdjustmentType, and ScalingAdjustment.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum PolicyType {
+            /// `RuleBased`
+            RuleBased = "RuleBased",
+            /// `TargetBased`
+            TargetBased = "TargetBased",
+            /// `ManagedScaling`
+            ManagedScaling = "ManagedScaling",
+        }
+    }
+
+    string_enum! {
+        /// The type of adjustment to make to a fleet's instance count.
+        ///
+        /// Values allowed by `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`.
+        pub enum ScalingAdjustmentType {
+            /// `ChangeInCapacity`
+            ChangeInCapacity = "ChangeInCapacity",
+            /// `ExactCapacity`
+            ExactCapacity = "ExactCapacity",
+            /// `PercentChangeInCapacity`
+            PercentChangeInCapacity = "PercentChangeInCapacity",
+        }
+    }
+
+    property! {
+        /// Settings for a target-based scaling policy. A target-based policy tracks a particular fleet metric specifies a target value for the metric. As player usage changes, the policy triggers Amazon GameLift to adjust capacity so that the metric returns to the target value. The target configuration specifies settings as needed for the target based policy, including the target value.
+        ///
+        /// Part of `AWS::GameLift::ContainerFleet`, `AWS::GameLift::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-targetconfiguration.html).
+        pub struct TargetConfiguration;
+        new {
+            /// Creates `TargetConfiguration` from its required properties:
+            ///
+            /// - `target_value` (`TargetValue`, `f64`): Desired value to use with a target-based scaling policy. The value must be relevant for whatever metric the scaling policy is using. For example, in a policy using the metric PercentAvailableGameSessions, the target value should be the preferred size of the fleet's buffer (the percent of capacity that should be idle and ready for new game sessions).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-targetconfiguration.html#cfn-gamelift-containerfleet-targetconfiguration-targetvalue)
+        }
+        required {
+            target_value("TargetValue"): f64,
         }
         optional {
         }

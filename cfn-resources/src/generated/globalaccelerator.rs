@@ -89,26 +89,8 @@ pub mod accelerator {
         }
     }
 
-    property! {
-        /// Tag is a key-value pair associated with accelerator.
-        ///
-        /// Part of `AWS::GlobalAccelerator::Accelerator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-accelerator-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Key of the tag. Value can be 1 to 127 characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-accelerator-tag.html#cfn-globalaccelerator-accelerator-tag-key)
-            /// - `value` (`Value`, `String`): Value for the tag. Value can be 1 to 255 characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-accelerator-tag.html#cfn-globalaccelerator-accelerator-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -170,26 +152,8 @@ pub mod cross_account_attachment {
         }
     }
 
-    property! {
-        /// Tag is a key-value pair associated with Cross Account Attachment.
-        ///
-        /// Part of `AWS::GlobalAccelerator::CrossAccountAttachment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-crossaccountattachment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Key of the tag. Value can be 1 to 127 characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-crossaccountattachment-tag.html#cfn-globalaccelerator-crossaccountattachment-tag-key)
-            /// - `value` (`Value`, `String`): Value for the tag. Value can be 1 to 255 characters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-globalaccelerator-crossaccountattachment-tag.html#cfn-globalaccelerator-crossaccountattachment-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

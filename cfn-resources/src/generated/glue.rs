@@ -62,26 +62,8 @@ pub mod blueprint {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Glue::Blueprint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-blueprint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-blueprint-tag.html#cfn-glue-blueprint-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-blueprint-tag.html#cfn-glue-blueprint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -285,24 +267,8 @@ pub mod catalog {
         }
     }
 
-    property! {
-        /// Part of `AWS::Glue::Catalog`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-catalog-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-catalog-tag.html#cfn-glue-catalog-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-catalog-tag.html#cfn-glue-catalog-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// A structure that describes a target catalog for resource linking.
@@ -621,7 +587,7 @@ pub mod connection {
             /// The secret manager ARN to store credentials in the CreateConnection request.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connection-authenticationconfiguration.html#cfn-glue-connection-authenticationconfiguration-secretarn)
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         }
     }
 
@@ -1876,24 +1842,8 @@ pub mod connection_type {
         }
     }
 
-    property! {
-        /// Part of `AWS::Glue::ConnectionType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connectiontype-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connectiontype-tag.html#cfn-glue-connectiontype-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connectiontype-tag.html#cfn-glue-connectiontype-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2150,7 +2100,7 @@ pub mod crawler {
             /// A valid Amazon dead-letter SQS ARN. For example, arn:aws:sqs:region:account:deadLetterQueue.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-dlqeventqueuearn)
-            dlq_event_queue_arn("DlqEventQueueArn"): String,
+            dlq_event_queue_arn("DlqEventQueueArn"): ids::sqs::QueueArn,
             /// A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-eventqueuearn)
@@ -2360,7 +2310,7 @@ pub mod crawler {
             /// A valid Amazon dead-letter SQS ARN. For example, arn:aws:sqs:region:account:deadLetterQueue.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-dlqeventqueuearn)
-            dlq_event_queue_arn("DlqEventQueueArn"): String,
+            dlq_event_queue_arn("DlqEventQueueArn"): ids::sqs::QueueArn,
             /// A valid Amazon SQS ARN. For example, arn:aws:sqs:region:account:sqs.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-eventqueuearn)
@@ -2943,27 +2893,8 @@ pub mod integration {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Glue::Integration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integration-tag.html#cfn-glue-integration-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integration-tag.html#cfn-glue-integration-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3025,27 +2956,8 @@ pub mod integration_resource_property {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Glue::IntegrationResourceProperty`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integrationresourceproperty-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integrationresourceproperty-tag.html#cfn-glue-integrationresourceproperty-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-integrationresourceproperty-tag.html#cfn-glue-integrationresourceproperty-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The resource properties associated with the integration target.
@@ -3183,6 +3095,8 @@ pub mod job {
     //! Property types of [`Job`](super::Job).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Glue` resources (identical schema).
+    pub use super::shared::{ConnectionsList, NotificationProperty};
 
     property! {
         /// Part of `AWS::Glue::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-jobcommand.html).
@@ -3209,22 +3123,6 @@ pub mod job {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-jobcommand.html#cfn-glue-job-jobcommand-scriptlocation)
             script_location("ScriptLocation"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Glue::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-connectionslist.html).
-        pub struct ConnectionsList;
-        new {
-            /// Creates `ConnectionsList` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A list of connections used by the job.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-connectionslist.html#cfn-glue-job-connectionslist-connections)
-            connections("Connections"): Vec<String>,
         }
     }
 
@@ -3267,22 +3165,6 @@ pub mod job {
             Script = "SCRIPT",
             /// `VISUAL`
             Visual = "VISUAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Glue::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-notificationproperty.html).
-        pub struct NotificationProperty;
-        new {
-            /// Creates `NotificationProperty` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// It is the number of minutes to wait before sending a job run delay notification after a job run starts
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-notificationproperty.html#cfn-glue-job-notificationproperty-notifydelayafter)
-            notify_delay_after("NotifyDelayAfter"): i64,
         }
     }
 
@@ -3605,6 +3487,8 @@ pub mod partition {
     //! Property types of [`Partition`](super::Partition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Glue` resources (identical schema).
+    pub use super::shared::{Column, SchemaReference, SchemaId, SerdeInfo, SkewedInfo};
 
     property! {
         /// The structure used to create and update a partition.
@@ -3687,130 +3571,6 @@ pub mod partition {
     }
 
     property! {
-        /// A column in a Table.
-        ///
-        /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html).
-        pub struct Column;
-        new {
-            /// Creates `Column` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the Column.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-            /// A free-form text comment.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-comment)
-            comment("Comment"): String,
-            /// The data type of the Column.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-type)
-            r#type("Type"): String,
-        }
-    }
-
-    property! {
-        /// An object that references a schema stored in the AWS Glue Schema Registry.
-        ///
-        /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html).
-        pub struct SchemaReference;
-        new {
-            /// Creates `SchemaReference` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaid)
-            schema_id("SchemaId"): SchemaId,
-            /// The unique ID assigned to a version of the schema. Either this or the SchemaId has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionid)
-            schema_version_id("SchemaVersionId"): String,
-            /// The version number of the schema.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionnumber)
-            schema_version_number("SchemaVersionNumber"): i64,
-        }
-    }
-
-    property! {
-        /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
-        ///
-        /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html).
-        pub struct SchemaId;
-        new {
-            /// Creates `SchemaId` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the schema registry that contains the schema.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-registryname)
-            registry_name("RegistryName"): String,
-            /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaarn)
-            schema_arn("SchemaArn"): String,
-            /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaname)
-            schema_name("SchemaName"): String,
-        }
-    }
-
-    property! {
-        /// The serialization/deserialization (SerDe) information.
-        ///
-        /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html).
-        pub struct SerdeInfo;
-        new {
-            /// Creates `SerdeInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Name of the SerDe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-parameters)
-            parameters("Parameters"): Json,
-            /// Usually the class that implements the SerDe. An example is org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-serializationlibrary)
-            serialization_library("SerializationLibrary"): String,
-        }
-    }
-
-    property! {
-        /// The information about values that appear frequently in a column (skewed values).
-        ///
-        /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html).
-        pub struct SkewedInfo;
-        new {
-            /// Creates `SkewedInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A list of values that appear so frequently as to be considered skewed.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnnames)
-            skewed_column_names("SkewedColumnNames"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvaluelocationmaps)
-            skewed_column_value_location_maps("SkewedColumnValueLocationMaps"): Json,
-            /// A list of names of columns that contain skewed values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvalues)
-            skewed_column_values("SkewedColumnValues"): Vec<String>,
-        }
-    }
-
-    property! {
         /// Specifies the sort order of a sorted column.
         ///
         /// Part of `AWS::Glue::Partition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-order.html).
@@ -3870,24 +3630,8 @@ pub mod registry {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::Glue::Registry`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-registry-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key to identify the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-registry-tag.html#cfn-glue-registry-tag-key)
-            /// - `value` (`Value`, `String`): Corresponding tag value for the key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-registry-tag.html#cfn-glue-registry-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4027,24 +3771,8 @@ pub mod schema {
         }
     }
 
-    property! {
-        /// Part of `AWS::Glue::Schema`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-schema-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key to identify the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-schema-tag.html#cfn-glue-schema-tag-key)
-            /// - `value` (`Value`, `String`): Corresponding tag value for the key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-schema-tag.html#cfn-glue-schema-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4349,6 +4077,8 @@ pub mod session {
     //! Property types of [`Session`](super::Session).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Glue` resources (identical schema).
+    pub use super::shared::ConnectionsList;
 
     property! {
         /// The SessionCommand that runs the job.
@@ -4372,44 +4102,8 @@ pub mod session {
         }
     }
 
-    property! {
-        /// Specifies the connections used by the session.
-        ///
-        /// Part of `AWS::Glue::Session`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-session-connectionslist.html).
-        pub struct ConnectionsList;
-        new {
-            /// Creates `ConnectionsList` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A list of connection names used by the session.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-session-connectionslist.html#cfn-glue-session-connectionslist-connections)
-            connections("Connections"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Glue::Session`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-session-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-session-tag.html#cfn-glue-session-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-session-tag.html#cfn-glue-session-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of predefined worker that is allocated when a session runs.
@@ -4473,6 +4167,8 @@ pub mod table {
     //! Property types of [`Table`](super::Table).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Glue` resources (identical schema).
+    pub use super::shared::{Column, SchemaReference, SchemaId, SerdeInfo, SkewedInfo};
 
     property! {
         /// Specifies an OpenTableFormatInput structure when creating an open format table.
@@ -4781,32 +4477,6 @@ pub mod table {
     }
 
     property! {
-        /// A column in a Table.
-        ///
-        /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-column.html).
-        pub struct Column;
-        new {
-            /// Creates `Column` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the Column.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-column.html#cfn-glue-table-column-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-            /// A free-form text comment.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-column.html#cfn-glue-table-column-comment)
-            comment("Comment"): String,
-            /// The data type of the Column.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-column.html#cfn-glue-table-column-type)
-            r#type("Type"): String,
-        }
-    }
-
-    property! {
         /// Describes the physical storage of table data.
         ///
         /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-storagedescriptor.html).
@@ -4867,106 +4537,6 @@ pub mod table {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-storagedescriptor.html#cfn-glue-table-storagedescriptor-storedassubdirectories)
             stored_as_sub_directories("StoredAsSubDirectories"): bool,
-        }
-    }
-
-    property! {
-        /// An object that references a schema stored in the AWS Glue Schema Registry.
-        ///
-        /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemareference.html).
-        pub struct SchemaReference;
-        new {
-            /// Creates `SchemaReference` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaid)
-            schema_id("SchemaId"): SchemaId,
-            /// The unique ID assigned to a version of the schema. Either this or the SchemaId has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaversionid)
-            schema_version_id("SchemaVersionId"): String,
-            /// The version number of the schema.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemareference.html#cfn-glue-table-schemareference-schemaversionnumber)
-            schema_version_number("SchemaVersionNumber"): i64,
-        }
-    }
-
-    property! {
-        /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
-        ///
-        /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemaid.html).
-        pub struct SchemaId;
-        new {
-            /// Creates `SchemaId` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the schema registry that contains the schema.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-registryname)
-            registry_name("RegistryName"): String,
-            /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-schemaarn)
-            schema_arn("SchemaArn"): String,
-            /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-schemaid.html#cfn-glue-table-schemaid-schemaname)
-            schema_name("SchemaName"): String,
-        }
-    }
-
-    property! {
-        /// Information about a serialization/deserialization program (SerDe) that serves as an extractor an loader.
-        ///
-        /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html).
-        pub struct SerdeInfo;
-        new {
-            /// Creates `SerdeInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Name of the SerDe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-parameters)
-            parameters("Parameters"): Json,
-            /// Usually the class that implements the SerDe. An example is org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-serializationlibrary)
-            serialization_library("SerializationLibrary"): String,
-        }
-    }
-
-    property! {
-        /// Specifies skewed values in a table. Skewed values are those that occur with very high frequency.
-        ///
-        /// Part of `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-skewedinfo.html).
-        pub struct SkewedInfo;
-        new {
-            /// Creates `SkewedInfo` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A list of names of columns that contain skewed values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnnames)
-            skewed_column_names("SkewedColumnNames"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnvaluelocationmaps)
-            skewed_column_value_location_maps("SkewedColumnValueLocationMaps"): Json,
-            /// A list of names of columns that contain skewed values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-skewedinfo.html#cfn-glue-table-skewedinfo-skewedcolumnvalues)
-            skewed_column_values("SkewedColumnValues"): Vec<String>,
         }
     }
 
@@ -5396,6 +4966,8 @@ pub mod trigger {
     //! Property types of [`Trigger`](super::Trigger).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Glue` resources (identical schema).
+    pub use super::shared::NotificationProperty;
 
     property! {
         /// The actions initiated by this trigger.
@@ -5430,24 +5002,6 @@ pub mod trigger {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-trigger-action.html#cfn-glue-trigger-action-timeout)
             timeout("Timeout"): i64,
-        }
-    }
-
-    property! {
-        /// Specifies configuration properties of a job run notification.
-        ///
-        /// Part of `AWS::Glue::Trigger`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-trigger-notificationproperty.html).
-        pub struct NotificationProperty;
-        new {
-            /// Creates `NotificationProperty` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// After a job run starts, the number of minutes to wait before sending a job run delay notification
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-trigger-notificationproperty.html#cfn-glue-trigger-notificationproperty-notifydelayafter)
-            notify_delay_after("NotifyDelayAfter"): i64,
         }
     }
 
@@ -5681,24 +5235,8 @@ pub mod usage_profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::Glue::UsageProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-usageprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key to identify the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-usageprofile-tag.html#cfn-glue-usageprofile-tag-key)
-            /// - `value` (`Value`, `String`): Corresponding tag value for the key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-usageprofile-tag.html#cfn-glue-usageprofile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5847,5 +5385,168 @@ resource! {
         tags("Tags"): Json,
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Glue` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Glue::Job`, `AWS::Glue::Session`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-connectionslist.html).
+        pub struct ConnectionsList;
+        new {
+            /// Creates `ConnectionsList` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A list of connections used by the job.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-connectionslist.html#cfn-glue-job-connectionslist-connections)
+            connections("Connections"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Glue::Job`, `AWS::Glue::Trigger`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-notificationproperty.html).
+        pub struct NotificationProperty;
+        new {
+            /// Creates `NotificationProperty` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// It is the number of minutes to wait before sending a job run delay notification after a job run starts
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-job-notificationproperty.html#cfn-glue-job-notificationproperty-notifydelayafter)
+            notify_delay_after("NotifyDelayAfter"): i64,
+        }
+    }
+
+    property! {
+        /// A column in a Table.
+        ///
+        /// Part of `AWS::Glue::Partition`, `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html).
+        pub struct Column;
+        new {
+            /// Creates `Column` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the Column.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+            /// A free-form text comment.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-comment)
+            comment("Comment"): String,
+            /// The data type of the Column.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-column.html#cfn-glue-partition-column-type)
+            r#type("Type"): String,
+        }
+    }
+
+    property! {
+        /// An object that references a schema stored in the AWS Glue Schema Registry.
+        ///
+        /// Part of `AWS::Glue::Partition`, `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html).
+        pub struct SchemaReference;
+        new {
+            /// Creates `SchemaReference` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaid)
+            schema_id("SchemaId"): SchemaId,
+            /// The unique ID assigned to a version of the schema. Either this or the SchemaId has to be provided.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionid)
+            schema_version_id("SchemaVersionId"): String,
+            /// The version number of the schema.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemareference.html#cfn-glue-partition-schemareference-schemaversionnumber)
+            schema_version_number("SchemaVersionNumber"): i64,
+        }
+    }
+
+    property! {
+        /// A structure that contains schema identity fields. Either this or the SchemaVersionId has to be provided.
+        ///
+        /// Part of `AWS::Glue::Partition`, `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html).
+        pub struct SchemaId;
+        new {
+            /// Creates `SchemaId` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The name of the schema registry that contains the schema.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-registryname)
+            registry_name("RegistryName"): String,
+            /// The Amazon Resource Name (ARN) of the schema. One of SchemaArn or SchemaName has to be provided.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaarn)
+            schema_arn("SchemaArn"): String,
+            /// The name of the schema. One of SchemaArn or SchemaName has to be provided.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-schemaid.html#cfn-glue-partition-schemaid-schemaname)
+            schema_name("SchemaName"): String,
+        }
+    }
+
+    property! {
+        /// The serialization/deserialization (SerDe) information.
+        ///
+        /// Part of `AWS::Glue::Partition`, `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html).
+        pub struct SerdeInfo;
+        new {
+            /// Creates `SerdeInfo` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Name of the SerDe.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-name)
+            name("Name"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-parameters)
+            parameters("Parameters"): Json,
+            /// Usually the class that implements the SerDe. An example is org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-serializationlibrary)
+            serialization_library("SerializationLibrary"): String,
+        }
+    }
+
+    property! {
+        /// The information about values that appear frequently in a column (skewed values).
+        ///
+        /// Part of `AWS::Glue::Partition`, `AWS::Glue::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html).
+        pub struct SkewedInfo;
+        new {
+            /// Creates `SkewedInfo` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A list of values that appear so frequently as to be considered skewed.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnnames)
+            skewed_column_names("SkewedColumnNames"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvaluelocationmaps)
+            skewed_column_value_location_maps("SkewedColumnValueLocationMaps"): Json,
+            /// A list of names of columns that contain skewed values.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-skewedinfo.html#cfn-glue-partition-skewedinfo-skewedcolumnvalues)
+            skewed_column_values("SkewedColumnValues"): Vec<String>,
+        }
     }
 }

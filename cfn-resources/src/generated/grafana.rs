@@ -230,7 +230,7 @@ resource! {
         /// The list of Amazon EC2 subnet IDs created in the Amazon VPC for your Grafana workspace to connect.
         ///
         /// `Fn::GetAtt` `VpcConfiguration.SubnetIds`.
-        vpc_configuration_subnet_ids("VpcConfiguration.SubnetIds"): Vec<String>,
+        vpc_configuration_subnet_ids("VpcConfiguration.SubnetIds"): Vec<ids::ec2::SubnetId>,
     }
 }
 
@@ -443,24 +443,8 @@ pub mod workspace {
         }
     }
 
-    property! {
-        /// Part of `AWS::Grafana::Workspace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-tags.html#cfn-grafana-workspace-tags-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-tags.html#cfn-grafana-workspace-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 
     property! {
         /// The configuration settings for an Amazon VPC that contains data sources for your Grafana workspace to connect to.
@@ -472,12 +456,12 @@ pub mod workspace {
             ///
             /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`): The list of Amazon EC2 security group IDs attached to the Amazon VPC for your Grafana workspace to connect.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-vpcconfiguration.html#cfn-grafana-workspace-vpcconfiguration-securitygroupids)
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The list of Amazon EC2 subnet IDs created in the Amazon VPC for your Grafana workspace to connect.
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The list of Amazon EC2 subnet IDs created in the Amazon VPC for your Grafana workspace to connect.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-vpcconfiguration.html#cfn-grafana-workspace-vpcconfiguration-subnetids)
         }
         required {
             security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
         optional {
         }

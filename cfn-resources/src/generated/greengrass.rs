@@ -44,6 +44,8 @@ pub mod connector_definition {
     //! Property types of [`ConnectorDefinition`](super::ConnectorDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Connector;
 
     property! {
         /// Part of `AWS::Greengrass::ConnectorDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connectordefinitionversion.html).
@@ -58,27 +60,6 @@ pub mod connector_definition {
             connectors("Connectors"): Vec<Connector>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ConnectorDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html).
-        pub struct Connector;
-        new {
-            /// Creates `Connector` from its required properties:
-            ///
-            /// - `connector_arn` (`ConnectorArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-connectorarn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-id)
-        }
-        required {
-            connector_arn("ConnectorArn"): String,
-            id("Id"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-parameters)
-            parameters("Parameters"): Json,
         }
     }
 }
@@ -112,27 +93,8 @@ pub mod connector_definition_version {
     //! Property types of [`ConnectorDefinitionVersion`](super::ConnectorDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::ConnectorDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinitionversion-connector.html).
-        pub struct Connector;
-        new {
-            /// Creates `Connector` from its required properties:
-            ///
-            /// - `connector_arn` (`ConnectorArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinitionversion-connector.html#cfn-greengrass-connectordefinitionversion-connector-connectorarn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinitionversion-connector.html#cfn-greengrass-connectordefinitionversion-connector-id)
-        }
-        required {
-            connector_arn("ConnectorArn"): String,
-            id("Id"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinitionversion-connector.html#cfn-greengrass-connectordefinitionversion-connector-parameters)
-            parameters("Parameters"): Json,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Connector;
 }
 
 resource! {
@@ -173,6 +135,8 @@ pub mod core_definition {
     //! Property types of [`CoreDefinition`](super::CoreDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Core;
 
     property! {
         /// Part of `AWS::Greengrass::CoreDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-coredefinitionversion.html).
@@ -187,30 +151,6 @@ pub mod core_definition {
             cores("Cores"): Vec<Core>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::CoreDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html).
-        pub struct Core;
-        new {
-            /// Creates `Core` from its required properties:
-            ///
-            /// - `certificate_arn` (`CertificateArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-certificatearn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-id)
-            /// - `thing_arn` (`ThingArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-thingarn)
-        }
-        required {
-            certificate_arn("CertificateArn"): String,
-            id("Id"): String,
-            thing_arn("ThingArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-syncshadow)
-            sync_shadow("SyncShadow"): bool,
         }
     }
 }
@@ -244,30 +184,8 @@ pub mod core_definition_version {
     //! Property types of [`CoreDefinitionVersion`](super::CoreDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::CoreDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinitionversion-core.html).
-        pub struct Core;
-        new {
-            /// Creates `Core` from its required properties:
-            ///
-            /// - `certificate_arn` (`CertificateArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinitionversion-core.html#cfn-greengrass-coredefinitionversion-core-certificatearn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinitionversion-core.html#cfn-greengrass-coredefinitionversion-core-id)
-            /// - `thing_arn` (`ThingArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinitionversion-core.html#cfn-greengrass-coredefinitionversion-core-thingarn)
-        }
-        required {
-            certificate_arn("CertificateArn"): String,
-            id("Id"): String,
-            thing_arn("ThingArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinitionversion-core.html#cfn-greengrass-coredefinitionversion-core-syncshadow)
-            sync_shadow("SyncShadow"): bool,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Core;
 }
 
 resource! {
@@ -308,6 +226,8 @@ pub mod device_definition {
     //! Property types of [`DeviceDefinition`](super::DeviceDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Device;
 
     property! {
         /// Part of `AWS::Greengrass::DeviceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-devicedefinitionversion.html).
@@ -322,30 +242,6 @@ pub mod device_definition {
             devices("Devices"): Vec<Device>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::DeviceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html).
-        pub struct Device;
-        new {
-            /// Creates `Device` from its required properties:
-            ///
-            /// - `certificate_arn` (`CertificateArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-certificatearn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-id)
-            /// - `thing_arn` (`ThingArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-thingarn)
-        }
-        required {
-            certificate_arn("CertificateArn"): String,
-            id("Id"): String,
-            thing_arn("ThingArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-syncshadow)
-            sync_shadow("SyncShadow"): bool,
         }
     }
 }
@@ -379,30 +275,8 @@ pub mod device_definition_version {
     //! Property types of [`DeviceDefinitionVersion`](super::DeviceDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::DeviceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinitionversion-device.html).
-        pub struct Device;
-        new {
-            /// Creates `Device` from its required properties:
-            ///
-            /// - `certificate_arn` (`CertificateArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinitionversion-device.html#cfn-greengrass-devicedefinitionversion-device-certificatearn)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinitionversion-device.html#cfn-greengrass-devicedefinitionversion-device-id)
-            /// - `thing_arn` (`ThingArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinitionversion-device.html#cfn-greengrass-devicedefinitionversion-device-thingarn)
-        }
-        required {
-            certificate_arn("CertificateArn"): String,
-            id("Id"): String,
-            thing_arn("ThingArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinitionversion-device.html#cfn-greengrass-devicedefinitionversion-device-syncshadow)
-            sync_shadow("SyncShadow"): bool,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Device;
 }
 
 resource! {
@@ -449,6 +323,8 @@ pub mod function_definition {
     //! Property types of [`FunctionDefinition`](super::FunctionDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::{DefaultConfig, Execution, RunAs, Function, FunctionConfiguration, Environment, ResourceAccessPolicy};
 
     property! {
         /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functiondefinitionversion.html).
@@ -465,140 +341,6 @@ pub mod function_definition {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functiondefinitionversion.html#cfn-greengrass-functiondefinition-functiondefinitionversion-defaultconfig)
             default_config("DefaultConfig"): DefaultConfig,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-defaultconfig.html).
-        pub struct DefaultConfig;
-        new {
-            /// Creates `DefaultConfig` from its required properties:
-            ///
-            /// - `execution` (`Execution`, `Execution`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-defaultconfig.html#cfn-greengrass-functiondefinition-defaultconfig-execution)
-        }
-        required {
-            execution("Execution"): Execution,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html).
-        pub struct Execution;
-        new {
-            /// Creates `Execution` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-isolationmode)
-            isolation_mode("IsolationMode"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-runas)
-            run_as("RunAs"): RunAs,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html).
-        pub struct RunAs;
-        new {
-            /// Creates `RunAs` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-gid)
-            gid("Gid"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-uid)
-            uid("Uid"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html).
-        pub struct Function;
-        new {
-            /// Creates `Function` from its required properties:
-            ///
-            /// - `function_arn` (`FunctionArn`, `ids::lambda::FunctionArn`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-functionarn)
-            /// - `function_configuration` (`FunctionConfiguration`, `FunctionConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-functionconfiguration)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-id)
-        }
-        required {
-            function_arn("FunctionArn"): ids::lambda::FunctionArn,
-            function_configuration("FunctionConfiguration"): FunctionConfiguration,
-            id("Id"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html).
-        pub struct FunctionConfiguration;
-        new {
-            /// Creates `FunctionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-encodingtype)
-            encoding_type("EncodingType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-environment)
-            environment("Environment"): Environment,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-execargs)
-            exec_args("ExecArgs"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-executable)
-            executable("Executable"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-memorysize)
-            memory_size("MemorySize"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-pinned)
-            pinned("Pinned"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-timeout)
-            timeout("Timeout"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html).
-        pub struct Environment;
-        new {
-            /// Creates `Environment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-accesssysfs)
-            access_sysfs("AccessSysfs"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-execution)
-            execution("Execution"): Execution,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-resourceaccesspolicies)
-            resource_access_policies("ResourceAccessPolicies"): Vec<ResourceAccessPolicy>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-variables)
-            variables("Variables"): Json,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html).
-        pub struct ResourceAccessPolicy;
-        new {
-            /// Creates `ResourceAccessPolicy` from its required properties:
-            ///
-            /// - `resource_id` (`ResourceId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html#cfn-greengrass-functiondefinition-resourceaccesspolicy-resourceid)
-        }
-        required {
-            resource_id("ResourceId"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html#cfn-greengrass-functiondefinition-resourceaccesspolicy-permission)
-            permission("Permission"): String,
         }
     }
 }
@@ -634,140 +376,8 @@ pub mod function_definition_version {
     //! Property types of [`FunctionDefinitionVersion`](super::FunctionDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-defaultconfig.html).
-        pub struct DefaultConfig;
-        new {
-            /// Creates `DefaultConfig` from its required properties:
-            ///
-            /// - `execution` (`Execution`, `Execution`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-defaultconfig.html#cfn-greengrass-functiondefinitionversion-defaultconfig-execution)
-        }
-        required {
-            execution("Execution"): Execution,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-execution.html).
-        pub struct Execution;
-        new {
-            /// Creates `Execution` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-execution.html#cfn-greengrass-functiondefinitionversion-execution-isolationmode)
-            isolation_mode("IsolationMode"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-execution.html#cfn-greengrass-functiondefinitionversion-execution-runas)
-            run_as("RunAs"): RunAs,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-runas.html).
-        pub struct RunAs;
-        new {
-            /// Creates `RunAs` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-runas.html#cfn-greengrass-functiondefinitionversion-runas-gid)
-            gid("Gid"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-runas.html#cfn-greengrass-functiondefinitionversion-runas-uid)
-            uid("Uid"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-function.html).
-        pub struct Function;
-        new {
-            /// Creates `Function` from its required properties:
-            ///
-            /// - `function_arn` (`FunctionArn`, `ids::lambda::FunctionArn`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-function.html#cfn-greengrass-functiondefinitionversion-function-functionarn)
-            /// - `function_configuration` (`FunctionConfiguration`, `FunctionConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-function.html#cfn-greengrass-functiondefinitionversion-function-functionconfiguration)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-function.html#cfn-greengrass-functiondefinitionversion-function-id)
-        }
-        required {
-            function_arn("FunctionArn"): ids::lambda::FunctionArn,
-            function_configuration("FunctionConfiguration"): FunctionConfiguration,
-            id("Id"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html).
-        pub struct FunctionConfiguration;
-        new {
-            /// Creates `FunctionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-encodingtype)
-            encoding_type("EncodingType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-environment)
-            environment("Environment"): Environment,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-execargs)
-            exec_args("ExecArgs"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-executable)
-            executable("Executable"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-memorysize)
-            memory_size("MemorySize"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-pinned)
-            pinned("Pinned"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-functionconfiguration.html#cfn-greengrass-functiondefinitionversion-functionconfiguration-timeout)
-            timeout("Timeout"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-environment.html).
-        pub struct Environment;
-        new {
-            /// Creates `Environment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-accesssysfs)
-            access_sysfs("AccessSysfs"): bool,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-execution)
-            execution("Execution"): Execution,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-resourceaccesspolicies)
-            resource_access_policies("ResourceAccessPolicies"): Vec<ResourceAccessPolicy>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-environment.html#cfn-greengrass-functiondefinitionversion-environment-variables)
-            variables("Variables"): Json,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-resourceaccesspolicy.html).
-        pub struct ResourceAccessPolicy;
-        new {
-            /// Creates `ResourceAccessPolicy` from its required properties:
-            ///
-            /// - `resource_id` (`ResourceId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-resourceaccesspolicy.html#cfn-greengrass-functiondefinitionversion-resourceaccesspolicy-resourceid)
-        }
-        required {
-            resource_id("ResourceId"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-resourceaccesspolicy.html#cfn-greengrass-functiondefinitionversion-resourceaccesspolicy-permission)
-            permission("Permission"): String,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::{DefaultConfig, Execution, RunAs, Function, FunctionConfiguration, Environment, ResourceAccessPolicy};
 }
 
 resource! {
@@ -928,6 +538,8 @@ pub mod logger_definition {
     //! Property types of [`LoggerDefinition`](super::LoggerDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Logger;
 
     property! {
         /// Part of `AWS::Greengrass::LoggerDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-loggerdefinitionversion.html).
@@ -942,33 +554,6 @@ pub mod logger_definition {
             loggers("Loggers"): Vec<Logger>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::LoggerDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html).
-        pub struct Logger;
-        new {
-            /// Creates `Logger` from its required properties:
-            ///
-            /// - `component` (`Component`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-component)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-id)
-            /// - `level` (`Level`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-level)
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-type)
-        }
-        required {
-            component("Component"): String,
-            id("Id"): String,
-            level("Level"): String,
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-space)
-            space("Space"): i64,
         }
     }
 }
@@ -1002,33 +587,8 @@ pub mod logger_definition_version {
     //! Property types of [`LoggerDefinitionVersion`](super::LoggerDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::LoggerDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html).
-        pub struct Logger;
-        new {
-            /// Creates `Logger` from its required properties:
-            ///
-            /// - `component` (`Component`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-component)
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-id)
-            /// - `level` (`Level`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-level)
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-type)
-        }
-        required {
-            component("Component"): String,
-            id("Id"): String,
-            level("Level"): String,
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-space)
-            space("Space"): i64,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Logger;
 }
 
 resource! {
@@ -1069,6 +629,8 @@ pub mod resource_definition {
     //! Property types of [`ResourceDefinition`](super::ResourceDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::{ResourceInstance, ResourceDataContainer, LocalDeviceResourceData, GroupOwnerSetting, LocalVolumeResourceData, S3MachineLearningModelResourceData, ResourceDownloadOwnerSetting, SageMakerMachineLearningModelResourceData, SecretsManagerSecretResourceData};
 
     property! {
         /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedefinitionversion.html).
@@ -1083,186 +645,6 @@ pub mod resource_definition {
             resources("Resources"): Vec<ResourceInstance>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html).
-        pub struct ResourceInstance;
-        new {
-            /// Creates `ResourceInstance` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-id)
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-name)
-            /// - `resource_data_container` (`ResourceDataContainer`, `ResourceDataContainer`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-resourcedatacontainer)
-        }
-        required {
-            id("Id"): String,
-            name("Name"): String,
-            resource_data_container("ResourceDataContainer"): ResourceDataContainer,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html).
-        pub struct ResourceDataContainer;
-        new {
-            /// Creates `ResourceDataContainer` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localdeviceresourcedata)
-            local_device_resource_data("LocalDeviceResourceData"): LocalDeviceResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localvolumeresourcedata)
-            local_volume_resource_data("LocalVolumeResourceData"): LocalVolumeResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-s3machinelearningmodelresourcedata)
-            s3_machine_learning_model_resource_data("S3MachineLearningModelResourceData"): S3MachineLearningModelResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-sagemakermachinelearningmodelresourcedata)
-            sage_maker_machine_learning_model_resource_data("SageMakerMachineLearningModelResourceData"): SageMakerMachineLearningModelResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-secretsmanagersecretresourcedata)
-            secrets_manager_secret_resource_data("SecretsManagerSecretResourceData"): SecretsManagerSecretResourceData,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html).
-        pub struct LocalDeviceResourceData;
-        new {
-            /// Creates `LocalDeviceResourceData` from its required properties:
-            ///
-            /// - `source_path` (`SourcePath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html#cfn-greengrass-resourcedefinition-localdeviceresourcedata-sourcepath)
-        }
-        required {
-            source_path("SourcePath"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html#cfn-greengrass-resourcedefinition-localdeviceresourcedata-groupownersetting)
-            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html).
-        pub struct GroupOwnerSetting;
-        new {
-            /// Creates `GroupOwnerSetting` from its required properties:
-            ///
-            /// - `auto_add_group_owner` (`AutoAddGroupOwner`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html#cfn-greengrass-resourcedefinition-groupownersetting-autoaddgroupowner)
-        }
-        required {
-            auto_add_group_owner("AutoAddGroupOwner"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html#cfn-greengrass-resourcedefinition-groupownersetting-groupowner)
-            group_owner("GroupOwner"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html).
-        pub struct LocalVolumeResourceData;
-        new {
-            /// Creates `LocalVolumeResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-destinationpath)
-            /// - `source_path` (`SourcePath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-sourcepath)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            source_path("SourcePath"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-groupownersetting)
-            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html).
-        pub struct S3MachineLearningModelResourceData;
-        new {
-            /// Creates `S3MachineLearningModelResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-destinationpath)
-            /// - `s3_uri` (`S3Uri`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-s3uri)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            s3_uri("S3Uri"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-ownersetting)
-            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html).
-        pub struct ResourceDownloadOwnerSetting;
-        new {
-            /// Creates `ResourceDownloadOwnerSetting` from its required properties:
-            ///
-            /// - `group_owner` (`GroupOwner`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-groupowner)
-            /// - `group_permission` (`GroupPermission`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-grouppermission)
-        }
-        required {
-            group_owner("GroupOwner"): String,
-            group_permission("GroupPermission"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html).
-        pub struct SageMakerMachineLearningModelResourceData;
-        new {
-            /// Creates `SageMakerMachineLearningModelResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-destinationpath)
-            /// - `sage_maker_job_arn` (`SageMakerJobArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-sagemakerjobarn)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            sage_maker_job_arn("SageMakerJobArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-ownersetting)
-            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html).
-        pub struct SecretsManagerSecretResourceData;
-        new {
-            /// Creates `SecretsManagerSecretResourceData` from its required properties:
-            ///
-            /// - `arn` (`ARN`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-arn)
-        }
-        required {
-            arn("ARN"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-additionalstaginglabelstodownload)
-            additional_staging_labels_to_download("AdditionalStagingLabelsToDownload"): Vec<String>,
         }
     }
 }
@@ -1296,186 +678,8 @@ pub mod resource_definition_version {
     //! Property types of [`ResourceDefinitionVersion`](super::ResourceDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourceinstance.html).
-        pub struct ResourceInstance;
-        new {
-            /// Creates `ResourceInstance` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourceinstance.html#cfn-greengrass-resourcedefinitionversion-resourceinstance-id)
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourceinstance.html#cfn-greengrass-resourcedefinitionversion-resourceinstance-name)
-            /// - `resource_data_container` (`ResourceDataContainer`, `ResourceDataContainer`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourceinstance.html#cfn-greengrass-resourcedefinitionversion-resourceinstance-resourcedatacontainer)
-        }
-        required {
-            id("Id"): String,
-            name("Name"): String,
-            resource_data_container("ResourceDataContainer"): ResourceDataContainer,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html).
-        pub struct ResourceDataContainer;
-        new {
-            /// Creates `ResourceDataContainer` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-localdeviceresourcedata)
-            local_device_resource_data("LocalDeviceResourceData"): LocalDeviceResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-localvolumeresourcedata)
-            local_volume_resource_data("LocalVolumeResourceData"): LocalVolumeResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-s3machinelearningmodelresourcedata)
-            s3_machine_learning_model_resource_data("S3MachineLearningModelResourceData"): S3MachineLearningModelResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-sagemakermachinelearningmodelresourcedata)
-            sage_maker_machine_learning_model_resource_data("SageMakerMachineLearningModelResourceData"): SageMakerMachineLearningModelResourceData,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html#cfn-greengrass-resourcedefinitionversion-resourcedatacontainer-secretsmanagersecretresourcedata)
-            secrets_manager_secret_resource_data("SecretsManagerSecretResourceData"): SecretsManagerSecretResourceData,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localdeviceresourcedata.html).
-        pub struct LocalDeviceResourceData;
-        new {
-            /// Creates `LocalDeviceResourceData` from its required properties:
-            ///
-            /// - `source_path` (`SourcePath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localdeviceresourcedata.html#cfn-greengrass-resourcedefinitionversion-localdeviceresourcedata-sourcepath)
-        }
-        required {
-            source_path("SourcePath"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localdeviceresourcedata.html#cfn-greengrass-resourcedefinitionversion-localdeviceresourcedata-groupownersetting)
-            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-groupownersetting.html).
-        pub struct GroupOwnerSetting;
-        new {
-            /// Creates `GroupOwnerSetting` from its required properties:
-            ///
-            /// - `auto_add_group_owner` (`AutoAddGroupOwner`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-groupownersetting.html#cfn-greengrass-resourcedefinitionversion-groupownersetting-autoaddgroupowner)
-        }
-        required {
-            auto_add_group_owner("AutoAddGroupOwner"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-groupownersetting.html#cfn-greengrass-resourcedefinitionversion-groupownersetting-groupowner)
-            group_owner("GroupOwner"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localvolumeresourcedata.html).
-        pub struct LocalVolumeResourceData;
-        new {
-            /// Creates `LocalVolumeResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localvolumeresourcedata.html#cfn-greengrass-resourcedefinitionversion-localvolumeresourcedata-destinationpath)
-            /// - `source_path` (`SourcePath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localvolumeresourcedata.html#cfn-greengrass-resourcedefinitionversion-localvolumeresourcedata-sourcepath)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            source_path("SourcePath"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-localvolumeresourcedata.html#cfn-greengrass-resourcedefinitionversion-localvolumeresourcedata-groupownersetting)
-            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html).
-        pub struct S3MachineLearningModelResourceData;
-        new {
-            /// Creates `S3MachineLearningModelResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-destinationpath)
-            /// - `s3_uri` (`S3Uri`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-s3uri)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            s3_uri("S3Uri"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-ownersetting)
-            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedownloadownersetting.html).
-        pub struct ResourceDownloadOwnerSetting;
-        new {
-            /// Creates `ResourceDownloadOwnerSetting` from its required properties:
-            ///
-            /// - `group_owner` (`GroupOwner`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinitionversion-resourcedownloadownersetting-groupowner)
-            /// - `group_permission` (`GroupPermission`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinitionversion-resourcedownloadownersetting-grouppermission)
-        }
-        required {
-            group_owner("GroupOwner"): String,
-            group_permission("GroupPermission"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata.html).
-        pub struct SageMakerMachineLearningModelResourceData;
-        new {
-            /// Creates `SageMakerMachineLearningModelResourceData` from its required properties:
-            ///
-            /// - `destination_path` (`DestinationPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata-destinationpath)
-            /// - `sage_maker_job_arn` (`SageMakerJobArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata-sagemakerjobarn)
-        }
-        required {
-            destination_path("DestinationPath"): String,
-            sage_maker_job_arn("SageMakerJobArn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-sagemakermachinelearningmodelresourcedata-ownersetting)
-            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html).
-        pub struct SecretsManagerSecretResourceData;
-        new {
-            /// Creates `SecretsManagerSecretResourceData` from its required properties:
-            ///
-            /// - `arn` (`ARN`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata-arn)
-        }
-        required {
-            arn("ARN"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata-additionalstaginglabelstodownload)
-            additional_staging_labels_to_download("AdditionalStagingLabelsToDownload"): Vec<String>,
-        }
-    }
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::{ResourceInstance, ResourceDataContainer, LocalDeviceResourceData, GroupOwnerSetting, LocalVolumeResourceData, S3MachineLearningModelResourceData, ResourceDownloadOwnerSetting, SageMakerMachineLearningModelResourceData, SecretsManagerSecretResourceData};
 }
 
 resource! {
@@ -1516,6 +720,8 @@ pub mod subscription_definition {
     //! Property types of [`SubscriptionDefinition`](super::SubscriptionDefinition).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Subscription;
 
     property! {
         /// Part of `AWS::Greengrass::SubscriptionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscriptiondefinitionversion.html).
@@ -1528,31 +734,6 @@ pub mod subscription_definition {
         }
         required {
             subscriptions("Subscriptions"): Vec<Subscription>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Greengrass::SubscriptionDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html).
-        pub struct Subscription;
-        new {
-            /// Creates `Subscription` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-id)
-            /// - `source` (`Source`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-source)
-            /// - `subject` (`Subject`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-subject)
-            /// - `target` (`Target`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-target)
-        }
-        required {
-            id("Id"): String,
-            source("Source"): String,
-            subject("Subject"): String,
-            target("Target"): String,
         }
         optional {
         }
@@ -1588,21 +769,440 @@ pub mod subscription_definition_version {
     //! Property types of [`SubscriptionDefinitionVersion`](super::SubscriptionDefinitionVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Greengrass` resources (identical schema).
+    pub use super::shared::Subscription;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Greengrass` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::Greengrass::SubscriptionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html).
+        /// Part of `AWS::Greengrass::ConnectorDefinition`, `AWS::Greengrass::ConnectorDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html).
+        pub struct Connector;
+        new {
+            /// Creates `Connector` from its required properties:
+            ///
+            /// - `connector_arn` (`ConnectorArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-connectorarn)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-id)
+        }
+        required {
+            connector_arn("ConnectorArn"): String,
+            id("Id"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-parameters)
+            parameters("Parameters"): Json,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::CoreDefinition`, `AWS::Greengrass::CoreDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html).
+        pub struct Core;
+        new {
+            /// Creates `Core` from its required properties:
+            ///
+            /// - `certificate_arn` (`CertificateArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-certificatearn)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-id)
+            /// - `thing_arn` (`ThingArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-thingarn)
+        }
+        required {
+            certificate_arn("CertificateArn"): String,
+            id("Id"): String,
+            thing_arn("ThingArn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-coredefinition-core.html#cfn-greengrass-coredefinition-core-syncshadow)
+            sync_shadow("SyncShadow"): bool,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::DeviceDefinition`, `AWS::Greengrass::DeviceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html).
+        pub struct Device;
+        new {
+            /// Creates `Device` from its required properties:
+            ///
+            /// - `certificate_arn` (`CertificateArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-certificatearn)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-id)
+            /// - `thing_arn` (`ThingArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-thingarn)
+        }
+        required {
+            certificate_arn("CertificateArn"): String,
+            id("Id"): String,
+            thing_arn("ThingArn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-devicedefinition-device.html#cfn-greengrass-devicedefinition-device-syncshadow)
+            sync_shadow("SyncShadow"): bool,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-defaultconfig.html).
+        pub struct DefaultConfig;
+        new {
+            /// Creates `DefaultConfig` from its required properties:
+            ///
+            /// - `execution` (`Execution`, `Execution`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-defaultconfig.html#cfn-greengrass-functiondefinition-defaultconfig-execution)
+        }
+        required {
+            execution("Execution"): Execution,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html).
+        pub struct Execution;
+        new {
+            /// Creates `Execution` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-isolationmode)
+            isolation_mode("IsolationMode"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html#cfn-greengrass-functiondefinition-execution-runas)
+            run_as("RunAs"): RunAs,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html).
+        pub struct RunAs;
+        new {
+            /// Creates `RunAs` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-gid)
+            gid("Gid"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-runas.html#cfn-greengrass-functiondefinition-runas-uid)
+            uid("Uid"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html).
+        pub struct Function;
+        new {
+            /// Creates `Function` from its required properties:
+            ///
+            /// - `function_arn` (`FunctionArn`, `ids::lambda::FunctionArn`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-functionarn)
+            /// - `function_configuration` (`FunctionConfiguration`, `FunctionConfiguration`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-functionconfiguration)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-function.html#cfn-greengrass-functiondefinition-function-id)
+        }
+        required {
+            function_arn("FunctionArn"): ids::lambda::FunctionArn,
+            function_configuration("FunctionConfiguration"): FunctionConfiguration,
+            id("Id"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html).
+        pub struct FunctionConfiguration;
+        new {
+            /// Creates `FunctionConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-encodingtype)
+            encoding_type("EncodingType"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-environment)
+            environment("Environment"): Environment,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-execargs)
+            exec_args("ExecArgs"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-executable)
+            executable("Executable"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-memorysize)
+            memory_size("MemorySize"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-pinned)
+            pinned("Pinned"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-functionconfiguration.html#cfn-greengrass-functiondefinition-functionconfiguration-timeout)
+            timeout("Timeout"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html).
+        pub struct Environment;
+        new {
+            /// Creates `Environment` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-accesssysfs)
+            access_sysfs("AccessSysfs"): bool,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-execution)
+            execution("Execution"): Execution,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-resourceaccesspolicies)
+            resource_access_policies("ResourceAccessPolicies"): Vec<ResourceAccessPolicy>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-environment.html#cfn-greengrass-functiondefinition-environment-variables)
+            variables("Variables"): Json,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::FunctionDefinition`, `AWS::Greengrass::FunctionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html).
+        pub struct ResourceAccessPolicy;
+        new {
+            /// Creates `ResourceAccessPolicy` from its required properties:
+            ///
+            /// - `resource_id` (`ResourceId`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html#cfn-greengrass-functiondefinition-resourceaccesspolicy-resourceid)
+        }
+        required {
+            resource_id("ResourceId"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-resourceaccesspolicy.html#cfn-greengrass-functiondefinition-resourceaccesspolicy-permission)
+            permission("Permission"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::LoggerDefinition`, `AWS::Greengrass::LoggerDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html).
+        pub struct Logger;
+        new {
+            /// Creates `Logger` from its required properties:
+            ///
+            /// - `component` (`Component`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-component)
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-id)
+            /// - `level` (`Level`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-level)
+            /// - `type` (`Type`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-type)
+        }
+        required {
+            component("Component"): String,
+            id("Id"): String,
+            level("Level"): String,
+            r#type("Type"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-space)
+            space("Space"): i64,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html).
+        pub struct ResourceInstance;
+        new {
+            /// Creates `ResourceInstance` from its required properties:
+            ///
+            /// - `id` (`Id`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-id)
+            /// - `name` (`Name`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-name)
+            /// - `resource_data_container` (`ResourceDataContainer`, `ResourceDataContainer`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-resourcedatacontainer)
+        }
+        required {
+            id("Id"): String,
+            name("Name"): String,
+            resource_data_container("ResourceDataContainer"): ResourceDataContainer,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html).
+        pub struct ResourceDataContainer;
+        new {
+            /// Creates `ResourceDataContainer` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localdeviceresourcedata)
+            local_device_resource_data("LocalDeviceResourceData"): LocalDeviceResourceData,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-localvolumeresourcedata)
+            local_volume_resource_data("LocalVolumeResourceData"): LocalVolumeResourceData,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-s3machinelearningmodelresourcedata)
+            s3_machine_learning_model_resource_data("S3MachineLearningModelResourceData"): S3MachineLearningModelResourceData,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-sagemakermachinelearningmodelresourcedata)
+            sage_maker_machine_learning_model_resource_data("SageMakerMachineLearningModelResourceData"): SageMakerMachineLearningModelResourceData,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html#cfn-greengrass-resourcedefinition-resourcedatacontainer-secretsmanagersecretresourcedata)
+            secrets_manager_secret_resource_data("SecretsManagerSecretResourceData"): SecretsManagerSecretResourceData,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html).
+        pub struct LocalDeviceResourceData;
+        new {
+            /// Creates `LocalDeviceResourceData` from its required properties:
+            ///
+            /// - `source_path` (`SourcePath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html#cfn-greengrass-resourcedefinition-localdeviceresourcedata-sourcepath)
+        }
+        required {
+            source_path("SourcePath"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localdeviceresourcedata.html#cfn-greengrass-resourcedefinition-localdeviceresourcedata-groupownersetting)
+            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html).
+        pub struct GroupOwnerSetting;
+        new {
+            /// Creates `GroupOwnerSetting` from its required properties:
+            ///
+            /// - `auto_add_group_owner` (`AutoAddGroupOwner`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html#cfn-greengrass-resourcedefinition-groupownersetting-autoaddgroupowner)
+        }
+        required {
+            auto_add_group_owner("AutoAddGroupOwner"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-groupownersetting.html#cfn-greengrass-resourcedefinition-groupownersetting-groupowner)
+            group_owner("GroupOwner"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html).
+        pub struct LocalVolumeResourceData;
+        new {
+            /// Creates `LocalVolumeResourceData` from its required properties:
+            ///
+            /// - `destination_path` (`DestinationPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-destinationpath)
+            /// - `source_path` (`SourcePath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-sourcepath)
+        }
+        required {
+            destination_path("DestinationPath"): String,
+            source_path("SourcePath"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-localvolumeresourcedata.html#cfn-greengrass-resourcedefinition-localvolumeresourcedata-groupownersetting)
+            group_owner_setting("GroupOwnerSetting"): GroupOwnerSetting,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html).
+        pub struct S3MachineLearningModelResourceData;
+        new {
+            /// Creates `S3MachineLearningModelResourceData` from its required properties:
+            ///
+            /// - `destination_path` (`DestinationPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-destinationpath)
+            /// - `s3_uri` (`S3Uri`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-s3uri)
+        }
+        required {
+            destination_path("DestinationPath"): String,
+            s3_uri("S3Uri"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-ownersetting)
+            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html).
+        pub struct ResourceDownloadOwnerSetting;
+        new {
+            /// Creates `ResourceDownloadOwnerSetting` from its required properties:
+            ///
+            /// - `group_owner` (`GroupOwner`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-groupowner)
+            /// - `group_permission` (`GroupPermission`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-grouppermission)
+        }
+        required {
+            group_owner("GroupOwner"): String,
+            group_permission("GroupPermission"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html).
+        pub struct SageMakerMachineLearningModelResourceData;
+        new {
+            /// Creates `SageMakerMachineLearningModelResourceData` from its required properties:
+            ///
+            /// - `destination_path` (`DestinationPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-destinationpath)
+            /// - `sage_maker_job_arn` (`SageMakerJobArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-sagemakerjobarn)
+        }
+        required {
+            destination_path("DestinationPath"): String,
+            sage_maker_job_arn("SageMakerJobArn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-sagemakermachinelearningmodelresourcedata-ownersetting)
+            owner_setting("OwnerSetting"): ResourceDownloadOwnerSetting,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::ResourceDefinition`, `AWS::Greengrass::ResourceDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html).
+        pub struct SecretsManagerSecretResourceData;
+        new {
+            /// Creates `SecretsManagerSecretResourceData` from its required properties:
+            ///
+            /// - `arn` (`ARN`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-arn)
+        }
+        required {
+            arn("ARN"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-additionalstaginglabelstodownload)
+            additional_staging_labels_to_download("AdditionalStagingLabelsToDownload"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Greengrass::SubscriptionDefinition`, `AWS::Greengrass::SubscriptionDefinitionVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html).
         pub struct Subscription;
         new {
             /// Creates `Subscription` from its required properties:
             ///
             /// - `id` (`Id`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html#cfn-greengrass-subscriptiondefinitionversion-subscription-id)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-id)
             /// - `source` (`Source`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html#cfn-greengrass-subscriptiondefinitionversion-subscription-source)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-source)
             /// - `subject` (`Subject`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html#cfn-greengrass-subscriptiondefinitionversion-subscription-subject)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-subject)
             /// - `target` (`Target`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html#cfn-greengrass-subscriptiondefinitionversion-subscription-target)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-target)
         }
         required {
             id("Id"): String,

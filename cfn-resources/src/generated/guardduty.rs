@@ -70,24 +70,8 @@ pub mod custom_detection_rule_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::GuardDuty::CustomDetectionRuleAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-customdetectionruleassociation-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-customdetectionruleassociation-tagitem.html#cfn-guardduty-customdetectionruleassociation-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-customdetectionruleassociation-tagitem.html#cfn-guardduty-customdetectionruleassociation-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -124,6 +108,8 @@ pub mod detector {
     //! Property types of [`Detector`](super::Detector).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Status;
 
     property! {
         /// Part of `AWS::GuardDuty::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-detector-cfndatasourceconfigurations.html).
@@ -272,16 +258,6 @@ pub mod detector {
 
     string_enum! {
         /// Values allowed by `AWS::GuardDuty::Detector`.
-        pub enum Status {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::GuardDuty::Detector`.
         pub enum CfnFeatureConfigurationName {
             /// `AI_ANALYST`
             AiAnalyst = "AI_ANALYST",
@@ -326,24 +302,8 @@ pub mod detector {
         }
     }
 
-    property! {
-        /// Part of `AWS::GuardDuty::Detector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-detector-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-detector-tagitem.html#cfn-guardduty-detector-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-detector-tagitem.html#cfn-guardduty-detector-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -449,24 +409,8 @@ pub mod filter {
         }
     }
 
-    property! {
-        /// Part of `AWS::GuardDuty::Filter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-filter-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-filter-tagitem.html#cfn-guardduty-filter-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-filter-tagitem.html#cfn-guardduty-filter-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -508,43 +452,11 @@ pub mod ip_set {
     //! Property types of [`IpSet`](super::IpSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Format;
 
-    string_enum! {
-        /// Values allowed by `AWS::GuardDuty::IPSet`.
-        pub enum Format {
-            /// `ALIEN_VAULT`
-            AlienVault = "ALIEN_VAULT",
-            /// `FIRE_EYE`
-            FireEye = "FIRE_EYE",
-            /// `OTX_CSV`
-            OtxCsv = "OTX_CSV",
-            /// `PROOF_POINT`
-            ProofPoint = "PROOF_POINT",
-            /// `STIX`
-            Stix = "STIX",
-            /// `TXT`
-            Txt = "TXT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::GuardDuty::IPSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-ipset-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-ipset-tagitem.html#cfn-guardduty-ipset-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-ipset-tagitem.html#cfn-guardduty-ipset-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -602,6 +514,8 @@ pub mod malware_protection_plan {
     //! Property types of [`MalwareProtectionPlan`](super::MalwareProtectionPlan).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Status;
 
     property! {
         /// Part of `AWS::GuardDuty::MalwareProtectionPlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-malwareprotectionplan-cfnactions.html).
@@ -632,18 +546,6 @@ pub mod malware_protection_plan {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-malwareprotectionplan-cfntagging.html#cfn-guardduty-malwareprotectionplan-cfntagging-status)
             status("Status"): Status,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether or not you chose GuardDuty to add a predefined tag to the scanned S3 object.
-        ///
-        /// Values allowed by `AWS::GuardDuty::MalwareProtectionPlan`.
-        pub enum Status {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
         }
     }
 
@@ -685,24 +587,8 @@ pub mod malware_protection_plan {
         }
     }
 
-    property! {
-        /// Part of `AWS::GuardDuty::MalwareProtectionPlan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-malwareprotectionplan-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-malwareprotectionplan-tagitem.html#cfn-guardduty-malwareprotectionplan-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-malwareprotectionplan-tagitem.html#cfn-guardduty-malwareprotectionplan-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -861,24 +747,8 @@ pub mod publishing_destination {
         }
     }
 
-    property! {
-        /// Part of `AWS::GuardDuty::PublishingDestination`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-publishingdestination-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-publishingdestination-tagitem.html#cfn-guardduty-publishingdestination-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-publishingdestination-tagitem.html#cfn-guardduty-publishingdestination-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -928,43 +798,11 @@ pub mod threat_entity_set {
     //! Property types of [`ThreatEntitySet`](super::ThreatEntitySet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Format;
 
-    string_enum! {
-        /// Values allowed by `AWS::GuardDuty::ThreatEntitySet`.
-        pub enum Format {
-            /// `ALIEN_VAULT`
-            AlienVault = "ALIEN_VAULT",
-            /// `FIRE_EYE`
-            FireEye = "FIRE_EYE",
-            /// `OTX_CSV`
-            OtxCsv = "OTX_CSV",
-            /// `PROOF_POINT`
-            ProofPoint = "PROOF_POINT",
-            /// `STIX`
-            Stix = "STIX",
-            /// `TXT`
-            Txt = "TXT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::GuardDuty::ThreatEntitySet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatentityset-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatentityset-tagitem.html#cfn-guardduty-threatentityset-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatentityset-tagitem.html#cfn-guardduty-threatentityset-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -1006,43 +844,11 @@ pub mod threat_intel_set {
     //! Property types of [`ThreatIntelSet`](super::ThreatIntelSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Format;
 
-    string_enum! {
-        /// Values allowed by `AWS::GuardDuty::ThreatIntelSet`.
-        pub enum Format {
-            /// `ALIEN_VAULT`
-            AlienVault = "ALIEN_VAULT",
-            /// `FIRE_EYE`
-            FireEye = "FIRE_EYE",
-            /// `OTX_CSV`
-            OtxCsv = "OTX_CSV",
-            /// `PROOF_POINT`
-            ProofPoint = "PROOF_POINT",
-            /// `STIX`
-            Stix = "STIX",
-            /// `TXT`
-            Txt = "TXT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::GuardDuty::ThreatIntelSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatintelset-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatintelset-tagitem.html#cfn-guardduty-threatintelset-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-threatintelset-tagitem.html#cfn-guardduty-threatintelset-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
 }
 
 resource! {
@@ -1092,9 +898,31 @@ pub mod trusted_entity_set {
     //! Property types of [`TrustedEntitySet`](super::TrustedEntitySet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::GuardDuty` resources (identical schema).
+    pub use super::shared::Format;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagItem = crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::GuardDuty` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     string_enum! {
-        /// Values allowed by `AWS::GuardDuty::TrustedEntitySet`.
+        /// Values allowed by `AWS::GuardDuty::Detector`, `AWS::GuardDuty::MalwareProtectionPlan`.
+        pub enum Status {
+            /// `DISABLED`
+            Disabled = "DISABLED",
+            /// `ENABLED`
+            Enabled = "ENABLED",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::GuardDuty::IPSet`, `AWS::GuardDuty::ThreatEntitySet`, `AWS::GuardDuty::ThreatIntelSet`, `AWS::GuardDuty::TrustedEntitySet`.
         pub enum Format {
             /// `ALIEN_VAULT`
             AlienVault = "ALIEN_VAULT",
@@ -1108,25 +936,6 @@ pub mod trusted_entity_set {
             Stix = "STIX",
             /// `TXT`
             Txt = "TXT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::GuardDuty::TrustedEntitySet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-trustedentityset-tagitem.html).
-        pub struct TagItem;
-        new {
-            /// Creates `TagItem` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-trustedentityset-tagitem.html#cfn-guardduty-trustedentityset-tagitem-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-guardduty-trustedentityset-tagitem.html#cfn-guardduty-trustedentityset-tagitem-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

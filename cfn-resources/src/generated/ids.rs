@@ -5,12 +5,32 @@
 //! service can name a resource of another. A handle's `reference()` or an
 //! attribute getter yields these; outside a stack use `Value::existing("vpc-...")`.
 
+/// Identifiers of `AWS::ApiGateway` resources.
+pub mod apigateway {
+    ids! {
+        /// `AWS::ApiGateway::RestApi.RestApiId`: the `RestApiId` of a `AWS::ApiGateway::RestApi`.
+        ///
+        /// Produced by `Ref` of `AWS::ApiGateway::RestApi`, `Fn::GetAtt` `RestApiId` of `AWS::ApiGateway::RestApi`.
+        RestApiId = "AWS::ApiGateway::RestApi.RestApiId";
+    }
+}
+
+/// Identifiers of `AWS::ApiGatewayV2` resources.
+pub mod apigatewayv2 {
+    ids! {
+        /// `AWS::ApiGatewayV2::Api.ApiId`: the `ApiId` of a `AWS::ApiGatewayV2::Api`.
+        ///
+        /// Produced by `Ref` of `AWS::ApiGatewayV2::Api`, `Fn::GetAtt` `ApiId` of `AWS::ApiGatewayV2::Api`.
+        ApiId = "AWS::ApiGatewayV2::Api.ApiId";
+    }
+}
+
 /// Identifiers of `AWS::CertificateManager` resources.
 pub mod certificatemanager {
     ids! {
         /// `AWS::CertificateManager::Certificate.Arn`: the `Arn` of a `AWS::CertificateManager::Certificate`.
         ///
-        /// Produced by `Fn::GetAtt` `Certificate.CertificateArn` of `AWS::Amplify::Domain`, `Fn::GetAtt` `CertificateArn` of `AWS::AppSync::DomainName`, `Ref` of `AWS::CertificateManager::Certificate`, `Fn::GetAtt` `CertificateArn` of `AWS::CertificateManager::Certificate`, `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.CertificateArn` of `AWS::ECS::ExpressGatewayService`, `Fn::GetAtt` `CertificateArn` of `AWS::Lightsail::Certificate`.
+        /// Produced by `Fn::GetAtt` `CertificateArn` of `AWS::AppSync::DomainName`, `Ref` of `AWS::CertificateManager::Certificate`, `Fn::GetAtt` `CertificateArn` of `AWS::CertificateManager::Certificate`, `Fn::GetAtt` `ECSManagedResourceArns.IngressPath.CertificateArn` of `AWS::ECS::ExpressGatewayService`, `Fn::GetAtt` `CertificateArn` of `AWS::Lightsail::Certificate`.
         CertificateArn = "AWS::CertificateManager::Certificate.Arn";
     }
 }
@@ -18,6 +38,10 @@ pub mod certificatemanager {
 /// Identifiers of `AWS::Cognito` resources.
 pub mod cognito {
     ids! {
+        /// `AWS::Cognito::UserPool.UserPoolId`: the `UserPoolId` of a `AWS::Cognito::UserPool`.
+        ///
+        /// Produced by `Ref` of `AWS::Cognito::UserPool`, `Fn::GetAtt` `UserPoolId` of `AWS::Cognito::UserPool`.
+        UserPoolId = "AWS::Cognito::UserPool.UserPoolId";
         /// `AWS::Cognito::UserPoolClient.ClientId`: the `ClientId` of a `AWS::Cognito::UserPoolClient`.
         ///
         /// Produced by `Fn::GetAtt` `ClientId` of `AWS::Cognito::UserPoolClient`.
@@ -78,13 +102,33 @@ pub mod ec2 {
         ///
         /// Produced by `Ref` of `AWS::EC2::Instance`, `Fn::GetAtt` `InstanceId` of `AWS::EC2::Instance`.
         InstanceId = "AWS::EC2::Instance.Id";
+        /// `AWS::EC2::InternetGateway.InternetGatewayId`: the `InternetGatewayId` of a `AWS::EC2::InternetGateway`.
+        ///
+        /// Produced by `Ref` of `AWS::EC2::InternetGateway`, `Fn::GetAtt` `InternetGatewayId` of `AWS::EC2::InternetGateway`.
+        InternetGatewayId = "AWS::EC2::InternetGateway.InternetGatewayId";
+        /// `AWS::EC2::LaunchTemplate.LaunchTemplateId`: the `LaunchTemplateId` of a `AWS::EC2::LaunchTemplate`.
+        ///
+        /// Produced by `Fn::GetAtt` `LaunchTemplate.LaunchTemplateId` of `AWS::AutoScaling::AutoScalingGroup`, `Fn::GetAtt` `MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.LaunchTemplateId` of `AWS::AutoScaling::AutoScalingGroup`, `Ref` of `AWS::EC2::LaunchTemplate`, `Fn::GetAtt` `LaunchTemplateId` of `AWS::EC2::LaunchTemplate`.
+        LaunchTemplateId = "AWS::EC2::LaunchTemplate.LaunchTemplateId";
+        /// `AWS::EC2::NatGateway.NatGatewayId`: the `NatGatewayId` of a `AWS::EC2::NatGateway`.
+        ///
+        /// Produced by `Ref` of `AWS::EC2::NatGateway`, `Fn::GetAtt` `NatGatewayId` of `AWS::EC2::NatGateway`.
+        NatGatewayId = "AWS::EC2::NatGateway.NatGatewayId";
+        /// `AWS::EC2::NetworkInterface.Id`: the `Id` of a `AWS::EC2::NetworkInterface`.
+        ///
+        /// Produced by `Ref` of `AWS::EC2::NetworkInterface`, `Fn::GetAtt` `Id` of `AWS::EC2::NetworkInterface`.
+        NetworkInterfaceId = "AWS::EC2::NetworkInterface.Id";
+        /// `AWS::EC2::PrefixList.PrefixListId`: the `PrefixListId` of a `AWS::EC2::PrefixList`.
+        ///
+        /// Produced by `Ref` of `AWS::EC2::PrefixList`, `Fn::GetAtt` `PrefixListId` of `AWS::EC2::PrefixList`.
+        PrefixListId = "AWS::EC2::PrefixList.PrefixListId";
         /// `AWS::EC2::RouteTable.RouteTableId`: the `RouteTableId` of a `AWS::EC2::RouteTable`.
         ///
         /// Produced by `Ref` of `AWS::EC2::RouteTable`, `Fn::GetAtt` `RouteTableId` of `AWS::EC2::RouteTable`.
         RouteTableId = "AWS::EC2::RouteTable.RouteTableId";
         /// `AWS::EC2::SecurityGroup.Id`: the `Id` of a `AWS::EC2::SecurityGroup`.
         ///
-        /// Produced by `Fn::GetAtt` `SecurityGroup` of `AWS::CloudHSM::Cluster`, `Ref` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `Id` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `GroupId` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `DefaultSecurityGroup` of `AWS::EC2::VPC`, `Fn::GetAtt` `ClusterSecurityGroupId` of `AWS::EKS::Cluster`, `Fn::GetAtt` `SecurityGroup` of `AWS::EMRContainers::Endpoint`, `Fn::GetAtt` `SecurityGroupIdForDomainBoundary` of `AWS::SageMaker::Domain`.
+        /// Produced by `Fn::GetAtt` `SecurityGroup` of `AWS::CloudHSM::Cluster`, `Ref` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `Id` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `GroupId` of `AWS::EC2::SecurityGroup`, `Fn::GetAtt` `DefaultSecurityGroup` of `AWS::EC2::VPC`, `Fn::GetAtt` `ClusterSecurityGroupId` of `AWS::EKS::Cluster`, `Fn::GetAtt` `SecurityGroup` of `AWS::EMRContainers::Endpoint`, `Fn::GetAtt` `SecurityGroupIdForDomainBoundary` of `AWS::SageMaker::Domain`, `Fn::GetAtt` `WorkspaceSecurityGroupId` of `AWS::WorkSpaces::Directory`.
         SecurityGroupId = "AWS::EC2::SecurityGroup.Id";
         /// `AWS::EC2::SecurityGroup.Name`: the `Name` of a `AWS::EC2::SecurityGroup`.
         ///
@@ -96,7 +140,7 @@ pub mod ec2 {
         SubnetId = "AWS::EC2::Subnet.Id";
         /// `AWS::EC2::TransitGateway.Id`: the `Id` of a `AWS::EC2::TransitGateway`.
         ///
-        /// Produced by `Ref` of `AWS::EC2::TransitGateway`, `Fn::GetAtt` `Id` of `AWS::EC2::TransitGateway`.
+        /// Produced by `Ref` of `AWS::EC2::TransitGateway`, `Fn::GetAtt` `Id` of `AWS::EC2::TransitGateway`, `Fn::GetAtt` `TransitGatewayId` of `AWS::EC2::TransitGatewayConnect`.
         TransitGatewayId = "AWS::EC2::TransitGateway.Id";
         /// `AWS::EC2::TransitGateway.TransitGatewayArn`: the `TransitGatewayArn` of a `AWS::EC2::TransitGateway`.
         ///
@@ -120,10 +164,18 @@ pub mod ec2 {
 /// Identifiers of `AWS::ElasticLoadBalancingV2` resources.
 pub mod elasticloadbalancingv2 {
     ids! {
+        /// `AWS::ElasticLoadBalancingV2::Listener.ListenerArn`: the `ListenerArn` of a `AWS::ElasticLoadBalancingV2::Listener`.
+        ///
+        /// Produced by `Ref` of `AWS::ElasticLoadBalancingV2::Listener`, `Fn::GetAtt` `ListenerArn` of `AWS::ElasticLoadBalancingV2::Listener`.
+        ListenerArn = "AWS::ElasticLoadBalancingV2::Listener.ListenerArn";
         /// `AWS::ElasticLoadBalancingV2::LoadBalancer.LoadBalancerArn`: the `LoadBalancerArn` of a `AWS::ElasticLoadBalancingV2::LoadBalancer`.
         ///
         /// Produced by `Ref` of `AWS::ElasticLoadBalancingV2::LoadBalancer`, `Fn::GetAtt` `LoadBalancerArn` of `AWS::ElasticLoadBalancingV2::LoadBalancer`.
         LoadBalancerArn = "AWS::ElasticLoadBalancingV2::LoadBalancer.LoadBalancerArn";
+        /// `AWS::ElasticLoadBalancingV2::TargetGroup.TargetGroupArn`: the `TargetGroupArn` of a `AWS::ElasticLoadBalancingV2::TargetGroup`.
+        ///
+        /// Produced by `Ref` of `AWS::ElasticLoadBalancingV2::TargetGroup`, `Fn::GetAtt` `TargetGroupArn` of `AWS::ElasticLoadBalancingV2::TargetGroup`, `Fn::GetAtt` `TargetGroupArn` of `AWS::RDS::DBProxyTargetGroup`.
+        TargetGroupArn = "AWS::ElasticLoadBalancingV2::TargetGroup.TargetGroupArn";
     }
 }
 
@@ -192,17 +244,25 @@ pub mod lambda {
         AliasId = "AWS::Lambda::Alias.Id";
         /// `AWS::Lambda::Function.Arn`: the `Arn` of a `AWS::Lambda::Function`.
         ///
-        /// Produced by `Fn::GetAtt` `AliasArn` of `AWS::Lambda::Alias`, `Fn::GetAtt` `Arn` of `AWS::Lambda::Function`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::Url`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::Version`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::WebFunction`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::WebFunctionEndpoint`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::WebFunctionRevision`.
+        /// Produced by `Fn::GetAtt` `FunctionArn` of `AWS::AppSync::FunctionConfiguration`, `Fn::GetAtt` `AliasArn` of `AWS::Lambda::Alias`, `Fn::GetAtt` `Arn` of `AWS::Lambda::Function`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::Url`, `Fn::GetAtt` `FunctionArn` of `AWS::Lambda::Version`.
         FunctionArn = "AWS::Lambda::Function.Arn";
+        /// `AWS::Lambda::Function.FunctionName`: the `FunctionName` of a `AWS::Lambda::Function`.
+        ///
+        /// Produced by `Ref` of `AWS::Lambda::Function`.
+        FunctionName = "AWS::Lambda::Function.FunctionName";
     }
 }
 
 /// Identifiers of `AWS::Logs` resources.
 pub mod logs {
     ids! {
+        /// `AWS::Logs::LogGroup.Arn`: the `Arn` of a `AWS::Logs::LogGroup`.
+        ///
+        /// Produced by `Fn::GetAtt` `Arn` of `AWS::Logs::LogGroup`.
+        LogGroupArn = "AWS::Logs::LogGroup.Arn";
         /// `AWS::Logs::LogGroup.Name`: the `Name` of a `AWS::Logs::LogGroup`.
         ///
-        /// Produced by `Fn::GetAtt` `LogGroupName` of `AWS::B2BI::Profile`, `Ref` of `AWS::Logs::LogGroup`.
+        /// Produced by `Fn::GetAtt` `LogGroupName` of `AWS::B2BI::Profile`, `Fn::GetAtt` `LoggingConfiguration.ImageLogGroupName` of `AWS::ImageBuilder::ImagePipeline`, `Fn::GetAtt` `LoggingConfiguration.PipelineLogGroupName` of `AWS::ImageBuilder::ImagePipeline`, `Ref` of `AWS::Logs::LogGroup`.
         LogGroupName = "AWS::Logs::LogGroup.Name";
     }
 }
@@ -214,6 +274,16 @@ pub mod opensearchservice {
         ///
         /// Produced by `Fn::GetAtt` `Arn` of `AWS::OpenSearchService::Domain`.
         DomainArn = "AWS::OpenSearchService::Domain.Arn";
+    }
+}
+
+/// Identifiers of `AWS::RDS` resources.
+pub mod rds {
+    ids! {
+        /// `AWS::RDS::DBSubnetGroup.DBSubnetGroupName`: the `DBSubnetGroupName` of a `AWS::RDS::DBSubnetGroup`.
+        ///
+        /// Produced by `Fn::GetAtt` `DBSubnetGroupName` of `AWS::RDS::DBInstance`, `Ref` of `AWS::RDS::DBSubnetGroup`.
+        DbSubnetGroupName = "AWS::RDS::DBSubnetGroup.DBSubnetGroupName";
     }
 }
 
@@ -240,10 +310,24 @@ pub mod route53 {
 /// Identifiers of `AWS::S3` resources.
 pub mod s3 {
     ids! {
+        /// `AWS::S3::Bucket.Arn`: the `Arn` of a `AWS::S3::Bucket`.
+        ///
+        /// Produced by `Fn::GetAtt` `Arn` of `AWS::S3::Bucket`, `Fn::GetAtt` `S3BucketArn` of `AWS::SecurityLake::DataLake`.
+        BucketArn = "AWS::S3::Bucket.Arn";
         /// `AWS::S3::Bucket.Name`: the `Name` of a `AWS::S3::Bucket`.
         ///
         /// Produced by `Fn::GetAtt` `Logging.S3Logs.S3BucketName` of `AWS::ImageBuilder::InfrastructureConfiguration`, `Ref` of `AWS::S3::Bucket`.
         BucketName = "AWS::S3::Bucket.Name";
+    }
+}
+
+/// Identifiers of `AWS::SecretsManager` resources.
+pub mod secretsmanager {
+    ids! {
+        /// `AWS::SecretsManager::Secret.Id`: the `Id` of a `AWS::SecretsManager::Secret`.
+        ///
+        /// Produced by `Fn::GetAtt` `CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationAzureBlob`, `Fn::GetAtt` `Protocol.SMB.CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationFSxONTAP`, `Fn::GetAtt` `CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationFSxWindows`, `Fn::GetAtt` `CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationHDFS`, `Fn::GetAtt` `CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationObjectStorage`, `Fn::GetAtt` `CmkSecretConfig.SecretArn` of `AWS::DataSync::LocationSMB`, `Fn::GetAtt` `SecretArn` of `AWS::Events::Connection`, `Fn::GetAtt` `MasterUserSecret.SecretArn` of `AWS::RDS::DBCluster`, `Fn::GetAtt` `MasterUserSecret.SecretArn` of `AWS::RDS::DBInstance`, `Fn::GetAtt` `DomainAuthSecretArn` of `AWS::RDS::DBInstance`, `Fn::GetAtt` `MasterPasswordSecretArn` of `AWS::Redshift::Cluster`, `Ref` of `AWS::SecretsManager::Secret`, `Fn::GetAtt` `Id` of `AWS::SecretsManager::Secret`, `Fn::GetAtt` `InfluxAuthParametersSecretArn` of `AWS::Timestream::InfluxDBBackup`, `Fn::GetAtt` `InfluxAuthParametersSecretArn` of `AWS::Timestream::InfluxDBCluster`, `Fn::GetAtt` `InfluxAuthParametersSecretArn` of `AWS::Timestream::InfluxDBInstance`.
+        SecretId = "AWS::SecretsManager::Secret.Id";
     }
 }
 
@@ -252,7 +336,7 @@ pub mod sns {
     ids! {
         /// `AWS::SNS::Topic.Arn`: the `Arn` of a `AWS::SNS::Topic`.
         ///
-        /// Produced by `Fn::GetAtt` `Notifications.SNSTopicArn` of `AWS::Backup::BackupVault`, `Fn::GetAtt` `Notifications.SNSTopicArn` of `AWS::Backup::LogicallyAirGappedBackupVault`, `Fn::GetAtt` `SnsTopicArn` of `AWS::CloudTrail::Trail`, `Fn::GetAtt` `TopicArn` of `AWS::ElastiCache::Snapshot`, `Fn::GetAtt` `SnsTopicArn` of `AWS::ImageBuilder::InfrastructureConfiguration`, `Ref` of `AWS::SNS::Topic`, `Fn::GetAtt` `TopicArn` of `AWS::SNS::Topic`.
+        /// Produced by `Fn::GetAtt` `Notifications.SNSTopicArn` of `AWS::Backup::BackupVault`, `Fn::GetAtt` `Notifications.SNSTopicArn` of `AWS::Backup::LogicallyAirGappedBackupVault`, `Fn::GetAtt` `SnsTopicArn` of `AWS::CloudTrail::Trail`, `Fn::GetAtt` `NotificationTopicArn` of `AWS::ElastiCache::ReplicationGroup`, `Fn::GetAtt` `TopicArn` of `AWS::ElastiCache::Snapshot`, `Fn::GetAtt` `SnsTopicArn` of `AWS::ImageBuilder::InfrastructureConfiguration`, `Fn::GetAtt` `TopicArn` of `AWS::MSK::Topic`, `Ref` of `AWS::SNS::Topic`, `Fn::GetAtt` `TopicArn` of `AWS::SNS::Topic`.
         TopicArn = "AWS::SNS::Topic.Arn";
     }
 }

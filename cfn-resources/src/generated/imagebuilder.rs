@@ -316,49 +316,8 @@ pub mod container_recipe {
     //! Property types of [`ContainerRecipe`](super::ContainerRecipe).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Configuration details of the component.
-        ///
-        /// Part of `AWS::ImageBuilder::ContainerRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html).
-        pub struct ComponentConfiguration;
-        new {
-            /// Creates `ComponentConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the component.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-componentarn)
-            component_arn("ComponentArn"): String,
-            /// A group of parameter settings that are used to configure the component for a specific recipe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-parameters)
-            parameters("Parameters"): Vec<ComponentParameter>,
-        }
-    }
-
-    property! {
-        /// Contains a key/value pair that sets the named component parameter.
-        ///
-        /// Part of `AWS::ImageBuilder::ContainerRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html).
-        pub struct ComponentParameter;
-        new {
-            /// Creates `ComponentParameter` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the component parameter to set.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html#cfn-imagebuilder-containerrecipe-componentparameter-name)
-            /// - `value` (`Value`, `Vec<String>`): Sets the value for the named component parameter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html#cfn-imagebuilder-containerrecipe-componentparameter-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): Vec<String>,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::{ComponentConfiguration, ComponentParameter, InstanceBlockDeviceMapping, EbsInstanceBlockDeviceSpecification, VolumeType, TargetContainerRepository, Service};
 
     string_enum! {
         /// Specifies the type of container, such as Docker.
@@ -392,108 +351,6 @@ pub mod container_recipe {
         }
     }
 
-    property! {
-        /// Defines block device mappings for the instance used to configure your image.
-        ///
-        /// Part of `AWS::ImageBuilder::ContainerRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html).
-        pub struct InstanceBlockDeviceMapping;
-        new {
-            /// Creates `InstanceBlockDeviceMapping` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The device to which these mappings apply.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-devicename)
-            device_name("DeviceName"): String,
-            /// Use to manage Amazon EBS-specific configuration for this mapping.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-ebs)
-            ebs("Ebs"): EbsInstanceBlockDeviceSpecification,
-            /// Use to remove a mapping from the parent image.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-nodevice)
-            no_device("NoDevice"): String,
-            /// Use to manage instance ephemeral devices.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-virtualname)
-            virtual_name("VirtualName"): String,
-        }
-    }
-
-    property! {
-        /// Amazon EBS-specific block device mapping specifications.
-        ///
-        /// Part of `AWS::ImageBuilder::ContainerRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html).
-        pub struct EbsInstanceBlockDeviceSpecification;
-        new {
-            /// Creates `EbsInstanceBlockDeviceSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Use to configure delete on termination of the associated device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-deleteontermination)
-            delete_on_termination("DeleteOnTermination"): bool,
-            /// Use to configure device encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-encrypted)
-            encrypted("Encrypted"): bool,
-            /// Use to configure device IOPS.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-iops)
-            iops("Iops"): i64,
-            /// Use to configure the KMS key to use when encrypting the device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-            /// The snapshot that defines the device contents.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-snapshotid)
-            snapshot_id("SnapshotId"): String,
-            /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-throughput)
-            throughput("Throughput"): i64,
-            /// Use to override the device's volume size.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumesize)
-            volume_size("VolumeSize"): i64,
-            /// Use to override the device's volume type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumetype)
-            volume_type("VolumeType"): VolumeType,
-        }
-    }
-
-    string_enum! {
-        /// Use to override the device's volume type.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::ContainerRecipe`.
-        pub enum VolumeType {
-            /// `standard`
-            Standard = "standard",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `io2a`
-            Io2a = "io2a",
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `gp3`
-            Gp3 = "gp3",
-            /// `gp3a`
-            Gp3a = "gp3a",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-        }
-    }
-
     string_enum! {
         /// Specifies the operating system platform when you use a custom source image.
         ///
@@ -503,38 +360,6 @@ pub mod container_recipe {
             Windows = "Windows",
             /// `Linux`
             Linux = "Linux",
-        }
-    }
-
-    property! {
-        /// The container repository where the output container image is stored.
-        ///
-        /// Part of `AWS::ImageBuilder::ContainerRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html).
-        pub struct TargetContainerRepository;
-        new {
-            /// Creates `TargetContainerRepository` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the container repository where the output container image is stored. This name is prefixed by the repository location.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-repositoryname)
-            repository_name("RepositoryName"): String,
-            /// Specifies the service in which this image was registered.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-service)
-            service("Service"): Service,
-        }
-    }
-
-    string_enum! {
-        /// Specifies the service in which this image was registered.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::ContainerRecipe`.
-        pub enum Service {
-            /// `ECR`
-            Ecr = "ECR",
         }
     }
 }
@@ -590,6 +415,8 @@ pub mod distribution_configuration {
     //! Property types of [`DistributionConfiguration`](super::DistributionConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::{TargetContainerRepository, Service};
 
     property! {
         /// The distributions of the distribution configuration.
@@ -722,38 +549,6 @@ pub mod distribution_configuration {
     }
 
     property! {
-        /// The destination repository for the container image.
-        ///
-        /// Part of `AWS::ImageBuilder::DistributionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-targetcontainerrepository.html).
-        pub struct TargetContainerRepository;
-        new {
-            /// Creates `TargetContainerRepository` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The repository name of target container repository.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-targetcontainerrepository.html#cfn-imagebuilder-distributionconfiguration-targetcontainerrepository-repositoryname)
-            repository_name("RepositoryName"): String,
-            /// The service of target container repository.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-targetcontainerrepository.html#cfn-imagebuilder-distributionconfiguration-targetcontainerrepository-service)
-            service("Service"): Service,
-        }
-    }
-
-    string_enum! {
-        /// The service of target container repository.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::DistributionConfiguration`.
-        pub enum Service {
-            /// `ECR`
-            Ecr = "ECR",
-        }
-    }
-
-    property! {
         /// The Windows faster-launching configuration to use for AMI distribution.
         ///
         /// Part of `AWS::ImageBuilder::DistributionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html).
@@ -801,7 +596,7 @@ pub mod distribution_configuration {
             /// The ID of the launch template to use for faster launching for a Windows AMI.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification.html#cfn-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification-launchtemplateid)
-            launch_template_id("LaunchTemplateId"): String,
+            launch_template_id("LaunchTemplateId"): ids::ec2::LaunchTemplateId,
             /// The name of the launch template to use for faster launching for a Windows AMI.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification.html#cfn-imagebuilder-distributionconfiguration-fastlaunchlaunchtemplatespecification-launchtemplatename)
@@ -849,7 +644,7 @@ pub mod distribution_configuration {
             /// Identifies the EC2 launch template to use.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-launchtemplateconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchtemplateconfiguration-launchtemplateid)
-            launch_template_id("LaunchTemplateId"): String,
+            launch_template_id("LaunchTemplateId"): ids::ec2::LaunchTemplateId,
             /// Set the specified EC2 launch template as the default launch template for the specified account.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-launchtemplateconfiguration.html#cfn-imagebuilder-distributionconfiguration-launchtemplateconfiguration-setdefaultversion)
@@ -1004,6 +799,8 @@ pub mod image {
     //! Property types of [`Image`](super::Image).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::{ImageScanningConfiguration, EcrConfiguration, ImageTestsConfiguration, WorkflowConfiguration, OnFailure, WorkflowParameter};
 
     property! {
         /// The deletion settings of the image, indicating whether to delete the underlying resources in addition to the image.
@@ -1046,72 +843,6 @@ pub mod image {
     }
 
     property! {
-        /// Contains settings for Image Builder image resource and container image scans.
-        ///
-        /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html).
-        pub struct ImageScanningConfiguration;
-        new {
-            /// Creates `ImageScanningConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Contains ECR settings for vulnerability scans.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-ecrconfiguration)
-            ecr_configuration("EcrConfiguration"): EcrConfiguration,
-            /// This sets whether Image Builder keeps a snapshot of the vulnerability scans that Amazon Inspector runs against the test instance when you create a new image.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-imagescanningenabled)
-            image_scanning_enabled("ImageScanningEnabled"): bool,
-        }
-    }
-
-    property! {
-        /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
-        ///
-        /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html).
-        pub struct EcrConfiguration;
-        new {
-            /// Creates `EcrConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-containertags)
-            container_tags("ContainerTags"): Vec<String>,
-            /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location. If you don’t provide this information, Image Builder creates a repository in your account named image-builder-image-scanning-repository to use for vulnerability scans for your output container images.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-repositoryname)
-            repository_name("RepositoryName"): String,
-        }
-    }
-
-    property! {
-        /// The image tests configuration used when creating this image.
-        ///
-        /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html).
-        pub struct ImageTestsConfiguration;
-        new {
-            /// Creates `ImageTestsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// ImageTestsEnabled
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-imagetestsenabled)
-            image_tests_enabled("ImageTestsEnabled"): bool,
-            /// TimeoutMinutes
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-timeoutminutes)
-            timeout_minutes("TimeoutMinutes"): i64,
-        }
-    }
-
-    property! {
         /// The logging configuration settings for the image.
         ///
         /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imageloggingconfiguration.html).
@@ -1126,66 +857,6 @@ pub mod image {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imageloggingconfiguration.html#cfn-imagebuilder-image-imageloggingconfiguration-loggroupname)
             log_group_name("LogGroupName"): ids::logs::LogGroupName,
-        }
-    }
-
-    property! {
-        /// The workflow configuration of the image
-        ///
-        /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html).
-        pub struct WorkflowConfiguration;
-        new {
-            /// Creates `WorkflowConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Define execution decision in case of workflow failure
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-onfailure)
-            on_failure("OnFailure"): OnFailure,
-            /// The parallel group name
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parallelgroup)
-            parallel_group("ParallelGroup"): String,
-            /// The parameters associated with the workflow
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parameters)
-            parameters("Parameters"): Vec<WorkflowParameter>,
-            /// The Amazon Resource Name (ARN) of the workflow
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-workflowarn)
-            workflow_arn("WorkflowArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Define execution decision in case of workflow failure
-        ///
-        /// Values allowed by `AWS::ImageBuilder::Image`.
-        pub enum OnFailure {
-            /// `CONTINUE`
-            Continue = "CONTINUE",
-            /// `ABORT`
-            Abort = "ABORT",
-        }
-    }
-
-    property! {
-        /// A parameter associated with the workflow
-        ///
-        /// Part of `AWS::ImageBuilder::Image`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html).
-        pub struct WorkflowParameter;
-        new {
-            /// Creates `WorkflowParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-value)
-            value("Value"): Vec<String>,
         }
     }
 }
@@ -1326,11 +997,11 @@ resource! {
         /// The name of the log group for image build logs.
         ///
         /// `Fn::GetAtt` `LoggingConfiguration.ImageLogGroupName`.
-        logging_configuration_image_log_group_name("LoggingConfiguration.ImageLogGroupName"): String,
+        logging_configuration_image_log_group_name("LoggingConfiguration.ImageLogGroupName"): ids::logs::LogGroupName,
         /// The name of the log group for pipeline execution logs.
         ///
         /// `Fn::GetAtt` `LoggingConfiguration.PipelineLogGroupName`.
-        logging_configuration_pipeline_log_group_name("LoggingConfiguration.PipelineLogGroupName"): String,
+        logging_configuration_pipeline_log_group_name("LoggingConfiguration.PipelineLogGroupName"): ids::logs::LogGroupName,
         /// The name of the image pipeline.
         ///
         /// `Fn::GetAtt` `Name`.
@@ -1366,72 +1037,8 @@ pub mod image_pipeline {
     //! Property types of [`ImagePipeline`](super::ImagePipeline).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Determines if tests should run after building the image. Image Builder defaults to enable tests to run following the image build, before image distribution.
-        ///
-        /// Part of `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html).
-        pub struct ImageScanningConfiguration;
-        new {
-            /// Creates `ImageScanningConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Contains ECR settings for vulnerability scans.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration-ecrconfiguration)
-            ecr_configuration("EcrConfiguration"): EcrConfiguration,
-            /// This sets whether Image Builder keeps a snapshot of the vulnerability scans that Amazon Inspector runs against the test instance when you create a new image.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html#cfn-imagebuilder-imagepipeline-imagescanningconfiguration-imagescanningenabled)
-            image_scanning_enabled("ImageScanningEnabled"): bool,
-        }
-    }
-
-    property! {
-        /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
-        ///
-        /// Part of `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html).
-        pub struct EcrConfiguration;
-        new {
-            /// Creates `EcrConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html#cfn-imagebuilder-imagepipeline-ecrconfiguration-containertags)
-            container_tags("ContainerTags"): Vec<String>,
-            /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location. If you don't provide this information, Image Builder creates a repository in your account named image-builder-image-scanning-repository to use for vulnerability scans for your output container images.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html#cfn-imagebuilder-imagepipeline-ecrconfiguration-repositoryname)
-            repository_name("RepositoryName"): String,
-        }
-    }
-
-    property! {
-        /// Image tests configuration.
-        ///
-        /// Part of `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagetestsconfiguration.html).
-        pub struct ImageTestsConfiguration;
-        new {
-            /// Creates `ImageTestsConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Defines if tests should be executed when building this image.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagetestsconfiguration.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration-imagetestsenabled)
-            image_tests_enabled("ImageTestsEnabled"): bool,
-            /// The maximum time in minutes that tests are permitted to run.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-imagetestsconfiguration.html#cfn-imagebuilder-imagepipeline-imagetestsconfiguration-timeoutminutes)
-            timeout_minutes("TimeoutMinutes"): i64,
-        }
-    }
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::{ImageScanningConfiguration, EcrConfiguration, ImageTestsConfiguration, Status, WorkflowConfiguration, OnFailure, WorkflowParameter};
 
     property! {
         /// The logging configuration settings for the image pipeline.
@@ -1447,11 +1054,11 @@ pub mod image_pipeline {
             /// The name of the log group for image build logs.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-imageloggroupname)
-            image_log_group_name("ImageLogGroupName"): String,
+            image_log_group_name("ImageLogGroupName"): ids::logs::LogGroupName,
             /// The name of the log group for pipeline execution logs.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-pipelineloggroupname)
-            pipeline_log_group_name("PipelineLogGroupName"): String,
+            pipeline_log_group_name("PipelineLogGroupName"): ids::logs::LogGroupName,
         }
     }
 
@@ -1512,78 +1119,6 @@ pub mod image_pipeline {
             ExpressionMatchOnly = "EXPRESSION_MATCH_ONLY",
             /// `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE`
             ExpressionMatchAndDependencyUpdatesAvailable = "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
-        }
-    }
-
-    string_enum! {
-        /// The status of the image pipeline.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::ImagePipeline`.
-        pub enum Status {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-        }
-    }
-
-    property! {
-        /// The workflow configuration of the image
-        ///
-        /// Part of `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html).
-        pub struct WorkflowConfiguration;
-        new {
-            /// Creates `WorkflowConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Define execution decision in case of workflow failure
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-onfailure)
-            on_failure("OnFailure"): OnFailure,
-            /// The parallel group name
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-parallelgroup)
-            parallel_group("ParallelGroup"): String,
-            /// The parameters associated with the workflow
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-parameters)
-            parameters("Parameters"): Vec<WorkflowParameter>,
-            /// The Amazon Resource Name (ARN) of the workflow
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowconfiguration.html#cfn-imagebuilder-imagepipeline-workflowconfiguration-workflowarn)
-            workflow_arn("WorkflowArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Define execution decision in case of workflow failure
-        ///
-        /// Values allowed by `AWS::ImageBuilder::ImagePipeline`.
-        pub enum OnFailure {
-            /// `CONTINUE`
-            Continue = "CONTINUE",
-            /// `ABORT`
-            Abort = "ABORT",
-        }
-    }
-
-    property! {
-        /// A parameter associated with the workflow
-        ///
-        /// Part of `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowparameter.html).
-        pub struct WorkflowParameter;
-        new {
-            /// Creates `WorkflowParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowparameter.html#cfn-imagebuilder-imagepipeline-workflowparameter-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-workflowparameter.html#cfn-imagebuilder-imagepipeline-workflowparameter-value)
-            value("Value"): Vec<String>,
         }
     }
 }
@@ -1714,6 +1249,8 @@ pub mod image_recipe {
     //! Property types of [`ImageRecipe`](super::ImageRecipe).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::{InstanceBlockDeviceMapping, EbsInstanceBlockDeviceSpecification, VolumeType, ComponentConfiguration, ComponentParameter};
 
     property! {
         /// Specify additional settings and launch scripts for your build instances.
@@ -1752,151 +1289,6 @@ pub mod image_recipe {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-systemsmanageragent.html#cfn-imagebuilder-imagerecipe-systemsmanageragent-uninstallafterbuild)
             uninstall_after_build("UninstallAfterBuild"): bool,
-        }
-    }
-
-    property! {
-        /// Defines block device mappings for the instance used to configure your image.
-        ///
-        /// Part of `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html).
-        pub struct InstanceBlockDeviceMapping;
-        new {
-            /// Creates `InstanceBlockDeviceMapping` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The device to which these mappings apply.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-devicename)
-            device_name("DeviceName"): String,
-            /// Use to manage Amazon EBS-specific configuration for this mapping.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-ebs)
-            ebs("Ebs"): EbsInstanceBlockDeviceSpecification,
-            /// Use to remove a mapping from the parent image.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-nodevice)
-            no_device("NoDevice"): String,
-            /// Use to manage instance ephemeral devices.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-instanceblockdevicemapping.html#cfn-imagebuilder-imagerecipe-instanceblockdevicemapping-virtualname)
-            virtual_name("VirtualName"): String,
-        }
-    }
-
-    property! {
-        /// Amazon EBS-specific block device mapping specifications.
-        ///
-        /// Part of `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html).
-        pub struct EbsInstanceBlockDeviceSpecification;
-        new {
-            /// Creates `EbsInstanceBlockDeviceSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Use to configure delete on termination of the associated device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-deleteontermination)
-            delete_on_termination("DeleteOnTermination"): bool,
-            /// Use to configure device encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-encrypted)
-            encrypted("Encrypted"): bool,
-            /// Use to configure device IOPS.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-iops)
-            iops("Iops"): i64,
-            /// Use to configure the KMS key to use when encrypting the device.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-            /// The snapshot that defines the device contents.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-snapshotid)
-            snapshot_id("SnapshotId"): String,
-            /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-throughput)
-            throughput("Throughput"): i64,
-            /// Use to override the device's volume size.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-volumesize)
-            volume_size("VolumeSize"): i64,
-            /// Use to override the device's volume type.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-imagerecipe-ebsinstanceblockdevicespecification-volumetype)
-            volume_type("VolumeType"): VolumeType,
-        }
-    }
-
-    string_enum! {
-        /// Use to override the device's volume type.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::ImageRecipe`.
-        pub enum VolumeType {
-            /// `standard`
-            Standard = "standard",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `io2a`
-            Io2a = "io2a",
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `gp3`
-            Gp3 = "gp3",
-            /// `gp3a`
-            Gp3a = "gp3a",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-        }
-    }
-
-    property! {
-        /// Configuration details of the component.
-        ///
-        /// Part of `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentconfiguration.html).
-        pub struct ComponentConfiguration;
-        new {
-            /// Creates `ComponentConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The Amazon Resource Name (ARN) of the component.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentconfiguration.html#cfn-imagebuilder-imagerecipe-componentconfiguration-componentarn)
-            component_arn("ComponentArn"): String,
-            /// A group of parameter settings that are used to configure the component for a specific recipe.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentconfiguration.html#cfn-imagebuilder-imagerecipe-componentconfiguration-parameters)
-            parameters("Parameters"): Vec<ComponentParameter>,
-        }
-    }
-
-    property! {
-        /// Contains a key/value pair that sets the named component parameter.
-        ///
-        /// Part of `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentparameter.html).
-        pub struct ComponentParameter;
-        new {
-            /// Creates `ComponentParameter` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the component parameter to set.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentparameter.html#cfn-imagebuilder-imagerecipe-componentparameter-name)
-            /// - `value` (`Value`, `Vec<String>`): Sets the value for the named component parameter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagerecipe-componentparameter.html#cfn-imagebuilder-imagerecipe-componentparameter-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): Vec<String>,
-        }
-        optional {
         }
     }
 }
@@ -2278,6 +1670,8 @@ pub mod lifecycle_policy {
     //! Property types of [`LifecyclePolicy`](super::LifecyclePolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ImageBuilder` resources (identical schema).
+    pub use super::shared::Status;
 
     property! {
         /// The policy detail of the lifecycle policy.
@@ -2548,18 +1942,6 @@ pub mod lifecycle_policy {
             ContainerImage = "CONTAINER_IMAGE",
         }
     }
-
-    string_enum! {
-        /// The status of the lifecycle policy.
-        ///
-        /// Values allowed by `AWS::ImageBuilder::LifecyclePolicy`.
-        pub enum Status {
-            /// `DISABLED`
-            Disabled = "DISABLED",
-            /// `ENABLED`
-            Enabled = "ENABLED",
-        }
-    }
 }
 
 resource! {
@@ -2652,6 +2034,328 @@ pub mod workflow {
             Test = "TEST",
             /// `DISTRIBUTION`
             Distribution = "DISTRIBUTION",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ImageBuilder` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Configuration details of the component.
+        ///
+        /// Part of `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html).
+        pub struct ComponentConfiguration;
+        new {
+            /// Creates `ComponentConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The Amazon Resource Name (ARN) of the component.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-componentarn)
+            component_arn("ComponentArn"): String,
+            /// A group of parameter settings that are used to configure the component for a specific recipe.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentconfiguration.html#cfn-imagebuilder-containerrecipe-componentconfiguration-parameters)
+            parameters("Parameters"): Vec<ComponentParameter>,
+        }
+    }
+
+    property! {
+        /// Contains a key/value pair that sets the named component parameter.
+        ///
+        /// Part of `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html).
+        pub struct ComponentParameter;
+        new {
+            /// Creates `ComponentParameter` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the component parameter to set.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html#cfn-imagebuilder-containerrecipe-componentparameter-name)
+            /// - `value` (`Value`, `Vec<String>`): Sets the value for the named component parameter.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-componentparameter.html#cfn-imagebuilder-containerrecipe-componentparameter-value)
+        }
+        required {
+            name("Name"): String,
+            value("Value"): Vec<String>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Defines block device mappings for the instance used to configure your image.
+        ///
+        /// Part of `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html).
+        pub struct InstanceBlockDeviceMapping;
+        new {
+            /// Creates `InstanceBlockDeviceMapping` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The device to which these mappings apply.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-devicename)
+            device_name("DeviceName"): String,
+            /// Use to manage Amazon EBS-specific configuration for this mapping.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-ebs)
+            ebs("Ebs"): EbsInstanceBlockDeviceSpecification,
+            /// Use to remove a mapping from the parent image.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-nodevice)
+            no_device("NoDevice"): String,
+            /// Use to manage instance ephemeral devices.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-instanceblockdevicemapping.html#cfn-imagebuilder-containerrecipe-instanceblockdevicemapping-virtualname)
+            virtual_name("VirtualName"): String,
+        }
+    }
+
+    property! {
+        /// Amazon EBS-specific block device mapping specifications.
+        ///
+        /// Part of `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::ImageRecipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html).
+        pub struct EbsInstanceBlockDeviceSpecification;
+        new {
+            /// Creates `EbsInstanceBlockDeviceSpecification` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Use to configure delete on termination of the associated device.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-deleteontermination)
+            delete_on_termination("DeleteOnTermination"): bool,
+            /// Use to configure device encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-encrypted)
+            encrypted("Encrypted"): bool,
+            /// Use to configure device IOPS.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-iops)
+            iops("Iops"): i64,
+            /// Use to configure the KMS key to use when encrypting the device.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-kmskeyid)
+            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            /// The snapshot that defines the device contents.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-snapshotid)
+            snapshot_id("SnapshotId"): String,
+            /// For GP3 volumes only - The throughput in MiB/s that the volume supports.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-throughput)
+            throughput("Throughput"): i64,
+            /// Use to override the device's volume size.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumesize)
+            volume_size("VolumeSize"): i64,
+            /// Use to override the device's volume type.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification.html#cfn-imagebuilder-containerrecipe-ebsinstanceblockdevicespecification-volumetype)
+            volume_type("VolumeType"): VolumeType,
+        }
+    }
+
+    string_enum! {
+        /// Use to override the device's volume type.
+        ///
+        /// Values allowed by `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::ImageRecipe`.
+        pub enum VolumeType {
+            /// `standard`
+            Standard = "standard",
+            /// `io1`
+            Io1 = "io1",
+            /// `io2`
+            Io2 = "io2",
+            /// `io2a`
+            Io2a = "io2a",
+            /// `gp2`
+            Gp2 = "gp2",
+            /// `gp3`
+            Gp3 = "gp3",
+            /// `gp3a`
+            Gp3a = "gp3a",
+            /// `sc1`
+            Sc1 = "sc1",
+            /// `st1`
+            St1 = "st1",
+        }
+    }
+
+    property! {
+        /// The container repository where the output container image is stored.
+        ///
+        /// Part of `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::DistributionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html).
+        pub struct TargetContainerRepository;
+        new {
+            /// Creates `TargetContainerRepository` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The name of the container repository where the output container image is stored. This name is prefixed by the repository location.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-repositoryname)
+            repository_name("RepositoryName"): String,
+            /// Specifies the service in which this image was registered.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-containerrecipe-targetcontainerrepository.html#cfn-imagebuilder-containerrecipe-targetcontainerrepository-service)
+            service("Service"): Service,
+        }
+    }
+
+    string_enum! {
+        /// Specifies the service in which this image was registered.
+        ///
+        /// Values allowed by `AWS::ImageBuilder::ContainerRecipe`, `AWS::ImageBuilder::DistributionConfiguration`.
+        pub enum Service {
+            /// `ECR`
+            Ecr = "ECR",
+        }
+    }
+
+    property! {
+        /// Contains settings for Image Builder image resource and container image scans.
+        ///
+        /// Part of `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html).
+        pub struct ImageScanningConfiguration;
+        new {
+            /// Creates `ImageScanningConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Contains ECR settings for vulnerability scans.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-ecrconfiguration)
+            ecr_configuration("EcrConfiguration"): EcrConfiguration,
+            /// This sets whether Image Builder keeps a snapshot of the vulnerability scans that Amazon Inspector runs against the test instance when you create a new image.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagescanningconfiguration.html#cfn-imagebuilder-image-imagescanningconfiguration-imagescanningenabled)
+            image_scanning_enabled("ImageScanningEnabled"): bool,
+        }
+    }
+
+    property! {
+        /// Settings for Image Builder to configure the ECR repository and output container images that are scanned.
+        ///
+        /// Part of `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html).
+        pub struct EcrConfiguration;
+        new {
+            /// Creates `EcrConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Tags for Image Builder to apply the output container image that is scanned. Tags can help you identify and manage your scanned images.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-containertags)
+            container_tags("ContainerTags"): Vec<String>,
+            /// The name of the container repository that Amazon Inspector scans to identify findings for your container images. The name includes the path for the repository location. If you don’t provide this information, Image Builder creates a repository in your account named image-builder-image-scanning-repository to use for vulnerability scans for your output container images.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-repositoryname)
+            repository_name("RepositoryName"): String,
+        }
+    }
+
+    property! {
+        /// The image tests configuration used when creating this image.
+        ///
+        /// Part of `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html).
+        pub struct ImageTestsConfiguration;
+        new {
+            /// Creates `ImageTestsConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// ImageTestsEnabled
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-imagetestsenabled)
+            image_tests_enabled("ImageTestsEnabled"): bool,
+            /// TimeoutMinutes
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-imagetestsconfiguration.html#cfn-imagebuilder-image-imagetestsconfiguration-timeoutminutes)
+            timeout_minutes("TimeoutMinutes"): i64,
+        }
+    }
+
+    property! {
+        /// The workflow configuration of the image
+        ///
+        /// Part of `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html).
+        pub struct WorkflowConfiguration;
+        new {
+            /// Creates `WorkflowConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Define execution decision in case of workflow failure
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-onfailure)
+            on_failure("OnFailure"): OnFailure,
+            /// The parallel group name
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parallelgroup)
+            parallel_group("ParallelGroup"): String,
+            /// The parameters associated with the workflow
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-parameters)
+            parameters("Parameters"): Vec<WorkflowParameter>,
+            /// The Amazon Resource Name (ARN) of the workflow
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowconfiguration.html#cfn-imagebuilder-image-workflowconfiguration-workflowarn)
+            workflow_arn("WorkflowArn"): String,
+        }
+    }
+
+    string_enum! {
+        /// Define execution decision in case of workflow failure
+        ///
+        /// Values allowed by `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`.
+        pub enum OnFailure {
+            /// `CONTINUE`
+            Continue = "CONTINUE",
+            /// `ABORT`
+            Abort = "ABORT",
+        }
+    }
+
+    property! {
+        /// A parameter associated with the workflow
+        ///
+        /// Part of `AWS::ImageBuilder::Image`, `AWS::ImageBuilder::ImagePipeline`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html).
+        pub struct WorkflowParameter;
+        new {
+            /// Creates `WorkflowParameter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-name)
+            name("Name"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-workflowparameter.html#cfn-imagebuilder-image-workflowparameter-value)
+            value("Value"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The status of the image pipeline.
+        ///
+        /// Values allowed by `AWS::ImageBuilder::ImagePipeline`, `AWS::ImageBuilder::LifecyclePolicy`.
+        pub enum Status {
+            /// `DISABLED`
+            Disabled = "DISABLED",
+            /// `ENABLED`
+            Enabled = "ENABLED",
         }
     }
 }

@@ -262,35 +262,11 @@ pub mod authorizer {
     //! Property types of [`Authorizer`](super::Authorizer).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::Status;
 
-    string_enum! {
-        /// Values allowed by `AWS::IoT::Authorizer`.
-        pub enum Status {
-            /// `ACTIVE`
-            Active = "ACTIVE",
-            /// `INACTIVE`
-            Inactive = "INACTIVE",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoT::Authorizer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-authorizer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-authorizer-tag.html#cfn-iot-authorizer-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-authorizer-tag.html#cfn-iot-authorizer-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -340,26 +316,8 @@ pub mod billing_group {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::BillingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-billinggroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key (1-128 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-billinggroup-tag.html#cfn-iot-billinggroup-tag-key)
-            /// - `value` (`Value`, `String`): Tag value (1-256 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-billinggroup-tag.html#cfn-iot-billinggroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -409,6 +367,8 @@ pub mod ca_certificate {
     //! Property types of [`CaCertificate`](super::CaCertificate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::{CertificateMode, Status};
 
     string_enum! {
         /// Values allowed by `AWS::IoT::CACertificate`.
@@ -417,16 +377,6 @@ pub mod ca_certificate {
             Enable = "ENABLE",
             /// `DISABLE`
             Disable = "DISABLE",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::IoT::CACertificate`.
-        pub enum CertificateMode {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `SNI_ONLY`
-            SniOnly = "SNI_ONLY",
         }
     }
 
@@ -448,36 +398,8 @@ pub mod ca_certificate {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::IoT::CACertificate`.
-        pub enum Status {
-            /// `ACTIVE`
-            Active = "ACTIVE",
-            /// `INACTIVE`
-            Inactive = "INACTIVE",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::CACertificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-cacertificate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-cacertificate-tag.html#cfn-iot-cacertificate-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-cacertificate-tag.html#cfn-iot-cacertificate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -516,16 +438,8 @@ pub mod certificate {
     //! Property types of [`Certificate`](super::Certificate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::IoT::Certificate`.
-        pub enum CertificateMode {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `SNI_ONLY`
-            SniOnly = "SNI_ONLY",
-        }
-    }
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::CertificateMode;
 
     string_enum! {
         /// Values allowed by `AWS::IoT::Certificate`.
@@ -588,26 +502,8 @@ pub mod certificate_provider {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::CertificateProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-certificateprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-certificateprovider-tag.html#cfn-iot-certificateprovider-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-certificateprovider-tag.html#cfn-iot-certificateprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -917,26 +813,8 @@ pub mod command {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::Command`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-command-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-command-tag.html#cfn-iot-command-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-command-tag.html#cfn-iot-command-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -996,26 +874,8 @@ pub mod custom_metric {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::CustomMetric`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-custommetric-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-custommetric-tag.html#cfn-iot-custommetric-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-custommetric-tag.html#cfn-iot-custommetric-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1058,26 +918,8 @@ pub mod dimension {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::Dimension`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-dimension-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-dimension-tag.html#cfn-iot-dimension-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-dimension-tag.html#cfn-iot-dimension-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Specifies the type of the dimension.
@@ -1243,24 +1085,8 @@ pub mod domain_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoT::DomainConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-domainconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-domainconfiguration-tag.html#cfn-iot-domainconfiguration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-domainconfiguration-tag.html#cfn-iot-domainconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::IoT::DomainConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-domainconfiguration-tlsconfig.html).
@@ -1433,26 +1259,8 @@ pub mod fleet_metric {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::IoT::FleetMetric`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-fleetmetric-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-fleetmetric-tag.html#cfn-iot-fleetmetric-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-fleetmetric-tag.html#cfn-iot-fleetmetric-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The unit of data points emitted by a fleet metric
@@ -1596,77 +1404,8 @@ pub mod job {
     //! Property types of [`Job`](super::Job).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The criteria that determine when and how a job abort takes place.
-        ///
-        /// Part of `AWS::IoT::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortconfig.html).
-        pub struct AbortConfig;
-        new {
-            /// Creates `AbortConfig` from its required properties:
-            ///
-            /// - `criteria_list` (`CriteriaList`, `Vec<AbortCriteria>`): The list of criteria that determine when and how to abort the job.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortconfig.html#cfn-iot-job-abortconfig-criterialist)
-        }
-        required {
-            criteria_list("CriteriaList"): Vec<AbortCriteria>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The criteria that determine when and how a job abort takes place.
-        ///
-        /// Part of `AWS::IoT::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html).
-        pub struct AbortCriteria;
-        new {
-            /// Creates `AbortCriteria` from its required properties:
-            ///
-            /// - `action` (`Action`, `Action`): The type of job action to take to initiate the job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-action)
-            /// - `failure_type` (`FailureType`, `FailureType`): The type of job execution failures that can initiate a job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-failuretype)
-            /// - `min_number_of_executed_things` (`MinNumberOfExecutedThings`, `i64`): The minimum number of things which must receive job execution notifications before the job can be aborted.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-minnumberofexecutedthings)
-            /// - `threshold_percentage` (`ThresholdPercentage`, `f64`): The minimum percentage of job execution failures that must occur to initiate the job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-thresholdpercentage)
-        }
-        required {
-            action("Action"): Action,
-            failure_type("FailureType"): FailureType,
-            min_number_of_executed_things("MinNumberOfExecutedThings"): i64,
-            threshold_percentage("ThresholdPercentage"): f64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The type of job action to take to initiate the job abort.
-        ///
-        /// Values allowed by `AWS::IoT::Job`.
-        pub enum Action {
-            /// `CANCEL`
-            Cancel = "CANCEL",
-        }
-    }
-
-    string_enum! {
-        /// The type of job execution failures that can initiate a job abort.
-        ///
-        /// Values allowed by `AWS::IoT::Job`.
-        pub enum FailureType {
-            /// `FAILED`
-            Failed = "FAILED",
-            /// `REJECTED`
-            Rejected = "REJECTED",
-            /// `TIMED_OUT`
-            TimedOut = "TIMED_OUT",
-            /// `ALL`
-            All = "ALL",
-        }
-    }
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::{AbortConfig, AbortCriteria, Action, FailureType, ExponentialRolloutRate, RateIncreaseCriteria};
 
     property! {
         /// The configuration that determines how many retries are allowed for each failure type for a job.
@@ -1738,52 +1477,6 @@ pub mod job {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-jobexecutionsrolloutconfig.html#cfn-iot-job-jobexecutionsrolloutconfig-maximumperminute)
             maximum_per_minute("MaximumPerMinute"): i64,
-        }
-    }
-
-    property! {
-        /// Allows you to create an exponential rate of rollout for a job.
-        ///
-        /// Part of `AWS::IoT::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html).
-        pub struct ExponentialRolloutRate;
-        new {
-            /// Creates `ExponentialRolloutRate` from its required properties:
-            ///
-            /// - `base_rate_per_minute` (`BaseRatePerMinute`, `i64`): The minimum number of things that will be notified of a pending job, per minute at the start of job rollout.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-baserateperminute)
-            /// - `increment_factor` (`IncrementFactor`, `f64`): The exponential factor to increase the rate of rollout for a job.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-incrementfactor)
-            /// - `rate_increase_criteria` (`RateIncreaseCriteria`, `RateIncreaseCriteria`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-rateincreasecriteria)
-        }
-        required {
-            base_rate_per_minute("BaseRatePerMinute"): i64,
-            increment_factor("IncrementFactor"): f64,
-            rate_increase_criteria("RateIncreaseCriteria"): RateIncreaseCriteria,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Allows you to define a criteria to initiate the increase in rate of rollout for a job.
-        ///
-        /// Part of `AWS::IoT::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html).
-        pub struct RateIncreaseCriteria;
-        new {
-            /// Creates `RateIncreaseCriteria` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The threshold for number of notified things that will initiate the increase in rate of rollout.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html#cfn-iot-job-rateincreasecriteria-numberofnotifiedthings)
-            number_of_notified_things("NumberOfNotifiedThings"): i64,
-            /// The threshold for number of succeeded things that will initiate the increase in rate of rollout.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html#cfn-iot-job-rateincreasecriteria-numberofsucceededthings)
-            number_of_succeeded_things("NumberOfSucceededThings"): i64,
         }
     }
 
@@ -1874,26 +1567,8 @@ pub mod job {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::Job`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-tag.html#cfn-iot-job-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-tag.html#cfn-iot-job-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Specifies whether the job will continue to run (CONTINUOUS), or will be complete after all those things specified as targets have completed the job (SNAPSHOT).
@@ -1993,73 +1668,8 @@ pub mod job_template {
     //! Property types of [`JobTemplate`](super::JobTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The criteria that determine when and how a job abort takes place.
-        ///
-        /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortconfig.html).
-        pub struct AbortConfig;
-        new {
-            /// Creates `AbortConfig` from its required properties:
-            ///
-            /// - `criteria_list` (`CriteriaList`, `Vec<AbortCriteria>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortconfig.html#cfn-iot-jobtemplate-abortconfig-criterialist)
-        }
-        required {
-            criteria_list("CriteriaList"): Vec<AbortCriteria>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The criteria that determine when and how a job abort takes place.
-        ///
-        /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortcriteria.html).
-        pub struct AbortCriteria;
-        new {
-            /// Creates `AbortCriteria` from its required properties:
-            ///
-            /// - `action` (`Action`, `Action`): The type of job action to take to initiate the job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortcriteria.html#cfn-iot-jobtemplate-abortcriteria-action)
-            /// - `failure_type` (`FailureType`, `FailureType`): The type of job execution failures that can initiate a job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortcriteria.html#cfn-iot-jobtemplate-abortcriteria-failuretype)
-            /// - `min_number_of_executed_things` (`MinNumberOfExecutedThings`, `i64`): The minimum number of things which must receive job execution notifications before the job can be aborted.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortcriteria.html#cfn-iot-jobtemplate-abortcriteria-minnumberofexecutedthings)
-            /// - `threshold_percentage` (`ThresholdPercentage`, `f64`): The minimum percentage of job execution failures that must occur to initiate the job abort.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-abortcriteria.html#cfn-iot-jobtemplate-abortcriteria-thresholdpercentage)
-        }
-        required {
-            action("Action"): Action,
-            failure_type("FailureType"): FailureType,
-            min_number_of_executed_things("MinNumberOfExecutedThings"): i64,
-            threshold_percentage("ThresholdPercentage"): f64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::IoT::JobTemplate`.
-        pub enum Action {
-            /// `CANCEL`
-            Cancel = "CANCEL",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::IoT::JobTemplate`.
-        pub enum FailureType {
-            /// `FAILED`
-            Failed = "FAILED",
-            /// `REJECTED`
-            Rejected = "REJECTED",
-            /// `TIMED_OUT`
-            TimedOut = "TIMED_OUT",
-            /// `ALL`
-            All = "ALL",
-        }
-    }
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::{AbortConfig, AbortCriteria, Action, FailureType, ExponentialRolloutRate, RateIncreaseCriteria};
 
     property! {
         /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-jobexecutionsretryconfig.html).
@@ -2128,46 +1738,6 @@ pub mod job_template {
     }
 
     property! {
-        /// Allows you to create an exponential rate of rollout for a job.
-        ///
-        /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-exponentialrolloutrate.html).
-        pub struct ExponentialRolloutRate;
-        new {
-            /// Creates `ExponentialRolloutRate` from its required properties:
-            ///
-            /// - `base_rate_per_minute` (`BaseRatePerMinute`, `i64`): The minimum number of things that will be notified of a pending job, per minute at the start of job rollout. This parameter allows you to define the initial rate of rollout.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-exponentialrolloutrate.html#cfn-iot-jobtemplate-exponentialrolloutrate-baserateperminute)
-            /// - `increment_factor` (`IncrementFactor`, `f64`): The exponential factor to increase the rate of rollout for a job.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-exponentialrolloutrate.html#cfn-iot-jobtemplate-exponentialrolloutrate-incrementfactor)
-            /// - `rate_increase_criteria` (`RateIncreaseCriteria`, `RateIncreaseCriteria`): The criteria to initiate the increase in rate of rollout for a job.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-exponentialrolloutrate.html#cfn-iot-jobtemplate-exponentialrolloutrate-rateincreasecriteria)
-        }
-        required {
-            base_rate_per_minute("BaseRatePerMinute"): i64,
-            increment_factor("IncrementFactor"): f64,
-            rate_increase_criteria("RateIncreaseCriteria"): RateIncreaseCriteria,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-rateincreasecriteria.html).
-        pub struct RateIncreaseCriteria;
-        new {
-            /// Creates `RateIncreaseCriteria` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-rateincreasecriteria.html#cfn-iot-jobtemplate-rateincreasecriteria-numberofnotifiedthings)
-            number_of_notified_things("NumberOfNotifiedThings"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-rateincreasecriteria.html#cfn-iot-jobtemplate-rateincreasecriteria-numberofsucceededthings)
-            number_of_succeeded_things("NumberOfSucceededThings"): i64,
-        }
-    }
-
-    property! {
         /// Specifies a start time and duration for a scheduled Job.
         ///
         /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-maintenancewindow.html).
@@ -2207,26 +1777,8 @@ pub mod job_template {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-tag.html#cfn-iot-jobtemplate-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-jobtemplate-tag.html#cfn-iot-jobtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Specifies the amount of time each device has to finish its execution of the job.
@@ -2281,6 +1833,8 @@ pub mod logging {
     //! Property types of [`Logging`](super::Logging).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::LogLevel;
 
     string_enum! {
         /// The log level to use. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
@@ -2323,24 +1877,6 @@ pub mod logging {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-logging-eventconfiguration.html#cfn-iot-logging-eventconfiguration-loglevel)
             log_level("LogLevel"): LogLevel,
-        }
-    }
-
-    string_enum! {
-        /// The logging level for the specified event type. Determines the verbosity of log messages generated for this event type.
-        ///
-        /// Values allowed by `AWS::IoT::Logging`.
-        pub enum LogLevel {
-            /// `ERROR`
-            Error = "ERROR",
-            /// `WARN`
-            Warn = "WARN",
-            /// `INFO`
-            Info = "INFO",
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `DISABLED`
-            Disabled = "DISABLED",
         }
     }
 }
@@ -2564,26 +2100,8 @@ pub mod mitigation_action {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::MitigationAction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-tag.html#cfn-iot-mitigationaction-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-tag.html#cfn-iot-mitigationaction-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2619,24 +2137,8 @@ pub mod policy {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::IoT::Policy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-policy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-policy-tag.html#cfn-iot-policy-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-policy-tag.html#cfn-iot-policy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2720,24 +2222,8 @@ pub mod provisioning_template {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoT::ProvisioningTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-provisioningtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-provisioningtemplate-tag.html#cfn-iot-provisioningtemplate-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-provisioningtemplate-tag.html#cfn-iot-provisioningtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::IoT::ProvisioningTemplate`.
@@ -2784,24 +2270,8 @@ pub mod resource_specific_logging {
     //! Property types of [`ResourceSpecificLogging`](super::ResourceSpecificLogging).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The log level for a specific target. Valid values are: ERROR, WARN, INFO, DEBUG, or DISABLED.
-        ///
-        /// Values allowed by `AWS::IoT::ResourceSpecificLogging`.
-        pub enum LogLevel {
-            /// `ERROR`
-            Error = "ERROR",
-            /// `WARN`
-            Warn = "WARN",
-            /// `INFO`
-            Info = "INFO",
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::LogLevel;
 
     string_enum! {
         /// The target type. Value must be THING_GROUP, CLIENT_ID, SOURCE_IP, PRINCIPAL_ID, or EVENT_TYPE.
@@ -2855,26 +2325,8 @@ pub mod role_alias {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::RoleAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-rolealias-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 127 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-rolealias-tag.html#cfn-iot-rolealias-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-rolealias-tag.html#cfn-iot-rolealias-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2965,26 +2417,8 @@ pub mod scheduled_audit {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::ScheduledAudit`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-scheduledaudit-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-scheduledaudit-tag.html#cfn-iot-scheduledaudit-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-scheduledaudit-tag.html#cfn-iot-scheduledaudit-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3362,26 +2796,8 @@ pub mod security_profile {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::SecurityProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-tag.html#cfn-iot-securityprofile-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-tag.html#cfn-iot-securityprofile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3415,26 +2831,8 @@ pub mod software_package {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::SoftwarePackage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackage-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackage-tag.html#cfn-iot-softwarepackage-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackage-tag.html#cfn-iot-softwarepackage-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3550,26 +2948,8 @@ pub mod software_package_version {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::SoftwarePackageVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackageversion-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackageversion-tag.html#cfn-iot-softwarepackageversion-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 1 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-softwarepackageversion-tag.html#cfn-iot-softwarepackageversion-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3673,26 +3053,8 @@ pub mod stream {
         }
     }
 
-    property! {
-        /// A set of key/value pairs that are used to manage the resource.
-        ///
-        /// Part of `AWS::IoT::Stream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-stream-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag's key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-stream-tag.html#cfn-iot-stream-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-stream-tag.html#cfn-iot-stream-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3723,20 +3085,8 @@ pub mod thing {
     //! Property types of [`Thing`](super::Thing).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::IoT::Thing`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thing-attributepayload.html).
-        pub struct AttributePayload;
-        new {
-            /// Creates `AttributePayload` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thing-attributepayload.html#cfn-iot-thing-attributepayload-attributes)
-            attributes("Attributes"): Map<String>,
-        }
-    }
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::AttributePayload;
 }
 
 resource! {
@@ -3775,27 +3125,11 @@ pub mod thing_group {
     //! Property types of [`ThingGroup`](super::ThingGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoT` resources (identical schema).
+    pub use super::shared::AttributePayload;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::ThingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key (1-128 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-tag.html#cfn-iot-thinggroup-tag-key)
-            /// - `value` (`Value`, `String`): Tag value (1-256 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-tag.html#cfn-iot-thinggroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::IoT::ThingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-thinggroupproperties.html).
@@ -3810,20 +3144,6 @@ pub mod thing_group {
             attribute_payload("AttributePayload"): AttributePayload,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-thinggroupproperties.html#cfn-iot-thinggroup-thinggroupproperties-thinggroupdescription)
             thing_group_description("ThingGroupDescription"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoT::ThingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-attributepayload.html).
-        pub struct AttributePayload;
-        new {
-            /// Creates `AttributePayload` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thinggroup-attributepayload.html#cfn-iot-thinggroup-attributepayload-attributes)
-            attributes("Attributes"): Map<String>,
         }
     }
 }
@@ -3890,26 +3210,8 @@ pub mod thing_type {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoT::ThingType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thingtype-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key (1-128 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thingtype-tag.html#cfn-iot-thingtype-tag-key)
-            /// - `value` (`Value`, `String`): Tag value (1-256 chars). No 'aws:' prefix. Allows: [A-Za-z0-9 _.:/=+-]
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thingtype-tag.html#cfn-iot-thingtype-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::IoT::ThingType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thingtype-thingtypeproperties.html).
@@ -4005,24 +3307,8 @@ pub mod topic_rule {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::IoT::TopicRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-tag.html#cfn-iot-topicrule-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-tag.html#cfn-iot-topicrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::IoT::TopicRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-topicrulepayload.html).
@@ -5164,6 +4450,182 @@ pub mod topic_rule_destination {
             subnet_ids("SubnetIds"): Vec<String>,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicruledestination-vpcdestinationproperties.html#cfn-iot-topicruledestination-vpcdestinationproperties-vpcid)
             vpc_id("VpcId"): ids::ec2::VpcId,
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::IoT` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::IoT::Authorizer`, `AWS::IoT::CACertificate`.
+        pub enum Status {
+            /// `ACTIVE`
+            Active = "ACTIVE",
+            /// `INACTIVE`
+            Inactive = "INACTIVE",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::IoT::CACertificate`, `AWS::IoT::Certificate`.
+        pub enum CertificateMode {
+            /// `DEFAULT`
+            Default = "DEFAULT",
+            /// `SNI_ONLY`
+            SniOnly = "SNI_ONLY",
+        }
+    }
+
+    property! {
+        /// The criteria that determine when and how a job abort takes place.
+        ///
+        /// Part of `AWS::IoT::Job`, `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortconfig.html).
+        pub struct AbortConfig;
+        new {
+            /// Creates `AbortConfig` from its required properties:
+            ///
+            /// - `criteria_list` (`CriteriaList`, `Vec<AbortCriteria>`): The list of criteria that determine when and how to abort the job.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortconfig.html#cfn-iot-job-abortconfig-criterialist)
+        }
+        required {
+            criteria_list("CriteriaList"): Vec<AbortCriteria>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The criteria that determine when and how a job abort takes place.
+        ///
+        /// Part of `AWS::IoT::Job`, `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html).
+        pub struct AbortCriteria;
+        new {
+            /// Creates `AbortCriteria` from its required properties:
+            ///
+            /// - `action` (`Action`, `Action`): The type of job action to take to initiate the job abort.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-action)
+            /// - `failure_type` (`FailureType`, `FailureType`): The type of job execution failures that can initiate a job abort.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-failuretype)
+            /// - `min_number_of_executed_things` (`MinNumberOfExecutedThings`, `i64`): The minimum number of things which must receive job execution notifications before the job can be aborted.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-minnumberofexecutedthings)
+            /// - `threshold_percentage` (`ThresholdPercentage`, `f64`): The minimum percentage of job execution failures that must occur to initiate the job abort.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-abortcriteria.html#cfn-iot-job-abortcriteria-thresholdpercentage)
+        }
+        required {
+            action("Action"): Action,
+            failure_type("FailureType"): FailureType,
+            min_number_of_executed_things("MinNumberOfExecutedThings"): i64,
+            threshold_percentage("ThresholdPercentage"): f64,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The type of job action to take to initiate the job abort.
+        ///
+        /// Values allowed by `AWS::IoT::Job`, `AWS::IoT::JobTemplate`.
+        pub enum Action {
+            /// `CANCEL`
+            Cancel = "CANCEL",
+        }
+    }
+
+    string_enum! {
+        /// The type of job execution failures that can initiate a job abort.
+        ///
+        /// Values allowed by `AWS::IoT::Job`, `AWS::IoT::JobTemplate`.
+        pub enum FailureType {
+            /// `FAILED`
+            Failed = "FAILED",
+            /// `REJECTED`
+            Rejected = "REJECTED",
+            /// `TIMED_OUT`
+            TimedOut = "TIMED_OUT",
+            /// `ALL`
+            All = "ALL",
+        }
+    }
+
+    property! {
+        /// Allows you to create an exponential rate of rollout for a job.
+        ///
+        /// Part of `AWS::IoT::Job`, `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html).
+        pub struct ExponentialRolloutRate;
+        new {
+            /// Creates `ExponentialRolloutRate` from its required properties:
+            ///
+            /// - `base_rate_per_minute` (`BaseRatePerMinute`, `i64`): The minimum number of things that will be notified of a pending job, per minute at the start of job rollout.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-baserateperminute)
+            /// - `increment_factor` (`IncrementFactor`, `f64`): The exponential factor to increase the rate of rollout for a job.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-incrementfactor)
+            /// - `rate_increase_criteria` (`RateIncreaseCriteria`, `RateIncreaseCriteria`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-exponentialrolloutrate.html#cfn-iot-job-exponentialrolloutrate-rateincreasecriteria)
+        }
+        required {
+            base_rate_per_minute("BaseRatePerMinute"): i64,
+            increment_factor("IncrementFactor"): f64,
+            rate_increase_criteria("RateIncreaseCriteria"): RateIncreaseCriteria,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Allows you to define a criteria to initiate the increase in rate of rollout for a job.
+        ///
+        /// Part of `AWS::IoT::Job`, `AWS::IoT::JobTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html).
+        pub struct RateIncreaseCriteria;
+        new {
+            /// Creates `RateIncreaseCriteria` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The threshold for number of notified things that will initiate the increase in rate of rollout.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html#cfn-iot-job-rateincreasecriteria-numberofnotifiedthings)
+            number_of_notified_things("NumberOfNotifiedThings"): i64,
+            /// The threshold for number of succeeded things that will initiate the increase in rate of rollout.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-job-rateincreasecriteria.html#cfn-iot-job-rateincreasecriteria-numberofsucceededthings)
+            number_of_succeeded_things("NumberOfSucceededThings"): i64,
+        }
+    }
+
+    string_enum! {
+        /// The logging level for the specified event type. Determines the verbosity of log messages generated for this event type.
+        ///
+        /// Values allowed by `AWS::IoT::Logging`, `AWS::IoT::ResourceSpecificLogging`.
+        pub enum LogLevel {
+            /// `ERROR`
+            Error = "ERROR",
+            /// `WARN`
+            Warn = "WARN",
+            /// `INFO`
+            Info = "INFO",
+            /// `DEBUG`
+            Debug = "DEBUG",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::IoT::Thing`, `AWS::IoT::ThingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thing-attributepayload.html).
+        pub struct AttributePayload;
+        new {
+            /// Creates `AttributePayload` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-thing-attributepayload.html#cfn-iot-thing-attributepayload-attributes)
+            attributes("Attributes"): Map<String>,
         }
     }
 }

@@ -93,13 +93,13 @@ pub mod campaign {
     }
 
     property! {
-        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-collectionschemecollectionscheme.html).
-        pub struct CollectionSchemeCollectionScheme;
+        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-collectionscheme.html).
+        pub struct CollectionScheme;
         new {
-            /// Creates `CollectionSchemeCollectionScheme` from its required properties:
+            /// Creates `CollectionScheme` from its required properties:
             ///
             /// - `time_based_collection_scheme` (`TimeBasedCollectionScheme`, `TimeBasedCollectionScheme`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-collectionschemecollectionscheme.html#cfn-iotfleetwise-campaign-collectionschemecollectionscheme-timebasedcollectionscheme)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-collectionscheme.html#cfn-iotfleetwise-campaign-collectionscheme-timebasedcollectionscheme)
         }
         required {
             time_based_collection_scheme("TimeBasedCollectionScheme"): TimeBasedCollectionScheme,
@@ -135,13 +135,13 @@ pub mod campaign {
     }
 
     property! {
-        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datadestinationconfigdatadestinationconfig.html).
-        pub struct DataDestinationConfigDataDestinationConfig;
+        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datadestinationconfig.html).
+        pub struct DataDestinationConfig;
         new {
-            /// Creates `DataDestinationConfigDataDestinationConfig` from its required properties:
+            /// Creates `DataDestinationConfig` from its required properties:
             ///
             /// - `s3_config` (`S3Config`, `S3Config`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datadestinationconfigdatadestinationconfig.html#cfn-iotfleetwise-campaign-datadestinationconfigdatadestinationconfig-s3config)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datadestinationconfig.html#cfn-iotfleetwise-campaign-datadestinationconfig-s3config)
         }
         required {
             s3_config("S3Config"): S3Config,
@@ -372,13 +372,13 @@ pub mod campaign {
     }
 
     property! {
-        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-signalfetchconfigsignalfetchconfig.html).
-        pub struct SignalFetchConfigSignalFetchConfig;
+        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-signalfetchconfig.html).
+        pub struct SignalFetchConfig;
         new {
-            /// Creates `SignalFetchConfigSignalFetchConfig` from its required properties:
+            /// Creates `SignalFetchConfig` from its required properties:
             ///
             /// - `time_based` (`TimeBased`, `TimeBasedSignalFetchConfig`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-signalfetchconfigsignalfetchconfig.html#cfn-iotfleetwise-campaign-signalfetchconfigsignalfetchconfig-timebased)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-signalfetchconfig.html#cfn-iotfleetwise-campaign-signalfetchconfig-timebased)
         }
         required {
             time_based("TimeBased"): TimeBasedSignalFetchConfig,
@@ -413,24 +413,8 @@ pub mod campaign {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTFleetWise::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-tag.html#cfn-iotfleetwise-campaign-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-tag.html#cfn-iotfleetwise-campaign-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -478,6 +462,8 @@ pub mod decoder_manifest {
     //! Property types of [`DecoderManifest`](super::DecoderManifest).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTFleetWise` resources (identical schema).
+    pub use super::shared::ManifestStatus;
 
     string_enum! {
         /// Values allowed by `AWS::IoTFleetWise::DecoderManifest`.
@@ -847,34 +833,8 @@ pub mod decoder_manifest {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::IoTFleetWise::DecoderManifest`.
-        pub enum ManifestStatus {
-            /// `ACTIVE`
-            Active = "ACTIVE",
-            /// `DRAFT`
-            Draft = "DRAFT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoTFleetWise::DecoderManifest`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-tag.html#cfn-iotfleetwise-decodermanifest-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-tag.html#cfn-iotfleetwise-decodermanifest-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -915,24 +875,8 @@ pub mod fleet {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::IoTFleetWise::Fleet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-fleet-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-fleet-tag.html#cfn-iotfleetwise-fleet-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-fleet-tag.html#cfn-iotfleetwise-fleet-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -976,35 +920,11 @@ pub mod model_manifest {
     //! Property types of [`ModelManifest`](super::ModelManifest).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTFleetWise` resources (identical schema).
+    pub use super::shared::ManifestStatus;
 
-    string_enum! {
-        /// Values allowed by `AWS::IoTFleetWise::ModelManifest`.
-        pub enum ManifestStatus {
-            /// `ACTIVE`
-            Active = "ACTIVE",
-            /// `DRAFT`
-            Draft = "DRAFT",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoTFleetWise::ModelManifest`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-modelmanifest-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-modelmanifest-tag.html#cfn-iotfleetwise-modelmanifest-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-modelmanifest-tag.html#cfn-iotfleetwise-modelmanifest-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1067,15 +987,15 @@ pub mod signal_catalog {
     }
 
     property! {
-        /// Part of `AWS::IoTFleetWise::SignalCatalog`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-nodenode.html).
-        pub struct NodeNode;
+        /// Part of `AWS::IoTFleetWise::SignalCatalog`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-node.html).
+        pub struct Node;
         new {
-            /// Creates `NodeNode` (it has no required properties).
+            /// Creates `Node` (it has no required properties).
         }
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-nodenode.html#cfn-iotfleetwise-signalcatalog-nodenode-branch)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-node.html#cfn-iotfleetwise-signalcatalog-node-branch)
             branch("Branch"): Branch,
         }
     }
@@ -1098,24 +1018,8 @@ pub mod signal_catalog {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTFleetWise::SignalCatalog`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-tag.html#cfn-iotfleetwise-signalcatalog-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-signalcatalog-tag.html#cfn-iotfleetwise-signalcatalog-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1165,24 +1069,8 @@ pub mod state_template {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::IoTFleetWise::StateTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-statetemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-statetemplate-tag.html#cfn-iotfleetwise-statetemplate-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-statetemplate-tag.html#cfn-iotfleetwise-statetemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1260,13 +1148,13 @@ pub mod vehicle {
     }
 
     property! {
-        /// Part of `AWS::IoTFleetWise::Vehicle`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-statetemplateupdatestrategystatetemplateupdatestrategy.html).
-        pub struct StateTemplateUpdateStrategyStateTemplateUpdateStrategy;
+        /// Part of `AWS::IoTFleetWise::Vehicle`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-statetemplateupdatestrategy.html).
+        pub struct StateTemplateUpdateStrategy;
         new {
-            /// Creates `StateTemplateUpdateStrategyStateTemplateUpdateStrategy` from its required properties:
+            /// Creates `StateTemplateUpdateStrategy` from its required properties:
             ///
             /// - `periodic` (`Periodic`, `PeriodicStateTemplateUpdateStrategy`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-statetemplateupdatestrategystatetemplateupdatestrategy.html#cfn-iotfleetwise-vehicle-statetemplateupdatestrategystatetemplateupdatestrategy-periodic)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-statetemplateupdatestrategy.html#cfn-iotfleetwise-vehicle-statetemplateupdatestrategy-periodic)
         }
         required {
             periodic("Periodic"): PeriodicStateTemplateUpdateStrategy,
@@ -1324,22 +1212,23 @@ pub mod vehicle {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTFleetWise::Vehicle`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-tag.html#cfn-iotfleetwise-vehicle-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-vehicle-tag.html#cfn-iotfleetwise-vehicle-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::IoTFleetWise` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::IoTFleetWise::DecoderManifest`, `AWS::IoTFleetWise::ModelManifest`.
+        pub enum ManifestStatus {
+            /// `ACTIVE`
+            Active = "ACTIVE",
+            /// `DRAFT`
+            Draft = "DRAFT",
         }
     }
 }

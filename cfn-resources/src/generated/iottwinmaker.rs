@@ -89,6 +89,8 @@ pub mod component_type {
     //! Property types of [`ComponentType`](super::ComponentType).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTTwinMaker` resources (identical schema).
+    pub use super::shared::{DataValue, RelationshipValue, Relationship, Type, PropertyGroup, GroupType};
 
     property! {
         /// An object that sets information about a composite component type.
@@ -259,152 +261,6 @@ pub mod component_type {
             unit_of_measure("UnitOfMeasure"): String,
         }
     }
-
-    property! {
-        /// An object that specifies a value for a property.
-        ///
-        /// Part of `AWS::IoTTwinMaker::ComponentType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html).
-        pub struct DataValue;
-        new {
-            /// Creates `DataValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A Boolean value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-booleanvalue)
-            boolean_value("BooleanValue"): bool,
-            /// A double value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-doublevalue)
-            double_value("DoubleValue"): f64,
-            /// An expression that produces the value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-expression)
-            expression("Expression"): String,
-            /// An integer value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-integervalue)
-            integer_value("IntegerValue"): i64,
-            /// A list of multiple values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-listvalue)
-            list_value("ListValue"): Vec<DataValue>,
-            /// A long value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-longvalue)
-            long_value("LongValue"): f64,
-            /// An object that maps strings to multiple DataValue objects.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-mapvalue)
-            map_value("MapValue"): Map<DataValue>,
-            /// A value that relates a component to another component.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-relationshipvalue)
-            relationship_value("RelationshipValue"): RelationshipValue,
-            /// A string value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-stringvalue)
-            string_value("StringValue"): String,
-        }
-    }
-
-    property! {
-        /// A value that relates a component to another component.
-        ///
-        /// Part of `AWS::IoTTwinMaker::ComponentType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html).
-        pub struct RelationshipValue;
-        new {
-            /// Creates `RelationshipValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetcomponentname)
-            target_component_name("TargetComponentName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetentityid)
-            target_entity_id("TargetEntityId"): String,
-        }
-    }
-
-    property! {
-        /// The type of the relationship.
-        ///
-        /// Part of `AWS::IoTTwinMaker::ComponentType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html).
-        pub struct Relationship;
-        new {
-            /// Creates `Relationship` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of the relationship.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-relationshiptype)
-            relationship_type("RelationshipType"): String,
-            /// The ID of the target component type associated with this relationship.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-targetcomponenttypeid)
-            target_component_type_id("TargetComponentTypeId"): String,
-        }
-    }
-
-    string_enum! {
-        /// The underlying type of the data type.
-        ///
-        /// Values allowed by `AWS::IoTTwinMaker::ComponentType`.
-        pub enum Type {
-            /// `RELATIONSHIP`
-            Relationship = "RELATIONSHIP",
-            /// `STRING`
-            String = "STRING",
-            /// `LONG`
-            Long = "LONG",
-            /// `BOOLEAN`
-            Boolean = "BOOLEAN",
-            /// `INTEGER`
-            Integer = "INTEGER",
-            /// `DOUBLE`
-            Double = "DOUBLE",
-            /// `LIST`
-            List = "LIST",
-            /// `MAP`
-            Map = "MAP",
-        }
-    }
-
-    property! {
-        /// An object that sets information about a property group.
-        ///
-        /// Part of `AWS::IoTTwinMaker::ComponentType`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html).
-        pub struct PropertyGroup;
-        new {
-            /// Creates `PropertyGroup` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of property group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-grouptype)
-            group_type("GroupType"): GroupType,
-            /// The list of property names in the property group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-propertynames)
-            property_names("PropertyNames"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The type of property group.
-        ///
-        /// Values allowed by `AWS::IoTTwinMaker::ComponentType`.
-        pub enum GroupType {
-            /// `TABULAR`
-            Tabular = "TABULAR",
-        }
-    }
 }
 
 resource! {
@@ -478,6 +334,8 @@ pub mod entity {
     //! Property types of [`Entity`](super::Entity).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTTwinMaker` resources (identical schema).
+    pub use super::shared::{DataValue, RelationshipValue, Relationship, Type, PropertyGroup, GroupType};
 
     property! {
         /// Part of `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-component.html).
@@ -626,152 +484,6 @@ pub mod entity {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datatype.html#cfn-iottwinmaker-entity-datatype-unitofmeasure)
             unit_of_measure("UnitOfMeasure"): String,
-        }
-    }
-
-    property! {
-        /// An object that specifies a value for a property.
-        ///
-        /// Part of `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html).
-        pub struct DataValue;
-        new {
-            /// Creates `DataValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A Boolean value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-booleanvalue)
-            boolean_value("BooleanValue"): bool,
-            /// A double value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-doublevalue)
-            double_value("DoubleValue"): f64,
-            /// An expression that produces the value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-expression)
-            expression("Expression"): String,
-            /// An integer value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-integervalue)
-            integer_value("IntegerValue"): i64,
-            /// A list of multiple values.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-listvalue)
-            list_value("ListValue"): Vec<DataValue>,
-            /// A long value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-longvalue)
-            long_value("LongValue"): f64,
-            /// An object that maps strings to multiple DataValue objects.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-mapvalue)
-            map_value("MapValue"): Map<DataValue>,
-            /// A value that relates a component to another component.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-relationshipvalue)
-            relationship_value("RelationshipValue"): RelationshipValue,
-            /// A string value.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-datavalue.html#cfn-iottwinmaker-entity-datavalue-stringvalue)
-            string_value("StringValue"): String,
-        }
-    }
-
-    property! {
-        /// A value that relates a component to another component.
-        ///
-        /// Part of `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationshipvalue.html).
-        pub struct RelationshipValue;
-        new {
-            /// Creates `RelationshipValue` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationshipvalue.html#cfn-iottwinmaker-entity-relationshipvalue-targetcomponentname)
-            target_component_name("TargetComponentName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationshipvalue.html#cfn-iottwinmaker-entity-relationshipvalue-targetentityid)
-            target_entity_id("TargetEntityId"): String,
-        }
-    }
-
-    property! {
-        /// The type of the relationship.
-        ///
-        /// Part of `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationship.html).
-        pub struct Relationship;
-        new {
-            /// Creates `Relationship` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of the relationship.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationship.html#cfn-iottwinmaker-entity-relationship-relationshiptype)
-            relationship_type("RelationshipType"): String,
-            /// The ID of the target component type associated with this relationship.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-relationship.html#cfn-iottwinmaker-entity-relationship-targetcomponenttypeid)
-            target_component_type_id("TargetComponentTypeId"): String,
-        }
-    }
-
-    string_enum! {
-        /// The underlying type of the data type.
-        ///
-        /// Values allowed by `AWS::IoTTwinMaker::Entity`.
-        pub enum Type {
-            /// `RELATIONSHIP`
-            Relationship = "RELATIONSHIP",
-            /// `STRING`
-            String = "STRING",
-            /// `LONG`
-            Long = "LONG",
-            /// `BOOLEAN`
-            Boolean = "BOOLEAN",
-            /// `INTEGER`
-            Integer = "INTEGER",
-            /// `DOUBLE`
-            Double = "DOUBLE",
-            /// `LIST`
-            List = "LIST",
-            /// `MAP`
-            Map = "MAP",
-        }
-    }
-
-    property! {
-        /// An object that specifies information about a property group.
-        ///
-        /// Part of `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-propertygroup.html).
-        pub struct PropertyGroup;
-        new {
-            /// Creates `PropertyGroup` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of property group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-propertygroup.html#cfn-iottwinmaker-entity-propertygroup-grouptype)
-            group_type("GroupType"): GroupType,
-            /// The list of property names in the property group.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-entity-propertygroup.html#cfn-iottwinmaker-entity-propertygroup-propertynames)
-            property_names("PropertyNames"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The type of property group.
-        ///
-        /// Values allowed by `AWS::IoTTwinMaker::Entity`.
-        pub enum GroupType {
-            /// `TABULAR`
-            Tabular = "TABULAR",
         }
     }
 
@@ -995,5 +707,158 @@ resource! {
         ///
         /// `Fn::GetAtt` `UpdateDateTime`.
         update_date_time("UpdateDateTime"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::IoTTwinMaker` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// An object that specifies a value for a property.
+        ///
+        /// Part of `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html).
+        pub struct DataValue;
+        new {
+            /// Creates `DataValue` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A Boolean value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-booleanvalue)
+            boolean_value("BooleanValue"): bool,
+            /// A double value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-doublevalue)
+            double_value("DoubleValue"): f64,
+            /// An expression that produces the value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-expression)
+            expression("Expression"): String,
+            /// An integer value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-integervalue)
+            integer_value("IntegerValue"): i64,
+            /// A list of multiple values.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-listvalue)
+            list_value("ListValue"): Vec<DataValue>,
+            /// A long value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-longvalue)
+            long_value("LongValue"): f64,
+            /// An object that maps strings to multiple DataValue objects.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-mapvalue)
+            map_value("MapValue"): Map<DataValue>,
+            /// A value that relates a component to another component.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-relationshipvalue)
+            relationship_value("RelationshipValue"): RelationshipValue,
+            /// A string value.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-datavalue.html#cfn-iottwinmaker-componenttype-datavalue-stringvalue)
+            string_value("StringValue"): String,
+        }
+    }
+
+    property! {
+        /// A value that relates a component to another component.
+        ///
+        /// Part of `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html).
+        pub struct RelationshipValue;
+        new {
+            /// Creates `RelationshipValue` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetcomponentname)
+            target_component_name("TargetComponentName"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationshipvalue.html#cfn-iottwinmaker-componenttype-relationshipvalue-targetentityid)
+            target_entity_id("TargetEntityId"): String,
+        }
+    }
+
+    property! {
+        /// The type of the relationship.
+        ///
+        /// Part of `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html).
+        pub struct Relationship;
+        new {
+            /// Creates `Relationship` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The type of the relationship.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-relationshiptype)
+            relationship_type("RelationshipType"): String,
+            /// The ID of the target component type associated with this relationship.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-relationship.html#cfn-iottwinmaker-componenttype-relationship-targetcomponenttypeid)
+            target_component_type_id("TargetComponentTypeId"): String,
+        }
+    }
+
+    string_enum! {
+        /// The underlying type of the data type.
+        ///
+        /// Values allowed by `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`.
+        pub enum Type {
+            /// `RELATIONSHIP`
+            Relationship = "RELATIONSHIP",
+            /// `STRING`
+            String = "STRING",
+            /// `LONG`
+            Long = "LONG",
+            /// `BOOLEAN`
+            Boolean = "BOOLEAN",
+            /// `INTEGER`
+            Integer = "INTEGER",
+            /// `DOUBLE`
+            Double = "DOUBLE",
+            /// `LIST`
+            List = "LIST",
+            /// `MAP`
+            Map = "MAP",
+        }
+    }
+
+    property! {
+        /// An object that sets information about a property group.
+        ///
+        /// Part of `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html).
+        pub struct PropertyGroup;
+        new {
+            /// Creates `PropertyGroup` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The type of property group.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-grouptype)
+            group_type("GroupType"): GroupType,
+            /// The list of property names in the property group.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iottwinmaker-componenttype-propertygroup.html#cfn-iottwinmaker-componenttype-propertygroup-propertynames)
+            property_names("PropertyNames"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The type of property group.
+        ///
+        /// Values allowed by `AWS::IoTTwinMaker::ComponentType`, `AWS::IoTTwinMaker::Entity`.
+        pub enum GroupType {
+            /// `TABULAR`
+            Tabular = "TABULAR",
+        }
     }
 }

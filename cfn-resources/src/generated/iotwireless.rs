@@ -67,21 +67,8 @@ pub mod destination {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::Destination`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-destination-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-destination-tag.html#cfn-iotwireless-destination-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-destination-tag.html#cfn-iotwireless-destination-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -175,21 +162,8 @@ pub mod device_profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::DeviceProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-deviceprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-deviceprofile-tag.html#cfn-iotwireless-deviceprofile-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-deviceprofile-tag.html#cfn-iotwireless-deviceprofile-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -266,6 +240,8 @@ pub mod fuota_task {
     //! Property types of [`FuotaTask`](super::FuotaTask).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTWireless` resources (identical schema).
+    pub use super::shared::RfRegion;
 
     property! {
         /// Part of `AWS::IoTWireless::FuotaTask`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-fuotatask-lorawan.html).
@@ -283,55 +259,8 @@ pub mod fuota_task {
         }
     }
 
-    string_enum! {
-        /// FUOTA task LoRaWAN RF region
-        ///
-        /// Values allowed by `AWS::IoTWireless::FuotaTask`.
-        pub enum RfRegion {
-            /// `AS923-1`
-            As9231 = "AS923-1",
-            /// `AS923-2`
-            As9232 = "AS923-2",
-            /// `AS923-3`
-            As9233 = "AS923-3",
-            /// `AS923-4`
-            As9234 = "AS923-4",
-            /// `AU915`
-            Au915 = "AU915",
-            /// `CN470`
-            Cn470 = "CN470",
-            /// `CN779`
-            Cn779 = "CN779",
-            /// `EU433`
-            Eu433 = "EU433",
-            /// `EU868`
-            Eu868 = "EU868",
-            /// `IN865`
-            In865 = "IN865",
-            /// `KR920`
-            Kr920 = "KR920",
-            /// `RU864`
-            Ru864 = "RU864",
-            /// `US915`
-            Us915 = "US915",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoTWireless::FuotaTask`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-fuotatask-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-fuotatask-tag.html#cfn-iotwireless-fuotatask-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-fuotatask-tag.html#cfn-iotwireless-fuotatask-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -398,6 +327,8 @@ pub mod multicast_group {
     //! Property types of [`MulticastGroup`](super::MulticastGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::IoTWireless` resources (identical schema).
+    pub use super::shared::RfRegion;
 
     property! {
         /// Part of `AWS::IoTWireless::MulticastGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-multicastgroup-lorawan.html).
@@ -430,55 +361,8 @@ pub mod multicast_group {
         }
     }
 
-    string_enum! {
-        /// Multicast group LoRaWAN RF region
-        ///
-        /// Values allowed by `AWS::IoTWireless::MulticastGroup`.
-        pub enum RfRegion {
-            /// `AS923-1`
-            As9231 = "AS923-1",
-            /// `AS923-2`
-            As9232 = "AS923-2",
-            /// `AS923-3`
-            As9233 = "AS923-3",
-            /// `AS923-4`
-            As9234 = "AS923-4",
-            /// `AU915`
-            Au915 = "AU915",
-            /// `CN470`
-            Cn470 = "CN470",
-            /// `CN779`
-            Cn779 = "CN779",
-            /// `EU433`
-            Eu433 = "EU433",
-            /// `EU868`
-            Eu868 = "EU868",
-            /// `IN865`
-            In865 = "IN865",
-            /// `KR920`
-            Kr920 = "KR920",
-            /// `RU864`
-            Ru864 = "RU864",
-            /// `US915`
-            Us915 = "US915",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::IoTWireless::MulticastGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-multicastgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-multicastgroup-tag.html#cfn-iotwireless-multicastgroup-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-multicastgroup-tag.html#cfn-iotwireless-multicastgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -530,26 +414,8 @@ pub mod network_analyzer_configuration {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoTWireless::NetworkAnalyzerConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-networkanalyzerconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-networkanalyzerconfiguration-tag.html#cfn-iotwireless-networkanalyzerconfiguration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-networkanalyzerconfiguration-tag.html#cfn-iotwireless-networkanalyzerconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Trace content for your wireless gateway and wireless device resources
@@ -707,21 +573,8 @@ pub mod partner_account {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::PartnerAccount`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-partneraccount-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-partneraccount-tag.html#cfn-iotwireless-partneraccount-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-partneraccount-tag.html#cfn-iotwireless-partneraccount-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -815,21 +668,8 @@ pub mod service_profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::ServiceProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-serviceprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-serviceprofile-tag.html#cfn-iotwireless-serviceprofile-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-serviceprofile-tag.html#cfn-iotwireless-serviceprofile-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -919,21 +759,8 @@ pub mod task_definition {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::TaskDefinition`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-taskdefinition-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-taskdefinition-tag.html#cfn-iotwireless-taskdefinition-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-taskdefinition-tag.html#cfn-iotwireless-taskdefinition-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// A filter to list only the wireless gateway task definitions that use this task definition type
@@ -1273,21 +1100,8 @@ pub mod wireless_device {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::WirelessDevice`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdevice-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdevice-tag.html#cfn-iotwireless-wirelessdevice-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdevice-tag.html#cfn-iotwireless-wirelessdevice-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Wireless device type, currently only Sidewalk and LoRa
@@ -1396,26 +1210,8 @@ pub mod wireless_device_import_task {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::IoTWireless::WirelessDeviceImportTask`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdeviceimporttask-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdeviceimporttask-tag.html#cfn-iotwireless-wirelessdeviceimporttask-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessdeviceimporttask-tag.html#cfn-iotwireless-wirelessdeviceimporttask-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1494,19 +1290,47 @@ pub mod wireless_gateway {
         }
     }
 
-    property! {
-        /// Part of `AWS::IoTWireless::WirelessGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessgateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessgateway-tag.html#cfn-iotwireless-wirelessgateway-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotwireless-wirelessgateway-tag.html#cfn-iotwireless-wirelessgateway-tag-value)
-            value("Value"): String,
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::IoTWireless` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// FUOTA task LoRaWAN RF region
+        ///
+        /// Values allowed by `AWS::IoTWireless::FuotaTask`, `AWS::IoTWireless::MulticastGroup`.
+        pub enum RfRegion {
+            /// `AS923-1`
+            As9231 = "AS923-1",
+            /// `AS923-2`
+            As9232 = "AS923-2",
+            /// `AS923-3`
+            As9233 = "AS923-3",
+            /// `AS923-4`
+            As9234 = "AS923-4",
+            /// `AU915`
+            Au915 = "AU915",
+            /// `CN470`
+            Cn470 = "CN470",
+            /// `CN779`
+            Cn779 = "CN779",
+            /// `EU433`
+            Eu433 = "EU433",
+            /// `EU868`
+            Eu868 = "EU868",
+            /// `IN865`
+            In865 = "IN865",
+            /// `KR920`
+            Kr920 = "KR920",
+            /// `RU864`
+            Ru864 = "RU864",
+            /// `US915`
+            Us915 = "US915",
         }
     }
 }

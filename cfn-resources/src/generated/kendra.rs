@@ -204,13 +204,13 @@ pub mod data_source {
         new {
             /// Creates `HookConfiguration` from its required properties:
             ///
-            /// - `lambda_arn` (`LambdaArn`, `ids::lambda::FunctionArn`)
+            /// - `lambda_arn` (`LambdaArn`, `String`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-hookconfiguration.html#cfn-kendra-datasource-hookconfiguration-lambdaarn)
             /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-hookconfiguration.html#cfn-kendra-datasource-hookconfiguration-s3bucket)
         }
         required {
-            lambda_arn("LambdaArn"): ids::lambda::FunctionArn,
+            lambda_arn("LambdaArn"): String,
             s3_bucket("S3Bucket"): ids::s3::BucketName,
         }
         optional {
@@ -1438,26 +1438,8 @@ pub mod data_source {
         }
     }
 
-    property! {
-        /// A label for tagging Kendra resources
-        ///
-        /// Part of `AWS::Kendra::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-tag.html#cfn-kendra-datasource-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-tag.html#cfn-kendra-datasource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Data source type
@@ -1547,6 +1529,8 @@ pub mod faq {
     //! Property types of [`Faq`](super::Faq).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Kendra` resources (identical schema).
+    pub use super::shared::S3Path;
 
     string_enum! {
         /// Format of the input file
@@ -1562,45 +1546,8 @@ pub mod faq {
         }
     }
 
-    property! {
-        /// Part of `AWS::Kendra::Faq`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html).
-        pub struct S3Path;
-        new {
-            /// Creates `S3Path` from its required properties:
-            ///
-            /// - `bucket` (`Bucket`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html#cfn-kendra-faq-s3path-bucket)
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html#cfn-kendra-faq-s3path-key)
-        }
-        required {
-            bucket("Bucket"): String,
-            key("Key"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A label for tagging Kendra resources
-        ///
-        /// Part of `AWS::Kendra::Faq`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-tag.html#cfn-kendra-faq-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-tag.html#cfn-kendra-faq-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1689,26 +1636,8 @@ pub mod featured_results_set {
         }
     }
 
-    property! {
-        /// A key-value pair that identifies or categorizes a resource.
-        ///
-        /// Part of `AWS::Kendra::FeaturedResultsSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-featuredresultsset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-featuredresultsset-tag.html#cfn-kendra-featuredresultsset-tag-key)
-            /// - `value` (`Value`, `String`): The value associated with the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-featuredresultsset-tag.html#cfn-kendra-featuredresultsset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1924,26 +1853,8 @@ pub mod index {
         }
     }
 
-    property! {
-        /// A label for tagging Kendra resources
-        ///
-        /// Part of `AWS::Kendra::Index`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-tag.html#cfn-kendra-index-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-tag.html#cfn-kendra-index-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::Kendra::Index`.
@@ -2080,48 +1991,11 @@ pub mod query_suggestions_block_list {
     //! Property types of [`QuerySuggestionsBlockList`](super::QuerySuggestionsBlockList).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Kendra` resources (identical schema).
+    pub use super::shared::S3Path;
 
-    property! {
-        /// Information required to find a specific file in an Amazon S3 bucket.
-        ///
-        /// Part of `AWS::Kendra::QuerySuggestionsBlockList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-s3path.html).
-        pub struct S3Path;
-        new {
-            /// Creates `S3Path` from its required properties:
-            ///
-            /// - `bucket` (`Bucket`, `String`): The name of the S3 bucket that contains the file.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-s3path.html#cfn-kendra-querysuggestionsblocklist-s3path-bucket)
-            /// - `key` (`Key`, `String`): The name of the file.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-s3path.html#cfn-kendra-querysuggestionsblocklist-s3path-key)
-        }
-        required {
-            bucket("Bucket"): String,
-            key("Key"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair that identifies or categorizes a resource.
-        ///
-        /// Part of `AWS::Kendra::QuerySuggestionsBlockList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-tag.html#cfn-kendra-querysuggestionsblocklist-tag-key)
-            /// - `value` (`Value`, `String`): The value associated with the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-querysuggestionsblocklist-tag.html#cfn-kendra-querysuggestionsblocklist-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2173,44 +2047,33 @@ pub mod thesaurus {
     //! Property types of [`Thesaurus`](super::Thesaurus).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Kendra` resources (identical schema).
+    pub use super::shared::S3Path;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Kendra` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Information required to find a specific file in an Amazon S3 bucket.
-        ///
-        /// Part of `AWS::Kendra::Thesaurus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-s3path.html).
+        /// Part of `AWS::Kendra::Faq`, `AWS::Kendra::QuerySuggestionsBlockList`, `AWS::Kendra::Thesaurus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html).
         pub struct S3Path;
         new {
             /// Creates `S3Path` from its required properties:
             ///
-            /// - `bucket` (`Bucket`, `String`): The name of the S3 bucket that contains the file.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-s3path.html#cfn-kendra-thesaurus-s3path-bucket)
-            /// - `key` (`Key`, `String`): The name of the file.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-s3path.html#cfn-kendra-thesaurus-s3path-key)
+            /// - `bucket` (`Bucket`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html#cfn-kendra-faq-s3path-bucket)
+            /// - `key` (`Key`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-faq-s3path.html#cfn-kendra-faq-s3path-key)
         }
         required {
             bucket("Bucket"): String,
             key("Key"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair that identifies or categorizes a resource.
-        ///
-        /// Part of `AWS::Kendra::Thesaurus`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-tag.html#cfn-kendra-thesaurus-tag-key)
-            /// - `value` (`Value`, `String`): The value associated with the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-thesaurus-tag.html#cfn-kendra-thesaurus-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
         }
         optional {
         }

@@ -72,6 +72,8 @@ pub mod channel {
     //! Property types of [`Channel`](super::Channel).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Kinesis` resources (identical schema).
+    pub use super::shared::EncryptionType;
 
     property! {
         /// Server-side encryption configuration for data at rest in the destination. Data delivered to S3 / S3 Tables is encrypted with the same key.
@@ -91,16 +93,6 @@ pub mod channel {
             key_id("KeyId"): String,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// The encryption type. KMS is the only supported value.
-        ///
-        /// Values allowed by `AWS::Kinesis::Channel`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
         }
     }
 
@@ -182,13 +174,13 @@ pub mod channel {
         new {
             /// Creates `DeadLetterQueueS3Configuration` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketARN`, `String`): The ARN of the S3 bucket for storing failed records.
+            /// - `bucket_arn` (`BucketARN`, `ids::s3::BucketArn`): The ARN of the S3 bucket for storing failed records.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-deadletterqueues3configuration.html#cfn-kinesis-channel-deadletterqueues3configuration-bucketarn)
             /// - `expected_bucket_owner` (`ExpectedBucketOwner`, `String`): The AWS account ID of the expected owner of the dead-letter queue S3 bucket. Used to verify bucket ownership before delivery.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-deadletterqueues3configuration.html#cfn-kinesis-channel-deadletterqueues3configuration-expectedbucketowner)
         }
         required {
-            bucket_arn("BucketARN"): String,
+            bucket_arn("BucketARN"): ids::s3::BucketArn,
             expected_bucket_owner("ExpectedBucketOwner"): String,
         }
         optional {
@@ -207,7 +199,7 @@ pub mod channel {
         new {
             /// Creates `S3StorageConfiguration` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketARN`, `String`): The ARN of the S3 bucket for record delivery. Different channels can deliver to the same bucket. Buckets can be cross-account but must be in the same region as the channel.
+            /// - `bucket_arn` (`BucketARN`, `ids::s3::BucketArn`): The ARN of the S3 bucket for record delivery. Different channels can deliver to the same bucket. Buckets can be cross-account but must be in the same region as the channel.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-s3storageconfiguration.html#cfn-kinesis-channel-s3storageconfiguration-bucketarn)
             /// - `compression_type` (`CompressionType`, `CompressionType`): The compression algorithm applied to delivered objects.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-s3storageconfiguration.html#cfn-kinesis-channel-s3storageconfiguration-compressiontype)
@@ -215,7 +207,7 @@ pub mod channel {
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-s3storageconfiguration.html#cfn-kinesis-channel-s3storageconfiguration-expectedbucketowner)
         }
         required {
-            bucket_arn("BucketARN"): String,
+            bucket_arn("BucketARN"): ids::s3::BucketArn,
             compression_type("CompressionType"): CompressionType,
             expected_bucket_owner("ExpectedBucketOwner"): String,
         }
@@ -437,26 +429,8 @@ pub mod channel {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis channel.
-        ///
-        /// Part of `AWS::Kinesis::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-tag.html#cfn-kinesis-channel-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-channel-tag.html#cfn-kinesis-channel-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -550,6 +524,8 @@ pub mod stream {
     //! Property types of [`Stream`](super::Stream).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Kinesis` resources (identical schema).
+    pub use super::shared::EncryptionType;
 
     string_enum! {
         /// Value of an enhanced metric
@@ -608,16 +584,6 @@ pub mod stream {
         }
     }
 
-    string_enum! {
-        /// The encryption type to use. The only valid value is KMS.
-        ///
-        /// Values allowed by `AWS::Kinesis::Stream`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
-
     property! {
         /// When specified, enables or updates the mode of stream. Default is PROVISIONED.
         ///
@@ -648,26 +614,8 @@ pub mod stream {
         }
     }
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis stream.
-        ///
-        /// Part of `AWS::Kinesis::Stream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-stream-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-stream-tag.html#cfn-kinesis-stream-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-stream-tag.html#cfn-kinesis-stream-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -722,24 +670,23 @@ pub mod stream_consumer {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// An arbitrary set of tags (key-value pairs) to associate with the Kinesis consumer.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Kinesis` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The encryption type. KMS is the only supported value.
         ///
-        /// Part of `AWS::Kinesis::StreamConsumer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-streamconsumer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-streamconsumer-tag.html#cfn-kinesis-streamconsumer-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 255 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-streamconsumer-tag.html#cfn-kinesis-streamconsumer-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+        /// Values allowed by `AWS::Kinesis::Channel`, `AWS::Kinesis::Stream`.
+        pub enum EncryptionType {
+            /// `KMS`
+            Kms = "KMS",
         }
     }
 }

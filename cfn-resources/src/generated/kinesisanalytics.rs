@@ -38,6 +38,8 @@ pub mod application {
     //! Property types of [`Application`](super::Application).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::KinesisAnalytics` resources (identical schema).
+    pub use super::shared::{RecordColumn, RecordFormat, MappingParameters, CsvMappingParameters, JsonMappingParameters};
 
     property! {
         /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-input.html).
@@ -131,96 +133,6 @@ pub mod application {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-inputschema.html#cfn-kinesisanalytics-application-inputschema-recordencoding)
             record_encoding("RecordEncoding"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html).
-        pub struct RecordColumn;
-        new {
-            /// Creates `RecordColumn` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-name)
-            /// - `sql_type` (`SqlType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-sqltype)
-        }
-        required {
-            name("Name"): String,
-            sql_type("SqlType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-mapping)
-            mapping("Mapping"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html).
-        pub struct RecordFormat;
-        new {
-            /// Creates `RecordFormat` from its required properties:
-            ///
-            /// - `record_format_type` (`RecordFormatType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html#cfn-kinesisanalytics-application-recordformat-recordformattype)
-        }
-        required {
-            record_format_type("RecordFormatType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html#cfn-kinesisanalytics-application-recordformat-mappingparameters)
-            mapping_parameters("MappingParameters"): MappingParameters,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html).
-        pub struct MappingParameters;
-        new {
-            /// Creates `MappingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-csvmappingparameters)
-            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-jsonmappingparameters)
-            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html).
-        pub struct CsvMappingParameters;
-        new {
-            /// Creates `CsvMappingParameters` from its required properties:
-            ///
-            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html#cfn-kinesisanalytics-application-csvmappingparameters-recordcolumndelimiter)
-            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html#cfn-kinesisanalytics-application-csvmappingparameters-recordrowdelimiter)
-        }
-        required {
-            record_column_delimiter("RecordColumnDelimiter"): String,
-            record_row_delimiter("RecordRowDelimiter"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-jsonmappingparameters.html).
-        pub struct JsonMappingParameters;
-        new {
-            /// Creates `JsonMappingParameters` from its required properties:
-            ///
-            /// - `record_row_path` (`RecordRowPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-jsonmappingparameters.html#cfn-kinesisanalytics-application-jsonmappingparameters-recordrowpath)
-        }
-        required {
-            record_row_path("RecordRowPath"): String,
-        }
-        optional {
         }
     }
 
@@ -418,6 +330,8 @@ pub mod application_reference_data_source {
     //! Property types of [`ApplicationReferenceDataSource`](super::ApplicationReferenceDataSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::KinesisAnalytics` resources (identical schema).
+    pub use super::shared::{RecordColumn, RecordFormat, MappingParameters, CsvMappingParameters, JsonMappingParameters};
 
     property! {
         /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-referencedatasource.html).
@@ -461,96 +375,6 @@ pub mod application_reference_data_source {
     }
 
     property! {
-        /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordcolumn.html).
-        pub struct RecordColumn;
-        new {
-            /// Creates `RecordColumn` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalytics-applicationreferencedatasource-recordcolumn-name)
-            /// - `sql_type` (`SqlType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalytics-applicationreferencedatasource-recordcolumn-sqltype)
-        }
-        required {
-            name("Name"): String,
-            sql_type("SqlType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalytics-applicationreferencedatasource-recordcolumn-mapping)
-            mapping("Mapping"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordformat.html).
-        pub struct RecordFormat;
-        new {
-            /// Creates `RecordFormat` from its required properties:
-            ///
-            /// - `record_format_type` (`RecordFormatType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordformat.html#cfn-kinesisanalytics-applicationreferencedatasource-recordformat-recordformattype)
-        }
-        required {
-            record_format_type("RecordFormatType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-recordformat.html#cfn-kinesisanalytics-applicationreferencedatasource-recordformat-mappingparameters)
-            mapping_parameters("MappingParameters"): MappingParameters,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-mappingparameters.html).
-        pub struct MappingParameters;
-        new {
-            /// Creates `MappingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-mappingparameters-csvmappingparameters)
-            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-mappingparameters-jsonmappingparameters)
-            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-csvmappingparameters.html).
-        pub struct CsvMappingParameters;
-        new {
-            /// Creates `CsvMappingParameters` from its required properties:
-            ///
-            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-csvmappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-csvmappingparameters-recordcolumndelimiter)
-            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-csvmappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-csvmappingparameters-recordrowdelimiter)
-        }
-        required {
-            record_column_delimiter("RecordColumnDelimiter"): String,
-            record_row_delimiter("RecordRowDelimiter"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-jsonmappingparameters.html).
-        pub struct JsonMappingParameters;
-        new {
-            /// Creates `JsonMappingParameters` from its required properties:
-            ///
-            /// - `record_row_path` (`RecordRowPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-jsonmappingparameters.html#cfn-kinesisanalytics-applicationreferencedatasource-jsonmappingparameters-recordrowpath)
-        }
-        required {
-            record_row_path("RecordRowPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-applicationreferencedatasource-s3referencedatasource.html).
         pub struct S3ReferenceDataSource;
         new {
@@ -567,6 +391,103 @@ pub mod application_reference_data_source {
             bucket_arn("BucketARN"): String,
             file_key("FileKey"): String,
             reference_role_arn("ReferenceRoleARN"): ids::iam::RoleArn,
+        }
+        optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::KinesisAnalytics` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::KinesisAnalytics::Application`, `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html).
+        pub struct RecordColumn;
+        new {
+            /// Creates `RecordColumn` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-name)
+            /// - `sql_type` (`SqlType`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-sqltype)
+        }
+        required {
+            name("Name"): String,
+            sql_type("SqlType"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordcolumn.html#cfn-kinesisanalytics-application-recordcolumn-mapping)
+            mapping("Mapping"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::KinesisAnalytics::Application`, `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html).
+        pub struct RecordFormat;
+        new {
+            /// Creates `RecordFormat` from its required properties:
+            ///
+            /// - `record_format_type` (`RecordFormatType`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html#cfn-kinesisanalytics-application-recordformat-recordformattype)
+        }
+        required {
+            record_format_type("RecordFormatType"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-recordformat.html#cfn-kinesisanalytics-application-recordformat-mappingparameters)
+            mapping_parameters("MappingParameters"): MappingParameters,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::KinesisAnalytics::Application`, `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html).
+        pub struct MappingParameters;
+        new {
+            /// Creates `MappingParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-csvmappingparameters)
+            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-mappingparameters.html#cfn-kinesisanalytics-application-mappingparameters-jsonmappingparameters)
+            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::KinesisAnalytics::Application`, `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html).
+        pub struct CsvMappingParameters;
+        new {
+            /// Creates `CsvMappingParameters` from its required properties:
+            ///
+            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html#cfn-kinesisanalytics-application-csvmappingparameters-recordcolumndelimiter)
+            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-csvmappingparameters.html#cfn-kinesisanalytics-application-csvmappingparameters-recordrowdelimiter)
+        }
+        required {
+            record_column_delimiter("RecordColumnDelimiter"): String,
+            record_row_delimiter("RecordRowDelimiter"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::KinesisAnalytics::Application`, `AWS::KinesisAnalytics::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-jsonmappingparameters.html).
+        pub struct JsonMappingParameters;
+        new {
+            /// Creates `JsonMappingParameters` from its required properties:
+            ///
+            /// - `record_row_path` (`RecordRowPath`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-jsonmappingparameters.html#cfn-kinesisanalytics-application-jsonmappingparameters-recordrowpath)
+        }
+        required {
+            record_row_path("RecordRowPath"): String,
         }
         optional {
         }

@@ -61,6 +61,8 @@ pub mod application {
     //! Property types of [`Application`](super::Application).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::KinesisAnalyticsV2` resources (identical schema).
+    pub use super::shared::{RecordColumn, MappingParameters, CsvMappingParameters, JsonMappingParameters};
 
     property! {
         /// Specifies the creation parameters for a Kinesis Data Analytics application.
@@ -608,32 +610,6 @@ pub mod application {
         }
     }
 
-    property! {
-        /// For a SQL-based Kinesis Data Analytics application, describes the mapping of each data element in the streaming source to the corresponding column in the in-application stream.
-        /// Also used to describe the format of the reference data source.
-        ///
-        /// Part of `AWS::KinesisAnalyticsV2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html).
-        pub struct RecordColumn;
-        new {
-            /// Creates `RecordColumn` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the column that is created in the in-application input stream or reference table.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-name)
-            /// - `sql_type` (`SqlType`, `String`): The type of column created in the in-application input stream or reference table.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-sqltype)
-        }
-        required {
-            name("Name"): String,
-            sql_type("SqlType"): String,
-        }
-        optional {
-            /// A reference to the data element in the streaming input or the reference data source.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-mapping)
-            mapping("Mapping"): String,
-        }
-    }
-
     string_enum! {
         /// Specifies the encoding of the records in the streaming source. For example, UTF-8.
         ///
@@ -663,69 +639,6 @@ pub mod application {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordformat.html#cfn-kinesisanalyticsv2-application-recordformat-mappingparameters)
             mapping_parameters("MappingParameters"): MappingParameters,
-        }
-    }
-
-    property! {
-        /// When you configure a SQL-based Kinesis Data Analytics application's input at the time of creating or updating an application, provides additional mapping information specific to the record format (such as JSON, CSV, or record fields delimited by some delimiter) on the streaming source.
-        ///
-        /// Part of `AWS::KinesisAnalyticsV2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html).
-        pub struct MappingParameters;
-        new {
-            /// Creates `MappingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Provides additional mapping information when the record format uses delimiters (for example, CSV).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-csvmappingparameters)
-            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
-            /// Provides additional mapping information when JSON is the record format on the streaming source.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-jsonmappingparameters)
-            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
-        }
-    }
-
-    property! {
-        /// For a SQL-based Kinesis Data Analytics application, provides additional mapping information when the record format uses delimiters, such as CSV. For example, the following sample records use CSV format, where the records use the '\n' as the row delimiter and a comma (",") as the column delimiter:
-        /// `"name1", "address1"`
-        /// `"name2", "address2"`
-        ///
-        /// Part of `AWS::KinesisAnalyticsV2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html).
-        pub struct CsvMappingParameters;
-        new {
-            /// Creates `CsvMappingParameters` from its required properties:
-            ///
-            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`): The column delimiter. For example, in a CSV format, a comma (",") is the typical column delimiter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html#cfn-kinesisanalyticsv2-application-csvmappingparameters-recordcolumndelimiter)
-            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`): The row delimiter. For example, in a CSV format, '\n' is the typical row delimiter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html#cfn-kinesisanalyticsv2-application-csvmappingparameters-recordrowdelimiter)
-        }
-        required {
-            record_column_delimiter("RecordColumnDelimiter"): String,
-            record_row_delimiter("RecordRowDelimiter"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// For a SQL-based Kinesis Data Analytics application, provides additional mapping information when JSON is the record format on the streaming source.
-        ///
-        /// Part of `AWS::KinesisAnalyticsV2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-jsonmappingparameters.html).
-        pub struct JsonMappingParameters;
-        new {
-            /// Creates `JsonMappingParameters` from its required properties:
-            ///
-            /// - `record_row_path` (`RecordRowPath`, `String`): The path to the top-level parent that contains the records.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-jsonmappingparameters.html#cfn-kinesisanalyticsv2-application-jsonmappingparameters-recordrowpath)
-        }
-        required {
-            record_row_path("RecordRowPath"): String,
-        }
-        optional {
         }
     }
 
@@ -787,12 +700,12 @@ pub mod application {
             ///
             /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`): The array of SecurityGroup IDs used by the VPC configuration.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-vpcconfiguration.html#cfn-kinesisanalyticsv2-application-vpcconfiguration-securitygroupids)
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The array of Subnet IDs used by the VPC configuration.
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The array of Subnet IDs used by the VPC configuration.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-vpcconfiguration.html#cfn-kinesisanalyticsv2-application-vpcconfiguration-subnetids)
         }
         required {
             security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
         optional {
         }
@@ -1126,26 +1039,8 @@ pub mod application {
         }
     }
 
-    property! {
-        /// A key-value pair that identifies an application.
-        ///
-        /// Part of `AWS::KinesisAnalyticsV2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-tag.html#cfn-kinesisanalyticsv2-application-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that's 0 to 256 characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-tag.html#cfn-kinesisanalyticsv2-application-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1341,6 +1236,8 @@ pub mod application_reference_data_source {
     //! Property types of [`ApplicationReferenceDataSource`](super::ApplicationReferenceDataSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::KinesisAnalyticsV2` resources (identical schema).
+    pub use super::shared::{RecordColumn, MappingParameters, CsvMappingParameters, JsonMappingParameters};
 
     property! {
         /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-referencedatasource.html).
@@ -1384,27 +1281,6 @@ pub mod application_reference_data_source {
     }
 
     property! {
-        /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn.html).
-        pub struct RecordColumn;
-        new {
-            /// Creates `RecordColumn` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn-name)
-            /// - `sql_type` (`SqlType`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn-sqltype)
-        }
-        required {
-            name("Name"): String,
-            sql_type("SqlType"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-recordcolumn-mapping)
-            mapping("Mapping"): String,
-        }
-    }
-
-    property! {
         /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-recordformat.html).
         pub struct RecordFormat;
         new {
@@ -1423,57 +1299,6 @@ pub mod application_reference_data_source {
     }
 
     property! {
-        /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters.html).
-        pub struct MappingParameters;
-        new {
-            /// Creates `MappingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters-csvmappingparameters)
-            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-mappingparameters-jsonmappingparameters)
-            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-csvmappingparameters.html).
-        pub struct CsvMappingParameters;
-        new {
-            /// Creates `CsvMappingParameters` from its required properties:
-            ///
-            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-csvmappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-csvmappingparameters-recordcolumndelimiter)
-            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-csvmappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-csvmappingparameters-recordrowdelimiter)
-        }
-        required {
-            record_column_delimiter("RecordColumnDelimiter"): String,
-            record_row_delimiter("RecordRowDelimiter"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-jsonmappingparameters.html).
-        pub struct JsonMappingParameters;
-        new {
-            /// Creates `JsonMappingParameters` from its required properties:
-            ///
-            /// - `record_row_path` (`RecordRowPath`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-jsonmappingparameters.html#cfn-kinesisanalyticsv2-applicationreferencedatasource-jsonmappingparameters-recordrowpath)
-        }
-        required {
-            record_row_path("RecordRowPath"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-applicationreferencedatasource-s3referencedatasource.html).
         pub struct S3ReferenceDataSource;
         new {
@@ -1487,6 +1312,102 @@ pub mod application_reference_data_source {
         required {
             bucket_arn("BucketARN"): String,
             file_key("FileKey"): String,
+        }
+        optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::KinesisAnalyticsV2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// For a SQL-based Kinesis Data Analytics application, describes the mapping of each data element in the streaming source to the corresponding column in the in-application stream.
+        /// Also used to describe the format of the reference data source.
+        ///
+        /// Part of `AWS::KinesisAnalyticsV2::Application`, `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html).
+        pub struct RecordColumn;
+        new {
+            /// Creates `RecordColumn` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the column that is created in the in-application input stream or reference table.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-name)
+            /// - `sql_type` (`SqlType`, `String`): The type of column created in the in-application input stream or reference table.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-sqltype)
+        }
+        required {
+            name("Name"): String,
+            sql_type("SqlType"): String,
+        }
+        optional {
+            /// A reference to the data element in the streaming input or the reference data source.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-recordcolumn.html#cfn-kinesisanalyticsv2-application-recordcolumn-mapping)
+            mapping("Mapping"): String,
+        }
+    }
+
+    property! {
+        /// When you configure a SQL-based Kinesis Data Analytics application's input at the time of creating or updating an application, provides additional mapping information specific to the record format (such as JSON, CSV, or record fields delimited by some delimiter) on the streaming source.
+        ///
+        /// Part of `AWS::KinesisAnalyticsV2::Application`, `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html).
+        pub struct MappingParameters;
+        new {
+            /// Creates `MappingParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Provides additional mapping information when the record format uses delimiters (for example, CSV).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-csvmappingparameters)
+            csv_mapping_parameters("CSVMappingParameters"): CsvMappingParameters,
+            /// Provides additional mapping information when JSON is the record format on the streaming source.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-mappingparameters.html#cfn-kinesisanalyticsv2-application-mappingparameters-jsonmappingparameters)
+            json_mapping_parameters("JSONMappingParameters"): JsonMappingParameters,
+        }
+    }
+
+    property! {
+        /// For a SQL-based Kinesis Data Analytics application, provides additional mapping information when the record format uses delimiters, such as CSV. For example, the following sample records use CSV format, where the records use the '\n' as the row delimiter and a comma (",") as the column delimiter:
+        /// `"name1", "address1"`
+        /// `"name2", "address2"`
+        ///
+        /// Part of `AWS::KinesisAnalyticsV2::Application`, `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html).
+        pub struct CsvMappingParameters;
+        new {
+            /// Creates `CsvMappingParameters` from its required properties:
+            ///
+            /// - `record_column_delimiter` (`RecordColumnDelimiter`, `String`): The column delimiter. For example, in a CSV format, a comma (",") is the typical column delimiter.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html#cfn-kinesisanalyticsv2-application-csvmappingparameters-recordcolumndelimiter)
+            /// - `record_row_delimiter` (`RecordRowDelimiter`, `String`): The row delimiter. For example, in a CSV format, '\n' is the typical row delimiter.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-csvmappingparameters.html#cfn-kinesisanalyticsv2-application-csvmappingparameters-recordrowdelimiter)
+        }
+        required {
+            record_column_delimiter("RecordColumnDelimiter"): String,
+            record_row_delimiter("RecordRowDelimiter"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// For a SQL-based Kinesis Data Analytics application, provides additional mapping information when JSON is the record format on the streaming source.
+        ///
+        /// Part of `AWS::KinesisAnalyticsV2::Application`, `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-jsonmappingparameters.html).
+        pub struct JsonMappingParameters;
+        new {
+            /// Creates `JsonMappingParameters` from its required properties:
+            ///
+            /// - `record_row_path` (`RecordRowPath`, `String`): The path to the top-level parent that contains the records.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-jsonmappingparameters.html#cfn-kinesisanalyticsv2-application-jsonmappingparameters-recordrowpath)
+        }
+        required {
+            record_row_path("RecordRowPath"): String,
         }
         optional {
         }

@@ -1764,21 +1764,6 @@ pub mod delivery_stream {
         }
     }
 
-    property! {
-        /// Part of `AWS::KinesisFirehose::DeliveryStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-tag.html#cfn-kinesisfirehose-deliverystream-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-tag.html#cfn-kinesisfirehose-deliverystream-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

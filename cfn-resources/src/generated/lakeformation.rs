@@ -51,24 +51,8 @@ pub mod data_cells_filter {
     //! Property types of [`DataCellsFilter`](super::DataCellsFilter).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// An object representing the Data Cells Filter's Columns. Either Column Names or a Wildcard is required.
-        ///
-        /// Part of `AWS::LakeFormation::DataCellsFilter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-datacellsfilter-columnwildcard.html).
-        pub struct ColumnWildcard;
-        new {
-            /// Creates `ColumnWildcard` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A list of column names to be excluded from the Data Cells Filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-datacellsfilter-columnwildcard.html#cfn-lakeformation-datacellsfilter-columnwildcard-excludedcolumnnames)
-            excluded_column_names("ExcludedColumnNames"): Vec<String>,
-        }
-    }
+    /// Shared with other `AWS::LakeFormation` resources (identical schema).
+    pub use super::shared::ColumnWildcard;
 
     property! {
         /// An object representing the Data Cells Filter's Row Filter. Either a Filter Expression or a Wildcard is required.
@@ -207,20 +191,8 @@ pub mod permissions {
     //! Property types of [`Permissions`](super::Permissions).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::LakeFormation::Permissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-datalakeprincipal.html).
-        pub struct DataLakePrincipal;
-        new {
-            /// Creates `DataLakePrincipal` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-datalakeprincipal.html#cfn-lakeformation-permissions-datalakeprincipal-datalakeprincipalidentifier)
-            data_lake_principal_identifier("DataLakePrincipalIdentifier"): String,
-        }
-    }
+    /// Shared with other `AWS::LakeFormation` resources (identical schema).
+    pub use super::shared::{DataLakePrincipal, ColumnWildcard};
 
     property! {
         /// Part of `AWS::LakeFormation::Permissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-resource.html).
@@ -315,20 +287,6 @@ pub mod permissions {
             name("Name"): String,
         }
     }
-
-    property! {
-        /// Part of `AWS::LakeFormation::Permissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-columnwildcard.html).
-        pub struct ColumnWildcard;
-        new {
-            /// Creates `ColumnWildcard` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-columnwildcard.html#cfn-lakeformation-permissions-columnwildcard-excludedcolumnnames)
-            excluded_column_names("ExcludedColumnNames"): Vec<String>,
-        }
-    }
 }
 
 resource! {
@@ -372,6 +330,8 @@ pub mod principal_permissions {
     //! Property types of [`PrincipalPermissions`](super::PrincipalPermissions).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::LakeFormation` resources (identical schema).
+    pub use super::shared::{DataLakePrincipal, DatabaseResource, TableResource, ColumnWildcard};
 
     string_enum! {
         /// Values allowed by `AWS::LakeFormation::PrincipalPermissions`.
@@ -402,24 +362,6 @@ pub mod principal_permissions {
             Associate = "ASSOCIATE",
             /// `GRANT_WITH_LF_TAG_EXPRESSION`
             GrantWithLfTagExpression = "GRANT_WITH_LF_TAG_EXPRESSION",
-        }
-    }
-
-    property! {
-        /// The LFlong principal.
-        ///
-        /// Part of `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-datalakeprincipal.html).
-        pub struct DataLakePrincipal;
-        new {
-            /// Creates `DataLakePrincipal` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// An identifier for the LFlong principal.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-datalakeprincipal.html#cfn-lakeformation-principalpermissions-datalakeprincipal-datalakeprincipalidentifier)
-            data_lake_principal_identifier("DataLakePrincipalIdentifier"): String,
         }
     }
 
@@ -518,27 +460,6 @@ pub mod principal_permissions {
     }
 
     property! {
-        /// A structure for the database object.
-        ///
-        /// Part of `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html).
-        pub struct DatabaseResource;
-        new {
-            /// Creates `DatabaseResource` from its required properties:
-            ///
-            /// - `catalog_id` (`CatalogId`, `String`): The identifier for the Data Catalog. By default, it is the account ID of the caller.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html#cfn-lakeformation-principalpermissions-databaseresource-catalogid)
-            /// - `name` (`Name`, `String`): The name of the database resource. Unique to the Data Catalog.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html#cfn-lakeformation-principalpermissions-databaseresource-name)
-        }
-        required {
-            catalog_id("CatalogId"): String,
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// A structure containing an LF-tag key and values for a resource.
         ///
         /// Part of `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-lftagkeyresource.html).
@@ -620,36 +541,6 @@ pub mod principal_permissions {
     }
 
     property! {
-        /// A structure for the table object. A table is a metadata definition that represents your data. You can Grant and Revoke table privileges to a principal.
-        ///
-        /// Part of `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html).
-        pub struct TableResource;
-        new {
-            /// Creates `TableResource` from its required properties:
-            ///
-            /// - `catalog_id` (`CatalogId`, `String`): The identifier for the Data Catalog. By default, it is the account ID of the caller.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-catalogid)
-            /// - `database_name` (`DatabaseName`, `String`): The name of the database for the table. Unique to a Data Catalog. A database is a set of associated table definitions organized into a logical group. You can Grant and Revoke database privileges to a principal.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-databasename)
-        }
-        required {
-            catalog_id("CatalogId"): String,
-            database_name("DatabaseName"): String,
-        }
-        optional {
-            /// The name of the table.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-name)
-            name("Name"): String,
-            /// A wildcard object representing every table under a database.
-            /// At least one of `TableResource$Name` or `TableResource$TableWildcard` is required.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-tablewildcard)
-            table_wildcard("TableWildcard"): Json,
-        }
-    }
-
-    property! {
         /// A structure for a table with columns object. This object is only used when granting a SELECT permission.
         /// This object must take a value for at least one of `ColumnsNames`, `ColumnsIndexes`, or `ColumnsWildcard`.
         ///
@@ -679,24 +570,6 @@ pub mod principal_permissions {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tablewithcolumnsresource.html#cfn-lakeformation-principalpermissions-tablewithcolumnsresource-columnwildcard)
             column_wildcard("ColumnWildcard"): ColumnWildcard,
-        }
-    }
-
-    property! {
-        /// A wildcard object, consisting of an optional list of excluded column names or indexes.
-        ///
-        /// Part of `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-columnwildcard.html).
-        pub struct ColumnWildcard;
-        new {
-            /// Creates `ColumnWildcard` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Excludes column names. Any column with this name will be excluded.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-columnwildcard.html#cfn-lakeformation-principalpermissions-columnwildcard-excludedcolumnnames)
-            excluded_column_names("ExcludedColumnNames"): Vec<String>,
         }
     }
 }
@@ -794,6 +667,8 @@ pub mod tag_association {
     //! Property types of [`TagAssociation`](super::TagAssociation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::LakeFormation` resources (identical schema).
+    pub use super::shared::{DatabaseResource, TableResource};
 
     property! {
         /// Part of `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-lftagpair.html).
@@ -838,48 +713,6 @@ pub mod tag_association {
     }
 
     property! {
-        /// Part of `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-databaseresource.html).
-        pub struct DatabaseResource;
-        new {
-            /// Creates `DatabaseResource` from its required properties:
-            ///
-            /// - `catalog_id` (`CatalogId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-databaseresource.html#cfn-lakeformation-tagassociation-databaseresource-catalogid)
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-databaseresource.html#cfn-lakeformation-tagassociation-databaseresource-name)
-        }
-        required {
-            catalog_id("CatalogId"): String,
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tableresource.html).
-        pub struct TableResource;
-        new {
-            /// Creates `TableResource` from its required properties:
-            ///
-            /// - `catalog_id` (`CatalogId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-catalogid)
-            /// - `database_name` (`DatabaseName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-databasename)
-        }
-        required {
-            catalog_id("CatalogId"): String,
-            database_name("DatabaseName"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-name)
-            name("Name"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tableresource.html#cfn-lakeformation-tagassociation-tableresource-tablewildcard)
-            table_wildcard("TableWildcard"): Json,
-        }
-    }
-
-    property! {
         /// Part of `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-tagassociation-tablewithcolumnsresource.html).
         pub struct TableWithColumnsResource;
         new {
@@ -901,6 +734,96 @@ pub mod tag_association {
             name("Name"): String,
         }
         optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::LakeFormation` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// An object representing the Data Cells Filter's Columns. Either Column Names or a Wildcard is required.
+        ///
+        /// Part of `AWS::LakeFormation::DataCellsFilter`, `AWS::LakeFormation::Permissions`, `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-datacellsfilter-columnwildcard.html).
+        pub struct ColumnWildcard;
+        new {
+            /// Creates `ColumnWildcard` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A list of column names to be excluded from the Data Cells Filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-datacellsfilter-columnwildcard.html#cfn-lakeformation-datacellsfilter-columnwildcard-excludedcolumnnames)
+            excluded_column_names("ExcludedColumnNames"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::LakeFormation::Permissions`, `AWS::LakeFormation::PrincipalPermissions`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-datalakeprincipal.html).
+        pub struct DataLakePrincipal;
+        new {
+            /// Creates `DataLakePrincipal` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-datalakeprincipal.html#cfn-lakeformation-permissions-datalakeprincipal-datalakeprincipalidentifier)
+            data_lake_principal_identifier("DataLakePrincipalIdentifier"): String,
+        }
+    }
+
+    property! {
+        /// A structure for the database object.
+        ///
+        /// Part of `AWS::LakeFormation::PrincipalPermissions`, `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html).
+        pub struct DatabaseResource;
+        new {
+            /// Creates `DatabaseResource` from its required properties:
+            ///
+            /// - `catalog_id` (`CatalogId`, `String`): The identifier for the Data Catalog. By default, it is the account ID of the caller.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html#cfn-lakeformation-principalpermissions-databaseresource-catalogid)
+            /// - `name` (`Name`, `String`): The name of the database resource. Unique to the Data Catalog.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-databaseresource.html#cfn-lakeformation-principalpermissions-databaseresource-name)
+        }
+        required {
+            catalog_id("CatalogId"): String,
+            name("Name"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// A structure for the table object. A table is a metadata definition that represents your data. You can Grant and Revoke table privileges to a principal.
+        ///
+        /// Part of `AWS::LakeFormation::PrincipalPermissions`, `AWS::LakeFormation::TagAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html).
+        pub struct TableResource;
+        new {
+            /// Creates `TableResource` from its required properties:
+            ///
+            /// - `catalog_id` (`CatalogId`, `String`): The identifier for the Data Catalog. By default, it is the account ID of the caller.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-catalogid)
+            /// - `database_name` (`DatabaseName`, `String`): The name of the database for the table. Unique to a Data Catalog. A database is a set of associated table definitions organized into a logical group. You can Grant and Revoke database privileges to a principal.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-databasename)
+        }
+        required {
+            catalog_id("CatalogId"): String,
+            database_name("DatabaseName"): String,
+        }
+        optional {
+            /// The name of the table.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-name)
+            name("Name"): String,
+            /// A wildcard object representing every table under a database.
+            /// At least one of `TableResource$Name` or `TableResource$TableWildcard` is required.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tableresource.html#cfn-lakeformation-principalpermissions-tableresource-tablewildcard)
+            table_wildcard("TableWildcard"): Json,
         }
     }
 }

@@ -52,24 +52,8 @@ pub mod alias {
     //! Property types of [`Alias`](super::Alias).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// A provisioned concurrency configuration for a function's alias.
-        ///
-        /// Part of `AWS::Lambda::Alias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-alias-provisionedconcurrencyconfiguration.html).
-        pub struct ProvisionedConcurrencyConfiguration;
-        new {
-            /// Creates `ProvisionedConcurrencyConfiguration` from its required properties:
-            ///
-            /// - `provisioned_concurrent_executions` (`ProvisionedConcurrentExecutions`, `i64`): The amount of provisioned concurrency to allocate for the alias.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-alias-provisionedconcurrencyconfiguration.html#cfn-lambda-alias-provisionedconcurrencyconfiguration-provisionedconcurrentexecutions)
-        }
-        required {
-            provisioned_concurrent_executions("ProvisionedConcurrentExecutions"): i64,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::ProvisionedConcurrencyConfiguration;
 
     property! {
         /// The traffic-shifting configuration of a Lambda function alias.
@@ -168,6 +152,8 @@ pub mod capacity_provider {
     //! Property types of [`CapacityProvider`](super::CapacityProvider).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::SystemLogLevel;
 
     property! {
         /// Configuration that defines how the capacity provider scales compute instances based on demand and policies.
@@ -318,27 +304,8 @@ pub mod capacity_provider {
         }
     }
 
-    property! {
-        /// A key-value pair that provides metadata for the capacity provider.
-        ///
-        /// Part of `AWS::Lambda::CapacityProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-tag.html#cfn-lambda-capacityprovider-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-tag.html#cfn-lambda-capacityprovider-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The mode for tag propagation.
@@ -392,20 +359,6 @@ pub mod capacity_provider {
         }
     }
 
-    string_enum! {
-        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
-        ///
-        /// Values allowed by `AWS::Lambda::CapacityProvider`.
-        pub enum SystemLogLevel {
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `INFO`
-            Info = "INFO",
-            /// `WARN`
-            Warn = "WARN",
-        }
-    }
-
     property! {
         /// VPC configuration that specifies the network settings for compute instances managed by the capacity provider.
         ///
@@ -416,12 +369,12 @@ pub mod capacity_provider {
             ///
             /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`): A list of security group IDs that control network access for compute instances managed by the capacity provider.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-capacityprovidervpcconfig.html#cfn-lambda-capacityprovider-capacityprovidervpcconfig-securitygroupids)
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): A list of subnet IDs where the capacity provider launches compute instances.
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): A list of subnet IDs where the capacity provider launches compute instances.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-capacityprovidervpcconfig.html#cfn-lambda-capacityprovider-capacityprovidervpcconfig-subnetids)
         }
         required {
             security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
         optional {
         }
@@ -521,25 +474,8 @@ pub mod code_signing_config {
         }
     }
 
-    property! {
-        /// Part of `AWS::Lambda::CodeSigningConfig`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-codesigningconfig-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-codesigningconfig-tag.html#cfn-lambda-codesigningconfig-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-codesigningconfig-tag.html#cfn-lambda-codesigningconfig-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -550,13 +486,13 @@ resource! {
     new {
         /// Creates `AWS::Lambda::EventInvokeConfig` from its required properties:
         ///
-        /// - `function_name` (`FunctionName`, `String`): The name of the Lambda function.
+        /// - `function_name` (`FunctionName`, `ids::lambda::FunctionName`): The name of the Lambda function.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-functionname)
         /// - `qualifier` (`Qualifier`, `String`): The identifier of a version or alias.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-qualifier)
     }
     required {
-        function_name("FunctionName"): String,
+        function_name("FunctionName"): ids::lambda::FunctionName,
         qualifier("Qualifier"): String,
     }
     optional {
@@ -651,7 +587,7 @@ resource! {
     new {
         /// Creates `AWS::Lambda::EventSourceMapping` from its required properties:
         ///
-        /// - `function_name` (`FunctionName`, `String`): The name or ARN of the Lambda function.
+        /// - `function_name` (`FunctionName`, `ids::lambda::FunctionName`): The name or ARN of the Lambda function.
         ///   **Name formats**
         ///   +  *Function name* – `MyFunction`.
         ///   +  *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:MyFunction`.
@@ -662,7 +598,7 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html#cfn-lambda-eventsourcemapping-functionname)
     }
     required {
-        function_name("FunctionName"): String,
+        function_name("FunctionName"): ids::lambda::FunctionName,
     }
     optional {
         /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -810,6 +746,8 @@ pub mod event_source_mapping {
     //! Property types of [`EventSourceMapping`](super::EventSourceMapping).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::SystemLogLevel;
 
     property! {
         /// Specific configuration settings for an Amazon Managed Streaming for Apache Kafka (Amazon MSK) event source.
@@ -1090,20 +1028,6 @@ pub mod event_source_mapping {
         }
     }
 
-    string_enum! {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
-        ///
-        /// Values allowed by `AWS::Lambda::EventSourceMapping`.
-        pub enum SystemLogLevel {
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `INFO`
-            Info = "INFO",
-            /// `WARN`
-            Warn = "WARN",
-        }
-    }
-
     property! {
         /// The metrics configuration for your event source. Use this configuration object to define which metrics you want your event source mapping to produce.
         ///
@@ -1333,27 +1257,8 @@ pub mod event_source_mapping {
         }
     }
 
-    property! {
-        /// A [tag](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the event source mapping.
-        ///
-        /// Part of `AWS::Lambda::EventSourceMapping`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for this tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-tag.html#cfn-lambda-eventsourcemapping-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for this tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-tag.html#cfn-lambda-eventsourcemapping-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1366,7 +1271,7 @@ resource! {
     /// For a complete introduction to Lambda functions, see [What is Lambda?](https://docs.aws.amazon.com/lambda/latest/dg/lambda-welcome.html) in the *Lambda developer guide.*
     ///
     /// `AWS::Lambda::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html). Nested property types are in [`function`].
-    pub struct Function("AWS::Lambda::Function") -> FunctionAttributes, ref String;
+    pub struct Function("AWS::Lambda::Function") -> FunctionAttributes, ref ids::lambda::FunctionName;
     new {
         /// Creates `AWS::Lambda::Function` from its required properties:
         ///
@@ -1375,12 +1280,12 @@ resource! {
         ///   +  For .zip deployment packages, you can alternatively define the function code inline in the `ZipFile` property. This method works only for Node.js and Python functions.
         ///   +  For container images, specify the URI of your container image in the ECR registry in the `ImageUri` property.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-code)
-        /// - `role` (`Role`, `String`): The Amazon Resource Name (ARN) of the function's execution role.
+        /// - `role` (`Role`, `ids::iam::RoleArn`): The Amazon Resource Name (ARN) of the function's execution role.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-role)
     }
     required {
         code("Code"): function::Code,
-        role("Role"): String,
+        role("Role"): ids::iam::RoleArn,
     }
     optional {
         /// The instruction set architecture that the function supports. Enter a string array with one of the valid values (arm64 or x86_64). The default value is `x86_64`.
@@ -1531,6 +1436,8 @@ pub mod function {
     //! Property types of [`Function`](super::Function).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::{S3ObjectStorageMode, FunctionScalingConfig, ApplicationLogLevel, SystemLogLevel};
 
     string_enum! {
         /// Values allowed by `AWS::Lambda::Function`.
@@ -1631,18 +1538,6 @@ pub mod function {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-code.html#cfn-lambda-function-code-zipfile)
             zip_file("ZipFile"): String,
-        }
-    }
-
-    string_enum! {
-        /// Specifies the storage mode for the deployment package. Use `COPY` to store the package in LAMlong-managed storage. Use `REFERENCE` to read the package directly from the Amazon S3 bucket. If omitted, the default is `COPY`.
-        ///
-        /// Values allowed by `AWS::Lambda::Function`.
-        pub enum S3ObjectStorageMode {
-            /// `COPY`
-            Copy = "COPY",
-            /// `REFERENCE`
-            Reference = "REFERENCE",
         }
     }
 
@@ -1795,28 +1690,6 @@ pub mod function {
     }
 
     property! {
-        /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
-        ///
-        /// Part of `AWS::Lambda::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html).
-        pub struct FunctionScalingConfig;
-        new {
-            /// Creates `FunctionScalingConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The maximum number of execution environments that can be provisioned for the function.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-maxexecutionenvironments)
-            max_execution_environments("MaxExecutionEnvironments"): i64,
-            /// The minimum number of execution environments to maintain for the function.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-minexecutionenvironments)
-            min_execution_environments("MinExecutionEnvironments"): i64,
-        }
-    }
-
-    property! {
         /// Configuration values that override the container image Dockerfile settings. For more information, see [Container image settings](https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#images-parms).
         ///
         /// Part of `AWS::Lambda::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-imageconfig.html).
@@ -1873,26 +1746,6 @@ pub mod function {
     }
 
     string_enum! {
-        /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where `TRACE` is the highest level and `FATAL` is the lowest.
-        ///
-        /// Values allowed by `AWS::Lambda::Function`.
-        pub enum ApplicationLogLevel {
-            /// `TRACE`
-            Trace = "TRACE",
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `INFO`
-            Info = "INFO",
-            /// `WARN`
-            Warn = "WARN",
-            /// `ERROR`
-            Error = "ERROR",
-            /// `FATAL`
-            Fatal = "FATAL",
-        }
-    }
-
-    string_enum! {
         /// The format in which Lambda sends your function's application and system logs to CloudWatch. Select between plain text and structured JSON.
         ///
         /// Values allowed by `AWS::Lambda::Function`.
@@ -1901,20 +1754,6 @@ pub mod function {
             Text = "Text",
             /// `JSON`
             Json = "JSON",
-        }
-    }
-
-    string_enum! {
-        /// Set this property to filter the system logs for your function that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
-        ///
-        /// Values allowed by `AWS::Lambda::Function`.
-        pub enum SystemLogLevel {
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `INFO`
-            Info = "INFO",
-            /// `WARN`
-            Warn = "WARN",
         }
     }
 
@@ -2131,27 +1970,8 @@ pub mod function {
         }
     }
 
-    property! {
-        /// A [tag](https://docs.aws.amazon.com/lambda/latest/dg/tagging.html) to apply to the function.
-        ///
-        /// Part of `AWS::Lambda::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for this tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-tag.html#cfn-lambda-function-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for this tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-tag.html#cfn-lambda-function-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Specifies the tenant isolation mode configuration for a Lambda function. This allows you to configure specific tenant isolation strategies for your function invocations. Tenant isolation configuration cannot be modified after function creation.
@@ -2235,7 +2055,7 @@ pub mod function {
             /// A list of VPC subnet IDs.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-vpcconfig.html#cfn-lambda-function-vpcconfig-subnetids)
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
     }
 }
@@ -2286,6 +2106,8 @@ pub mod layer_version {
     //! Property types of [`LayerVersion`](super::LayerVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::S3ObjectStorageMode;
 
     string_enum! {
         /// Values allowed by `AWS::Lambda::LayerVersion`.
@@ -2429,18 +2251,6 @@ pub mod layer_version {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-layerversion-content.html#cfn-lambda-layerversion-content-s3objectversion)
             s3_object_version("S3ObjectVersion"): String,
-        }
-    }
-
-    string_enum! {
-        /// Specifies whether Lambda should copy the deployment package to its internal storage (COPY) or reference it directly from your S3 bucket (REFERENCE).
-        ///
-        /// Values allowed by `AWS::Lambda::LayerVersion`.
-        pub enum S3ObjectStorageMode {
-            /// `COPY`
-            Copy = "COPY",
-            /// `REFERENCE`
-            Reference = "REFERENCE",
         }
     }
 }
@@ -2759,25 +2569,8 @@ pub mod microvm_image {
         }
     }
 
-    property! {
-        /// Part of `AWS::Lambda::MicrovmImage`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-microvmimage-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-microvmimage-tag.html#cfn-lambda-microvmimage-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-microvmimage-tag.html#cfn-lambda-microvmimage-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2865,14 +2658,14 @@ pub mod network_connector {
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-vpcegressconfiguration.html#cfn-lambda-networkconnector-vpcegressconfiguration-networkprotocol)
             /// - `security_group_ids` (`SecurityGroupIds`, `Vec<ids::ec2::SecurityGroupId>`): The IDs of the VPC security groups to attach to the ENIs. All security groups must be in the same VPC as the subnets.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-vpcegressconfiguration.html#cfn-lambda-networkconnector-vpcegressconfiguration-securitygroupids)
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The IDs of the VPC subnets where Lambda provisions elastic network interfaces (ENIs). Specify 1 to 16 subnets. All subnets must be in the same VPC.
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The IDs of the VPC subnets where Lambda provisions elastic network interfaces (ENIs). Specify 1 to 16 subnets. All subnets must be in the same VPC.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-vpcegressconfiguration.html#cfn-lambda-networkconnector-vpcegressconfiguration-subnetids)
         }
         required {
             associated_compute_resource_types("AssociatedComputeResourceTypes"): Vec<AssociatedComputeResourceTypes>,
             network_protocol("NetworkProtocol"): NetworkProtocol,
             security_group_ids("SecurityGroupIds"): Vec<ids::ec2::SecurityGroupId>,
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
         optional {
         }
@@ -2900,27 +2693,8 @@ pub mod network_connector {
         }
     }
 
-    property! {
-        /// A key-value pair that provides metadata for the network connector.
-        ///
-        /// Part of `AWS::Lambda::NetworkConnector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-tag.html#cfn-lambda-networkconnector-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-networkconnector-tag.html#cfn-lambda-networkconnector-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2936,7 +2710,7 @@ resource! {
         ///
         /// - `action` (`Action`, `String`): The action that the principal can use on the function. For example, `lambda:InvokeFunction` or `lambda:GetFunction`.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html#cfn-lambda-permission-action)
-        /// - `function_name` (`FunctionName`, `String`): The name or ARN of the Lambda function, version, or alias.
+        /// - `function_name` (`FunctionName`, `ids::lambda::FunctionArn`): The name or ARN of the Lambda function, version, or alias.
         ///   **Name formats**
         ///   +  *Function name* – `my-function` (name-only), `my-function:v1` (with alias).
         ///   +  *Function ARN* – `arn:aws:lambda:us-west-2:123456789012:function:my-function`.
@@ -2949,7 +2723,7 @@ resource! {
     }
     required {
         action("Action"): String,
-        function_name("FunctionName"): String,
+        function_name("FunctionName"): ids::lambda::FunctionArn,
         principal("Principal"): String,
     }
     optional {
@@ -3049,12 +2823,12 @@ resource! {
         ///
         /// - `auth_type` (`AuthType`, `url::AuthType`): Can be either AWS_IAM if the requests are authorized via IAM, or NONE if no authorization is configured on the Function URL.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#cfn-lambda-url-authtype)
-        /// - `target_function_arn` (`TargetFunctionArn`, `String`): The Amazon Resource Name (ARN) of the function associated with the Function URL.
+        /// - `target_function_arn` (`TargetFunctionArn`, `ids::lambda::FunctionArn`): The Amazon Resource Name (ARN) of the function associated with the Function URL.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#cfn-lambda-url-targetfunctionarn)
     }
     required {
         auth_type("AuthType"): url::AuthType,
-        target_function_arn("TargetFunctionArn"): String,
+        target_function_arn("TargetFunctionArn"): ids::lambda::FunctionArn,
     }
     optional {
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#cfn-lambda-url-cors)
@@ -3117,7 +2891,7 @@ pub mod url {
             /// Represents a collection of allowed HTTP methods.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowmethods)
-            allow_methods("AllowMethods"): Vec<AllowMethodsAllowMethods>,
+            allow_methods("AllowMethods"): Vec<AllowMethods>,
             /// Represents a collection of allowed origins.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-alloworigins)
@@ -3133,7 +2907,7 @@ pub mod url {
 
     string_enum! {
         /// Values allowed by `AWS::Lambda::Url`.
-        pub enum AllowMethodsAllowMethods {
+        pub enum AllowMethods {
             /// `GET`
             Get = "GET",
             /// `PUT`
@@ -3216,46 +2990,8 @@ pub mod version {
     //! Property types of [`Version`](super::Version).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
-        ///
-        /// Part of `AWS::Lambda::Version`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-version-functionscalingconfig.html).
-        pub struct FunctionScalingConfig;
-        new {
-            /// Creates `FunctionScalingConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The maximum number of execution environments that can be provisioned for the function.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-version-functionscalingconfig.html#cfn-lambda-version-functionscalingconfig-maxexecutionenvironments)
-            max_execution_environments("MaxExecutionEnvironments"): i64,
-            /// The minimum number of execution environments to maintain for the function.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-version-functionscalingconfig.html#cfn-lambda-version-functionscalingconfig-minexecutionenvironments)
-            min_execution_environments("MinExecutionEnvironments"): i64,
-        }
-    }
-
-    property! {
-        /// A provisioned concurrency configuration for a function's version.
-        ///
-        /// Part of `AWS::Lambda::Version`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-version-provisionedconcurrencyconfiguration.html).
-        pub struct ProvisionedConcurrencyConfiguration;
-        new {
-            /// Creates `ProvisionedConcurrencyConfiguration` from its required properties:
-            ///
-            /// - `provisioned_concurrent_executions` (`ProvisionedConcurrentExecutions`, `i64`): The amount of provisioned concurrency to allocate for the version.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-version-provisionedconcurrencyconfiguration.html#cfn-lambda-version-provisionedconcurrencyconfiguration-provisionedconcurrentexecutions)
-        }
-        required {
-            provisioned_concurrent_executions("ProvisionedConcurrentExecutions"): i64,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::{FunctionScalingConfig, ProvisionedConcurrencyConfiguration};
 
     property! {
         /// Runtime Management Config of a function.
@@ -3304,7 +3040,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the function.
         ///
         /// `Fn::GetAtt` `FunctionArn`.
-        function_arn("FunctionArn"): ids::lambda::FunctionArn,
+        function_arn("FunctionArn"): String,
         /// The current state of the function.
         ///
         /// `Fn::GetAtt` `State`.
@@ -3329,26 +3065,8 @@ pub mod web_function {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with the function.
-        ///
-        /// Part of `AWS::Lambda::WebFunction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-webfunction-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-webfunction-tag.html#cfn-lambda-webfunction-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-webfunction-tag.html#cfn-lambda-webfunction-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3400,7 +3118,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the function.
         ///
         /// `Fn::GetAtt` `FunctionArn`.
-        function_arn("FunctionArn"): ids::lambda::FunctionArn,
+        function_arn("FunctionArn"): String,
         /// The Amazon Resource Name (ARN) of the endpoint.
         ///
         /// `Fn::GetAtt` `EndpointArn`.
@@ -3563,7 +3281,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the function.
         ///
         /// `Fn::GetAtt` `FunctionArn`.
-        function_arn("FunctionArn"): ids::lambda::FunctionArn,
+        function_arn("FunctionArn"): String,
         /// The unique identifier of the revision.
         ///
         /// `Fn::GetAtt` `RevisionId`.
@@ -3591,6 +3309,8 @@ pub mod web_function_revision {
     //! Property types of [`WebFunctionRevision`](super::WebFunctionRevision).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lambda` resources (identical schema).
+    pub use super::shared::{ApplicationLogLevel, SystemLogLevel};
 
     property! {
         /// The build configuration for the revision.
@@ -3755,11 +3475,84 @@ pub mod web_function_revision {
             system_log_level("SystemLogLevel"): SystemLogLevel,
         }
     }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Lambda` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// A provisioned concurrency configuration for a function's alias.
+        ///
+        /// Part of `AWS::Lambda::Alias`, `AWS::Lambda::Version`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-alias-provisionedconcurrencyconfiguration.html).
+        pub struct ProvisionedConcurrencyConfiguration;
+        new {
+            /// Creates `ProvisionedConcurrencyConfiguration` from its required properties:
+            ///
+            /// - `provisioned_concurrent_executions` (`ProvisionedConcurrentExecutions`, `i64`): The amount of provisioned concurrency to allocate for the alias.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-alias-provisionedconcurrencyconfiguration.html#cfn-lambda-alias-provisionedconcurrencyconfiguration-provisionedconcurrentexecutions)
+        }
+        required {
+            provisioned_concurrent_executions("ProvisionedConcurrentExecutions"): i64,
+        }
+        optional {
+        }
+    }
 
     string_enum! {
-        /// The application log level.
+        /// Set this property to filter the system logs for your capacity provider that Lambda sends to CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG` is the highest level and `WARN` is the lowest.
         ///
-        /// Values allowed by `AWS::Lambda::WebFunctionRevision`.
+        /// Values allowed by `AWS::Lambda::CapacityProvider`, `AWS::Lambda::EventSourceMapping`, `AWS::Lambda::Function`, `AWS::Lambda::WebFunctionRevision`.
+        pub enum SystemLogLevel {
+            /// `DEBUG`
+            Debug = "DEBUG",
+            /// `INFO`
+            Info = "INFO",
+            /// `WARN`
+            Warn = "WARN",
+        }
+    }
+
+    string_enum! {
+        /// Specifies the storage mode for the deployment package. Use `COPY` to store the package in LAMlong-managed storage. Use `REFERENCE` to read the package directly from the Amazon S3 bucket. If omitted, the default is `COPY`.
+        ///
+        /// Values allowed by `AWS::Lambda::Function`, `AWS::Lambda::LayerVersion`.
+        pub enum S3ObjectStorageMode {
+            /// `COPY`
+            Copy = "COPY",
+            /// `REFERENCE`
+            Reference = "REFERENCE",
+        }
+    }
+
+    property! {
+        /// Configuration that defines the scaling behavior for a Lambda Managed Instances function, including the minimum and maximum number of execution environments that can be provisioned.
+        ///
+        /// Part of `AWS::Lambda::Function`, `AWS::Lambda::Version`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html).
+        pub struct FunctionScalingConfig;
+        new {
+            /// Creates `FunctionScalingConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The maximum number of execution environments that can be provisioned for the function.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-maxexecutionenvironments)
+            max_execution_environments("MaxExecutionEnvironments"): i64,
+            /// The minimum number of execution environments to maintain for the function.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-functionscalingconfig.html#cfn-lambda-function-functionscalingconfig-minexecutionenvironments)
+            min_execution_environments("MinExecutionEnvironments"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Set this property to filter the application logs for your function that Lambda sends to CloudWatch. Lambda only sends application logs at the selected level of detail and lower, where `TRACE` is the highest level and `FATAL` is the lowest.
+        ///
+        /// Values allowed by `AWS::Lambda::Function`, `AWS::Lambda::WebFunctionRevision`.
         pub enum ApplicationLogLevel {
             /// `TRACE`
             Trace = "TRACE",
@@ -3773,20 +3566,6 @@ pub mod web_function_revision {
             Error = "ERROR",
             /// `FATAL`
             Fatal = "FATAL",
-        }
-    }
-
-    string_enum! {
-        /// The system log level.
-        ///
-        /// Values allowed by `AWS::Lambda::WebFunctionRevision`.
-        pub enum SystemLogLevel {
-            /// `DEBUG`
-            Debug = "DEBUG",
-            /// `INFO`
-            Info = "INFO",
-            /// `WARN`
-            Warn = "WARN",
         }
     }
 }

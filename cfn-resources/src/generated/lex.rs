@@ -71,6 +71,8 @@ pub mod bot {
     //! Property types of [`Bot`](super::Bot).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lex` resources (identical schema).
+    pub use super::shared::{BotAliasLocaleSettingsItem, BotAliasLocaleSettings, CodeHookSpecification, LambdaCodeHook, SentimentAnalysisSettings};
 
     property! {
         /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-s3location.html).
@@ -2246,24 +2248,8 @@ pub mod bot {
         }
     }
 
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-tag.html#cfn-lex-bot-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-tag.html#cfn-lex-bot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of a bot to create.
@@ -2344,78 +2330,6 @@ pub mod bot {
             description("Description"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-testbotaliassettings.html#cfn-lex-bot-testbotaliassettings-sentimentanalysissettings)
             sentiment_analysis_settings("SentimentAnalysisSettings"): SentimentAnalysisSettings,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html).
-        pub struct BotAliasLocaleSettingsItem;
-        new {
-            /// Creates `BotAliasLocaleSettingsItem` from its required properties:
-            ///
-            /// - `bot_alias_locale_setting` (`BotAliasLocaleSetting`, `BotAliasLocaleSettings`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html#cfn-lex-bot-botaliaslocalesettingsitem-botaliaslocalesetting)
-            /// - `locale_id` (`LocaleId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html#cfn-lex-bot-botaliaslocalesettingsitem-localeid)
-        }
-        required {
-            bot_alias_locale_setting("BotAliasLocaleSetting"): BotAliasLocaleSettings,
-            locale_id("LocaleId"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html).
-        pub struct BotAliasLocaleSettings;
-        new {
-            /// Creates `BotAliasLocaleSettings` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html#cfn-lex-bot-botaliaslocalesettings-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html#cfn-lex-bot-botaliaslocalesettings-codehookspecification)
-            code_hook_specification("CodeHookSpecification"): CodeHookSpecification,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-codehookspecification.html).
-        pub struct CodeHookSpecification;
-        new {
-            /// Creates `CodeHookSpecification` from its required properties:
-            ///
-            /// - `lambda_code_hook` (`LambdaCodeHook`, `LambdaCodeHook`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-codehookspecification.html#cfn-lex-bot-codehookspecification-lambdacodehook)
-        }
-        required {
-            lambda_code_hook("LambdaCodeHook"): LambdaCodeHook,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html).
-        pub struct LambdaCodeHook;
-        new {
-            /// Creates `LambdaCodeHook` from its required properties:
-            ///
-            /// - `code_hook_interface_version` (`CodeHookInterfaceVersion`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html#cfn-lex-bot-lambdacodehook-codehookinterfaceversion)
-            /// - `lambda_arn` (`LambdaArn`, `ids::lambda::FunctionArn`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html#cfn-lex-bot-lambdacodehook-lambdaarn)
-        }
-        required {
-            code_hook_interface_version("CodeHookInterfaceVersion"): String,
-            lambda_arn("LambdaArn"): ids::lambda::FunctionArn,
-        }
-        optional {
         }
     }
 
@@ -2544,22 +2458,6 @@ pub mod bot {
         optional {
         }
     }
-
-    property! {
-        /// Part of `AWS::Lex::Bot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-sentimentanalysissettings.html).
-        pub struct SentimentAnalysisSettings;
-        new {
-            /// Creates `SentimentAnalysisSettings` from its required properties:
-            ///
-            /// - `detect_sentiment` (`DetectSentiment`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-sentimentanalysissettings.html#cfn-lex-bot-sentimentanalysissettings-detectsentiment)
-        }
-        required {
-            detect_sentiment("DetectSentiment"): bool,
-        }
-        optional {
-        }
-    }
 }
 
 resource! {
@@ -2621,107 +2519,11 @@ pub mod bot_alias {
     //! Property types of [`BotAlias`](super::BotAlias).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lex` resources (identical schema).
+    pub use super::shared::{BotAliasLocaleSettingsItem, BotAliasLocaleSettings, CodeHookSpecification, LambdaCodeHook, SentimentAnalysisSettings};
 
-    property! {
-        /// A locale setting in alias
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettingsitem.html).
-        pub struct BotAliasLocaleSettingsItem;
-        new {
-            /// Creates `BotAliasLocaleSettingsItem` from its required properties:
-            ///
-            /// - `bot_alias_locale_setting` (`BotAliasLocaleSetting`, `BotAliasLocaleSettings`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettingsitem.html#cfn-lex-botalias-botaliaslocalesettingsitem-botaliaslocalesetting)
-            /// - `locale_id` (`LocaleId`, `String`): A string used to identify the locale
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettingsitem.html#cfn-lex-botalias-botaliaslocalesettingsitem-localeid)
-        }
-        required {
-            bot_alias_locale_setting("BotAliasLocaleSetting"): BotAliasLocaleSettings,
-            locale_id("LocaleId"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// You can use this parameter to specify a specific Lambda function to run different functions in different locales.
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettings.html).
-        pub struct BotAliasLocaleSettings;
-        new {
-            /// Creates `BotAliasLocaleSettings` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether the Lambda code hook is enabled
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettings.html#cfn-lex-botalias-botaliaslocalesettings-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-botaliaslocalesettings.html#cfn-lex-botalias-botaliaslocalesettings-codehookspecification)
-            code_hook_specification("CodeHookSpecification"): CodeHookSpecification,
-        }
-    }
-
-    property! {
-        /// Contains information about code hooks that Amazon Lex calls during a conversation.
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-codehookspecification.html).
-        pub struct CodeHookSpecification;
-        new {
-            /// Creates `CodeHookSpecification` from its required properties:
-            ///
-            /// - `lambda_code_hook` (`LambdaCodeHook`, `LambdaCodeHook`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-codehookspecification.html#cfn-lex-botalias-codehookspecification-lambdacodehook)
-        }
-        required {
-            lambda_code_hook("LambdaCodeHook"): LambdaCodeHook,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Contains information about code hooks that Amazon Lex calls during a conversation.
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-lambdacodehook.html).
-        pub struct LambdaCodeHook;
-        new {
-            /// Creates `LambdaCodeHook` from its required properties:
-            ///
-            /// - `code_hook_interface_version` (`CodeHookInterfaceVersion`, `String`): The version of the request-response that you want Amazon Lex to use to invoke your Lambda function.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-lambdacodehook.html#cfn-lex-botalias-lambdacodehook-codehookinterfaceversion)
-            /// - `lambda_arn` (`LambdaArn`, `ids::lambda::FunctionArn`): The Amazon Resource Name (ARN) of the Lambda function.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-lambdacodehook.html#cfn-lex-botalias-lambdacodehook-lambdaarn)
-        }
-        required {
-            code_hook_interface_version("CodeHookInterfaceVersion"): String,
-            lambda_arn("LambdaArn"): ids::lambda::FunctionArn,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A label for tagging Lex resources
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A string used to identify this tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-tag.html#cfn-lex-botalias-tag-key)
-            /// - `value` (`Value`, `String`): A string containing the value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-tag.html#cfn-lex-botalias-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Contains information about code hooks that Amazon Lex calls during a conversation.
@@ -2794,12 +2596,12 @@ pub mod bot_alias {
             ///
             /// - `log_prefix` (`LogPrefix`, `String`): The Amazon S3 key of the deployment package.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-s3bucketlogdestination.html#cfn-lex-botalias-s3bucketlogdestination-logprefix)
-            /// - `s3_bucket_arn` (`S3BucketArn`, `String`): The Amazon Resource Name (ARN) of an Amazon S3 bucket where audio log files are stored.
+            /// - `s3_bucket_arn` (`S3BucketArn`, `ids::s3::BucketArn`): The Amazon Resource Name (ARN) of an Amazon S3 bucket where audio log files are stored.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-s3bucketlogdestination.html#cfn-lex-botalias-s3bucketlogdestination-s3bucketarn)
         }
         required {
             log_prefix("LogPrefix"): String,
-            s3_bucket_arn("S3BucketArn"): String,
+            s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
         }
         optional {
             /// The Amazon Resource Name (ARN) of an AWS Key Management Service (KMS) key for encrypting audio log files stored in an S3 bucket.
@@ -2854,32 +2656,14 @@ pub mod bot_alias {
         new {
             /// Creates `CloudWatchLogGroupLogDestination` from its required properties:
             ///
-            /// - `cloud_watch_log_group_arn` (`CloudWatchLogGroupArn`, `String`): A string used to identify the groupArn for the Cloudwatch Log Group
+            /// - `cloud_watch_log_group_arn` (`CloudWatchLogGroupArn`, `ids::logs::LogGroupArn`): A string used to identify the groupArn for the Cloudwatch Log Group
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-cloudwatchloggrouplogdestination.html#cfn-lex-botalias-cloudwatchloggrouplogdestination-cloudwatchloggrouparn)
             /// - `log_prefix` (`LogPrefix`, `String`): A string containing the value for the Log Prefix
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-cloudwatchloggrouplogdestination.html#cfn-lex-botalias-cloudwatchloggrouplogdestination-logprefix)
         }
         required {
-            cloud_watch_log_group_arn("CloudWatchLogGroupArn"): String,
+            cloud_watch_log_group_arn("CloudWatchLogGroupArn"): ids::logs::LogGroupArn,
             log_prefix("LogPrefix"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Determines whether Amazon Lex will use Amazon Comprehend to detect the sentiment of user utterances.
-        ///
-        /// Part of `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-sentimentanalysissettings.html).
-        pub struct SentimentAnalysisSettings;
-        new {
-            /// Creates `SentimentAnalysisSettings` from its required properties:
-            ///
-            /// - `detect_sentiment` (`DetectSentiment`, `bool`): Enable to call Amazon Comprehend for Sentiment natively within Lex
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-sentimentanalysissettings.html#cfn-lex-botalias-sentimentanalysissettings-detectsentiment)
-        }
-        required {
-            detect_sentiment("DetectSentiment"): bool,
         }
         optional {
         }
@@ -2988,5 +2772,100 @@ resource! {
         ///
         /// `Fn::GetAtt` `RevisionId`.
         revision_id("RevisionId"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Lex` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Lex::Bot`, `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html).
+        pub struct BotAliasLocaleSettingsItem;
+        new {
+            /// Creates `BotAliasLocaleSettingsItem` from its required properties:
+            ///
+            /// - `bot_alias_locale_setting` (`BotAliasLocaleSetting`, `BotAliasLocaleSettings`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html#cfn-lex-bot-botaliaslocalesettingsitem-botaliaslocalesetting)
+            /// - `locale_id` (`LocaleId`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettingsitem.html#cfn-lex-bot-botaliaslocalesettingsitem-localeid)
+        }
+        required {
+            bot_alias_locale_setting("BotAliasLocaleSetting"): BotAliasLocaleSettings,
+            locale_id("LocaleId"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Lex::Bot`, `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html).
+        pub struct BotAliasLocaleSettings;
+        new {
+            /// Creates `BotAliasLocaleSettings` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html#cfn-lex-bot-botaliaslocalesettings-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botaliaslocalesettings.html#cfn-lex-bot-botaliaslocalesettings-codehookspecification)
+            code_hook_specification("CodeHookSpecification"): CodeHookSpecification,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Lex::Bot`, `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-codehookspecification.html).
+        pub struct CodeHookSpecification;
+        new {
+            /// Creates `CodeHookSpecification` from its required properties:
+            ///
+            /// - `lambda_code_hook` (`LambdaCodeHook`, `LambdaCodeHook`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-codehookspecification.html#cfn-lex-bot-codehookspecification-lambdacodehook)
+        }
+        required {
+            lambda_code_hook("LambdaCodeHook"): LambdaCodeHook,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Lex::Bot`, `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html).
+        pub struct LambdaCodeHook;
+        new {
+            /// Creates `LambdaCodeHook` from its required properties:
+            ///
+            /// - `code_hook_interface_version` (`CodeHookInterfaceVersion`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html#cfn-lex-bot-lambdacodehook-codehookinterfaceversion)
+            /// - `lambda_arn` (`LambdaArn`, `ids::lambda::FunctionArn`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-lambdacodehook.html#cfn-lex-bot-lambdacodehook-lambdaarn)
+        }
+        required {
+            code_hook_interface_version("CodeHookInterfaceVersion"): String,
+            lambda_arn("LambdaArn"): ids::lambda::FunctionArn,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Lex::Bot`, `AWS::Lex::BotAlias`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-sentimentanalysissettings.html).
+        pub struct SentimentAnalysisSettings;
+        new {
+            /// Creates `SentimentAnalysisSettings` from its required properties:
+            ///
+            /// - `detect_sentiment` (`DetectSentiment`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-sentimentanalysissettings.html#cfn-lex-bot-sentimentanalysissettings-detectsentiment)
+        }
+        required {
+            detect_sentiment("DetectSentiment"): bool,
+        }
+        optional {
+        }
     }
 }

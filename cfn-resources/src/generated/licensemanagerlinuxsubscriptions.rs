@@ -14,13 +14,13 @@ resource! {
     new {
         /// Creates `AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider` from its required properties:
         ///
-        /// - `secret_arn` (`SecretArn`, `String`): The Amazon Resource Name (ARN) of the Secrets Manager secret that contains the access token for the third-party Linux subscription provider.
+        /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name (ARN) of the Secrets Manager secret that contains the access token for the third-party Linux subscription provider.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanagerlinuxsubscriptions-subscriptionprovider.html#cfn-licensemanagerlinuxsubscriptions-subscriptionprovider-secretarn)
         /// - `subscription_provider_source` (`SubscriptionProviderSource`, `subscription_provider::SubscriptionProviderSource`): The Linux subscription provider that the registration is for.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanagerlinuxsubscriptions-subscriptionprovider.html#cfn-licensemanagerlinuxsubscriptions-subscriptionprovider-subscriptionprovidersource)
     }
     required {
-        secret_arn("SecretArn"): String,
+        secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         subscription_provider_source("SubscriptionProviderSource"): subscription_provider::SubscriptionProviderSource,
     }
     optional {
@@ -64,24 +64,6 @@ pub mod subscription_provider {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::LicenseManagerLinuxSubscriptions::SubscriptionProvider`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-licensemanagerlinuxsubscriptions-subscriptionprovider-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-licensemanagerlinuxsubscriptions-subscriptionprovider-tag.html#cfn-licensemanagerlinuxsubscriptions-subscriptionprovider-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-licensemanagerlinuxsubscriptions-subscriptionprovider-tag.html#cfn-licensemanagerlinuxsubscriptions-subscriptionprovider-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -267,27 +267,8 @@ pub mod bucket {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Bucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-bucket-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-bucket-tag.html#cfn-lightsail-bucket-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-bucket-tag.html#cfn-lightsail-bucket-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -332,27 +313,8 @@ pub mod certificate {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-certificate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-certificate-tag.html#cfn-lightsail-certificate-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-certificate-tag.html#cfn-lightsail-certificate-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -713,27 +675,8 @@ pub mod container {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Container`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-tag.html#cfn-lightsail-container-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-tag.html#cfn-lightsail-container-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -861,27 +804,8 @@ pub mod database {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Database`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-database-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-database-tag.html#cfn-lightsail-database-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-database-tag.html#cfn-lightsail-database-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -972,27 +896,8 @@ pub mod database_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::DatabaseSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-databasesnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-databasesnapshot-tag.html#cfn-lightsail-databasesnapshot-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-databasesnapshot-tag.html#cfn-lightsail-databasesnapshot-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1078,118 +983,11 @@ pub mod disk {
     //! Property types of [`Disk`](super::Disk).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lightsail` resources (identical schema).
+    pub use super::shared::{AddOn, AddOnType, AutoSnapshotAddOn, Status, Location};
 
-    property! {
-        /// A addon associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Disk`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html).
-        pub struct AddOn;
-        new {
-            /// Creates `AddOn` from its required properties:
-            ///
-            /// - `add_on_type` (`AddOnType`, `AddOnType`): The add-on type
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-addontype)
-        }
-        required {
-            add_on_type("AddOnType"): AddOnType,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-autosnapshotaddonrequest)
-            auto_snapshot_add_on_request("AutoSnapshotAddOnRequest"): AutoSnapshotAddOn,
-            /// Status of the Addon
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-status)
-            status("Status"): Status,
-        }
-    }
-
-    string_enum! {
-        /// The add-on type
-        ///
-        /// Values allowed by `AWS::Lightsail::Disk`.
-        pub enum AddOnType {
-            /// `AutoSnapshot`
-            AutoSnapshot = "AutoSnapshot",
-            /// `StopInstanceOnIdle`
-            StopInstanceOnIdle = "StopInstanceOnIdle",
-        }
-    }
-
-    property! {
-        /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
-        ///
-        /// Part of `AWS::Lightsail::Disk`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-autosnapshotaddon.html).
-        pub struct AutoSnapshotAddOn;
-        new {
-            /// Creates `AutoSnapshotAddOn` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The daily time when an automatic snapshot will be created.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-autosnapshotaddon.html#cfn-lightsail-disk-autosnapshotaddon-snapshottimeofday)
-            snapshot_time_of_day("SnapshotTimeOfDay"): String,
-        }
-    }
-
-    string_enum! {
-        /// Status of the Addon
-        ///
-        /// Values allowed by `AWS::Lightsail::Disk`.
-        pub enum Status {
-            /// `Enabling`
-            Enabling = "Enabling",
-            /// `Disabling`
-            Disabling = "Disabling",
-            /// `Enabled`
-            Enabled = "Enabled",
-            /// `Terminating`
-            Terminating = "Terminating",
-            /// `Terminated`
-            Terminated = "Terminated",
-            /// `Disabled`
-            Disabled = "Disabled",
-            /// `Failed`
-            Failed = "Failed",
-        }
-    }
-
-    property! {
-        /// Location of a resource.
-        ///
-        /// Part of `AWS::Lightsail::Disk`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-location.html).
-        pub struct Location;
-        new {
-            /// Creates `Location` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Disk`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-tag.html#cfn-lightsail-disk-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-tag.html#cfn-lightsail-disk-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1264,27 +1062,8 @@ pub mod disk_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::DiskSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disksnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disksnapshot-tag.html#cfn-lightsail-disksnapshot-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disksnapshot-tag.html#cfn-lightsail-disksnapshot-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1354,6 +1133,8 @@ pub mod distribution {
     //! Property types of [`Distribution`](super::Distribution).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lightsail` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
     property! {
         /// Describes the cache settings of an Amazon Lightsail content delivery network (CDN) distribution.
@@ -1533,20 +1314,6 @@ pub mod distribution {
         }
     }
 
-    string_enum! {
-        /// The IP address type for the distribution.
-        ///
-        /// Values allowed by `AWS::Lightsail::Distribution`.
-        pub enum IpAddressType {
-            /// `dualstack`
-            Dualstack = "dualstack",
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `ipv6`
-            Ipv6 = "ipv6",
-        }
-    }
-
     property! {
         /// Describes the origin resource of an Amazon Lightsail content delivery network (CDN) distribution.
         ///
@@ -1633,27 +1400,8 @@ pub mod distribution {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Distribution`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-distribution-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-distribution-tag.html#cfn-lightsail-distribution-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-distribution-tag.html#cfn-lightsail-distribution-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1761,27 +1509,8 @@ pub mod domain {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Domain`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-domain-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-domain-tag.html#cfn-lightsail-domain-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-domain-tag.html#cfn-lightsail-domain-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1904,82 +1633,8 @@ pub mod instance {
     //! Property types of [`Instance`](super::Instance).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// A addon associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-addon.html).
-        pub struct AddOn;
-        new {
-            /// Creates `AddOn` from its required properties:
-            ///
-            /// - `add_on_type` (`AddOnType`, `AddOnType`): The add-on type
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-addon.html#cfn-lightsail-instance-addon-addontype)
-        }
-        required {
-            add_on_type("AddOnType"): AddOnType,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-addon.html#cfn-lightsail-instance-addon-autosnapshotaddonrequest)
-            auto_snapshot_add_on_request("AutoSnapshotAddOnRequest"): AutoSnapshotAddOn,
-            /// Status of the Addon
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-addon.html#cfn-lightsail-instance-addon-status)
-            status("Status"): Status,
-        }
-    }
-
-    string_enum! {
-        /// The add-on type
-        ///
-        /// Values allowed by `AWS::Lightsail::Instance`.
-        pub enum AddOnType {
-            /// `AutoSnapshot`
-            AutoSnapshot = "AutoSnapshot",
-            /// `StopInstanceOnIdle`
-            StopInstanceOnIdle = "StopInstanceOnIdle",
-        }
-    }
-
-    property! {
-        /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
-        ///
-        /// Part of `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-autosnapshotaddon.html).
-        pub struct AutoSnapshotAddOn;
-        new {
-            /// Creates `AutoSnapshotAddOn` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The daily time when an automatic snapshot will be created.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-autosnapshotaddon.html#cfn-lightsail-instance-autosnapshotaddon-snapshottimeofday)
-            snapshot_time_of_day("SnapshotTimeOfDay"): String,
-        }
-    }
-
-    string_enum! {
-        /// Status of the Addon
-        ///
-        /// Values allowed by `AWS::Lightsail::Instance`.
-        pub enum Status {
-            /// `Enabling`
-            Enabling = "Enabling",
-            /// `Disabling`
-            Disabling = "Disabling",
-            /// `Enabled`
-            Enabled = "Enabled",
-            /// `Terminating`
-            Terminating = "Terminating",
-            /// `Terminated`
-            Terminated = "Terminated",
-            /// `Disabled`
-            Disabled = "Disabled",
-            /// `Failed`
-            Failed = "Failed",
-        }
-    }
+    /// Shared with other `AWS::Lightsail` resources (identical schema).
+    pub use super::shared::{AddOn, AddOnType, AutoSnapshotAddOn, Status, Location};
 
     property! {
         /// Hardware of the Instance.
@@ -2037,20 +1692,6 @@ pub mod instance {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-disk.html#cfn-lightsail-instance-disk-sizeingb)
             size_in_gb("SizeInGb"): String,
-        }
-    }
-
-    property! {
-        /// Location of a resource.
-        ///
-        /// Part of `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-location.html).
-        pub struct Location;
-        new {
-            /// Creates `Location` (it has no required properties).
-        }
-        required {
-        }
-        optional {
         }
     }
 
@@ -2156,27 +1797,8 @@ pub mod instance {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-tag.html#cfn-lightsail-instance-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instance-tag.html#cfn-lightsail-instance-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2245,27 +1867,8 @@ pub mod instance_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::InstanceSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instancesnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instancesnapshot-tag.html#cfn-lightsail-instancesnapshot-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-instancesnapshot-tag.html#cfn-lightsail-instancesnapshot-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2319,26 +1922,8 @@ pub mod key_pair {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A tag key-value pair.
-        ///
-        /// Part of `AWS::Lightsail::KeyPair`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-keypair-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-keypair-tag.html#cfn-lightsail-keypair-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-keypair-tag.html#cfn-lightsail-keypair-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2398,42 +1983,11 @@ pub mod load_balancer {
     //! Property types of [`LoadBalancer`](super::LoadBalancer).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Lightsail` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
-    string_enum! {
-        /// The IP address type for the load balancer. The possible values are ipv4 for IPv4 only, and dualstack for IPv4 and IPv6. The default value is dualstack.
-        ///
-        /// Values allowed by `AWS::Lightsail::LoadBalancer`.
-        pub enum IpAddressType {
-            /// `dualstack`
-            Dualstack = "dualstack",
-            /// `ipv4`
-            Ipv4 = "ipv4",
-            /// `ipv6`
-            Ipv6 = "ipv6",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Lightsail::LoadBalancer`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-loadbalancer-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-loadbalancer-tag.html#cfn-lightsail-loadbalancer-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-loadbalancer-tag.html#cfn-lightsail-loadbalancer-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2511,5 +2065,116 @@ resource! {
         ///
         /// `Fn::GetAtt` `IpAddress`.
         ip_address("IpAddress"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Lightsail` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// A addon associate with a resource.
+        ///
+        /// Part of `AWS::Lightsail::Disk`, `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html).
+        pub struct AddOn;
+        new {
+            /// Creates `AddOn` from its required properties:
+            ///
+            /// - `add_on_type` (`AddOnType`, `AddOnType`): The add-on type
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-addontype)
+        }
+        required {
+            add_on_type("AddOnType"): AddOnType,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-autosnapshotaddonrequest)
+            auto_snapshot_add_on_request("AutoSnapshotAddOnRequest"): AutoSnapshotAddOn,
+            /// Status of the Addon
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-addon.html#cfn-lightsail-disk-addon-status)
+            status("Status"): Status,
+        }
+    }
+
+    string_enum! {
+        /// The add-on type
+        ///
+        /// Values allowed by `AWS::Lightsail::Disk`, `AWS::Lightsail::Instance`.
+        pub enum AddOnType {
+            /// `AutoSnapshot`
+            AutoSnapshot = "AutoSnapshot",
+            /// `StopInstanceOnIdle`
+            StopInstanceOnIdle = "StopInstanceOnIdle",
+        }
+    }
+
+    property! {
+        /// An object that represents additional parameters when enabling or modifying the automatic snapshot add-on
+        ///
+        /// Part of `AWS::Lightsail::Disk`, `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-autosnapshotaddon.html).
+        pub struct AutoSnapshotAddOn;
+        new {
+            /// Creates `AutoSnapshotAddOn` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The daily time when an automatic snapshot will be created.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-autosnapshotaddon.html#cfn-lightsail-disk-autosnapshotaddon-snapshottimeofday)
+            snapshot_time_of_day("SnapshotTimeOfDay"): String,
+        }
+    }
+
+    string_enum! {
+        /// Status of the Addon
+        ///
+        /// Values allowed by `AWS::Lightsail::Disk`, `AWS::Lightsail::Instance`.
+        pub enum Status {
+            /// `Enabling`
+            Enabling = "Enabling",
+            /// `Disabling`
+            Disabling = "Disabling",
+            /// `Enabled`
+            Enabled = "Enabled",
+            /// `Terminating`
+            Terminating = "Terminating",
+            /// `Terminated`
+            Terminated = "Terminated",
+            /// `Disabled`
+            Disabled = "Disabled",
+            /// `Failed`
+            Failed = "Failed",
+        }
+    }
+
+    property! {
+        /// Location of a resource.
+        ///
+        /// Part of `AWS::Lightsail::Disk`, `AWS::Lightsail::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-disk-location.html).
+        pub struct Location;
+        new {
+            /// Creates `Location` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The IP address type for the distribution.
+        ///
+        /// Values allowed by `AWS::Lightsail::Distribution`, `AWS::Lightsail::LoadBalancer`.
+        pub enum IpAddressType {
+            /// `dualstack`
+            Dualstack = "dualstack",
+            /// `ipv4`
+            Ipv4 = "ipv4",
+            /// `ipv6`
+            Ipv6 = "ipv6",
+        }
     }
 }

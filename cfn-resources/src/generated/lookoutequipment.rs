@@ -189,24 +189,6 @@ pub mod inference_scheduler {
         }
     }
 
-    property! {
-        /// A tag is a key-value pair that can be added to a resource as metadata.
-        ///
-        /// Part of `AWS::LookoutEquipment::InferenceScheduler`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lookoutequipment-inferencescheduler-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the specified tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lookoutequipment-inferencescheduler-tag.html#cfn-lookoutequipment-inferencescheduler-tag-key)
-            /// - `value` (`Value`, `String`): The value for the specified tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lookoutequipment-inferencescheduler-tag.html#cfn-lookoutequipment-inferencescheduler-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

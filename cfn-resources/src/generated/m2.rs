@@ -49,30 +49,22 @@ pub mod application {
     //! Property types of [`Application`](super::Application).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::M2` resources (identical schema).
+    pub use super::shared::EngineType;
 
     property! {
-        /// Part of `AWS::M2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-m2-application-definitiondefinition.html).
-        pub struct DefinitionDefinition;
+        /// Part of `AWS::M2::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-m2-application-definition.html).
+        pub struct Definition;
         new {
-            /// Creates `DefinitionDefinition` from its required properties:
+            /// Creates `Definition` from its required properties:
             ///
             /// - `s3_location` (`S3Location`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-m2-application-definitiondefinition.html#cfn-m2-application-definitiondefinition-s3location)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-m2-application-definition.html#cfn-m2-application-definition-s3location)
         }
         required {
             s3_location("S3Location"): String,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::M2::Application`.
-        pub enum EngineType {
-            /// `microfocus`
-            Microfocus = "microfocus",
-            /// `bluage`
-            Bluage = "bluage",
         }
     }
 }
@@ -167,7 +159,7 @@ resource! {
         /// The unique identifiers of the subnets assigned to this runtime environment.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html#cfn-m2-environment-subnetids)
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         /// Tags associated to this environment.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html#cfn-m2-environment-tags)
@@ -189,18 +181,8 @@ pub mod environment {
     //! Property types of [`Environment`](super::Environment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The target platform for the environment.
-        ///
-        /// Values allowed by `AWS::M2::Environment`.
-        pub enum EngineType {
-            /// `microfocus`
-            Microfocus = "microfocus",
-            /// `bluage`
-            Bluage = "bluage",
-        }
-    }
+    /// Shared with other `AWS::M2` resources (identical schema).
+    pub use super::shared::EngineType;
 
     property! {
         /// Defines the details of a high availability configuration.
@@ -227,6 +209,23 @@ pub mod environment {
             Ipv4 = "ipv4",
             /// `dual`
             Dual = "dual",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::M2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::M2::Application`, `AWS::M2::Environment`.
+        pub enum EngineType {
+            /// `microfocus`
+            Microfocus = "microfocus",
+            /// `bluage`
+            Bluage = "bluage",
         }
     }
 }

@@ -52,6 +52,8 @@ pub mod bridge {
     //! Property types of [`Bridge`](super::Bridge).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{ProtocolEnum, VpcInterfaceAttachment, MulticastSourceSettings};
 
     property! {
         /// Part of `AWS::MediaConnect::Bridge`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-egressgatewaybridge.html).
@@ -134,18 +136,6 @@ pub mod bridge {
             ttl("Ttl"): i64,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::Bridge`.
-        pub enum ProtocolEnum {
-            /// `rtp-fec`
-            RtpFec = "rtp-fec",
-            /// `rtp`
-            Rtp = "rtp",
-            /// `udp`
-            Udp = "udp",
         }
     }
 
@@ -253,24 +243,6 @@ pub mod bridge {
     }
 
     property! {
-        /// The settings for attaching a VPC interface to an resource.
-        ///
-        /// Part of `AWS::MediaConnect::Bridge`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-vpcinterfaceattachment.html).
-        pub struct VpcInterfaceAttachment;
-        new {
-            /// Creates `VpcInterfaceAttachment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the VPC interface to use for this resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-vpcinterfaceattachment.html#cfn-mediaconnect-bridge-vpcinterfaceattachment-vpcinterfacename)
-            vpc_interface_name("VpcInterfaceName"): String,
-        }
-    }
-
-    property! {
         /// The source of the bridge. A network source originates at your premises.
         ///
         /// Part of `AWS::MediaConnect::Bridge`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-bridgenetworksource.html).
@@ -301,24 +273,6 @@ pub mod bridge {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-bridgenetworksource.html#cfn-mediaconnect-bridge-bridgenetworksource-multicastsourcesettings)
             multicast_source_settings("MulticastSourceSettings"): MulticastSourceSettings,
-        }
-    }
-
-    property! {
-        /// The settings related to the multicast source.
-        ///
-        /// Part of `AWS::MediaConnect::Bridge`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-multicastsourcesettings.html).
-        pub struct MulticastSourceSettings;
-        new {
-            /// Creates `MulticastSourceSettings` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The IP address of the source for source-specific multicast (SSM).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-multicastsourcesettings.html#cfn-mediaconnect-bridge-multicastsourcesettings-multicastsourceip)
-            multicast_source_ip("MulticastSourceIp"): String,
         }
     }
 }
@@ -430,6 +384,8 @@ pub mod bridge_source {
     //! Property types of [`BridgeSource`](super::BridgeSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{VpcInterfaceAttachment, MulticastSourceSettings, ProtocolEnum};
 
     property! {
         /// The source of the bridge. A flow source originates in MediaConnect as an existing cloud flow.
@@ -450,24 +406,6 @@ pub mod bridge_source {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-bridgeflowsource.html#cfn-mediaconnect-bridgesource-bridgeflowsource-flowvpcinterfaceattachment)
             flow_vpc_interface_attachment("FlowVpcInterfaceAttachment"): VpcInterfaceAttachment,
-        }
-    }
-
-    property! {
-        /// The settings for attaching a VPC interface to an resource.
-        ///
-        /// Part of `AWS::MediaConnect::BridgeSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-vpcinterfaceattachment.html).
-        pub struct VpcInterfaceAttachment;
-        new {
-            /// Creates `VpcInterfaceAttachment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the VPC interface to use for this resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-vpcinterfaceattachment.html#cfn-mediaconnect-bridgesource-vpcinterfaceattachment-vpcinterfacename)
-            vpc_interface_name("VpcInterfaceName"): String,
         }
     }
 
@@ -499,36 +437,6 @@ pub mod bridge_source {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-bridgenetworksource.html#cfn-mediaconnect-bridgesource-bridgenetworksource-multicastsourcesettings)
             multicast_source_settings("MulticastSourceSettings"): MulticastSourceSettings,
-        }
-    }
-
-    property! {
-        /// The settings related to the multicast source.
-        ///
-        /// Part of `AWS::MediaConnect::BridgeSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-multicastsourcesettings.html).
-        pub struct MulticastSourceSettings;
-        new {
-            /// Creates `MulticastSourceSettings` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The IP address of the source for source-specific multicast (SSM).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridgesource-multicastsourcesettings.html#cfn-mediaconnect-bridgesource-multicastsourcesettings-multicastsourceip)
-            multicast_source_ip("MulticastSourceIp"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::BridgeSource`.
-        pub enum ProtocolEnum {
-            /// `rtp-fec`
-            RtpFec = "rtp-fec",
-            /// `rtp`
-            Rtp = "rtp",
-            /// `udp`
-            Udp = "udp",
         }
     }
 }
@@ -628,6 +536,8 @@ pub mod flow {
     //! Property types of [`Flow`](super::Flow).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{MediaStreamAttributes, Fmtp, Colorimetry, Range, ScanMode, Tcs, MediaStreamType, Encryption, Algorithm, KeyType, GatewayBridgeSource, VpcInterfaceAttachment, EncodingName, Interface, RouterIntegrationState, FlowTransitEncryption, FlowTransitEncryptionKeyConfiguration, SecretsManagerEncryptionKeyConfiguration, FlowTransitEncryptionKeyType, ContentQualityAnalysisState};
 
     property! {
         /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encodingconfig.html).
@@ -766,178 +676,8 @@ pub mod flow {
         }
     }
 
-    property! {
-        /// Attributes that are related to the media stream.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html).
-        pub struct MediaStreamAttributes;
-        new {
-            /// Creates `MediaStreamAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A set of parameters that define the media stream.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-fmtp)
-            fmtp("Fmtp"): Fmtp,
-            /// The audio language, in a format that is recognized by the receiver.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-lang)
-            lang("Lang"): String,
-        }
-    }
-
-    property! {
-        /// A set of parameters that define the media stream.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html).
-        pub struct Fmtp;
-        new {
-            /// Creates `Fmtp` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The format of the audio channel.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-channelorder)
-            channel_order("ChannelOrder"): String,
-            /// The format used for the representation of color.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-colorimetry)
-            colorimetry("Colorimetry"): Colorimetry,
-            /// The frame rate for the video stream, in frames/second. For example: 60000/1001.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-exactframerate)
-            exact_framerate("ExactFramerate"): String,
-            /// The pixel aspect ratio (PAR) of the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-par)
-            par("Par"): String,
-            /// The encoding range of the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-range)
-            range("Range"): Range,
-            /// The type of compression that was used to smooth the video's appearance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-scanmode)
-            scan_mode("ScanMode"): ScanMode,
-            /// The transfer characteristic system (TCS) that is used in the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-tcs)
-            tcs("Tcs"): Tcs,
-        }
-    }
-
-    string_enum! {
-        /// The format used for the representation of color.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum Colorimetry {
-            /// `BT601`
-            Bt601 = "BT601",
-            /// `BT709`
-            Bt709 = "BT709",
-            /// `BT2020`
-            Bt2020 = "BT2020",
-            /// `BT2100`
-            Bt2100 = "BT2100",
-            /// `ST2065-1`
-            St20651 = "ST2065-1",
-            /// `ST2065-3`
-            St20653 = "ST2065-3",
-            /// `XYZ`
-            Xyz = "XYZ",
-        }
-    }
-
-    string_enum! {
-        /// The encoding range of the video.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum Range {
-            /// `NARROW`
-            Narrow = "NARROW",
-            /// `FULL`
-            Full = "FULL",
-            /// `FULLPROTECT`
-            Fullprotect = "FULLPROTECT",
-        }
-    }
-
-    string_enum! {
-        /// The type of compression that was used to smooth the video's appearance.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum ScanMode {
-            /// `progressive`
-            Progressive = "progressive",
-            /// `interlace`
-            Interlace = "interlace",
-            /// `progressive-segmented-frame`
-            ProgressiveSegmentedFrame = "progressive-segmented-frame",
-        }
-    }
-
-    string_enum! {
-        /// The transfer characteristic system (TCS) that is used in the video.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum Tcs {
-            /// `SDR`
-            Sdr = "SDR",
-            /// `PQ`
-            Pq = "PQ",
-            /// `HLG`
-            Hlg = "HLG",
-            /// `LINEAR`
-            Linear = "LINEAR",
-            /// `BT2100LINPQ`
-            Bt2100Linpq = "BT2100LINPQ",
-            /// `BT2100LINHLG`
-            Bt2100Linhlg = "BT2100LINHLG",
-            /// `ST2065-1`
-            St20651 = "ST2065-1",
-            /// `ST428-1`
-            St4281 = "ST428-1",
-            /// `DENSITY`
-            Density = "DENSITY",
-        }
-    }
-
-    string_enum! {
-        /// The type of media stream.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum MediaStreamType {
-            /// `video`
-            Video = "video",
-            /// `audio`
-            Audio = "audio",
-            /// `ancillary-data`
-            AncillaryData = "ancillary-data",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-tag.html#cfn-mediaconnect-flow-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-tag.html#cfn-mediaconnect-flow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The resolution of the video.
@@ -1121,124 +861,6 @@ pub mod flow {
     }
 
     property! {
-        /// Information about the encryption of the flow.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html).
-        pub struct Encryption;
-        new {
-            /// Creates `Encryption` from its required properties:
-            ///
-            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-rolearn)
-        }
-        required {
-            role_arn("RoleArn"): ids::iam::RoleArn,
-        }
-        optional {
-            /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-algorithm)
-            algorithm("Algorithm"): Algorithm,
-            /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-constantinitializationvector)
-            constant_initialization_vector("ConstantInitializationVector"): String,
-            /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-deviceid)
-            device_id("DeviceId"): String,
-            /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-keytype)
-            key_type("KeyType"): KeyType,
-            /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-region)
-            region("Region"): String,
-            /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-resourceid)
-            resource_id("ResourceId"): String,
-            /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-secretarn)
-            secret_arn("SecretArn"): String,
-            /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-url)
-            url("Url"): String,
-        }
-    }
-
-    string_enum! {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum Algorithm {
-            /// `aes128`
-            Aes128 = "aes128",
-            /// `aes192`
-            Aes192 = "aes192",
-            /// `aes256`
-            Aes256 = "aes256",
-        }
-    }
-
-    string_enum! {
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum KeyType {
-            /// `speke`
-            Speke = "speke",
-            /// `static-key`
-            StaticKey = "static-key",
-            /// `srt-password`
-            SrtPassword = "srt-password",
-        }
-    }
-
-    property! {
-        /// The source configuration for cloud flows receiving a stream from a bridge.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html).
-        pub struct GatewayBridgeSource;
-        new {
-            /// Creates `GatewayBridgeSource` from its required properties:
-            ///
-            /// - `bridge_arn` (`BridgeArn`, `String`): The ARN of the bridge feeding this flow.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html#cfn-mediaconnect-flow-gatewaybridgesource-bridgearn)
-        }
-        required {
-            bridge_arn("BridgeArn"): String,
-        }
-        optional {
-            /// The name of the VPC interface attachment to use for this bridge source.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html#cfn-mediaconnect-flow-gatewaybridgesource-vpcinterfaceattachment)
-            vpc_interface_attachment("VpcInterfaceAttachment"): VpcInterfaceAttachment,
-        }
-    }
-
-    property! {
-        /// The settings for attaching a VPC interface to an resource.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-vpcinterfaceattachment.html).
-        pub struct VpcInterfaceAttachment;
-        new {
-            /// Creates `VpcInterfaceAttachment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the VPC interface to use for this resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-vpcinterfaceattachment.html#cfn-mediaconnect-flow-vpcinterfaceattachment-vpcinterfacename)
-            vpc_interface_name("VpcInterfaceName"): String,
-        }
-    }
-
-    property! {
         /// The media stream that is associated with the source, and the parameters for that association.
         ///
         /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamsourceconfiguration.html).
@@ -1263,22 +885,6 @@ pub mod flow {
         }
     }
 
-    string_enum! {
-        /// The format that was used to encode the data. For ancillary data streams, set the encoding name to smpte291. For audio streams, set the encoding name to pcm. For video, 2110 streams, set the encoding name to raw. For video, JPEG XS streams, set the encoding name to jxsv.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum EncodingName {
-            /// `jxsv`
-            Jxsv = "jxsv",
-            /// `raw`
-            Raw = "raw",
-            /// `smpte291`
-            Smpte291 = "smpte291",
-            /// `pcm`
-            Pcm = "pcm",
-        }
-    }
-
     property! {
         /// The transport parameters associated with an incoming media stream.
         ///
@@ -1295,24 +901,6 @@ pub mod flow {
         required {
             input_port("InputPort"): i64,
             interface("Interface"): Interface,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The VPC interface that you want to use for the media stream associated with the output.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-interface.html).
-        pub struct Interface;
-        new {
-            /// Creates `Interface` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the VPC interface that you want to use for the media stream associated with the output.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-interface.html#cfn-mediaconnect-flow-interface-name)
-        }
-        required {
-            name("Name"): String,
         }
         optional {
         }
@@ -1359,83 +947,6 @@ pub mod flow {
             Cdi = "cdi",
             /// `ndi-speed-hq`
             NdiSpeedHq = "ndi-speed-hq",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum RouterIntegrationState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
-    property! {
-        /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html).
-        pub struct FlowTransitEncryption;
-        new {
-            /// Creates `FlowTransitEncryption` from its required properties:
-            ///
-            /// - `encryption_key_configuration` (`EncryptionKeyConfiguration`, `Json`): Configuration settings for flow transit encryption keys.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html#cfn-mediaconnect-flow-flowtransitencryption-encryptionkeyconfiguration)
-        }
-        required {
-            encryption_key_configuration("EncryptionKeyConfiguration"): Json,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html#cfn-mediaconnect-flow-flowtransitencryption-encryptionkeytype)
-            encryption_key_type("EncryptionKeyType"): FlowTransitEncryptionKeyType,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration.html).
-        pub struct FlowTransitEncryptionKeyConfigurationFlowTransitEncryptionKeyConfiguration;
-        new {
-            /// Creates `FlowTransitEncryptionKeyConfigurationFlowTransitEncryptionKeyConfiguration` from its required properties:
-            ///
-            /// - `secrets_manager` (`SecretsManager`, `SecretsManagerEncryptionKeyConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration.html#cfn-mediaconnect-flow-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration-secretsmanager)
-        }
-        required {
-            secrets_manager("SecretsManager"): SecretsManagerEncryptionKeyConfiguration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The configuration settings for transit encryption of a flow source using AWS Secrets Manager, including the secret ARN and role ARN.
-        ///
-        /// Part of `AWS::MediaConnect::Flow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html).
-        pub struct SecretsManagerEncryptionKeyConfiguration;
-        new {
-            /// Creates `SecretsManagerEncryptionKeyConfiguration` from its required properties:
-            ///
-            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the IAM role used for transit encryption from the router output using AWS Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration-rolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): The ARN of the AWS Secrets Manager secret used for transit encryption from the router output.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration-secretarn)
-        }
-        required {
-            role_arn("RoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum FlowTransitEncryptionKeyType {
-            /// `SECRETS_MANAGER`
-            SecretsManager = "SECRETS_MANAGER",
-            /// `AUTOMATIC`
-            Automatic = "AUTOMATIC",
         }
     }
 
@@ -1572,18 +1083,6 @@ pub mod flow {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-silentaudio.html#cfn-mediaconnect-flow-silentaudio-thresholdseconds)
             threshold_seconds("ThresholdSeconds"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Indicates whether content quality analysis is enabled or disabled.
-        ///
-        /// Values allowed by `AWS::MediaConnect::Flow`.
-        pub enum ContentQualityAnalysisState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
         }
     }
 
@@ -1766,6 +1265,8 @@ pub mod flow_entitlement {
     //! Property types of [`FlowEntitlement`](super::FlowEntitlement).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::Algorithm;
 
     property! {
         /// Information about the encryption of the flow.
@@ -1808,25 +1309,11 @@ pub mod flow_entitlement {
             /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-secretarn)
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
             /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-url)
             url("Url"): String,
-        }
-    }
-
-    string_enum! {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowEntitlement`.
-        pub enum Algorithm {
-            /// `aes128`
-            Aes128 = "aes128",
-            /// `aes192`
-            Aes192 = "aes192",
-            /// `aes256`
-            Aes256 = "aes256",
         }
     }
 
@@ -1854,24 +1341,8 @@ pub mod flow_entitlement {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaConnect::FlowEntitlement`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-tag.html#cfn-mediaconnect-flowentitlement-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-tag.html#cfn-mediaconnect-flowentitlement-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1933,179 +1404,11 @@ pub mod flow_media_stream {
     //! Property types of [`FlowMediaStream`](super::FlowMediaStream).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{MediaStreamAttributes, Fmtp, Colorimetry, Range, ScanMode, Tcs, MediaStreamType};
 
-    property! {
-        /// Attributes that are related to the media stream.
-        ///
-        /// Part of `AWS::MediaConnect::FlowMediaStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-mediastreamattributes.html).
-        pub struct MediaStreamAttributes;
-        new {
-            /// Creates `MediaStreamAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-mediastreamattributes.html#cfn-mediaconnect-flowmediastream-mediastreamattributes-fmtp)
-            fmtp("Fmtp"): Fmtp,
-            /// The audio language, in a format that is recognized by the receiver. Can only be specified for an audio media stream.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-mediastreamattributes.html#cfn-mediaconnect-flowmediastream-mediastreamattributes-lang)
-            lang("Lang"): String,
-        }
-    }
-
-    property! {
-        /// A set of parameters that define the media stream.
-        ///
-        /// Part of `AWS::MediaConnect::FlowMediaStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html).
-        pub struct Fmtp;
-        new {
-            /// Creates `Fmtp` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The format of the audio channel. Can only be specified for an audio media stream.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-channelorder)
-            channel_order("ChannelOrder"): String,
-            /// The format used for the representation of color.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-colorimetry)
-            colorimetry("Colorimetry"): Colorimetry,
-            /// The frame rate for the video stream, in frames/second. For example: 60000/1001.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-exactframerate)
-            exact_framerate("ExactFramerate"): String,
-            /// The pixel aspect ratio (PAR) of the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-par)
-            par("Par"): String,
-            /// The encoding range of the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-range)
-            range("Range"): Range,
-            /// The type of compression that was used to smooth the video's appearance.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-scanmode)
-            scan_mode("ScanMode"): ScanMode,
-            /// The transfer characteristic system (TCS) that is used in the video.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-fmtp.html#cfn-mediaconnect-flowmediastream-fmtp-tcs)
-            tcs("Tcs"): Tcs,
-        }
-    }
-
-    string_enum! {
-        /// The format used for the representation of color.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowMediaStream`.
-        pub enum Colorimetry {
-            /// `BT601`
-            Bt601 = "BT601",
-            /// `BT709`
-            Bt709 = "BT709",
-            /// `BT2020`
-            Bt2020 = "BT2020",
-            /// `BT2100`
-            Bt2100 = "BT2100",
-            /// `ST2065-1`
-            St20651 = "ST2065-1",
-            /// `ST2065-3`
-            St20653 = "ST2065-3",
-            /// `XYZ`
-            Xyz = "XYZ",
-        }
-    }
-
-    string_enum! {
-        /// The encoding range of the video.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowMediaStream`.
-        pub enum Range {
-            /// `NARROW`
-            Narrow = "NARROW",
-            /// `FULL`
-            Full = "FULL",
-            /// `FULLPROTECT`
-            Fullprotect = "FULLPROTECT",
-        }
-    }
-
-    string_enum! {
-        /// The type of compression that was used to smooth the video's appearance.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowMediaStream`.
-        pub enum ScanMode {
-            /// `progressive`
-            Progressive = "progressive",
-            /// `interlace`
-            Interlace = "interlace",
-            /// `progressive-segmented-frame`
-            ProgressiveSegmentedFrame = "progressive-segmented-frame",
-        }
-    }
-
-    string_enum! {
-        /// The transfer characteristic system (TCS) that is used in the video.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowMediaStream`.
-        pub enum Tcs {
-            /// `SDR`
-            Sdr = "SDR",
-            /// `PQ`
-            Pq = "PQ",
-            /// `HLG`
-            Hlg = "HLG",
-            /// `LINEAR`
-            Linear = "LINEAR",
-            /// `BT2100LINPQ`
-            Bt2100Linpq = "BT2100LINPQ",
-            /// `BT2100LINHLG`
-            Bt2100Linhlg = "BT2100LINHLG",
-            /// `ST2065-1`
-            St20651 = "ST2065-1",
-            /// `ST428-1`
-            St4281 = "ST428-1",
-            /// `DENSITY`
-            Density = "DENSITY",
-        }
-    }
-
-    string_enum! {
-        /// The type of media stream.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowMediaStream`.
-        pub enum MediaStreamType {
-            /// `video`
-            Video = "video",
-            /// `audio`
-            Audio = "audio",
-            /// `ancillary-data`
-            AncillaryData = "ancillary-data",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MediaConnect::FlowMediaStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-tag.html#cfn-mediaconnect-flowmediastream-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowmediastream-tag.html#cfn-mediaconnect-flowmediastream-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2220,6 +1523,8 @@ pub mod flow_output {
     //! Property types of [`FlowOutput`](super::FlowOutput).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{Algorithm, Interface, EncodingName, RouterIntegrationState, FlowTransitEncryption, FlowTransitEncryptionKeyConfiguration, SecretsManagerEncryptionKeyConfiguration, FlowTransitEncryptionKeyType, VpcInterfaceAttachment};
 
     property! {
         /// Information about the encryption of the flow.
@@ -2231,12 +1536,12 @@ pub mod flow_output {
             ///
             /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-rolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-secretarn)
         }
         required {
             role_arn("RoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         }
         optional {
             /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
@@ -2247,20 +1552,6 @@ pub mod flow_output {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-keytype)
             key_type("KeyType"): KeyType,
-        }
-    }
-
-    string_enum! {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowOutput`.
-        pub enum Algorithm {
-            /// `aes128`
-            Aes128 = "aes128",
-            /// `aes192`
-            Aes192 = "aes192",
-            /// `aes256`
-            Aes256 = "aes256",
         }
     }
 
@@ -2326,40 +1617,6 @@ pub mod flow_output {
             interface("Interface"): Interface,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// The VPC interface that you want to use for the media stream associated with the output.
-        ///
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-interface.html).
-        pub struct Interface;
-        new {
-            /// Creates `Interface` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the VPC interface that you want to use for the media stream associated with the output.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-interface.html#cfn-mediaconnect-flowoutput-interface-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The format that will be used to encode the data. For ancillary data streams, set the encoding name to smpte291. For audio streams, set the encoding name to pcm. For video streams on sources or outputs that use the CDI protocol, set the encoding name to raw. For video streams on sources or outputs that use the ST 2110 JPEG XS protocol, set the encoding name to jxsv.
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowOutput`.
-        pub enum EncodingName {
-            /// `jxsv`
-            Jxsv = "jxsv",
-            /// `raw`
-            Raw = "raw",
-            /// `smpte291`
-            Smpte291 = "smpte291",
-            /// `pcm`
-            Pcm = "pcm",
         }
     }
 
@@ -2449,119 +1706,8 @@ pub mod flow_output {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::FlowOutput`.
-        pub enum RouterIntegrationState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
-    property! {
-        /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
-        ///
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-flowtransitencryption.html).
-        pub struct FlowTransitEncryption;
-        new {
-            /// Creates `FlowTransitEncryption` from its required properties:
-            ///
-            /// - `encryption_key_configuration` (`EncryptionKeyConfiguration`, `Json`): Configuration settings for flow transit encryption keys.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-flowtransitencryption.html#cfn-mediaconnect-flowoutput-flowtransitencryption-encryptionkeyconfiguration)
-        }
-        required {
-            encryption_key_configuration("EncryptionKeyConfiguration"): Json,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-flowtransitencryption.html#cfn-mediaconnect-flowoutput-flowtransitencryption-encryptionkeytype)
-            encryption_key_type("EncryptionKeyType"): FlowTransitEncryptionKeyType,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration.html).
-        pub struct FlowTransitEncryptionKeyConfigurationFlowTransitEncryptionKeyConfiguration;
-        new {
-            /// Creates `FlowTransitEncryptionKeyConfigurationFlowTransitEncryptionKeyConfiguration` from its required properties:
-            ///
-            /// - `secrets_manager` (`SecretsManager`, `SecretsManagerEncryptionKeyConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration.html#cfn-mediaconnect-flowoutput-flowtransitencryptionkeyconfigurationflowtransitencryptionkeyconfiguration-secretsmanager)
-        }
-        required {
-            secrets_manager("SecretsManager"): SecretsManagerEncryptionKeyConfiguration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The configuration settings for transit encryption of a flow output using AWS Secrets Manager, including the secret ARN and role ARN.
-        ///
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-secretsmanagerencryptionkeyconfiguration.html).
-        pub struct SecretsManagerEncryptionKeyConfiguration;
-        new {
-            /// Creates `SecretsManagerEncryptionKeyConfiguration` from its required properties:
-            ///
-            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the IAM role used for transit encryption to the router input using AWS Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flowoutput-secretsmanagerencryptionkeyconfiguration-rolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): The ARN of the AWS Secrets Manager secret used for transit encryption to the router input.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flowoutput-secretsmanagerencryptionkeyconfiguration-secretarn)
-        }
-        required {
-            role_arn("RoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::FlowOutput`.
-        pub enum FlowTransitEncryptionKeyType {
-            /// `SECRETS_MANAGER`
-            SecretsManager = "SECRETS_MANAGER",
-            /// `AUTOMATIC`
-            Automatic = "AUTOMATIC",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-tag.html#cfn-mediaconnect-flowoutput-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-tag.html#cfn-mediaconnect-flowoutput-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The settings for attaching a VPC interface to an output.
-        ///
-        /// Part of `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-vpcinterfaceattachment.html).
-        pub struct VpcInterfaceAttachment;
-        new {
-            /// Creates `VpcInterfaceAttachment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the VPC interface to use for this output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-vpcinterfaceattachment.html#cfn-mediaconnect-flowoutput-vpcinterfaceattachment-vpcinterfacename)
-            vpc_interface_name("VpcInterfaceName"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2670,124 +1816,8 @@ pub mod flow_source {
     //! Property types of [`FlowSource`](super::FlowSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Information about the encryption of the flow.
-        ///
-        /// Part of `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html).
-        pub struct Encryption;
-        new {
-            /// Creates `Encryption` from its required properties:
-            ///
-            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-rolearn)
-        }
-        required {
-            role_arn("RoleArn"): ids::iam::RoleArn,
-        }
-        optional {
-            /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-algorithm)
-            algorithm("Algorithm"): Algorithm,
-            /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-constantinitializationvector)
-            constant_initialization_vector("ConstantInitializationVector"): String,
-            /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-deviceid)
-            device_id("DeviceId"): String,
-            /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-keytype)
-            key_type("KeyType"): KeyType,
-            /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-region)
-            region("Region"): String,
-            /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-resourceid)
-            resource_id("ResourceId"): String,
-            /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-secretarn)
-            secret_arn("SecretArn"): String,
-            /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-url)
-            url("Url"): String,
-        }
-    }
-
-    string_enum! {
-        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowSource`.
-        pub enum Algorithm {
-            /// `aes128`
-            Aes128 = "aes128",
-            /// `aes192`
-            Aes192 = "aes192",
-            /// `aes256`
-            Aes256 = "aes256",
-        }
-    }
-
-    string_enum! {
-        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
-        ///
-        /// Values allowed by `AWS::MediaConnect::FlowSource`.
-        pub enum KeyType {
-            /// `speke`
-            Speke = "speke",
-            /// `static-key`
-            StaticKey = "static-key",
-            /// `srt-password`
-            SrtPassword = "srt-password",
-        }
-    }
-
-    property! {
-        /// The source configuration for cloud flows receiving a stream from a bridge.
-        ///
-        /// Part of `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-gatewaybridgesource.html).
-        pub struct GatewayBridgeSource;
-        new {
-            /// Creates `GatewayBridgeSource` from its required properties:
-            ///
-            /// - `bridge_arn` (`BridgeArn`, `String`): The ARN of the bridge feeding this flow.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-gatewaybridgesource.html#cfn-mediaconnect-flowsource-gatewaybridgesource-bridgearn)
-        }
-        required {
-            bridge_arn("BridgeArn"): String,
-        }
-        optional {
-            /// The name of the VPC interface attachment to use for this bridge source.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-gatewaybridgesource.html#cfn-mediaconnect-flowsource-gatewaybridgesource-vpcinterfaceattachment)
-            vpc_interface_attachment("VpcInterfaceAttachment"): VpcInterfaceAttachment,
-        }
-    }
-
-    property! {
-        /// The settings for attaching a VPC interface to an resource.
-        ///
-        /// Part of `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-vpcinterfaceattachment.html).
-        pub struct VpcInterfaceAttachment;
-        new {
-            /// Creates `VpcInterfaceAttachment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the VPC interface to use for this resource.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-vpcinterfaceattachment.html#cfn-mediaconnect-flowsource-vpcinterfaceattachment-vpcinterfacename)
-            vpc_interface_name("VpcInterfaceName"): String,
-        }
-    }
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{Encryption, Algorithm, KeyType, GatewayBridgeSource, VpcInterfaceAttachment};
 
     string_enum! {
         /// The protocol that is used by the source.
@@ -2809,24 +1839,8 @@ pub mod flow_source {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-tag.html#cfn-mediaconnect-flowsource-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-tag.html#cfn-mediaconnect-flowsource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2874,24 +1888,8 @@ pub mod flow_vpc_interface {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::MediaConnect::FlowVpcInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowvpcinterface-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowvpcinterface-tag.html#cfn-mediaconnect-flowvpcinterface-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowvpcinterface-tag.html#cfn-mediaconnect-flowvpcinterface-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3043,15 +2041,17 @@ pub mod router_input {
     //! Property types of [`RouterInput`](super::RouterInput).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{ForwardErrorCorrectionState, ContentQualityAnalysisState, MaintenanceConfiguration, PreferredDayTimeMaintenanceConfiguration, Day, RoutingScope, SecretsManagerEncryptionKeyConfiguration};
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputconfigurationrouterinputconfiguration.html).
-        pub struct RouterInputConfigurationRouterInputConfiguration;
+        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputconfiguration.html).
+        pub struct RouterInputConfiguration;
         new {
-            /// Creates `RouterInputConfigurationRouterInputConfiguration` from its required properties:
+            /// Creates `RouterInputConfiguration` from its required properties:
             ///
             /// - `standard` (`Standard`, `StandardRouterInputConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputconfigurationrouterinputconfiguration.html#cfn-mediaconnect-routerinput-routerinputconfigurationrouterinputconfiguration-standard)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputconfiguration.html#cfn-mediaconnect-routerinput-routerinputconfiguration-standard)
         }
         required {
             standard("Standard"): StandardRouterInputConfiguration,
@@ -3098,13 +2098,13 @@ pub mod router_input {
     }
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputprotocolconfigurationrouterinputprotocolconfiguration.html).
-        pub struct RouterInputProtocolConfigurationRouterInputProtocolConfiguration;
+        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputprotocolconfiguration.html).
+        pub struct RouterInputProtocolConfiguration;
         new {
-            /// Creates `RouterInputProtocolConfigurationRouterInputProtocolConfiguration` from its required properties:
+            /// Creates `RouterInputProtocolConfiguration` from its required properties:
             ///
             /// - `rtp` (`Rtp`, `RtpRouterInputConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputprotocolconfigurationrouterinputprotocolconfiguration.html#cfn-mediaconnect-routerinput-routerinputprotocolconfigurationrouterinputprotocolconfiguration-rtp)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputprotocolconfiguration.html#cfn-mediaconnect-routerinput-routerinputprotocolconfiguration-rtp)
         }
         required {
             rtp("Rtp"): RtpRouterInputConfiguration,
@@ -3133,24 +2133,14 @@ pub mod router_input {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterInput`.
-        pub enum ForwardErrorCorrectionState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
     property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routercontentqualityanalysisconfigurationroutercontentqualityanalysisconfiguration.html).
-        pub struct RouterContentQualityAnalysisConfigurationRouterContentQualityAnalysisConfiguration;
+        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routercontentqualityanalysisconfiguration.html).
+        pub struct RouterContentQualityAnalysisConfiguration;
         new {
-            /// Creates `RouterContentQualityAnalysisConfigurationRouterContentQualityAnalysisConfiguration` from its required properties:
+            /// Creates `RouterContentQualityAnalysisConfiguration` from its required properties:
             ///
             /// - `content_level` (`ContentLevel`, `ContentQualityAnalysisFeatureConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routercontentqualityanalysisconfigurationroutercontentqualityanalysisconfiguration.html#cfn-mediaconnect-routerinput-routercontentqualityanalysisconfigurationroutercontentqualityanalysisconfiguration-contentlevel)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routercontentqualityanalysisconfiguration.html#cfn-mediaconnect-routerinput-routercontentqualityanalysisconfiguration-contentlevel)
         }
         required {
             content_level("ContentLevel"): ContentQualityAnalysisFeatureConfiguration,
@@ -3200,16 +2190,6 @@ pub mod router_input {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterInput`.
-        pub enum ContentQualityAnalysisState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
     property! {
         /// Detects frozen video frames in the router input's source content and reports them through a CloudWatch metric, an EventBridge event, and a router input message.
         ///
@@ -3252,91 +2232,8 @@ pub mod router_input {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-maintenanceconfigurationmaintenanceconfiguration.html).
-        pub struct MaintenanceConfigurationMaintenanceConfiguration;
-        new {
-            /// Creates `MaintenanceConfigurationMaintenanceConfiguration` from its required properties:
-            ///
-            /// - `preferred_day_time` (`PreferredDayTime`, `PreferredDayTimeMaintenanceConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-maintenanceconfigurationmaintenanceconfiguration.html#cfn-mediaconnect-routerinput-maintenanceconfigurationmaintenanceconfiguration-preferreddaytime)
-        }
-        required {
-            preferred_day_time("PreferredDayTime"): PreferredDayTimeMaintenanceConfiguration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for preferred day and time maintenance settings.
-        ///
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html).
-        pub struct PreferredDayTimeMaintenanceConfiguration;
-        new {
-            /// Creates `PreferredDayTimeMaintenanceConfiguration` from its required properties:
-            ///
-            /// - `day` (`Day`, `Day`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration-day)
-            /// - `time` (`Time`, `String`): The preferred time for maintenance operations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration-time)
-        }
-        required {
-            day("Day"): Day,
-            time("Time"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterInput`.
-        pub enum Day {
-            /// `MONDAY`
-            Monday = "MONDAY",
-            /// `TUESDAY`
-            Tuesday = "TUESDAY",
-            /// `WEDNESDAY`
-            Wednesday = "WEDNESDAY",
-            /// `THURSDAY`
-            Thursday = "THURSDAY",
-            /// `FRIDAY`
-            Friday = "FRIDAY",
-            /// `SATURDAY`
-            Saturday = "SATURDAY",
-            /// `SUNDAY`
-            Sunday = "SUNDAY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterInput`.
-        pub enum RoutingScope {
-            /// `REGIONAL`
-            Regional = "REGIONAL",
-            /// `GLOBAL`
-            Global = "GLOBAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-tag.html#cfn-mediaconnect-routerinput-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-tag.html#cfn-mediaconnect-routerinput-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::MediaConnect::RouterInput`.
@@ -3371,37 +2268,16 @@ pub mod router_input {
     }
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputtransitencryptionkeyconfigurationrouterinputtransitencryptionkeyconfiguration.html).
-        pub struct RouterInputTransitEncryptionKeyConfigurationRouterInputTransitEncryptionKeyConfiguration;
+        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputtransitencryptionkeyconfiguration.html).
+        pub struct RouterInputTransitEncryptionKeyConfiguration;
         new {
-            /// Creates `RouterInputTransitEncryptionKeyConfigurationRouterInputTransitEncryptionKeyConfiguration` from its required properties:
+            /// Creates `RouterInputTransitEncryptionKeyConfiguration` from its required properties:
             ///
             /// - `secrets_manager` (`SecretsManager`, `SecretsManagerEncryptionKeyConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputtransitencryptionkeyconfigurationrouterinputtransitencryptionkeyconfiguration.html#cfn-mediaconnect-routerinput-routerinputtransitencryptionkeyconfigurationrouterinputtransitencryptionkeyconfiguration-secretsmanager)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-routerinputtransitencryptionkeyconfiguration.html#cfn-mediaconnect-routerinput-routerinputtransitencryptionkeyconfiguration-secretsmanager)
         }
         required {
             secrets_manager("SecretsManager"): SecretsManagerEncryptionKeyConfiguration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The configuration settings for transit encryption using Secrets Manager, including the secret ARN and role ARN.
-        ///
-        /// Part of `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-secretsmanagerencryptionkeyconfiguration.html).
-        pub struct SecretsManagerEncryptionKeyConfiguration;
-        new {
-            /// Creates `SecretsManagerEncryptionKeyConfiguration` from its required properties:
-            ///
-            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the IAM role assumed by MediaConnect to access the Secrets Manager secret.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-routerinput-secretsmanagerencryptionkeyconfiguration-rolearn)
-            /// - `secret_arn` (`SecretArn`, `String`): The ARN of the Secrets Manager secret used for transit encryption.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-routerinput-secretsmanagerencryptionkeyconfiguration-secretarn)
-        }
-        required {
-            role_arn("RoleArn"): ids::iam::RoleArn,
-            secret_arn("SecretArn"): String,
         }
         optional {
         }
@@ -3481,13 +2357,13 @@ pub mod router_network_interface {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterNetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-routernetworkinterfaceconfigurationrouternetworkinterfaceconfiguration.html).
-        pub struct RouterNetworkInterfaceConfigurationRouterNetworkInterfaceConfiguration;
+        /// Part of `AWS::MediaConnect::RouterNetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-routernetworkinterfaceconfiguration.html).
+        pub struct RouterNetworkInterfaceConfiguration;
         new {
-            /// Creates `RouterNetworkInterfaceConfigurationRouterNetworkInterfaceConfiguration` from its required properties:
+            /// Creates `RouterNetworkInterfaceConfiguration` from its required properties:
             ///
             /// - `public` (`Public`, `PublicRouterNetworkInterfaceConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-routernetworkinterfaceconfigurationrouternetworkinterfaceconfiguration.html#cfn-mediaconnect-routernetworkinterface-routernetworkinterfaceconfigurationrouternetworkinterfaceconfiguration-public)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-routernetworkinterfaceconfiguration.html#cfn-mediaconnect-routernetworkinterface-routernetworkinterfaceconfiguration-public)
         }
         required {
             public("Public"): PublicRouterNetworkInterfaceConfiguration,
@@ -3532,24 +2408,8 @@ pub mod router_network_interface {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaConnect::RouterNetworkInterface`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-tag.html#cfn-mediaconnect-routernetworkinterface-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routernetworkinterface-tag.html#cfn-mediaconnect-routernetworkinterface-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3632,15 +2492,17 @@ pub mod router_output {
     //! Property types of [`RouterOutput`](super::RouterOutput).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaConnect` resources (identical schema).
+    pub use super::shared::{ForwardErrorCorrectionState, MaintenanceConfiguration, PreferredDayTimeMaintenanceConfiguration, Day, RoutingScope};
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputconfigurationrouteroutputconfiguration.html).
-        pub struct RouterOutputConfigurationRouterOutputConfiguration;
+        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputconfiguration.html).
+        pub struct RouterOutputConfiguration;
         new {
-            /// Creates `RouterOutputConfigurationRouterOutputConfiguration` from its required properties:
+            /// Creates `RouterOutputConfiguration` from its required properties:
             ///
             /// - `standard` (`Standard`, `StandardRouterOutputConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputconfigurationrouteroutputconfiguration.html#cfn-mediaconnect-routeroutput-routeroutputconfigurationrouteroutputconfiguration-standard)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputconfiguration.html#cfn-mediaconnect-routeroutput-routeroutputconfiguration-standard)
         }
         required {
             standard("Standard"): StandardRouterOutputConfiguration,
@@ -3689,13 +2551,13 @@ pub mod router_output {
     }
 
     property! {
-        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputprotocolconfigurationrouteroutputprotocolconfiguration.html).
-        pub struct RouterOutputProtocolConfigurationRouterOutputProtocolConfiguration;
+        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputprotocolconfiguration.html).
+        pub struct RouterOutputProtocolConfiguration;
         new {
-            /// Creates `RouterOutputProtocolConfigurationRouterOutputProtocolConfiguration` from its required properties:
+            /// Creates `RouterOutputProtocolConfiguration` from its required properties:
             ///
             /// - `rtp` (`Rtp`, `RtpRouterOutputConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputprotocolconfigurationrouteroutputprotocolconfiguration.html#cfn-mediaconnect-routeroutput-routeroutputprotocolconfigurationrouteroutputprotocolconfiguration-rtp)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-routeroutputprotocolconfiguration.html#cfn-mediaconnect-routeroutput-routeroutputprotocolconfiguration-rtp)
         }
         required {
             rtp("Rtp"): RtpRouterOutputConfiguration,
@@ -3727,16 +2589,6 @@ pub mod router_output {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterOutput`.
-        pub enum ForwardErrorCorrectionState {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
     property! {
         /// The fabric configuration settings for the router output.
         ///
@@ -3765,14 +2617,471 @@ pub mod router_output {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaConnect::RouterOutput`.
+        pub enum RouterOutputTier {
+            /// `OUTPUT_100`
+            Output100 = "OUTPUT_100",
+            /// `OUTPUT_50`
+            Output50 = "OUTPUT_50",
+            /// `OUTPUT_20`
+            Output20 = "OUTPUT_20",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::MediaConnect` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaConnect::Bridge`, `AWS::MediaConnect::BridgeSource`.
+        pub enum ProtocolEnum {
+            /// `rtp-fec`
+            RtpFec = "rtp-fec",
+            /// `rtp`
+            Rtp = "rtp",
+            /// `udp`
+            Udp = "udp",
+        }
+    }
+
     property! {
-        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-maintenanceconfigurationmaintenanceconfiguration.html).
-        pub struct MaintenanceConfigurationMaintenanceConfiguration;
+        /// The settings for attaching a VPC interface to an resource.
+        ///
+        /// Part of `AWS::MediaConnect::Bridge`, `AWS::MediaConnect::BridgeSource`, `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`, `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-vpcinterfaceattachment.html).
+        pub struct VpcInterfaceAttachment;
         new {
-            /// Creates `MaintenanceConfigurationMaintenanceConfiguration` from its required properties:
+            /// Creates `VpcInterfaceAttachment` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The name of the VPC interface to use for this resource.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-vpcinterfaceattachment.html#cfn-mediaconnect-bridge-vpcinterfaceattachment-vpcinterfacename)
+            vpc_interface_name("VpcInterfaceName"): String,
+        }
+    }
+
+    property! {
+        /// The settings related to the multicast source.
+        ///
+        /// Part of `AWS::MediaConnect::Bridge`, `AWS::MediaConnect::BridgeSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-multicastsourcesettings.html).
+        pub struct MulticastSourceSettings;
+        new {
+            /// Creates `MulticastSourceSettings` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The IP address of the source for source-specific multicast (SSM).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-bridge-multicastsourcesettings.html#cfn-mediaconnect-bridge-multicastsourcesettings-multicastsourceip)
+            multicast_source_ip("MulticastSourceIp"): String,
+        }
+    }
+
+    property! {
+        /// Attributes that are related to the media stream.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html).
+        pub struct MediaStreamAttributes;
+        new {
+            /// Creates `MediaStreamAttributes` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A set of parameters that define the media stream.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-fmtp)
+            fmtp("Fmtp"): Fmtp,
+            /// The audio language, in a format that is recognized by the receiver.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-mediastreamattributes.html#cfn-mediaconnect-flow-mediastreamattributes-lang)
+            lang("Lang"): String,
+        }
+    }
+
+    property! {
+        /// A set of parameters that define the media stream.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html).
+        pub struct Fmtp;
+        new {
+            /// Creates `Fmtp` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The format of the audio channel.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-channelorder)
+            channel_order("ChannelOrder"): String,
+            /// The format used for the representation of color.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-colorimetry)
+            colorimetry("Colorimetry"): Colorimetry,
+            /// The frame rate for the video stream, in frames/second. For example: 60000/1001.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-exactframerate)
+            exact_framerate("ExactFramerate"): String,
+            /// The pixel aspect ratio (PAR) of the video.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-par)
+            par("Par"): String,
+            /// The encoding range of the video.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-range)
+            range("Range"): Range,
+            /// The type of compression that was used to smooth the video's appearance.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-scanmode)
+            scan_mode("ScanMode"): ScanMode,
+            /// The transfer characteristic system (TCS) that is used in the video.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-fmtp.html#cfn-mediaconnect-flow-fmtp-tcs)
+            tcs("Tcs"): Tcs,
+        }
+    }
+
+    string_enum! {
+        /// The format used for the representation of color.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`.
+        pub enum Colorimetry {
+            /// `BT601`
+            Bt601 = "BT601",
+            /// `BT709`
+            Bt709 = "BT709",
+            /// `BT2020`
+            Bt2020 = "BT2020",
+            /// `BT2100`
+            Bt2100 = "BT2100",
+            /// `ST2065-1`
+            St20651 = "ST2065-1",
+            /// `ST2065-3`
+            St20653 = "ST2065-3",
+            /// `XYZ`
+            Xyz = "XYZ",
+        }
+    }
+
+    string_enum! {
+        /// The encoding range of the video.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`.
+        pub enum Range {
+            /// `NARROW`
+            Narrow = "NARROW",
+            /// `FULL`
+            Full = "FULL",
+            /// `FULLPROTECT`
+            Fullprotect = "FULLPROTECT",
+        }
+    }
+
+    string_enum! {
+        /// The type of compression that was used to smooth the video's appearance.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`.
+        pub enum ScanMode {
+            /// `progressive`
+            Progressive = "progressive",
+            /// `interlace`
+            Interlace = "interlace",
+            /// `progressive-segmented-frame`
+            ProgressiveSegmentedFrame = "progressive-segmented-frame",
+        }
+    }
+
+    string_enum! {
+        /// The transfer characteristic system (TCS) that is used in the video.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`.
+        pub enum Tcs {
+            /// `SDR`
+            Sdr = "SDR",
+            /// `PQ`
+            Pq = "PQ",
+            /// `HLG`
+            Hlg = "HLG",
+            /// `LINEAR`
+            Linear = "LINEAR",
+            /// `BT2100LINPQ`
+            Bt2100Linpq = "BT2100LINPQ",
+            /// `BT2100LINHLG`
+            Bt2100Linhlg = "BT2100LINHLG",
+            /// `ST2065-1`
+            St20651 = "ST2065-1",
+            /// `ST428-1`
+            St4281 = "ST428-1",
+            /// `DENSITY`
+            Density = "DENSITY",
+        }
+    }
+
+    string_enum! {
+        /// The type of media stream.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowMediaStream`.
+        pub enum MediaStreamType {
+            /// `video`
+            Video = "video",
+            /// `audio`
+            Audio = "audio",
+            /// `ancillary-data`
+            AncillaryData = "ancillary-data",
+        }
+    }
+
+    property! {
+        /// Information about the encryption of the flow.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html).
+        pub struct Encryption;
+        new {
+            /// Creates `Encryption` from its required properties:
+            ///
+            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the role that you created during setup (when you set up AWS Elemental MediaConnect as a trusted entity).
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-rolearn)
+        }
+        required {
+            role_arn("RoleArn"): ids::iam::RoleArn,
+        }
+        optional {
+            /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-algorithm)
+            algorithm("Algorithm"): Algorithm,
+            /// A 128-bit, 16-byte hex value represented by a 32-character string, to be used with the key for encrypting content. This parameter is not valid for static key encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-constantinitializationvector)
+            constant_initialization_vector("ConstantInitializationVector"): String,
+            /// The value of one of the devices that you configured with your digital rights management (DRM) platform key provider. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-deviceid)
+            device_id("DeviceId"): String,
+            /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-keytype)
+            key_type("KeyType"): KeyType,
+            /// The AWS Region that the API Gateway proxy endpoint was created in. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-region)
+            region("Region"): String,
+            /// An identifier for the content. The service sends this value to the key server to identify the current endpoint. The resource ID is also known as the content ID. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-resourceid)
+            resource_id("ResourceId"): String,
+            /// The ARN of the secret that you created in AWS Secrets Manager to store the encryption key. This parameter is required for static key encryption and is not valid for SPEKE encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-secretarn)
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
+            /// The URL from the API Gateway proxy that you set up to talk to your key server. This parameter is required for SPEKE encryption and is not valid for static key encryption.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-url)
+            url("Url"): String,
+        }
+    }
+
+    string_enum! {
+        /// The type of algorithm that is used for the encryption (such as aes128, aes192, or aes256).
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowEntitlement`, `AWS::MediaConnect::FlowOutput`, `AWS::MediaConnect::FlowSource`.
+        pub enum Algorithm {
+            /// `aes128`
+            Aes128 = "aes128",
+            /// `aes192`
+            Aes192 = "aes192",
+            /// `aes256`
+            Aes256 = "aes256",
+        }
+    }
+
+    string_enum! {
+        /// The type of key that is used for the encryption. If no keyType is provided, the service will use the default setting (static-key).
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowSource`.
+        pub enum KeyType {
+            /// `speke`
+            Speke = "speke",
+            /// `static-key`
+            StaticKey = "static-key",
+            /// `srt-password`
+            SrtPassword = "srt-password",
+        }
+    }
+
+    property! {
+        /// The source configuration for cloud flows receiving a stream from a bridge.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html).
+        pub struct GatewayBridgeSource;
+        new {
+            /// Creates `GatewayBridgeSource` from its required properties:
+            ///
+            /// - `bridge_arn` (`BridgeArn`, `String`): The ARN of the bridge feeding this flow.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html#cfn-mediaconnect-flow-gatewaybridgesource-bridgearn)
+        }
+        required {
+            bridge_arn("BridgeArn"): String,
+        }
+        optional {
+            /// The name of the VPC interface attachment to use for this bridge source.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-gatewaybridgesource.html#cfn-mediaconnect-flow-gatewaybridgesource-vpcinterfaceattachment)
+            vpc_interface_attachment("VpcInterfaceAttachment"): VpcInterfaceAttachment,
+        }
+    }
+
+    string_enum! {
+        /// The format that was used to encode the data. For ancillary data streams, set the encoding name to smpte291. For audio streams, set the encoding name to pcm. For video, 2110 streams, set the encoding name to raw. For video, JPEG XS streams, set the encoding name to jxsv.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`.
+        pub enum EncodingName {
+            /// `jxsv`
+            Jxsv = "jxsv",
+            /// `raw`
+            Raw = "raw",
+            /// `smpte291`
+            Smpte291 = "smpte291",
+            /// `pcm`
+            Pcm = "pcm",
+        }
+    }
+
+    property! {
+        /// The VPC interface that you want to use for the media stream associated with the output.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-interface.html).
+        pub struct Interface;
+        new {
+            /// Creates `Interface` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the VPC interface that you want to use for the media stream associated with the output.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-interface.html#cfn-mediaconnect-flow-interface-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`.
+        pub enum RouterIntegrationState {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    property! {
+        /// The configuration that defines how content is encrypted during transit between the MediaConnect router and a MediaConnect flow.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html).
+        pub struct FlowTransitEncryption;
+        new {
+            /// Creates `FlowTransitEncryption` from its required properties:
+            ///
+            /// - `encryption_key_configuration` (`EncryptionKeyConfiguration`, `Json`): Configuration settings for flow transit encryption keys.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html#cfn-mediaconnect-flow-flowtransitencryption-encryptionkeyconfiguration)
+        }
+        required {
+            encryption_key_configuration("EncryptionKeyConfiguration"): Json,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryption.html#cfn-mediaconnect-flow-flowtransitencryption-encryptionkeytype)
+            encryption_key_type("EncryptionKeyType"): FlowTransitEncryptionKeyType,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryptionkeyconfiguration.html).
+        pub struct FlowTransitEncryptionKeyConfiguration;
+        new {
+            /// Creates `FlowTransitEncryptionKeyConfiguration` from its required properties:
+            ///
+            /// - `secrets_manager` (`SecretsManager`, `SecretsManagerEncryptionKeyConfiguration`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-flowtransitencryptionkeyconfiguration.html#cfn-mediaconnect-flow-flowtransitencryptionkeyconfiguration-secretsmanager)
+        }
+        required {
+            secrets_manager("SecretsManager"): SecretsManagerEncryptionKeyConfiguration,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The configuration settings for transit encryption of a flow source using AWS Secrets Manager, including the secret ARN and role ARN.
+        ///
+        /// Part of `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`, `AWS::MediaConnect::RouterInput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html).
+        pub struct SecretsManagerEncryptionKeyConfiguration;
+        new {
+            /// Creates `SecretsManagerEncryptionKeyConfiguration` from its required properties:
+            ///
+            /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The ARN of the IAM role used for transit encryption from the router output using AWS Secrets Manager.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration-rolearn)
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The ARN of the AWS Secrets Manager secret used for transit encryption from the router output.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration.html#cfn-mediaconnect-flow-secretsmanagerencryptionkeyconfiguration-secretarn)
+        }
+        required {
+            role_arn("RoleArn"): ids::iam::RoleArn,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::FlowOutput`.
+        pub enum FlowTransitEncryptionKeyType {
+            /// `SECRETS_MANAGER`
+            SecretsManager = "SECRETS_MANAGER",
+            /// `AUTOMATIC`
+            Automatic = "AUTOMATIC",
+        }
+    }
+
+    string_enum! {
+        /// Indicates whether content quality analysis is enabled or disabled.
+        ///
+        /// Values allowed by `AWS::MediaConnect::Flow`, `AWS::MediaConnect::RouterInput`.
+        pub enum ContentQualityAnalysisState {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaConnect::RouterInput`, `AWS::MediaConnect::RouterOutput`.
+        pub enum ForwardErrorCorrectionState {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::MediaConnect::RouterInput`, `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-maintenanceconfiguration.html).
+        pub struct MaintenanceConfiguration;
+        new {
+            /// Creates `MaintenanceConfiguration` from its required properties:
             ///
             /// - `preferred_day_time` (`PreferredDayTime`, `PreferredDayTimeMaintenanceConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-maintenanceconfigurationmaintenanceconfiguration.html#cfn-mediaconnect-routeroutput-maintenanceconfigurationmaintenanceconfiguration-preferreddaytime)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-maintenanceconfiguration.html#cfn-mediaconnect-routerinput-maintenanceconfiguration-preferreddaytime)
         }
         required {
             preferred_day_time("PreferredDayTime"): PreferredDayTimeMaintenanceConfiguration,
@@ -3784,15 +3093,15 @@ pub mod router_output {
     property! {
         /// Configuration for preferred day and time maintenance settings.
         ///
-        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-preferreddaytimemaintenanceconfiguration.html).
+        /// Part of `AWS::MediaConnect::RouterInput`, `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html).
         pub struct PreferredDayTimeMaintenanceConfiguration;
         new {
             /// Creates `PreferredDayTimeMaintenanceConfiguration` from its required properties:
             ///
             /// - `day` (`Day`, `Day`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routeroutput-preferreddaytimemaintenanceconfiguration-day)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration-day)
             /// - `time` (`Time`, `String`): The preferred time for maintenance operations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routeroutput-preferreddaytimemaintenanceconfiguration-time)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration.html#cfn-mediaconnect-routerinput-preferreddaytimemaintenanceconfiguration-time)
         }
         required {
             day("Day"): Day,
@@ -3803,7 +3112,7 @@ pub mod router_output {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterOutput`.
+        /// Values allowed by `AWS::MediaConnect::RouterInput`, `AWS::MediaConnect::RouterOutput`.
         pub enum Day {
             /// `MONDAY`
             Monday = "MONDAY",
@@ -3823,43 +3132,12 @@ pub mod router_output {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterOutput`.
+        /// Values allowed by `AWS::MediaConnect::RouterInput`, `AWS::MediaConnect::RouterOutput`.
         pub enum RoutingScope {
             /// `REGIONAL`
             Regional = "REGIONAL",
             /// `GLOBAL`
             Global = "GLOBAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaConnect::RouterOutput`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-tag.html#cfn-mediaconnect-routeroutput-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-routeroutput-tag.html#cfn-mediaconnect-routeroutput-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaConnect::RouterOutput`.
-        pub enum RouterOutputTier {
-            /// `OUTPUT_100`
-            Output100 = "OUTPUT_100",
-            /// `OUTPUT_50`
-            Output50 = "OUTPUT_50",
-            /// `OUTPUT_20`
-            Output20 = "OUTPUT_20",
         }
     }
 }

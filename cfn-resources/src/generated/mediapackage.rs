@@ -74,24 +74,8 @@ pub mod asset {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackage::Asset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-asset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-asset-tag.html#cfn-mediapackage-asset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-asset-tag.html#cfn-mediapackage-asset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -142,22 +126,8 @@ pub mod channel {
     //! Property types of [`Channel`](super::Channel).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::MediaPackage::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-logconfiguration.html).
-        pub struct LogConfiguration;
-        new {
-            /// Creates `LogConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Sets a custom AWS CloudWatch log group name for access logs. If a log group name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs for egress access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-logconfiguration.html#cfn-mediapackage-channel-logconfiguration-loggroupname)
-            log_group_name("LogGroupName"): ids::logs::LogGroupName,
-        }
-    }
+    /// Shared with other `AWS::MediaPackage` resources (identical schema).
+    pub use super::shared::LogConfiguration;
 
     property! {
         /// An HTTP Live Streaming (HLS) ingest resource configuration.
@@ -191,24 +161,8 @@ pub mod channel {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackage::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-tag.html#cfn-mediapackage-channel-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-tag.html#cfn-mediapackage-channel-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -284,27 +238,8 @@ pub mod origin_endpoint {
     //! Property types of [`OriginEndpoint`](super::OriginEndpoint).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// CDN Authorization credentials
-        ///
-        /// Part of `AWS::MediaPackage::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html).
-        pub struct Authorization;
-        new {
-            /// Creates `Authorization` from its required properties:
-            ///
-            /// - `cdn_identifier_secret` (`CdnIdentifierSecret`, `String`): The Amazon Resource Name (ARN) for the secret in Secrets Manager that your Content Distribution Network (CDN) uses for authorization to access your endpoint.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html#cfn-mediapackage-originendpoint-authorization-cdnidentifiersecret)
-            /// - `secrets_role_arn` (`SecretsRoleArn`, `ids::iam::RoleArn`): The Amazon Resource Name (ARN) for the IAM role that allows MediaPackage to communicate with AWS Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html#cfn-mediapackage-originendpoint-authorization-secretsrolearn)
-        }
-        required {
-            cdn_identifier_secret("CdnIdentifierSecret"): String,
-            secrets_role_arn("SecretsRoleArn"): ids::iam::RoleArn,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::MediaPackage` resources (identical schema).
+    pub use super::shared::{Authorization, EncryptionContractConfiguration, PresetSpeke20Audio, PresetSpeke20Video, StreamSelection, StreamOrder, PeriodTriggers, SegmentTemplateFormat};
 
     property! {
         /// A Common Media Application Format (CMAF) packaging configuration.
@@ -408,73 +343,6 @@ pub mod origin_endpoint {
             certificate_arn("CertificateArn"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-spekekeyprovider.html#cfn-mediapackage-originendpoint-spekekeyprovider-encryptioncontractconfiguration)
             encryption_contract_configuration("EncryptionContractConfiguration"): EncryptionContractConfiguration,
-        }
-    }
-
-    property! {
-        /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
-        ///
-        /// Part of `AWS::MediaPackage::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html).
-        pub struct EncryptionContractConfiguration;
-        new {
-            /// Creates `EncryptionContractConfiguration` from its required properties:
-            ///
-            /// - `preset_speke20_audio` (`PresetSpeke20Audio`, `PresetSpeke20Audio`): A collection of audio encryption presets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html#cfn-mediapackage-originendpoint-encryptioncontractconfiguration-presetspeke20audio)
-            /// - `preset_speke20_video` (`PresetSpeke20Video`, `PresetSpeke20Video`): A collection of video encryption presets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html#cfn-mediapackage-originendpoint-encryptioncontractconfiguration-presetspeke20video)
-        }
-        required {
-            preset_speke20_audio("PresetSpeke20Audio"): PresetSpeke20Audio,
-            preset_speke20_video("PresetSpeke20Video"): PresetSpeke20Video,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// A collection of audio encryption presets.
-        ///
-        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
-        pub enum PresetSpeke20Audio {
-            /// `PRESET-AUDIO-1`
-            PresetAudio1 = "PRESET-AUDIO-1",
-            /// `PRESET-AUDIO-2`
-            PresetAudio2 = "PRESET-AUDIO-2",
-            /// `PRESET-AUDIO-3`
-            PresetAudio3 = "PRESET-AUDIO-3",
-            /// `SHARED`
-            Shared = "SHARED",
-            /// `UNENCRYPTED`
-            Unencrypted = "UNENCRYPTED",
-        }
-    }
-
-    string_enum! {
-        /// A collection of video encryption presets.
-        ///
-        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
-        pub enum PresetSpeke20Video {
-            /// `PRESET-VIDEO-1`
-            PresetVideo1 = "PRESET-VIDEO-1",
-            /// `PRESET-VIDEO-2`
-            PresetVideo2 = "PRESET-VIDEO-2",
-            /// `PRESET-VIDEO-3`
-            PresetVideo3 = "PRESET-VIDEO-3",
-            /// `PRESET-VIDEO-4`
-            PresetVideo4 = "PRESET-VIDEO-4",
-            /// `PRESET-VIDEO-5`
-            PresetVideo5 = "PRESET-VIDEO-5",
-            /// `PRESET-VIDEO-6`
-            PresetVideo6 = "PRESET-VIDEO-6",
-            /// `PRESET-VIDEO-7`
-            PresetVideo7 = "PRESET-VIDEO-7",
-            /// `PRESET-VIDEO-8`
-            PresetVideo8 = "PRESET-VIDEO-8",
-            /// `SHARED`
-            Shared = "SHARED",
-            /// `UNENCRYPTED`
-            Unencrypted = "UNENCRYPTED",
         }
     }
 
@@ -601,46 +469,6 @@ pub mod origin_endpoint {
     }
 
     property! {
-        /// A StreamSelection configuration.
-        ///
-        /// Part of `AWS::MediaPackage::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html).
-        pub struct StreamSelection;
-        new {
-            /// Creates `StreamSelection` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The maximum video bitrate (bps) to include in output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-maxvideobitspersecond)
-            max_video_bits_per_second("MaxVideoBitsPerSecond"): i64,
-            /// The minimum video bitrate (bps) to include in output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-minvideobitspersecond)
-            min_video_bits_per_second("MinVideoBitsPerSecond"): i64,
-            /// A directive that determines the order of streams in the output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-streamorder)
-            stream_order("StreamOrder"): StreamOrder,
-        }
-    }
-
-    string_enum! {
-        /// A directive that determines the order of streams in the output.
-        ///
-        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
-        pub enum StreamOrder {
-            /// `ORIGINAL`
-            Original = "ORIGINAL",
-            /// `VIDEO_BITRATE_ASCENDING`
-            VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
-            /// `VIDEO_BITRATE_DESCENDING`
-            VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
-        }
-    }
-
-    property! {
         /// A Dynamic Adaptive Streaming over HTTP (DASH) packaging configuration.
         ///
         /// Part of `AWS::MediaPackage::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-dashpackage.html).
@@ -751,14 +579,6 @@ pub mod origin_endpoint {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
-        pub enum PeriodTriggers {
-            /// `ADS`
-            Ads = "ADS",
-        }
-    }
-
-    string_enum! {
         /// The Dynamic Adaptive Streaming over HTTP (DASH) profile type.  When set to "HBBTV_1_5", HbbTV 1.5 compliant output is enabled.
         ///
         /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
@@ -771,20 +591,6 @@ pub mod origin_endpoint {
             Hybridcast = "HYBRIDCAST",
             /// `DVB_DASH_2014`
             DvbDash2014 = "DVB_DASH_2014",
-        }
-    }
-
-    string_enum! {
-        /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD).  When set to NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs.  When set to TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
-        ///
-        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`.
-        pub enum SegmentTemplateFormat {
-            /// `NUMBER_WITH_TIMELINE`
-            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
-            /// `TIME_WITH_TIMELINE`
-            TimeWithTimeline = "TIME_WITH_TIMELINE",
-            /// `NUMBER_WITH_DURATION`
-            NumberWithDuration = "NUMBER_WITH_DURATION",
         }
     }
 
@@ -964,24 +770,8 @@ pub mod origin_endpoint {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackage::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-tag.html#cfn-mediapackage-originendpoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-tag.html#cfn-mediapackage-originendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1035,6 +825,8 @@ pub mod packaging_configuration {
     //! Property types of [`PackagingConfiguration`](super::PackagingConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaPackage` resources (identical schema).
+    pub use super::shared::{EncryptionContractConfiguration, PresetSpeke20Audio, PresetSpeke20Video, StreamSelection, StreamOrder, PeriodTriggers, SegmentTemplateFormat};
 
     property! {
         /// A CMAF packaging configuration.
@@ -1109,73 +901,6 @@ pub mod packaging_configuration {
     }
 
     property! {
-        /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
-        ///
-        /// Part of `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-encryptioncontractconfiguration.html).
-        pub struct EncryptionContractConfiguration;
-        new {
-            /// Creates `EncryptionContractConfiguration` from its required properties:
-            ///
-            /// - `preset_speke20_audio` (`PresetSpeke20Audio`, `PresetSpeke20Audio`): A collection of audio encryption presets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-encryptioncontractconfiguration.html#cfn-mediapackage-packagingconfiguration-encryptioncontractconfiguration-presetspeke20audio)
-            /// - `preset_speke20_video` (`PresetSpeke20Video`, `PresetSpeke20Video`): A collection of video encryption presets.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-encryptioncontractconfiguration.html#cfn-mediapackage-packagingconfiguration-encryptioncontractconfiguration-presetspeke20video)
-        }
-        required {
-            preset_speke20_audio("PresetSpeke20Audio"): PresetSpeke20Audio,
-            preset_speke20_video("PresetSpeke20Video"): PresetSpeke20Video,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// A collection of audio encryption presets.
-        ///
-        /// Values allowed by `AWS::MediaPackage::PackagingConfiguration`.
-        pub enum PresetSpeke20Audio {
-            /// `PRESET-AUDIO-1`
-            PresetAudio1 = "PRESET-AUDIO-1",
-            /// `PRESET-AUDIO-2`
-            PresetAudio2 = "PRESET-AUDIO-2",
-            /// `PRESET-AUDIO-3`
-            PresetAudio3 = "PRESET-AUDIO-3",
-            /// `SHARED`
-            Shared = "SHARED",
-            /// `UNENCRYPTED`
-            Unencrypted = "UNENCRYPTED",
-        }
-    }
-
-    string_enum! {
-        /// A collection of video encryption presets.
-        ///
-        /// Values allowed by `AWS::MediaPackage::PackagingConfiguration`.
-        pub enum PresetSpeke20Video {
-            /// `PRESET-VIDEO-1`
-            PresetVideo1 = "PRESET-VIDEO-1",
-            /// `PRESET-VIDEO-2`
-            PresetVideo2 = "PRESET-VIDEO-2",
-            /// `PRESET-VIDEO-3`
-            PresetVideo3 = "PRESET-VIDEO-3",
-            /// `PRESET-VIDEO-4`
-            PresetVideo4 = "PRESET-VIDEO-4",
-            /// `PRESET-VIDEO-5`
-            PresetVideo5 = "PRESET-VIDEO-5",
-            /// `PRESET-VIDEO-6`
-            PresetVideo6 = "PRESET-VIDEO-6",
-            /// `PRESET-VIDEO-7`
-            PresetVideo7 = "PRESET-VIDEO-7",
-            /// `PRESET-VIDEO-8`
-            PresetVideo8 = "PRESET-VIDEO-8",
-            /// `SHARED`
-            Shared = "SHARED",
-            /// `UNENCRYPTED`
-            Unencrypted = "UNENCRYPTED",
-        }
-    }
-
-    property! {
         /// An HTTP Live Streaming (HLS) manifest configuration.
         ///
         /// Part of `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-hlsmanifest.html).
@@ -1222,46 +947,6 @@ pub mod packaging_configuration {
             Scte35Enhanced = "SCTE35_ENHANCED",
             /// `PASSTHROUGH`
             Passthrough = "PASSTHROUGH",
-        }
-    }
-
-    property! {
-        /// A StreamSelection configuration.
-        ///
-        /// Part of `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-streamselection.html).
-        pub struct StreamSelection;
-        new {
-            /// Creates `StreamSelection` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The maximum video bitrate (bps) to include in output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-maxvideobitspersecond)
-            max_video_bits_per_second("MaxVideoBitsPerSecond"): i64,
-            /// The minimum video bitrate (bps) to include in output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-minvideobitspersecond)
-            min_video_bits_per_second("MinVideoBitsPerSecond"): i64,
-            /// A directive that determines the order of streams in the output.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-streamselection.html#cfn-mediapackage-packagingconfiguration-streamselection-streamorder)
-            stream_order("StreamOrder"): StreamOrder,
-        }
-    }
-
-    string_enum! {
-        /// A directive that determines the order of streams in the output.
-        ///
-        /// Values allowed by `AWS::MediaPackage::PackagingConfiguration`.
-        pub enum StreamOrder {
-            /// `ORIGINAL`
-            Original = "ORIGINAL",
-            /// `VIDEO_BITRATE_ASCENDING`
-            VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
-            /// `VIDEO_BITRATE_DESCENDING`
-            VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
         }
     }
 
@@ -1392,28 +1077,6 @@ pub mod packaging_configuration {
             speke_key_provider("SpekeKeyProvider"): SpekeKeyProvider,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaPackage::PackagingConfiguration`.
-        pub enum PeriodTriggers {
-            /// `ADS`
-            Ads = "ADS",
-        }
-    }
-
-    string_enum! {
-        /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD). When set to NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs. When set to TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
-        ///
-        /// Values allowed by `AWS::MediaPackage::PackagingConfiguration`.
-        pub enum SegmentTemplateFormat {
-            /// `NUMBER_WITH_TIMELINE`
-            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
-            /// `TIME_WITH_TIMELINE`
-            TimeWithTimeline = "TIME_WITH_TIMELINE",
-            /// `NUMBER_WITH_DURATION`
-            NumberWithDuration = "NUMBER_WITH_DURATION",
         }
     }
 
@@ -1549,24 +1212,8 @@ pub mod packaging_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-tag.html#cfn-mediapackage-packagingconfiguration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-tag.html#cfn-mediapackage-packagingconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1613,17 +1260,47 @@ pub mod packaging_group {
     //! Property types of [`PackagingGroup`](super::PackagingGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaPackage` resources (identical schema).
+    pub use super::shared::{Authorization, LogConfiguration};
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::MediaPackage` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::MediaPackage::PackagingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-authorization.html).
+        /// Part of `AWS::MediaPackage::Channel`, `AWS::MediaPackage::PackagingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-logconfiguration.html).
+        pub struct LogConfiguration;
+        new {
+            /// Creates `LogConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Sets a custom AWS CloudWatch log group name for access logs. If a log group name isn't specified, the defaults are used: /aws/MediaPackage/EgressAccessLogs for egress access logs and /aws/MediaPackage/IngressAccessLogs for ingress access logs.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-channel-logconfiguration.html#cfn-mediapackage-channel-logconfiguration-loggroupname)
+            log_group_name("LogGroupName"): String,
+        }
+    }
+
+    property! {
+        /// CDN Authorization credentials
+        ///
+        /// Part of `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html).
         pub struct Authorization;
         new {
             /// Creates `Authorization` from its required properties:
             ///
-            /// - `cdn_identifier_secret` (`CdnIdentifierSecret`, `String`): The Amazon Resource Name (ARN) for the secret in AWS Secrets Manager that is used for CDN authorization.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-authorization.html#cfn-mediapackage-packaginggroup-authorization-cdnidentifiersecret)
+            /// - `cdn_identifier_secret` (`CdnIdentifierSecret`, `String`): The Amazon Resource Name (ARN) for the secret in Secrets Manager that your Content Distribution Network (CDN) uses for authorization to access your endpoint.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html#cfn-mediapackage-originendpoint-authorization-cdnidentifiersecret)
             /// - `secrets_role_arn` (`SecretsRoleArn`, `ids::iam::RoleArn`): The Amazon Resource Name (ARN) for the IAM role that allows MediaPackage to communicate with AWS Secrets Manager.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-authorization.html#cfn-mediapackage-packaginggroup-authorization-secretsrolearn)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-authorization.html#cfn-mediapackage-originendpoint-authorization-secretsrolearn)
         }
         required {
             cdn_identifier_secret("CdnIdentifierSecret"): String,
@@ -1634,37 +1311,131 @@ pub mod packaging_group {
     }
 
     property! {
-        /// Part of `AWS::MediaPackage::PackagingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-logconfiguration.html).
-        pub struct LogConfiguration;
+        /// The configuration to use for encrypting one or more content tracks separately for endpoints that use SPEKE 2.0.
+        ///
+        /// Part of `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html).
+        pub struct EncryptionContractConfiguration;
         new {
-            /// Creates `LogConfiguration` (it has no required properties).
+            /// Creates `EncryptionContractConfiguration` from its required properties:
+            ///
+            /// - `preset_speke20_audio` (`PresetSpeke20Audio`, `PresetSpeke20Audio`): A collection of audio encryption presets.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html#cfn-mediapackage-originendpoint-encryptioncontractconfiguration-presetspeke20audio)
+            /// - `preset_speke20_video` (`PresetSpeke20Video`, `PresetSpeke20Video`): A collection of video encryption presets.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-encryptioncontractconfiguration.html#cfn-mediapackage-originendpoint-encryptioncontractconfiguration-presetspeke20video)
         }
         required {
+            preset_speke20_audio("PresetSpeke20Audio"): PresetSpeke20Audio,
+            preset_speke20_video("PresetSpeke20Video"): PresetSpeke20Video,
         }
         optional {
-            /// Sets a custom AWS CloudWatch log group name for egress logs. If a log group name isn't specified, the default name is used: /aws/MediaPackage/VodEgressAccessLogs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-logconfiguration.html#cfn-mediapackage-packaginggroup-logconfiguration-loggroupname)
-            log_group_name("LogGroupName"): ids::logs::LogGroupName,
+        }
+    }
+
+    string_enum! {
+        /// A collection of audio encryption presets.
+        ///
+        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`.
+        pub enum PresetSpeke20Audio {
+            /// `PRESET-AUDIO-1`
+            PresetAudio1 = "PRESET-AUDIO-1",
+            /// `PRESET-AUDIO-2`
+            PresetAudio2 = "PRESET-AUDIO-2",
+            /// `PRESET-AUDIO-3`
+            PresetAudio3 = "PRESET-AUDIO-3",
+            /// `SHARED`
+            Shared = "SHARED",
+            /// `UNENCRYPTED`
+            Unencrypted = "UNENCRYPTED",
+        }
+    }
+
+    string_enum! {
+        /// A collection of video encryption presets.
+        ///
+        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`.
+        pub enum PresetSpeke20Video {
+            /// `PRESET-VIDEO-1`
+            PresetVideo1 = "PRESET-VIDEO-1",
+            /// `PRESET-VIDEO-2`
+            PresetVideo2 = "PRESET-VIDEO-2",
+            /// `PRESET-VIDEO-3`
+            PresetVideo3 = "PRESET-VIDEO-3",
+            /// `PRESET-VIDEO-4`
+            PresetVideo4 = "PRESET-VIDEO-4",
+            /// `PRESET-VIDEO-5`
+            PresetVideo5 = "PRESET-VIDEO-5",
+            /// `PRESET-VIDEO-6`
+            PresetVideo6 = "PRESET-VIDEO-6",
+            /// `PRESET-VIDEO-7`
+            PresetVideo7 = "PRESET-VIDEO-7",
+            /// `PRESET-VIDEO-8`
+            PresetVideo8 = "PRESET-VIDEO-8",
+            /// `SHARED`
+            Shared = "SHARED",
+            /// `UNENCRYPTED`
+            Unencrypted = "UNENCRYPTED",
         }
     }
 
     property! {
-        /// Part of `AWS::MediaPackage::PackagingGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-tag.html).
-        pub struct Tag;
+        /// A StreamSelection configuration.
+        ///
+        /// Part of `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html).
+        pub struct StreamSelection;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-tag.html#cfn-mediapackage-packaginggroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packaginggroup-tag.html#cfn-mediapackage-packaginggroup-tag-value)
+            /// Creates `StreamSelection` (it has no required properties).
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
         }
         optional {
+            /// The maximum video bitrate (bps) to include in output.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-maxvideobitspersecond)
+            max_video_bits_per_second("MaxVideoBitsPerSecond"): i64,
+            /// The minimum video bitrate (bps) to include in output.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-minvideobitspersecond)
+            min_video_bits_per_second("MinVideoBitsPerSecond"): i64,
+            /// A directive that determines the order of streams in the output.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-streamselection.html#cfn-mediapackage-originendpoint-streamselection-streamorder)
+            stream_order("StreamOrder"): StreamOrder,
+        }
+    }
+
+    string_enum! {
+        /// A directive that determines the order of streams in the output.
+        ///
+        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`.
+        pub enum StreamOrder {
+            /// `ORIGINAL`
+            Original = "ORIGINAL",
+            /// `VIDEO_BITRATE_ASCENDING`
+            VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
+            /// `VIDEO_BITRATE_DESCENDING`
+            VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`.
+        pub enum PeriodTriggers {
+            /// `ADS`
+            Ads = "ADS",
+        }
+    }
+
+    string_enum! {
+        /// Determines the type of SegmentTemplate included in the Media Presentation Description (MPD).  When set to NUMBER_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Number$ media URLs.  When set to TIME_WITH_TIMELINE, a full timeline is presented in each SegmentTemplate, with $Time$ media URLs. When set to NUMBER_WITH_DURATION, only a duration is included in each SegmentTemplate, with $Number$ media URLs.
+        ///
+        /// Values allowed by `AWS::MediaPackage::OriginEndpoint`, `AWS::MediaPackage::PackagingConfiguration`.
+        pub enum SegmentTemplateFormat {
+            /// `NUMBER_WITH_TIMELINE`
+            NumberWithTimeline = "NUMBER_WITH_TIMELINE",
+            /// `TIME_WITH_TIMELINE`
+            TimeWithTimeline = "TIME_WITH_TIMELINE",
+            /// `NUMBER_WITH_DURATION`
+            NumberWithDuration = "NUMBER_WITH_DURATION",
         }
     }
 }

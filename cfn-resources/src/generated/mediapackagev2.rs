@@ -71,6 +71,8 @@ pub mod channel {
     //! Property types of [`Channel`](super::Channel).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaPackageV2` resources (identical schema).
+    pub use super::shared::MultiviewLayoutType;
 
     property! {
         /// &lt;p&gt;The configuration for input switching based on the media quality confidence score (MQCS) as provided from AWS Elemental MediaLive.&lt;/p&gt;
@@ -127,26 +129,6 @@ pub mod channel {
         }
     }
 
-    string_enum! {
-        /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into the output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; – Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three tiles, with one larger primary tile on the left and two stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal size, arranged in a two-by-two grid.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on the left and three stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-        ///
-        /// Values allowed by `AWS::MediaPackageV2::Channel`.
-        pub enum MultiviewLayoutType {
-            /// `LAYOUT_2EH`
-            Layout2Eh = "LAYOUT_2EH",
-            /// `LAYOUT_2PL`
-            Layout2Pl = "LAYOUT_2PL",
-            /// `LAYOUT_3EL`
-            Layout3El = "LAYOUT_3EL",
-            /// `LAYOUT_3PL`
-            Layout3Pl = "LAYOUT_3PL",
-            /// `LAYOUT_4E`
-            Layout4E = "LAYOUT_4E",
-            /// `LAYOUT_4PL`
-            Layout4Pl = "LAYOUT_4PL",
-        }
-    }
-
     property! {
         /// &lt;p&gt;The settings for what common media server data (CMSD) headers AWS Elemental MediaPackage includes in responses to the CDN.&lt;/p&gt;
         ///
@@ -175,21 +157,8 @@ pub mod channel {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackageV2::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channel-tag.html#cfn-mediapackagev2-channel-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channel-tag.html#cfn-mediapackagev2-channel-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -239,21 +208,8 @@ pub mod channel_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::MediaPackageV2::ChannelGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channelgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channelgroup-tag.html#cfn-mediapackagev2-channelgroup-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-channelgroup-tag.html#cfn-mediapackagev2-channelgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -369,6 +325,8 @@ pub mod origin_endpoint {
     //! Property types of [`OriginEndpoint`](super::OriginEndpoint).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaPackageV2` resources (identical schema).
+    pub use super::shared::MultiviewLayoutType;
 
     string_enum! {
         /// Values allowed by `AWS::MediaPackageV2::OriginEndpoint`.
@@ -465,13 +423,13 @@ pub mod origin_endpoint {
     }
 
     property! {
-        /// Part of `AWS::MediaPackageV2::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashavailabilitystarttimeconfigurationdashavailabilitystarttimeconfiguration.html).
-        pub struct DashAvailabilityStartTimeConfigurationDashAvailabilityStartTimeConfiguration;
+        /// Part of `AWS::MediaPackageV2::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashavailabilitystarttimeconfiguration.html).
+        pub struct DashAvailabilityStartTimeConfiguration;
         new {
-            /// Creates `DashAvailabilityStartTimeConfigurationDashAvailabilityStartTimeConfiguration` from its required properties:
+            /// Creates `DashAvailabilityStartTimeConfiguration` from its required properties:
             ///
             /// - `fixed_availability_start_time` (`FixedAvailabilityStartTime`, `String`): &lt;p&gt;The fixed availability start time for the DASH manifest, in ISO 8601 date-time format. The value must have hourly granularity, meaning that the minutes, seconds, and fractional seconds must be zero. The value must be on or after &lt;code&gt;2024-01-01T00:00:00Z&lt;/code&gt; and must be at least 14 days before the current time.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashavailabilitystarttimeconfigurationdashavailabilitystarttimeconfiguration.html#cfn-mediapackagev2-originendpoint-dashavailabilitystarttimeconfigurationdashavailabilitystarttimeconfiguration-fixedavailabilitystarttime)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashavailabilitystarttimeconfiguration.html#cfn-mediapackagev2-originendpoint-dashavailabilitystarttimeconfiguration-fixedavailabilitystarttime)
         }
         required {
             fixed_availability_start_time("FixedAvailabilityStartTime"): String,
@@ -656,26 +614,6 @@ pub mod origin_endpoint {
             sources("Sources"): Vec<String>,
         }
         optional {
-        }
-    }
-
-    string_enum! {
-        /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into the output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; – Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three tiles, with one larger primary tile on the left and two stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal size, arranged in a two-by-two grid.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on the left and three stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
-        ///
-        /// Values allowed by `AWS::MediaPackageV2::OriginEndpoint`.
-        pub enum MultiviewLayoutType {
-            /// `LAYOUT_2EH`
-            Layout2Eh = "LAYOUT_2EH",
-            /// `LAYOUT_2PL`
-            Layout2Pl = "LAYOUT_2PL",
-            /// `LAYOUT_3EL`
-            Layout3El = "LAYOUT_3EL",
-            /// `LAYOUT_3PL`
-            Layout3Pl = "LAYOUT_3PL",
-            /// `LAYOUT_4E`
-            Layout4E = "LAYOUT_4E",
-            /// `LAYOUT_4PL`
-            Layout4Pl = "LAYOUT_4PL",
         }
     }
 
@@ -1541,21 +1479,8 @@ pub mod origin_endpoint {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaPackageV2::OriginEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-tag.html#cfn-mediapackagev2-originendpoint-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-tag.html#cfn-mediapackagev2-originendpoint-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::MediaPackageV2::OriginEndpoint`.
@@ -1622,6 +1547,33 @@ pub mod origin_endpoint_policy {
             secrets_role_arn("SecretsRoleArn"): ids::iam::RoleArn,
         }
         optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::MediaPackageV2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// &lt;p&gt;A tile layout for a multiview channel. Each layout determines how many source tiles are composited into the output and how those tiles are arranged.&lt;/p&gt; &lt;p&gt;The allowed values are:&lt;/p&gt; &lt;ul&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2EH&lt;/code&gt; – Two tiles of equal size, arranged horizontally.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_2PL&lt;/code&gt; – Two tiles, with one larger primary tile.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3EL&lt;/code&gt; – Three tiles of equal size, arranged in two columns.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_3PL&lt;/code&gt; – Three tiles, with one larger primary tile on the left and two stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4E&lt;/code&gt; – Four tiles of equal size, arranged in a two-by-two grid.&lt;/p&gt; &lt;/li&gt; &lt;li&gt; &lt;p&gt; &lt;code&gt;LAYOUT_4PL&lt;/code&gt; – Four tiles, with one larger primary tile on the left and three stacked on the right.&lt;/p&gt; &lt;/li&gt; &lt;/ul&gt;
+        ///
+        /// Values allowed by `AWS::MediaPackageV2::Channel`, `AWS::MediaPackageV2::OriginEndpoint`.
+        pub enum MultiviewLayoutType {
+            /// `LAYOUT_2EH`
+            Layout2Eh = "LAYOUT_2EH",
+            /// `LAYOUT_2PL`
+            Layout2Pl = "LAYOUT_2PL",
+            /// `LAYOUT_3EL`
+            Layout3El = "LAYOUT_3EL",
+            /// `LAYOUT_3PL`
+            Layout3Pl = "LAYOUT_3PL",
+            /// `LAYOUT_4E`
+            Layout4E = "LAYOUT_4E",
+            /// `LAYOUT_4PL`
+            Layout4Pl = "LAYOUT_4PL",
         }
     }
 }

@@ -56,28 +56,8 @@ pub mod channel {
     //! Property types of [`Channel`](super::Channel).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
-        ///
-        /// Part of `AWS::MediaTailor::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html).
-        pub struct SlateSource;
-        new {
-            /// Creates `SlateSource` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// &lt;p&gt;The name of the source location where the slate VOD source is stored.&lt;/p&gt;
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-sourcelocationname)
-            source_location_name("SourceLocationName"): String,
-            /// &lt;p&gt;The slate VOD source name. The VOD source must already exist in a source location before it can be used for slate.&lt;/p&gt;
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-vodsourcename)
-            vod_source_name("VodSourceName"): String,
-        }
-    }
+    /// Shared with other `AWS::MediaTailor` resources (identical schema).
+    pub use super::shared::SlateSource;
 
     property! {
         /// &lt;p&gt;The log configuration for the channel.&lt;/p&gt;
@@ -202,24 +182,8 @@ pub mod channel {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaTailor::Channel`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-tag.html#cfn-mediatailor-channel-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-tag.html#cfn-mediatailor-channel-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::MediaTailor::Channel`.
@@ -555,24 +519,8 @@ pub mod function {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaTailor::Function`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-function-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-function-tag.html#cfn-mediatailor-function-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-function-tag.html#cfn-mediatailor-function-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The configuration for a VAST_REQUEST function. Specifies the HTTP method, URL, headers, body, timeout, and output expressions for a request to a VAST endpoint. MediaTailor parses the response as VAST and resolves wrapper redirects, then makes the parsed ads available to the function's output expressions. For more information, see Function types and composition (https://docs.aws.amazon.com/mediatailor/latest/ug/monetization-functions-types.html) in the MediaTailor User Guide.
@@ -652,59 +600,11 @@ pub mod live_source {
     //! Property types of [`LiveSource`](super::LiveSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaTailor` resources (identical schema).
+    pub use super::shared::{HttpPackageConfiguration, Type};
 
-    property! {
-        /// &lt;p&gt;The HTTP package configuration properties for the requested VOD source.&lt;/p&gt;
-        ///
-        /// Part of `AWS::MediaTailor::LiveSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html).
-        pub struct HttpPackageConfiguration;
-        new {
-            /// Creates `HttpPackageConfiguration` from its required properties:
-            ///
-            /// - `path` (`Path`, `String`): &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt; to form a valid URL.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-path)
-            /// - `source_group` (`SourceGroup`, `String`): &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-sourcegroup)
-            /// - `type` (`Type`, `Type`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-type)
-        }
-        required {
-            path("Path"): String,
-            source_group("SourceGroup"): String,
-            r#type("Type"): Type,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::MediaTailor::LiveSource`.
-        pub enum Type {
-            /// `DASH`
-            Dash = "DASH",
-            /// `HLS`
-            Hls = "HLS",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaTailor::LiveSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-tag.html#cfn-mediatailor-livesource-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-tag.html#cfn-mediatailor-livesource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1412,24 +1312,8 @@ pub mod playback_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaTailor::PlaybackConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-playbackconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-playbackconfiguration-tag.html#cfn-mediatailor-playbackconfiguration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-playbackconfiguration-tag.html#cfn-mediatailor-playbackconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1701,24 +1585,8 @@ pub mod prefetch_schedule {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaTailor::PrefetchSchedule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-prefetchschedule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-prefetchschedule-tag.html#cfn-mediatailor-prefetchschedule-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-prefetchschedule-tag.html#cfn-mediatailor-prefetchschedule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1791,6 +1659,8 @@ pub mod program {
     //! Property types of [`Program`](super::Program).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaTailor` resources (identical schema).
+    pub use super::shared::SlateSource;
 
     property! {
         /// Ad break configuration parameters.
@@ -1854,28 +1724,6 @@ pub mod program {
             SpliceInsert = "SPLICE_INSERT",
             /// `TIME_SIGNAL`
             TimeSignal = "TIME_SIGNAL",
-        }
-    }
-
-    property! {
-        /// Slate VOD source configuration.
-        ///
-        /// Part of `AWS::MediaTailor::Program`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-program-slatesource.html).
-        pub struct SlateSource;
-        new {
-            /// Creates `SlateSource` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The name of the source location where the slate VOD source is stored.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-program-slatesource.html#cfn-mediatailor-program-slatesource-sourcelocationname)
-            source_location_name("SourceLocationName"): String,
-            /// The slate VOD source name.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-program-slatesource.html#cfn-mediatailor-program-slatesource-vodsourcename)
-            vod_source_name("VodSourceName"): String,
         }
     }
 
@@ -2215,7 +2063,7 @@ pub mod source_location {
             /// &lt;p&gt;The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that contains the access token.&lt;/p&gt;
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration.html#cfn-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration-secretarn)
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
             /// &lt;p&gt;The AWS Secrets Manager &lt;a href="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-SecretString.html"&gt;SecretString&lt;/a&gt; key associated with the access token. MediaTailor uses the key to look up SecretString key and value pair containing the access token.&lt;/p&gt;
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration.html#cfn-mediatailor-sourcelocation-secretsmanageraccesstokenconfiguration-secretstringkey)
@@ -2281,24 +2129,8 @@ pub mod source_location {
         }
     }
 
-    property! {
-        /// Part of `AWS::MediaTailor::SourceLocation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-tag.html#cfn-mediatailor-sourcelocation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-tag.html#cfn-mediatailor-sourcelocation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2339,21 +2171,55 @@ pub mod vod_source {
     //! Property types of [`VodSource`](super::VodSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MediaTailor` resources (identical schema).
+    pub use super::shared::{HttpPackageConfiguration, Type};
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::MediaTailor` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// &lt;p&gt;Slate VOD source configuration.&lt;/p&gt;
+        ///
+        /// Part of `AWS::MediaTailor::Channel`, `AWS::MediaTailor::Program`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html).
+        pub struct SlateSource;
+        new {
+            /// Creates `SlateSource` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// &lt;p&gt;The name of the source location where the slate VOD source is stored.&lt;/p&gt;
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-sourcelocationname)
+            source_location_name("SourceLocationName"): String,
+            /// &lt;p&gt;The slate VOD source name. The VOD source must already exist in a source location before it can be used for slate.&lt;/p&gt;
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-slatesource.html#cfn-mediatailor-channel-slatesource-vodsourcename)
+            vod_source_name("VodSourceName"): String,
+        }
+    }
 
     property! {
         /// &lt;p&gt;The HTTP package configuration properties for the requested VOD source.&lt;/p&gt;
         ///
-        /// Part of `AWS::MediaTailor::VodSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html).
+        /// Part of `AWS::MediaTailor::LiveSource`, `AWS::MediaTailor::VodSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html).
         pub struct HttpPackageConfiguration;
         new {
             /// Creates `HttpPackageConfiguration` from its required properties:
             ///
             /// - `path` (`Path`, `String`): &lt;p&gt;The relative path to the URL for this VOD source. This is combined with &lt;code&gt;SourceLocation::HttpConfiguration::BaseUrl&lt;/code&gt; to form a valid URL.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html#cfn-mediatailor-vodsource-httppackageconfiguration-path)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-path)
             /// - `source_group` (`SourceGroup`, `String`): &lt;p&gt;The name of the source group. This has to match one of the &lt;code&gt;Channel::Outputs::SourceGroup&lt;/code&gt;.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html#cfn-mediatailor-vodsource-httppackageconfiguration-sourcegroup)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-sourcegroup)
             /// - `type` (`Type`, `Type`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html#cfn-mediatailor-vodsource-httppackageconfiguration-type)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-type)
         }
         required {
             path("Path"): String,
@@ -2365,31 +2231,12 @@ pub mod vod_source {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::MediaTailor::VodSource`.
+        /// Values allowed by `AWS::MediaTailor::LiveSource`, `AWS::MediaTailor::VodSource`.
         pub enum Type {
             /// `DASH`
             Dash = "DASH",
             /// `HLS`
             Hls = "HLS",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MediaTailor::VodSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-tag.html#cfn-mediatailor-vodsource-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-tag.html#cfn-mediatailor-vodsource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

@@ -47,27 +47,8 @@ pub mod acl {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::ACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-acl-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with 'aws:'. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-acl-tag.html#cfn-memorydb-acl-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-acl-tag.html#cfn-memorydb-acl-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -273,26 +254,8 @@ pub mod cluster {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-cluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-cluster-tag.html#cfn-memorydb-cluster-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value. May be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-cluster-tag.html#cfn-memorydb-cluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -370,26 +333,8 @@ pub mod multi_region_cluster {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::MultiRegionCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-multiregioncluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-multiregioncluster-tag.html#cfn-memorydb-multiregioncluster-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value. May be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-multiregioncluster-tag.html#cfn-memorydb-multiregioncluster-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// An enum string value that determines the update strategy for scaling. Possible values are 'COORDINATED' and 'UNCOORDINATED'. Default is 'COORDINATED'.
@@ -446,26 +391,8 @@ pub mod parameter_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::ParameterGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-parametergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-parametergroup-tag.html#cfn-memorydb-parametergroup-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value. May be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-parametergroup-tag.html#cfn-memorydb-parametergroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -524,24 +451,8 @@ pub mod snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::MemoryDB::Snapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-snapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-snapshot-tag.html#cfn-memorydb-snapshot-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-snapshot-tag.html#cfn-memorydb-snapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -554,12 +465,12 @@ resource! {
         ///
         /// - `subnet_group_name` (`SubnetGroupName`, `String`): The name of the subnet group. This value must be unique as it also serves as the subnet group identifier.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html#cfn-memorydb-subnetgroup-subnetgroupname)
-        /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): A list of VPC subnet IDs for the subnet group.
+        /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): A list of VPC subnet IDs for the subnet group.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html#cfn-memorydb-subnetgroup-subnetids)
     }
     required {
         subnet_group_name("SubnetGroupName"): String,
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// An optional description of the subnet group.
@@ -588,26 +499,8 @@ pub mod subnet_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::SubnetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-subnetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key for the tag. May not be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-subnetgroup-tag.html#cfn-memorydb-subnetgroup-tag-key)
-            /// - `value` (`Value`, `String`): The tag's value. May be null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-subnetgroup-tag.html#cfn-memorydb-subnetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -685,25 +578,6 @@ pub mod user {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::MemoryDB::User`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-user-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with 'aws:'. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-user-tag.html#cfn-memorydb-user-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-memorydb-user-tag.html#cfn-memorydb-user-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -185,13 +185,13 @@ pub mod channel {
         new {
             /// Creates `DeadLetterQueueS3` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketArn`, `String`): The ARN of the S3 bucket
+            /// - `bucket_arn` (`BucketArn`, `ids::s3::BucketArn`): The ARN of the S3 bucket
             ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-channel-deadletterqueues3.html#cfn-msk-channel-deadletterqueues3-bucketarn)
             /// - `error_output_prefix` (`ErrorOutputPrefix`, `String`): The error output prefix
             ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-channel-deadletterqueues3.html#cfn-msk-channel-deadletterqueues3-erroroutputprefix)
         }
         required {
-            bucket_arn("BucketArn"): String,
+            bucket_arn("BucketArn"): ids::s3::BucketArn,
             error_output_prefix("ErrorOutputPrefix"): String,
         }
         optional {
@@ -437,7 +437,7 @@ pub mod channel {
         new {
             /// Creates `S3Storage` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketArn`, `String`): ARN of the S3 bucket
+            /// - `bucket_arn` (`BucketArn`, `ids::s3::BucketArn`): ARN of the S3 bucket
             ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-channel-s3storage.html#cfn-msk-channel-s3storage-bucketarn)
             /// - `compression_type` (`CompressionType`, `S3CompressionType`): S3 compression type
             ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-channel-s3storage.html#cfn-msk-channel-s3storage-compressiontype)
@@ -445,7 +445,7 @@ pub mod channel {
             ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-channel-s3storage.html#cfn-msk-channel-s3storage-storageclass)
         }
         required {
-            bucket_arn("BucketArn"): String,
+            bucket_arn("BucketArn"): ids::s3::BucketArn,
             compression_type("CompressionType"): S3CompressionType,
             storage_class("StorageClass"): S3StorageClass,
         }
@@ -630,6 +630,8 @@ pub mod cluster {
     //! Property types of [`Cluster`](super::Cluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MSK` resources (identical schema).
+    pub use super::shared::{Iam, CloudWatchLogs, Firehose, S3};
 
     property! {
         /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-brokernodegroupinfo.html).
@@ -883,22 +885,6 @@ pub mod cluster {
     }
 
     property! {
-        /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-iam.html).
-        pub struct Iam;
-        new {
-            /// Creates `Iam` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-iam.html#cfn-msk-cluster-iam-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-scram.html).
         pub struct Scram;
         new {
@@ -1070,62 +1056,6 @@ pub mod cluster {
             firehose("Firehose"): Firehose,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-authorizerlogs.html#cfn-msk-cluster-authorizerlogs-s3)
             s3("S3"): S3,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html).
-        pub struct CloudWatchLogs;
-        new {
-            /// Creates `CloudWatchLogs` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html#cfn-msk-cluster-cloudwatchlogs-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html#cfn-msk-cluster-cloudwatchlogs-loggroup)
-            log_group("LogGroup"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html).
-        pub struct Firehose;
-        new {
-            /// Creates `Firehose` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html#cfn-msk-cluster-firehose-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html#cfn-msk-cluster-firehose-deliverystream)
-            delivery_stream("DeliveryStream"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html).
-        pub struct S3;
-        new {
-            /// Creates `S3` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-bucket)
-            bucket("Bucket"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-prefix)
-            prefix("Prefix"): String,
         }
     }
 
@@ -1397,6 +1327,8 @@ pub mod replicator {
     //! Property types of [`Replicator`](super::Replicator).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MSK` resources (identical schema).
+    pub use super::shared::{CloudWatchLogs, Firehose, S3};
 
     property! {
         /// Details of a Kafka cluster for replication.
@@ -1505,11 +1437,11 @@ pub mod replicator {
         new {
             /// Creates `KafkaClusterMtlsAuthentication` from its required properties:
             ///
-            /// - `secret_arn` (`SecretArn`, `String`): The Amazon Resource Name (ARN) of the Secrets Manager secret.
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name (ARN) of the Secrets Manager secret.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclustermtlsauthentication.html#cfn-msk-replicator-kafkaclustermtlsauthentication-secretarn)
         }
         required {
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         }
         optional {
         }
@@ -1564,11 +1496,11 @@ pub mod replicator {
         new {
             /// Creates `KafkaClusterOAuthClientCredentials` from its required properties:
             ///
-            /// - `token_request_secret_arn` (`TokenRequestSecretArn`, `String`): Secrets Manager ARN of the secret containing the client_id and client_secret used to obtain an OAuth Bearer token via the client_credentials grant.
+            /// - `token_request_secret_arn` (`TokenRequestSecretArn`, `ids::secretsmanager::SecretId`): Secrets Manager ARN of the secret containing the client_id and client_secret used to obtain an OAuth Bearer token via the client_credentials grant.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclusteroauthclientcredentials.html#cfn-msk-replicator-kafkaclusteroauthclientcredentials-tokenrequestsecretarn)
         }
         required {
-            token_request_secret_arn("TokenRequestSecretArn"): String,
+            token_request_secret_arn("TokenRequestSecretArn"): ids::secretsmanager::SecretId,
         }
         optional {
         }
@@ -1595,7 +1527,7 @@ pub mod replicator {
             /// Optional Secrets Manager ARN for identity providers that require client_id as a form parameter alongside the JWT client assertion.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclusteroauthclientcredentialsassertion.html#cfn-msk-replicator-kafkaclusteroauthclientcredentialsassertion-tokenrequestsecretarn)
-            token_request_secret_arn("TokenRequestSecretArn"): String,
+            token_request_secret_arn("TokenRequestSecretArn"): ids::secretsmanager::SecretId,
         }
     }
 
@@ -1632,7 +1564,7 @@ pub mod replicator {
             /// Optional Secrets Manager ARN for identity providers that require client authentication alongside the JWT Bearer assertion.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclusteroauthiamjwtbearer.html#cfn-msk-replicator-kafkaclusteroauthiamjwtbearer-tokenrequestsecretarn)
-            token_request_secret_arn("TokenRequestSecretArn"): String,
+            token_request_secret_arn("TokenRequestSecretArn"): ids::secretsmanager::SecretId,
         }
     }
 
@@ -1660,12 +1592,12 @@ pub mod replicator {
             ///
             /// - `mechanism` (`Mechanism`, `KafkaClusterSaslScramMechanism`): The SASL/SCRAM authentication mechanism.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclustersaslscramauthentication.html#cfn-msk-replicator-kafkaclustersaslscramauthentication-mechanism)
-            /// - `secret_arn` (`SecretArn`, `String`): The Amazon Resource Name (ARN) of the Secrets Manager secret.
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name (ARN) of the Secrets Manager secret.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclustersaslscramauthentication.html#cfn-msk-replicator-kafkaclustersaslscramauthentication-secretarn)
         }
         required {
             mechanism("Mechanism"): KafkaClusterSaslScramMechanism,
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         }
         optional {
         }
@@ -1723,11 +1655,11 @@ pub mod replicator {
         new {
             /// Creates `KafkaClusterClientVpcConfig` from its required properties:
             ///
-            /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The list of subnets to connect to in the virtual private cloud (VPC). AWS creates elastic network interfaces inside these subnets.
+            /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The list of subnets to connect to in the virtual private cloud (VPC). AWS creates elastic network interfaces inside these subnets.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-kafkaclusterclientvpcconfig.html#cfn-msk-replicator-kafkaclusterclientvpcconfig-subnetids)
         }
         required {
-            subnet_ids("SubnetIds"): Vec<String>,
+            subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         }
         optional {
             /// The AWS security groups to associate with the elastic network interfaces in order to specify what the replicator has access to. If a security group is not specified, the default security group associated with the VPC is used.
@@ -1778,76 +1710,6 @@ pub mod replicator {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-replicatorlogdelivery.html#cfn-msk-replicator-replicatorlogdelivery-s3)
             s3("S3"): S3,
-        }
-    }
-
-    property! {
-        /// Details about delivering logs to CloudWatch Logs.
-        ///
-        /// Part of `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-cloudwatchlogs.html).
-        pub struct CloudWatchLogs;
-        new {
-            /// Creates `CloudWatchLogs` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether log delivery to CloudWatch Logs is enabled.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-cloudwatchlogs.html#cfn-msk-replicator-cloudwatchlogs-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The CloudWatch log group that is the destination for log delivery.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-cloudwatchlogs.html#cfn-msk-replicator-cloudwatchlogs-loggroup)
-            log_group("LogGroup"): String,
-        }
-    }
-
-    property! {
-        /// Details about delivering logs to Firehose.
-        ///
-        /// Part of `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-firehose.html).
-        pub struct Firehose;
-        new {
-            /// Creates `Firehose` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether log delivery to Firehose is enabled.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-firehose.html#cfn-msk-replicator-firehose-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The Firehose delivery stream that is the destination for log delivery.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-firehose.html#cfn-msk-replicator-firehose-deliverystream)
-            delivery_stream("DeliveryStream"): String,
-        }
-    }
-
-    property! {
-        /// Details about delivering logs to S3.
-        ///
-        /// Part of `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-s3.html).
-        pub struct S3;
-        new {
-            /// Creates `S3` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`): Whether log delivery to S3 is enabled.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-s3.html#cfn-msk-replicator-s3-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
-        }
-        optional {
-            /// The S3 bucket that is the destination for log delivery.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-s3.html#cfn-msk-replicator-s3-bucket)
-            bucket("Bucket"): String,
-            /// The S3 prefix that is the destination for log delivery.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-s3.html#cfn-msk-replicator-s3-prefix)
-            prefix("Prefix"): String,
         }
     }
 
@@ -2055,24 +1917,8 @@ pub mod replicator {
         }
     }
 
-    property! {
-        /// Part of `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-tag.html#cfn-msk-replicator-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-replicator-tag.html#cfn-msk-replicator-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2111,6 +1957,8 @@ pub mod serverless_cluster {
     //! Property types of [`ServerlessCluster`](super::ServerlessCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::MSK` resources (identical schema).
+    pub use super::shared::Iam;
 
     property! {
         /// Part of `AWS::MSK::ServerlessCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-clientauthentication.html).
@@ -2139,22 +1987,6 @@ pub mod serverless_cluster {
         }
         required {
             iam("Iam"): Iam,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::MSK::ServerlessCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-iam.html).
-        pub struct Iam;
-        new {
-            /// Creates `Iam` from its required properties:
-            ///
-            /// - `enabled` (`Enabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-iam.html#cfn-msk-serverlesscluster-iam-enabled)
-        }
-        required {
-            enabled("Enabled"): bool,
         }
         optional {
         }
@@ -2212,7 +2044,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the topic
         ///
         /// `Fn::GetAtt` `TopicArn`.
-        topic_arn("TopicArn"): String,
+        topic_arn("TopicArn"): ids::sns::TopicArn,
     }
 }
 
@@ -2270,6 +2102,85 @@ pub mod vpc_connection {
             SaslScram = "SASL_SCRAM",
             /// `TLS`
             Tls = "TLS",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::MSK` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::MSK::Cluster`, `AWS::MSK::ServerlessCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-iam.html).
+        pub struct Iam;
+        new {
+            /// Creates `Iam` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-iam.html#cfn-msk-cluster-iam-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::MSK::Cluster`, `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html).
+        pub struct CloudWatchLogs;
+        new {
+            /// Creates `CloudWatchLogs` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html#cfn-msk-cluster-cloudwatchlogs-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-cloudwatchlogs.html#cfn-msk-cluster-cloudwatchlogs-loggroup)
+            log_group("LogGroup"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::MSK::Cluster`, `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html).
+        pub struct Firehose;
+        new {
+            /// Creates `Firehose` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html#cfn-msk-cluster-firehose-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-firehose.html#cfn-msk-cluster-firehose-deliverystream)
+            delivery_stream("DeliveryStream"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::MSK::Cluster`, `AWS::MSK::Replicator`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html).
+        pub struct S3;
+        new {
+            /// Creates `S3` from its required properties:
+            ///
+            /// - `enabled` (`Enabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-enabled)
+        }
+        required {
+            enabled("Enabled"): bool,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-bucket)
+            bucket("Bucket"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-s3.html#cfn-msk-cluster-s3-prefix)
+            prefix("Prefix"): String,
         }
     }
 }

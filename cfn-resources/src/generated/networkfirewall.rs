@@ -100,26 +100,8 @@ pub mod container_association {
         }
     }
 
-    property! {
-        /// A key:value pair associated with an Amazon Web Services resource.
-        ///
-        /// Part of `AWS::NetworkFirewall::ContainerAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-containerassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The part of the key:value pair that defines a tag. Tag keys are case-sensitive.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-containerassociation-tag.html#cfn-networkfirewall-containerassociation-tag-key)
-            /// - `value` (`Value`, `String`): The part of the key:value pair that defines a tag. Tag values are case-sensitive.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-containerassociation-tag.html#cfn-networkfirewall-containerassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of containers to monitor. You can't change the container type after creation.
@@ -211,6 +193,8 @@ pub mod firewall {
     //! Property types of [`Firewall`](super::Firewall).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::NetworkFirewall` resources (identical schema).
+    pub use super::shared::{SubnetMapping, IpAddressType};
 
     property! {
         /// Part of `AWS::NetworkFirewall::Firewall`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-availabilityzonemapping.html).
@@ -248,11 +232,11 @@ pub mod firewall {
         new {
             /// Creates `NatGatewayMapping` from its required properties:
             ///
-            /// - `nat_gateway_id` (`NatGatewayId`, `String`): The unique identifier of a NAT gateway.
+            /// - `nat_gateway_id` (`NatGatewayId`, `ids::ec2::NatGatewayId`): The unique identifier of a NAT gateway.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-natgatewaymapping.html#cfn-networkfirewall-firewall-natgatewaymapping-natgatewayid)
         }
         required {
-            nat_gateway_id("NatGatewayId"): String,
+            nat_gateway_id("NatGatewayId"): ids::ec2::NatGatewayId,
         }
         optional {
         }
@@ -308,58 +292,8 @@ pub mod firewall {
         }
     }
 
-    property! {
-        /// Part of `AWS::NetworkFirewall::Firewall`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html).
-        pub struct SubnetMapping;
-        new {
-            /// Creates `SubnetMapping` from its required properties:
-            ///
-            /// - `subnet_id` (`SubnetId`, `ids::ec2::SubnetId`): A SubnetId.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html#cfn-networkfirewall-firewall-subnetmapping-subnetid)
-        }
-        required {
-            subnet_id("SubnetId"): ids::ec2::SubnetId,
-        }
-        optional {
-            /// A IPAddressType
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html#cfn-networkfirewall-firewall-subnetmapping-ipaddresstype)
-            ip_address_type("IPAddressType"): IpAddressType,
-        }
-    }
-
-    string_enum! {
-        /// A IPAddressType
-        ///
-        /// Values allowed by `AWS::NetworkFirewall::Firewall`.
-        pub enum IpAddressType {
-            /// `DUALSTACK`
-            Dualstack = "DUALSTACK",
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `IPV6`
-            Ipv6 = "IPV6",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::Firewall`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-tag.html#cfn-networkfirewall-firewall-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-tag.html#cfn-networkfirewall-firewall-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The VPC and subnets for a proxy-mode firewall's endpoint. Provide this instead of the top-level VpcId and SubnetMappings when NoSourcePreservation is true.
@@ -419,6 +353,8 @@ pub mod firewall_policy {
     //! Property types of [`FirewallPolicy`](super::FirewallPolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::NetworkFirewall` resources (identical schema).
+    pub use super::shared::{IpSet, RuleOrder, CustomAction, ActionDefinition, PublishMetricAction, Dimension};
 
     property! {
         /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html).
@@ -472,20 +408,6 @@ pub mod firewall_policy {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-ipset.html).
-        pub struct IpSet;
-        new {
-            /// Creates `IpSet` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-ipset.html#cfn-networkfirewall-firewallpolicy-ipset-definition)
-            definition("Definition"): Vec<String>,
-        }
-    }
-
-    property! {
         /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statefulengineoptions.html).
         pub struct StatefulEngineOptions;
         new {
@@ -514,16 +436,6 @@ pub mod firewall_policy {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-flowtimeouts.html#cfn-networkfirewall-firewallpolicy-flowtimeouts-tcpidletimeoutseconds)
             tcp_idle_timeout_seconds("TcpIdleTimeoutSeconds"): i64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::NetworkFirewall::FirewallPolicy`.
-        pub enum RuleOrder {
-            /// `DEFAULT_ACTION_ORDER`
-            DefaultActionOrder = "DEFAULT_ACTION_ORDER",
-            /// `STRICT_ORDER`
-            StrictOrder = "STRICT_ORDER",
         }
     }
 
@@ -584,71 +496,6 @@ pub mod firewall_policy {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html).
-        pub struct CustomAction;
-        new {
-            /// Creates `CustomAction` from its required properties:
-            ///
-            /// - `action_definition` (`ActionDefinition`, `ActionDefinition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html#cfn-networkfirewall-firewallpolicy-customaction-actiondefinition)
-            /// - `action_name` (`ActionName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html#cfn-networkfirewall-firewallpolicy-customaction-actionname)
-        }
-        required {
-            action_definition("ActionDefinition"): ActionDefinition,
-            action_name("ActionName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-actiondefinition.html).
-        pub struct ActionDefinition;
-        new {
-            /// Creates `ActionDefinition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-actiondefinition.html#cfn-networkfirewall-firewallpolicy-actiondefinition-publishmetricaction)
-            publish_metric_action("PublishMetricAction"): PublishMetricAction,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-publishmetricaction.html).
-        pub struct PublishMetricAction;
-        new {
-            /// Creates `PublishMetricAction` from its required properties:
-            ///
-            /// - `dimensions` (`Dimensions`, `Vec<Dimension>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-publishmetricaction.html#cfn-networkfirewall-firewallpolicy-publishmetricaction-dimensions)
-        }
-        required {
-            dimensions("Dimensions"): Vec<Dimension>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-dimension.html).
-        pub struct Dimension;
-        new {
-            /// Creates `Dimension` from its required properties:
-            ///
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-dimension.html#cfn-networkfirewall-firewallpolicy-dimension-value)
-        }
-        required {
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statelessrulegroupreference.html).
         pub struct StatelessRuleGroupReference;
         new {
@@ -667,24 +514,8 @@ pub mod firewall_policy {
         }
     }
 
-    property! {
-        /// Part of `AWS::NetworkFirewall::FirewallPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-tag.html#cfn-networkfirewall-firewallpolicy-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-tag.html#cfn-networkfirewall-firewallpolicy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -826,6 +657,8 @@ pub mod rule_group {
     //! Property types of [`RuleGroup`](super::RuleGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::NetworkFirewall` resources (identical schema).
+    pub use super::shared::{IpSet, CustomAction, ActionDefinition, PublishMetricAction, Dimension, PortRange, Address, RuleOrder};
 
     property! {
         /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-rulegroup.html).
@@ -892,20 +725,6 @@ pub mod rule_group {
             ip_sets("IPSets"): Map<IpSet>,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-rulevariables.html#cfn-networkfirewall-rulegroup-rulevariables-portsets)
             port_sets("PortSets"): Map<PortSet>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-ipset.html).
-        pub struct IpSet;
-        new {
-            /// Creates `IpSet` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-ipset.html#cfn-networkfirewall-rulegroup-ipset-definition)
-            definition("Definition"): Vec<String>,
         }
     }
 
@@ -1147,71 +966,6 @@ pub mod rule_group {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-customaction.html).
-        pub struct CustomAction;
-        new {
-            /// Creates `CustomAction` from its required properties:
-            ///
-            /// - `action_definition` (`ActionDefinition`, `ActionDefinition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-customaction.html#cfn-networkfirewall-rulegroup-customaction-actiondefinition)
-            /// - `action_name` (`ActionName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-customaction.html#cfn-networkfirewall-rulegroup-customaction-actionname)
-        }
-        required {
-            action_definition("ActionDefinition"): ActionDefinition,
-            action_name("ActionName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-actiondefinition.html).
-        pub struct ActionDefinition;
-        new {
-            /// Creates `ActionDefinition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-actiondefinition.html#cfn-networkfirewall-rulegroup-actiondefinition-publishmetricaction)
-            publish_metric_action("PublishMetricAction"): PublishMetricAction,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-publishmetricaction.html).
-        pub struct PublishMetricAction;
-        new {
-            /// Creates `PublishMetricAction` from its required properties:
-            ///
-            /// - `dimensions` (`Dimensions`, `Vec<Dimension>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-publishmetricaction.html#cfn-networkfirewall-rulegroup-publishmetricaction-dimensions)
-        }
-        required {
-            dimensions("Dimensions"): Vec<Dimension>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-dimension.html).
-        pub struct Dimension;
-        new {
-            /// Creates `Dimension` from its required properties:
-            ///
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-dimension.html#cfn-networkfirewall-rulegroup-dimension-value)
-        }
-        required {
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-statelessrule.html).
         pub struct StatelessRule;
         new {
@@ -1274,41 +1028,6 @@ pub mod rule_group {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html).
-        pub struct PortRange;
-        new {
-            /// Creates `PortRange` from its required properties:
-            ///
-            /// - `from_port` (`FromPort`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html#cfn-networkfirewall-rulegroup-portrange-fromport)
-            /// - `to_port` (`ToPort`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html#cfn-networkfirewall-rulegroup-portrange-toport)
-        }
-        required {
-            from_port("FromPort"): i64,
-            to_port("ToPort"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-address.html).
-        pub struct Address;
-        new {
-            /// Creates `Address` from its required properties:
-            ///
-            /// - `address_definition` (`AddressDefinition`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-address.html#cfn-networkfirewall-rulegroup-address-addressdefinition)
-        }
-        required {
-            address_definition("AddressDefinition"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-tcpflagfield.html).
         pub struct TcpFlagField;
         new {
@@ -1362,16 +1081,6 @@ pub mod rule_group {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::NetworkFirewall::RuleGroup`.
-        pub enum RuleOrder {
-            /// `DEFAULT_ACTION_ORDER`
-            DefaultActionOrder = "DEFAULT_ACTION_ORDER",
-            /// `STRICT_ORDER`
-            StrictOrder = "STRICT_ORDER",
-        }
-    }
-
     property! {
         /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-summaryconfiguration.html).
         pub struct SummaryConfiguration;
@@ -1398,24 +1107,8 @@ pub mod rule_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-tag.html#cfn-networkfirewall-rulegroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-tag.html#cfn-networkfirewall-rulegroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::NetworkFirewall::RuleGroup`.
@@ -1465,6 +1158,8 @@ pub mod tls_inspection_configuration {
     //! Property types of [`TlsInspectionConfiguration`](super::TlsInspectionConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::NetworkFirewall` resources (identical schema).
+    pub use super::shared::{PortRange, Address};
 
     property! {
         /// Part of `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-tlsinspectionconfiguration.html).
@@ -1565,41 +1260,6 @@ pub mod tls_inspection_configuration {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-portrange.html).
-        pub struct PortRange;
-        new {
-            /// Creates `PortRange` from its required properties:
-            ///
-            /// - `from_port` (`FromPort`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-portrange.html#cfn-networkfirewall-tlsinspectionconfiguration-portrange-fromport)
-            /// - `to_port` (`ToPort`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-portrange.html#cfn-networkfirewall-tlsinspectionconfiguration-portrange-toport)
-        }
-        required {
-            from_port("FromPort"): i64,
-            to_port("ToPort"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-address.html).
-        pub struct Address;
-        new {
-            /// Creates `Address` from its required properties:
-            ///
-            /// - `address_definition` (`AddressDefinition`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-address.html#cfn-networkfirewall-tlsinspectionconfiguration-address-addressdefinition)
-        }
-        required {
-            address_definition("AddressDefinition"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-servercertificate.html).
         pub struct ServerCertificate;
         new {
@@ -1615,24 +1275,8 @@ pub mod tls_inspection_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-tag.html#cfn-networkfirewall-tlsinspectionconfiguration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-tlsinspectionconfiguration-tag.html#cfn-networkfirewall-tlsinspectionconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1679,15 +1323,27 @@ pub mod vpc_endpoint_association {
     //! Property types of [`VpcEndpointAssociation`](super::VpcEndpointAssociation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::NetworkFirewall` resources (identical schema).
+    pub use super::shared::{SubnetMapping, IpAddressType};
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::NetworkFirewall` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::NetworkFirewall::VpcEndpointAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-subnetmapping.html).
+        /// Part of `AWS::NetworkFirewall::Firewall`, `AWS::NetworkFirewall::VpcEndpointAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html).
         pub struct SubnetMapping;
         new {
             /// Creates `SubnetMapping` from its required properties:
             ///
             /// - `subnet_id` (`SubnetId`, `ids::ec2::SubnetId`): A SubnetId.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-subnetmapping.html#cfn-networkfirewall-vpcendpointassociation-subnetmapping-subnetid)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html#cfn-networkfirewall-firewall-subnetmapping-subnetid)
         }
         required {
             subnet_id("SubnetId"): ids::ec2::SubnetId,
@@ -1695,7 +1351,7 @@ pub mod vpc_endpoint_association {
         optional {
             /// A IPAddressType
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-subnetmapping.html#cfn-networkfirewall-vpcendpointassociation-subnetmapping-ipaddresstype)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-subnetmapping.html#cfn-networkfirewall-firewall-subnetmapping-ipaddresstype)
             ip_address_type("IPAddressType"): IpAddressType,
         }
     }
@@ -1703,7 +1359,7 @@ pub mod vpc_endpoint_association {
     string_enum! {
         /// A IPAddressType
         ///
-        /// Values allowed by `AWS::NetworkFirewall::VpcEndpointAssociation`.
+        /// Values allowed by `AWS::NetworkFirewall::Firewall`, `AWS::NetworkFirewall::VpcEndpointAssociation`.
         pub enum IpAddressType {
             /// `DUALSTACK`
             Dualstack = "DUALSTACK",
@@ -1715,19 +1371,124 @@ pub mod vpc_endpoint_association {
     }
 
     property! {
-        /// Part of `AWS::NetworkFirewall::VpcEndpointAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-ipset.html).
+        pub struct IpSet;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-tag.html#cfn-networkfirewall-vpcendpointassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-tag.html#cfn-networkfirewall-vpcendpointassociation-tag-value)
+            /// Creates `IpSet` (it has no required properties).
         }
         required {
-            key("Key"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-ipset.html#cfn-networkfirewall-firewallpolicy-ipset-definition)
+            definition("Definition"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`.
+        pub enum RuleOrder {
+            /// `DEFAULT_ACTION_ORDER`
+            DefaultActionOrder = "DEFAULT_ACTION_ORDER",
+            /// `STRICT_ORDER`
+            StrictOrder = "STRICT_ORDER",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html).
+        pub struct CustomAction;
+        new {
+            /// Creates `CustomAction` from its required properties:
+            ///
+            /// - `action_definition` (`ActionDefinition`, `ActionDefinition`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html#cfn-networkfirewall-firewallpolicy-customaction-actiondefinition)
+            /// - `action_name` (`ActionName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-customaction.html#cfn-networkfirewall-firewallpolicy-customaction-actionname)
+        }
+        required {
+            action_definition("ActionDefinition"): ActionDefinition,
+            action_name("ActionName"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-actiondefinition.html).
+        pub struct ActionDefinition;
+        new {
+            /// Creates `ActionDefinition` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-actiondefinition.html#cfn-networkfirewall-firewallpolicy-actiondefinition-publishmetricaction)
+            publish_metric_action("PublishMetricAction"): PublishMetricAction,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-publishmetricaction.html).
+        pub struct PublishMetricAction;
+        new {
+            /// Creates `PublishMetricAction` from its required properties:
+            ///
+            /// - `dimensions` (`Dimensions`, `Vec<Dimension>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-publishmetricaction.html#cfn-networkfirewall-firewallpolicy-publishmetricaction-dimensions)
+        }
+        required {
+            dimensions("Dimensions"): Vec<Dimension>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::FirewallPolicy`, `AWS::NetworkFirewall::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-dimension.html).
+        pub struct Dimension;
+        new {
+            /// Creates `Dimension` from its required properties:
+            ///
+            /// - `value` (`Value`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-dimension.html#cfn-networkfirewall-firewallpolicy-dimension-value)
+        }
+        required {
             value("Value"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::RuleGroup`, `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html).
+        pub struct PortRange;
+        new {
+            /// Creates `PortRange` from its required properties:
+            ///
+            /// - `from_port` (`FromPort`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html#cfn-networkfirewall-rulegroup-portrange-fromport)
+            /// - `to_port` (`ToPort`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-portrange.html#cfn-networkfirewall-rulegroup-portrange-toport)
+        }
+        required {
+            from_port("FromPort"): i64,
+            to_port("ToPort"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::NetworkFirewall::RuleGroup`, `AWS::NetworkFirewall::TLSInspectionConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-address.html).
+        pub struct Address;
+        new {
+            /// Creates `Address` from its required properties:
+            ///
+            /// - `address_definition` (`AddressDefinition`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-address.html#cfn-networkfirewall-rulegroup-address-addressdefinition)
+        }
+        required {
+            address_definition("AddressDefinition"): String,
         }
         optional {
         }

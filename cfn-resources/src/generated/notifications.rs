@@ -200,24 +200,8 @@ pub mod notification_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::Notifications::NotificationConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-notifications-notificationconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-notifications-notificationconfiguration-tag.html#cfn-notifications-notificationconfiguration-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-notifications-notificationconfiguration-tag.html#cfn-notifications-notificationconfiguration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

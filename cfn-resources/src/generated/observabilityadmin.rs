@@ -47,26 +47,8 @@ pub mod dataset_integration {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::DatasetIntegration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-datasetintegration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-datasetintegration-tag.html#cfn-observabilityadmin-datasetintegration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-datasetintegration-tag.html#cfn-observabilityadmin-datasetintegration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -380,26 +362,8 @@ pub mod organization_centralization_rule {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationcentralizationrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationcentralizationrule-tag.html#cfn-observabilityadmin-organizationcentralizationrule-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationcentralizationrule-tag.html#cfn-observabilityadmin-organizationcentralizationrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -441,6 +405,8 @@ pub mod organization_telemetry_rule {
     //! Property types of [`OrganizationTelemetryRule`](super::OrganizationTelemetryRule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ObservabilityAdmin` resources (identical schema).
+    pub use super::shared::{CloudtrailParameters, AdvancedEventSelector, AdvancedFieldSelector, DestinationType, ElbLoadBalancerLoggingParameters, OutputFormat, MskMonitoringParameters, EnhancedMonitoring, VpcFlowLogParameters, WafLoggingParameters, WafLogType, LoggingFilter, FilterBehavior, Filter, Condition, ActionCondition, Action, LabelNameCondition, FilterRequirement, FieldToMatch, SingleHeader, TelemetrySourceType};
 
     property! {
         /// The telemetry rule
@@ -534,128 +500,6 @@ pub mod organization_telemetry_rule {
     }
 
     property! {
-        /// Telemetry parameters for Cloudtrail
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-cloudtrailparameters.html).
-        pub struct CloudtrailParameters;
-        new {
-            /// Creates `CloudtrailParameters` from its required properties:
-            ///
-            /// - `advanced_event_selectors` (`AdvancedEventSelectors`, `Vec<AdvancedEventSelector>`): Create fine-grained selectors for AWS CloudTrail management and data.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-cloudtrailparameters.html#cfn-observabilityadmin-organizationtelemetryrule-cloudtrailparameters-advancedeventselectors)
-        }
-        required {
-            advanced_event_selectors("AdvancedEventSelectors"): Vec<AdvancedEventSelector>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// An advanced event selector that includes optional name and field selectors
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html).
-        pub struct AdvancedEventSelector;
-        new {
-            /// Creates `AdvancedEventSelector` from its required properties:
-            ///
-            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedeventselector-fieldselectors)
-        }
-        required {
-            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
-        }
-        optional {
-            /// An optional descriptive name for the advanced event selector
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedeventselector-name)
-            name("Name"): String,
-        }
-    }
-
-    property! {
-        /// A single selector statement in an advanced event selector.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html).
-        pub struct AdvancedFieldSelector;
-        new {
-            /// Creates `AdvancedFieldSelector` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-endswith)
-            ends_with("EndsWith"): Vec<String>,
-            /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-equals)
-            equals("Equals"): Vec<String>,
-            /// A field in a CloudTrail event record on which to filter events to be logged
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-field)
-            field("Field"): String,
-            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notendswith)
-            not_ends_with("NotEndsWith"): Vec<String>,
-            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notequals)
-            not_equals("NotEquals"): Vec<String>,
-            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notstartswith)
-            not_starts_with("NotStartsWith"): Vec<String>,
-            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-startswith)
-            starts_with("StartsWith"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Type of telemetry destination
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum DestinationType {
-            /// `cloud-watch-logs`
-            CloudWatchLogs = "cloud-watch-logs",
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for ELB/NLB Load Balancer Logs
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html).
-        pub struct ElbLoadBalancerLoggingParameters;
-        new {
-            /// Creates `ElbLoadBalancerLoggingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A delimiter to delineate log fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-fielddelimiter)
-            field_delimiter("FieldDelimiter"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-outputformat)
-            output_format("OutputFormat"): OutputFormat,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum OutputFormat {
-            /// `plain`
-            Plain = "plain",
-            /// `json`
-            Json = "json",
-        }
-    }
-
-    property! {
         /// Parameters for log delivery configuration
         ///
         /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-logdeliveryparameters.html).
@@ -693,292 +537,6 @@ pub mod organization_telemetry_rule {
         }
     }
 
-    property! {
-        /// Configuration parameters for Amazon MSK cluster monitoring.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters.html).
-        pub struct MskMonitoringParameters;
-        new {
-            /// Creates `MskMonitoringParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The level of enhanced monitoring for the MSK cluster.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters.html#cfn-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters-enhancedmonitoring)
-            enhanced_monitoring("EnhancedMonitoring"): EnhancedMonitoring,
-        }
-    }
-
-    string_enum! {
-        /// The level of enhanced monitoring for the MSK cluster.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum EnhancedMonitoring {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `PER_BROKER`
-            PerBroker = "PER_BROKER",
-            /// `PER_TOPIC_PER_BROKER`
-            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
-            /// `PER_TOPIC_PER_PARTITION`
-            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for VPC Flow logs
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html).
-        pub struct VpcFlowLogParameters;
-        new {
-            /// Creates `VpcFlowLogParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-logformat)
-            log_format("LogFormat"): String,
-            /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-maxaggregationinterval)
-            max_aggregation_interval("MaxAggregationInterval"): i64,
-            /// The type of traffic captured for the flow log. Default is ALL
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-traffictype)
-            traffic_type("TrafficType"): String,
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for WAF v2 Web ACL
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html).
-        pub struct WafLoggingParameters;
-        new {
-            /// Creates `WafLoggingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of logs to generate for WAF.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-logtype)
-            log_type("LogType"): WafLogType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-loggingfilter)
-            logging_filter("LoggingFilter"): LoggingFilter,
-            /// Fields not to be included in the logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-redactedfields)
-            redacted_fields("RedactedFields"): Vec<FieldToMatch>,
-        }
-    }
-
-    string_enum! {
-        /// The type of logs to generate for WAF.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum WafLogType {
-            /// `WAF_LOGS`
-            WafLogs = "WAF_LOGS",
-        }
-    }
-
-    property! {
-        /// Default handling for logs that don't match any of the specified filtering conditions.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html).
-        pub struct LoggingFilter;
-        new {
-            /// Creates `LoggingFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The behavior required of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-defaultbehavior)
-            default_behavior("DefaultBehavior"): FilterBehavior,
-            /// A list of filters to be applied.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-filters)
-            filters("Filters"): Vec<Filter>,
-        }
-    }
-
-    string_enum! {
-        /// The behavior required of the filter.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum FilterBehavior {
-            /// `KEEP`
-            Keep = "KEEP",
-            /// `DROP`
-            Drop = "DROP",
-        }
-    }
-
-    property! {
-        /// A filter to be applied
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html).
-        pub struct Filter;
-        new {
-            /// Creates `Filter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The behavior required of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-behavior)
-            behavior("Behavior"): FilterBehavior,
-            /// A list of conditions for a filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-conditions)
-            conditions("Conditions"): Vec<Condition>,
-            /// The requirement portion of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-requirement)
-            requirement("Requirement"): FilterRequirement,
-        }
-    }
-
-    property! {
-        /// A condition for a filter.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html).
-        pub struct Condition;
-        new {
-            /// Creates `Condition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-actioncondition)
-            action_condition("ActionCondition"): ActionCondition,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-labelnamecondition)
-            label_name_condition("LabelNameCondition"): LabelNameCondition,
-        }
-    }
-
-    property! {
-        /// The condition of the action desired in the filter.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-actioncondition.html).
-        pub struct ActionCondition;
-        new {
-            /// Creates `ActionCondition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The enumerated action to take.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-actioncondition.html#cfn-observabilityadmin-organizationtelemetryrule-actioncondition-action)
-            action("Action"): Action,
-        }
-    }
-
-    string_enum! {
-        /// The enumerated action to take.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum Action {
-            /// `ALLOW`
-            Allow = "ALLOW",
-            /// `BLOCK`
-            Block = "BLOCK",
-            /// `COUNT`
-            Count = "COUNT",
-            /// `CAPTCHA`
-            Captcha = "CAPTCHA",
-            /// `CHALLENGE`
-            Challenge = "CHALLENGE",
-            /// `EXCLUDED_AS_COUNT`
-            ExcludedAsCount = "EXCLUDED_AS_COUNT",
-        }
-    }
-
-    property! {
-        /// The label name of the condition.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-labelnamecondition.html).
-        pub struct LabelNameCondition;
-        new {
-            /// Creates `LabelNameCondition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The label name of the condition.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-labelnamecondition.html#cfn-observabilityadmin-organizationtelemetryrule-labelnamecondition-labelname)
-            label_name("LabelName"): String,
-        }
-    }
-
-    string_enum! {
-        /// The requirement portion of the filter.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum FilterRequirement {
-            /// `MEETS_ALL`
-            MeetsAll = "MEETS_ALL",
-            /// `MEETS_ANY`
-            MeetsAny = "MEETS_ANY",
-        }
-    }
-
-    property! {
-        /// The field that we want to match this rule to.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The method with which to match this rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-method)
-            method("Method"): String,
-            /// The query string to find the resource to match this field to.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-querystring)
-            query_string("QueryString"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-singleheader)
-            single_header("SingleHeader"): SingleHeader,
-            /// This is the URI path to match this rule to.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-uripath)
-            uri_path("UriPath"): String,
-        }
-    }
-
-    property! {
-        /// Header for the field to match.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-singleheader.html).
-        pub struct SingleHeader;
-        new {
-            /// Creates `SingleHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the header
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-singleheader.html#cfn-observabilityadmin-organizationtelemetryrule-singleheader-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
-
     string_enum! {
         /// Resource Type associated with the Organization Telemetry Rule
         ///
@@ -1012,28 +570,6 @@ pub mod organization_telemetry_rule {
     }
 
     string_enum! {
-        /// The telemetry source type that goes into the array.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-        pub enum TelemetrySourceType {
-            /// `VPC_FLOW_LOGS`
-            VpcFlowLogs = "VPC_FLOW_LOGS",
-            /// `ROUTE53_RESOLVER_QUERY_LOGS`
-            Route53ResolverQueryLogs = "ROUTE53_RESOLVER_QUERY_LOGS",
-            /// `EKS_AUDIT_LOGS`
-            EksAuditLogs = "EKS_AUDIT_LOGS",
-            /// `EKS_AUTHENTICATOR_LOGS`
-            EksAuthenticatorLogs = "EKS_AUTHENTICATOR_LOGS",
-            /// `EKS_CONTROLLER_MANAGER_LOGS`
-            EksControllerManagerLogs = "EKS_CONTROLLER_MANAGER_LOGS",
-            /// `EKS_SCHEDULER_LOGS`
-            EksSchedulerLogs = "EKS_SCHEDULER_LOGS",
-            /// `EKS_API_LOGS`
-            EksApiLogs = "EKS_API_LOGS",
-        }
-    }
-
-    string_enum! {
         /// Telemetry Type associated with the Organization Telemetry Rule
         ///
         /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
@@ -1045,26 +581,8 @@ pub mod organization_telemetry_rule {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-tag.html#cfn-observabilityadmin-organizationtelemetryrule-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-tag.html#cfn-observabilityadmin-organizationtelemetryrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1162,26 +680,8 @@ pub mod s3_table_integration {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::ObservabilityAdmin::S3TableIntegration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-s3tableintegration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-s3tableintegration-tag.html#cfn-observabilityadmin-s3tableintegration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-s3tableintegration-tag.html#cfn-observabilityadmin-s3tableintegration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1281,26 +781,8 @@ pub mod telemetry_pipelines {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryPipelines`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetrypipelines-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetrypipelines-tag.html#cfn-observabilityadmin-telemetrypipelines-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetrypipelines-tag.html#cfn-observabilityadmin-telemetrypipelines-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1342,6 +824,8 @@ pub mod telemetry_rule {
     //! Property types of [`TelemetryRule`](super::TelemetryRule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ObservabilityAdmin` resources (identical schema).
+    pub use super::shared::{CloudtrailParameters, AdvancedEventSelector, AdvancedFieldSelector, DestinationType, ElbLoadBalancerLoggingParameters, OutputFormat, MskMonitoringParameters, EnhancedMonitoring, VpcFlowLogParameters, WafLoggingParameters, WafLogType, LoggingFilter, FilterBehavior, Filter, Condition, ActionCondition, Action, LabelNameCondition, FilterRequirement, FieldToMatch, SingleHeader, TelemetrySourceType};
 
     property! {
         /// The telemetry rule
@@ -1431,128 +915,6 @@ pub mod telemetry_rule {
     }
 
     property! {
-        /// Telemetry parameters for Cloudtrail
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-cloudtrailparameters.html).
-        pub struct CloudtrailParameters;
-        new {
-            /// Creates `CloudtrailParameters` from its required properties:
-            ///
-            /// - `advanced_event_selectors` (`AdvancedEventSelectors`, `Vec<AdvancedEventSelector>`): Create fine-grained selectors for AWS CloudTrail management and data.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-cloudtrailparameters.html#cfn-observabilityadmin-telemetryrule-cloudtrailparameters-advancedeventselectors)
-        }
-        required {
-            advanced_event_selectors("AdvancedEventSelectors"): Vec<AdvancedEventSelector>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// An advanced event selector that includes optional name and field selectors
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedeventselector.html).
-        pub struct AdvancedEventSelector;
-        new {
-            /// Creates `AdvancedEventSelector` from its required properties:
-            ///
-            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedeventselector.html#cfn-observabilityadmin-telemetryrule-advancedeventselector-fieldselectors)
-        }
-        required {
-            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
-        }
-        optional {
-            /// An optional descriptive name for the advanced event selector
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedeventselector.html#cfn-observabilityadmin-telemetryrule-advancedeventselector-name)
-            name("Name"): String,
-        }
-    }
-
-    property! {
-        /// A single selector statement in an advanced event selector.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html).
-        pub struct AdvancedFieldSelector;
-        new {
-            /// Creates `AdvancedFieldSelector` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-endswith)
-            ends_with("EndsWith"): Vec<String>,
-            /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-equals)
-            equals("Equals"): Vec<String>,
-            /// A field in a CloudTrail event record on which to filter events to be logged
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-field)
-            field("Field"): String,
-            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notendswith)
-            not_ends_with("NotEndsWith"): Vec<String>,
-            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notequals)
-            not_equals("NotEquals"): Vec<String>,
-            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-notstartswith)
-            not_starts_with("NotStartsWith"): Vec<String>,
-            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-advancedfieldselector.html#cfn-observabilityadmin-telemetryrule-advancedfieldselector-startswith)
-            starts_with("StartsWith"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Type of telemetry destination
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum DestinationType {
-            /// `cloud-watch-logs`
-            CloudWatchLogs = "cloud-watch-logs",
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for ELB/NLB Load Balancer Logs
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters.html).
-        pub struct ElbLoadBalancerLoggingParameters;
-        new {
-            /// Creates `ElbLoadBalancerLoggingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A delimiter to delineate log fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters-fielddelimiter)
-            field_delimiter("FieldDelimiter"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-telemetryrule-elbloadbalancerloggingparameters-outputformat)
-            output_format("OutputFormat"): OutputFormat,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum OutputFormat {
-            /// `plain`
-            Plain = "plain",
-            /// `json`
-            Json = "json",
-        }
-    }
-
-    property! {
         /// Parameters for log delivery configuration
         ///
         /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-logdeliveryparameters.html).
@@ -1591,292 +953,6 @@ pub mod telemetry_rule {
             AlbConnectionLogs = "ALB_CONNECTION_LOGS",
             /// `ALB_HEALTH_CHECK_LOGS`
             AlbHealthCheckLogs = "ALB_HEALTH_CHECK_LOGS",
-        }
-    }
-
-    property! {
-        /// Configuration parameters for Amazon MSK cluster monitoring.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-mskmonitoringparameters.html).
-        pub struct MskMonitoringParameters;
-        new {
-            /// Creates `MskMonitoringParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The level of enhanced monitoring for the MSK cluster.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-mskmonitoringparameters.html#cfn-observabilityadmin-telemetryrule-mskmonitoringparameters-enhancedmonitoring)
-            enhanced_monitoring("EnhancedMonitoring"): EnhancedMonitoring,
-        }
-    }
-
-    string_enum! {
-        /// The level of enhanced monitoring for the MSK cluster.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum EnhancedMonitoring {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `PER_BROKER`
-            PerBroker = "PER_BROKER",
-            /// `PER_TOPIC_PER_BROKER`
-            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
-            /// `PER_TOPIC_PER_PARTITION`
-            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for VPC Flow logs
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html).
-        pub struct VpcFlowLogParameters;
-        new {
-            /// Creates `VpcFlowLogParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-logformat)
-            log_format("LogFormat"): String,
-            /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-maxaggregationinterval)
-            max_aggregation_interval("MaxAggregationInterval"): i64,
-            /// The type of traffic captured for the flow log. Default is ALL
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-telemetryrule-vpcflowlogparameters-traffictype)
-            traffic_type("TrafficType"): String,
-        }
-    }
-
-    property! {
-        /// Telemetry parameters for WAF v2 Web ACL
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html).
-        pub struct WafLoggingParameters;
-        new {
-            /// Creates `WafLoggingParameters` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The type of logs to generate for WAF.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-logtype)
-            log_type("LogType"): WafLogType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-loggingfilter)
-            logging_filter("LoggingFilter"): LoggingFilter,
-            /// Fields not to be included in the logs.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-wafloggingparameters.html#cfn-observabilityadmin-telemetryrule-wafloggingparameters-redactedfields)
-            redacted_fields("RedactedFields"): Vec<FieldToMatch>,
-        }
-    }
-
-    string_enum! {
-        /// The type of logs to generate for WAF.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum WafLogType {
-            /// `WAF_LOGS`
-            WafLogs = "WAF_LOGS",
-        }
-    }
-
-    property! {
-        /// Default handling for logs that don't match any of the specified filtering conditions.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-loggingfilter.html).
-        pub struct LoggingFilter;
-        new {
-            /// Creates `LoggingFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The behavior required of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-loggingfilter.html#cfn-observabilityadmin-telemetryrule-loggingfilter-defaultbehavior)
-            default_behavior("DefaultBehavior"): FilterBehavior,
-            /// A list of filters to be applied.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-loggingfilter.html#cfn-observabilityadmin-telemetryrule-loggingfilter-filters)
-            filters("Filters"): Vec<Filter>,
-        }
-    }
-
-    string_enum! {
-        /// The behavior required of the filter.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum FilterBehavior {
-            /// `KEEP`
-            Keep = "KEEP",
-            /// `DROP`
-            Drop = "DROP",
-        }
-    }
-
-    property! {
-        /// A filter to be applied
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-filter.html).
-        pub struct Filter;
-        new {
-            /// Creates `Filter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The behavior required of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-behavior)
-            behavior("Behavior"): FilterBehavior,
-            /// A list of conditions for a filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-conditions)
-            conditions("Conditions"): Vec<Condition>,
-            /// The requirement portion of the filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-filter.html#cfn-observabilityadmin-telemetryrule-filter-requirement)
-            requirement("Requirement"): FilterRequirement,
-        }
-    }
-
-    property! {
-        /// A condition for a filter.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-condition.html).
-        pub struct Condition;
-        new {
-            /// Creates `Condition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-condition.html#cfn-observabilityadmin-telemetryrule-condition-actioncondition)
-            action_condition("ActionCondition"): ActionCondition,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-condition.html#cfn-observabilityadmin-telemetryrule-condition-labelnamecondition)
-            label_name_condition("LabelNameCondition"): LabelNameCondition,
-        }
-    }
-
-    property! {
-        /// The condition of the action desired in the filter.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-actioncondition.html).
-        pub struct ActionCondition;
-        new {
-            /// Creates `ActionCondition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The enumerated action to take.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-actioncondition.html#cfn-observabilityadmin-telemetryrule-actioncondition-action)
-            action("Action"): Action,
-        }
-    }
-
-    string_enum! {
-        /// The enumerated action to take.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum Action {
-            /// `ALLOW`
-            Allow = "ALLOW",
-            /// `BLOCK`
-            Block = "BLOCK",
-            /// `COUNT`
-            Count = "COUNT",
-            /// `CAPTCHA`
-            Captcha = "CAPTCHA",
-            /// `CHALLENGE`
-            Challenge = "CHALLENGE",
-            /// `EXCLUDED_AS_COUNT`
-            ExcludedAsCount = "EXCLUDED_AS_COUNT",
-        }
-    }
-
-    property! {
-        /// The label name of the condition.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-labelnamecondition.html).
-        pub struct LabelNameCondition;
-        new {
-            /// Creates `LabelNameCondition` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The label name of the condition.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-labelnamecondition.html#cfn-observabilityadmin-telemetryrule-labelnamecondition-labelname)
-            label_name("LabelName"): String,
-        }
-    }
-
-    string_enum! {
-        /// The requirement portion of the filter.
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum FilterRequirement {
-            /// `MEETS_ALL`
-            MeetsAll = "MEETS_ALL",
-            /// `MEETS_ANY`
-            MeetsAny = "MEETS_ANY",
-        }
-    }
-
-    property! {
-        /// The field that we want to match this rule to.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The method with which to match this rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-method)
-            method("Method"): String,
-            /// The query string to find the resource to match this field to.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-querystring)
-            query_string("QueryString"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-singleheader)
-            single_header("SingleHeader"): SingleHeader,
-            /// This is the URI path to match this rule to.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-fieldtomatch.html#cfn-observabilityadmin-telemetryrule-fieldtomatch-uripath)
-            uri_path("UriPath"): String,
-        }
-    }
-
-    property! {
-        /// Header for the field to match.
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-singleheader.html).
-        pub struct SingleHeader;
-        new {
-            /// Creates `SingleHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the header
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-singleheader.html#cfn-observabilityadmin-telemetryrule-singleheader-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
         }
     }
 
@@ -1927,9 +1003,441 @@ pub mod telemetry_rule {
     }
 
     string_enum! {
-        /// The telemetry source type that goes into the array.
+        /// Telemetry Type associated with the Telemetry Rule
         ///
         /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum TelemetryType {
+            /// `Logs`
+            Logs = "Logs",
+            /// `Traces`
+            Traces = "Traces",
+            /// `Metrics`
+            Metrics = "Metrics",
+        }
+    }
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ObservabilityAdmin` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Telemetry parameters for Cloudtrail
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-cloudtrailparameters.html).
+        pub struct CloudtrailParameters;
+        new {
+            /// Creates `CloudtrailParameters` from its required properties:
+            ///
+            /// - `advanced_event_selectors` (`AdvancedEventSelectors`, `Vec<AdvancedEventSelector>`): Create fine-grained selectors for AWS CloudTrail management and data.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-cloudtrailparameters.html#cfn-observabilityadmin-organizationtelemetryrule-cloudtrailparameters-advancedeventselectors)
+        }
+        required {
+            advanced_event_selectors("AdvancedEventSelectors"): Vec<AdvancedEventSelector>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// An advanced event selector that includes optional name and field selectors
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html).
+        pub struct AdvancedEventSelector;
+        new {
+            /// Creates `AdvancedEventSelector` from its required properties:
+            ///
+            /// - `field_selectors` (`FieldSelectors`, `Vec<AdvancedFieldSelector>`): Contains all selector statements in an advanced event selector.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedeventselector-fieldselectors)
+        }
+        required {
+            field_selectors("FieldSelectors"): Vec<AdvancedFieldSelector>,
+        }
+        optional {
+            /// An optional descriptive name for the advanced event selector
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedeventselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedeventselector-name)
+            name("Name"): String,
+        }
+    }
+
+    property! {
+        /// A single selector statement in an advanced event selector.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html).
+        pub struct AdvancedFieldSelector;
+        new {
+            /// Creates `AdvancedFieldSelector` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// An operator that includes events that match the last few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-endswith)
+            ends_with("EndsWith"): Vec<String>,
+            /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-equals)
+            equals("Equals"): Vec<String>,
+            /// A field in a CloudTrail event record on which to filter events to be logged
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-field)
+            field("Field"): String,
+            /// An operator that excludes events that match the last few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notendswith)
+            not_ends_with("NotEndsWith"): Vec<String>,
+            /// An operator that excludes events that match the exact value of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notequals)
+            not_equals("NotEquals"): Vec<String>,
+            /// An operator that excludes events that match the first few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-notstartswith)
+            not_starts_with("NotStartsWith"): Vec<String>,
+            /// An operator that includes events that match the first few characters of the event record field specified as the value of Field.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-advancedfieldselector.html#cfn-observabilityadmin-organizationtelemetryrule-advancedfieldselector-startswith)
+            starts_with("StartsWith"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// Type of telemetry destination
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum DestinationType {
+            /// `cloud-watch-logs`
+            CloudWatchLogs = "cloud-watch-logs",
+        }
+    }
+
+    property! {
+        /// Telemetry parameters for ELB/NLB Load Balancer Logs
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html).
+        pub struct ElbLoadBalancerLoggingParameters;
+        new {
+            /// Creates `ElbLoadBalancerLoggingParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A delimiter to delineate log fields
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-fielddelimiter)
+            field_delimiter("FieldDelimiter"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-elbloadbalancerloggingparameters-outputformat)
+            output_format("OutputFormat"): OutputFormat,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum OutputFormat {
+            /// `plain`
+            Plain = "plain",
+            /// `json`
+            Json = "json",
+        }
+    }
+
+    property! {
+        /// Configuration parameters for Amazon MSK cluster monitoring.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters.html).
+        pub struct MskMonitoringParameters;
+        new {
+            /// Creates `MskMonitoringParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The level of enhanced monitoring for the MSK cluster.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters.html#cfn-observabilityadmin-organizationtelemetryrule-mskmonitoringparameters-enhancedmonitoring)
+            enhanced_monitoring("EnhancedMonitoring"): EnhancedMonitoring,
+        }
+    }
+
+    string_enum! {
+        /// The level of enhanced monitoring for the MSK cluster.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum EnhancedMonitoring {
+            /// `DEFAULT`
+            Default = "DEFAULT",
+            /// `PER_BROKER`
+            PerBroker = "PER_BROKER",
+            /// `PER_TOPIC_PER_BROKER`
+            PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
+            /// `PER_TOPIC_PER_PARTITION`
+            PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
+        }
+    }
+
+    property! {
+        /// Telemetry parameters for VPC Flow logs
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html).
+        pub struct VpcFlowLogParameters;
+        new {
+            /// Creates `VpcFlowLogParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The fields to include in the flow log record. If you omit this parameter, the flow log is created using the default format.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-logformat)
+            log_format("LogFormat"): String,
+            /// The maximum interval of time, in seconds, during which a flow of packets is captured and aggregated into a flow log record. Default is 600s.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-maxaggregationinterval)
+            max_aggregation_interval("MaxAggregationInterval"): i64,
+            /// The type of traffic captured for the flow log. Default is ALL
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters.html#cfn-observabilityadmin-organizationtelemetryrule-vpcflowlogparameters-traffictype)
+            traffic_type("TrafficType"): String,
+        }
+    }
+
+    property! {
+        /// Telemetry parameters for WAF v2 Web ACL
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html).
+        pub struct WafLoggingParameters;
+        new {
+            /// Creates `WafLoggingParameters` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The type of logs to generate for WAF.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-logtype)
+            log_type("LogType"): WafLogType,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-loggingfilter)
+            logging_filter("LoggingFilter"): LoggingFilter,
+            /// Fields not to be included in the logs.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-wafloggingparameters.html#cfn-observabilityadmin-organizationtelemetryrule-wafloggingparameters-redactedfields)
+            redacted_fields("RedactedFields"): Vec<FieldToMatch>,
+        }
+    }
+
+    string_enum! {
+        /// The type of logs to generate for WAF.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum WafLogType {
+            /// `WAF_LOGS`
+            WafLogs = "WAF_LOGS",
+        }
+    }
+
+    property! {
+        /// Default handling for logs that don't match any of the specified filtering conditions.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html).
+        pub struct LoggingFilter;
+        new {
+            /// Creates `LoggingFilter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The behavior required of the filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-defaultbehavior)
+            default_behavior("DefaultBehavior"): FilterBehavior,
+            /// A list of filters to be applied.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-loggingfilter.html#cfn-observabilityadmin-organizationtelemetryrule-loggingfilter-filters)
+            filters("Filters"): Vec<Filter>,
+        }
+    }
+
+    string_enum! {
+        /// The behavior required of the filter.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum FilterBehavior {
+            /// `KEEP`
+            Keep = "KEEP",
+            /// `DROP`
+            Drop = "DROP",
+        }
+    }
+
+    property! {
+        /// A filter to be applied
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html).
+        pub struct Filter;
+        new {
+            /// Creates `Filter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The behavior required of the filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-behavior)
+            behavior("Behavior"): FilterBehavior,
+            /// A list of conditions for a filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-conditions)
+            conditions("Conditions"): Vec<Condition>,
+            /// The requirement portion of the filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-filter.html#cfn-observabilityadmin-organizationtelemetryrule-filter-requirement)
+            requirement("Requirement"): FilterRequirement,
+        }
+    }
+
+    property! {
+        /// A condition for a filter.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html).
+        pub struct Condition;
+        new {
+            /// Creates `Condition` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-actioncondition)
+            action_condition("ActionCondition"): ActionCondition,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-condition.html#cfn-observabilityadmin-organizationtelemetryrule-condition-labelnamecondition)
+            label_name_condition("LabelNameCondition"): LabelNameCondition,
+        }
+    }
+
+    property! {
+        /// The condition of the action desired in the filter.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-actioncondition.html).
+        pub struct ActionCondition;
+        new {
+            /// Creates `ActionCondition` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The enumerated action to take.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-actioncondition.html#cfn-observabilityadmin-organizationtelemetryrule-actioncondition-action)
+            action("Action"): Action,
+        }
+    }
+
+    string_enum! {
+        /// The enumerated action to take.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum Action {
+            /// `ALLOW`
+            Allow = "ALLOW",
+            /// `BLOCK`
+            Block = "BLOCK",
+            /// `COUNT`
+            Count = "COUNT",
+            /// `CAPTCHA`
+            Captcha = "CAPTCHA",
+            /// `CHALLENGE`
+            Challenge = "CHALLENGE",
+            /// `EXCLUDED_AS_COUNT`
+            ExcludedAsCount = "EXCLUDED_AS_COUNT",
+        }
+    }
+
+    property! {
+        /// The label name of the condition.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-labelnamecondition.html).
+        pub struct LabelNameCondition;
+        new {
+            /// Creates `LabelNameCondition` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The label name of the condition.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-labelnamecondition.html#cfn-observabilityadmin-organizationtelemetryrule-labelnamecondition-labelname)
+            label_name("LabelName"): String,
+        }
+    }
+
+    string_enum! {
+        /// The requirement portion of the filter.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
+        pub enum FilterRequirement {
+            /// `MEETS_ALL`
+            MeetsAll = "MEETS_ALL",
+            /// `MEETS_ANY`
+            MeetsAny = "MEETS_ANY",
+        }
+    }
+
+    property! {
+        /// The field that we want to match this rule to.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html).
+        pub struct FieldToMatch;
+        new {
+            /// Creates `FieldToMatch` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The method with which to match this rule.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-method)
+            method("Method"): String,
+            /// The query string to find the resource to match this field to.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-querystring)
+            query_string("QueryString"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-singleheader)
+            single_header("SingleHeader"): SingleHeader,
+            /// This is the URI path to match this rule to.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-fieldtomatch.html#cfn-observabilityadmin-organizationtelemetryrule-fieldtomatch-uripath)
+            uri_path("UriPath"): String,
+        }
+    }
+
+    property! {
+        /// Header for the field to match.
+        ///
+        /// Part of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-singleheader.html).
+        pub struct SingleHeader;
+        new {
+            /// Creates `SingleHeader` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the header
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-organizationtelemetryrule-singleheader.html#cfn-observabilityadmin-organizationtelemetryrule-singleheader-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The telemetry source type that goes into the array.
+        ///
+        /// Values allowed by `AWS::ObservabilityAdmin::OrganizationTelemetryRule`, `AWS::ObservabilityAdmin::TelemetryRule`.
         pub enum TelemetrySourceType {
             /// `VPC_FLOW_LOGS`
             VpcFlowLogs = "VPC_FLOW_LOGS",
@@ -1945,41 +1453,6 @@ pub mod telemetry_rule {
             EksSchedulerLogs = "EKS_SCHEDULER_LOGS",
             /// `EKS_API_LOGS`
             EksApiLogs = "EKS_API_LOGS",
-        }
-    }
-
-    string_enum! {
-        /// Telemetry Type associated with the Telemetry Rule
-        ///
-        /// Values allowed by `AWS::ObservabilityAdmin::TelemetryRule`.
-        pub enum TelemetryType {
-            /// `Logs`
-            Logs = "Logs",
-            /// `Traces`
-            Traces = "Traces",
-            /// `Metrics`
-            Metrics = "Metrics",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::ObservabilityAdmin::TelemetryRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-tag.html#cfn-observabilityadmin-telemetryrule-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-observabilityadmin-telemetryrule-tag.html#cfn-observabilityadmin-telemetryrule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

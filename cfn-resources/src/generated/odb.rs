@@ -206,40 +206,8 @@ pub mod cloud_autonomous_vm_cluster {
     //! Property types of [`CloudAutonomousVmCluster`](super::CloudAutonomousVmCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// An AWS Identity and Access Management (IAM) service role associated with the Autonomous VM cluster.
-        ///
-        /// Part of `AWS::ODB::CloudAutonomousVmCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html).
-        pub struct IamRole;
-        new {
-            /// Creates `IamRole` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The AWS integration configuration settings for the AWS Identity and Access Management (IAM) service role.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-awsintegration)
-            aws_integration("AwsIntegration"): String,
-            /// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) service role.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-iamrolearn)
-            iam_role_arn("IamRoleArn"): ids::iam::RoleArn,
-        }
-    }
-
-    string_enum! {
-        /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
-        ///
-        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`.
-        pub enum LicenseModel {
-            /// `BRING_YOUR_OWN_LICENSE`
-            BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
-            /// `LICENSE_INCLUDED`
-            LicenseIncluded = "LICENSE_INCLUDED",
-        }
-    }
+    /// Shared with other `AWS::ODB` resources (identical schema).
+    pub use super::shared::{IamRole, LicenseModel, DaysOfWeek, Months};
 
     property! {
         /// The scheduling details for the maintenance window. Patching and system updates take place during the maintenance window.
@@ -280,56 +248,6 @@ pub mod cloud_autonomous_vm_cluster {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`.
-        pub enum DaysOfWeek {
-            /// `MONDAY`
-            Monday = "MONDAY",
-            /// `TUESDAY`
-            Tuesday = "TUESDAY",
-            /// `WEDNESDAY`
-            Wednesday = "WEDNESDAY",
-            /// `THURSDAY`
-            Thursday = "THURSDAY",
-            /// `FRIDAY`
-            Friday = "FRIDAY",
-            /// `SATURDAY`
-            Saturday = "SATURDAY",
-            /// `SUNDAY`
-            Sunday = "SUNDAY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`.
-        pub enum Months {
-            /// `JANUARY`
-            January = "JANUARY",
-            /// `FEBRUARY`
-            February = "FEBRUARY",
-            /// `MARCH`
-            March = "MARCH",
-            /// `APRIL`
-            April = "APRIL",
-            /// `MAY`
-            May = "MAY",
-            /// `JUNE`
-            June = "JUNE",
-            /// `JULY`
-            July = "JULY",
-            /// `AUGUST`
-            August = "AUGUST",
-            /// `SEPTEMBER`
-            September = "SEPTEMBER",
-            /// `OCTOBER`
-            October = "OCTOBER",
-            /// `NOVEMBER`
-            November = "NOVEMBER",
-            /// `DECEMBER`
-            December = "DECEMBER",
-        }
-    }
-
-    string_enum! {
         /// The preference for the maintenance window scheduling.
         ///
         /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`.
@@ -341,27 +259,8 @@ pub mod cloud_autonomous_vm_cluster {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ODB::CloudAutonomousVmCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-tag.html#cfn-odb-cloudautonomousvmcluster-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-tag.html#cfn-odb-cloudautonomousvmcluster-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -512,6 +411,8 @@ pub mod cloud_exadata_infrastructure {
     //! Property types of [`CloudExadataInfrastructure`](super::CloudExadataInfrastructure).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ODB` resources (identical schema).
+    pub use super::shared::{DaysOfWeek, Months};
 
     property! {
         /// A contact to receive notification from Oracle about maintenance updates for a specific Exadata infrastructure.
@@ -582,56 +483,6 @@ pub mod cloud_exadata_infrastructure {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::ODB::CloudExadataInfrastructure`.
-        pub enum DaysOfWeek {
-            /// `MONDAY`
-            Monday = "MONDAY",
-            /// `TUESDAY`
-            Tuesday = "TUESDAY",
-            /// `WEDNESDAY`
-            Wednesday = "WEDNESDAY",
-            /// `THURSDAY`
-            Thursday = "THURSDAY",
-            /// `FRIDAY`
-            Friday = "FRIDAY",
-            /// `SATURDAY`
-            Saturday = "SATURDAY",
-            /// `SUNDAY`
-            Sunday = "SUNDAY",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::ODB::CloudExadataInfrastructure`.
-        pub enum Months {
-            /// `JANUARY`
-            January = "JANUARY",
-            /// `FEBRUARY`
-            February = "FEBRUARY",
-            /// `MARCH`
-            March = "MARCH",
-            /// `APRIL`
-            April = "APRIL",
-            /// `MAY`
-            May = "MAY",
-            /// `JUNE`
-            June = "JUNE",
-            /// `JULY`
-            July = "JULY",
-            /// `AUGUST`
-            August = "AUGUST",
-            /// `SEPTEMBER`
-            September = "SEPTEMBER",
-            /// `OCTOBER`
-            October = "OCTOBER",
-            /// `NOVEMBER`
-            November = "NOVEMBER",
-            /// `DECEMBER`
-            December = "DECEMBER",
-        }
-    }
-
-    string_enum! {
         /// The patching mode for the maintenance window.
         ///
         /// Values allowed by `AWS::ODB::CloudExadataInfrastructure`.
@@ -655,27 +506,8 @@ pub mod cloud_exadata_infrastructure {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ODB::CloudExadataInfrastructure`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudexadatainfrastructure-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudexadatainfrastructure-tag.html#cfn-odb-cloudexadatainfrastructure-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudexadatainfrastructure-tag.html#cfn-odb-cloudexadatainfrastructure-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -846,6 +678,8 @@ pub mod cloud_vm_cluster {
     //! Property types of [`CloudVmCluster`](super::CloudVmCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::ODB` resources (identical schema).
+    pub use super::shared::{IamRole, LicenseModel};
 
     property! {
         /// Information about the data collection options enabled for a VM cluster.
@@ -893,61 +727,8 @@ pub mod cloud_vm_cluster {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ODB::CloudVmCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-tag.html#cfn-odb-cloudvmcluster-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-tag.html#cfn-odb-cloudvmcluster-tag-value)
-            value("Value"): String,
-        }
-    }
-
-    property! {
-        /// An AWS Identity and Access Management (IAM) service role associated with the VM cluster.
-        ///
-        /// Part of `AWS::ODB::CloudVmCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-iamrole.html).
-        pub struct IamRole;
-        new {
-            /// Creates `IamRole` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The AWS integration configuration settings for the AWS Identity and Access Management (IAM) service role.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-iamrole.html#cfn-odb-cloudvmcluster-iamrole-awsintegration)
-            aws_integration("AwsIntegration"): String,
-            /// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) service role.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudvmcluster-iamrole.html#cfn-odb-cloudvmcluster-iamrole-iamrolearn)
-            iam_role_arn("IamRoleArn"): ids::iam::RoleArn,
-        }
-    }
-
-    string_enum! {
-        /// The Oracle license model applied to the VM cluster.
-        ///
-        /// Values allowed by `AWS::ODB::CloudVmCluster`.
-        pub enum LicenseModel {
-            /// `BRING_YOUR_OWN_LICENSE`
-            BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
-            /// `LICENSE_INCLUDED`
-            LicenseIncluded = "LICENSE_INCLUDED",
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1101,27 +882,8 @@ pub mod odb_network {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::ODB::OdbNetwork`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbnetwork-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbnetwork-tag.html#cfn-odb-odbnetwork-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbnetwork-tag.html#cfn-odb-odbnetwork-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Specifies the configuration for Zero-ETL access from the ODB network.
@@ -1201,25 +963,97 @@ pub mod odb_peering_connection {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ODB` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A key-value pair to associate with a resource.
+        /// An AWS Identity and Access Management (IAM) service role associated with the Autonomous VM cluster.
         ///
-        /// Part of `AWS::ODB::OdbPeeringConnection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbpeeringconnection-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::ODB::CloudAutonomousVmCluster`, `AWS::ODB::CloudVmCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html).
+        pub struct IamRole;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that's 1 to 128 Unicode characters in length and can't be prefixed with aws:. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., :, /, =, +, @, -, and ".
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbpeeringconnection-tag.html#cfn-odb-odbpeeringconnection-tag-key)
+            /// Creates `IamRole` (it has no required properties).
         }
         required {
-            key("Key"): String,
         }
         optional {
-            /// The value for the tag. You can specify a value that's 1 to 256 characters in length. You can use any of the following characters: Unicode letters, digits, whitespace, _, ., /, =, +, and -.
+            /// The AWS integration configuration settings for the AWS Identity and Access Management (IAM) service role.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-odbpeeringconnection-tag.html#cfn-odb-odbpeeringconnection-tag-value)
-            value("Value"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-awsintegration)
+            aws_integration("AwsIntegration"): String,
+            /// The Amazon Resource Name (ARN) of the AWS Identity and Access Management (IAM) service role.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-odb-cloudautonomousvmcluster-iamrole.html#cfn-odb-cloudautonomousvmcluster-iamrole-iamrolearn)
+            iam_role_arn("IamRoleArn"): ids::iam::RoleArn,
+        }
+    }
+
+    string_enum! {
+        /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are LICENSE_INCLUDED or BRING_YOUR_OWN_LICENSE.
+        ///
+        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`, `AWS::ODB::CloudVmCluster`.
+        pub enum LicenseModel {
+            /// `BRING_YOUR_OWN_LICENSE`
+            BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
+            /// `LICENSE_INCLUDED`
+            LicenseIncluded = "LICENSE_INCLUDED",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`, `AWS::ODB::CloudExadataInfrastructure`.
+        pub enum DaysOfWeek {
+            /// `MONDAY`
+            Monday = "MONDAY",
+            /// `TUESDAY`
+            Tuesday = "TUESDAY",
+            /// `WEDNESDAY`
+            Wednesday = "WEDNESDAY",
+            /// `THURSDAY`
+            Thursday = "THURSDAY",
+            /// `FRIDAY`
+            Friday = "FRIDAY",
+            /// `SATURDAY`
+            Saturday = "SATURDAY",
+            /// `SUNDAY`
+            Sunday = "SUNDAY",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::ODB::CloudAutonomousVmCluster`, `AWS::ODB::CloudExadataInfrastructure`.
+        pub enum Months {
+            /// `JANUARY`
+            January = "JANUARY",
+            /// `FEBRUARY`
+            February = "FEBRUARY",
+            /// `MARCH`
+            March = "MARCH",
+            /// `APRIL`
+            April = "APRIL",
+            /// `MAY`
+            May = "MAY",
+            /// `JUNE`
+            June = "JUNE",
+            /// `JULY`
+            July = "JULY",
+            /// `AUGUST`
+            August = "AUGUST",
+            /// `SEPTEMBER`
+            September = "SEPTEMBER",
+            /// `OCTOBER`
+            October = "OCTOBER",
+            /// `NOVEMBER`
+            November = "NOVEMBER",
+            /// `DECEMBER`
+            December = "DECEMBER",
         }
     }
 }

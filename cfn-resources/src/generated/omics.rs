@@ -57,48 +57,8 @@ pub mod annotation_store {
     //! Property types of [`AnnotationStore`](super::AnnotationStore).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Omics::AnnotationStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-referenceitem.html).
-        pub struct ReferenceItem;
-        new {
-            /// Creates `ReferenceItem` from its required properties:
-            ///
-            /// - `reference_arn` (`ReferenceArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-referenceitem.html#cfn-omics-annotationstore-referenceitem-referencearn)
-        }
-        required {
-            reference_arn("ReferenceArn"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::AnnotationStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html).
-        pub struct SseConfig;
-        new {
-            /// Creates `SseConfig` from its required properties:
-            ///
-            /// - `type` (`Type`, `EncryptionType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html#cfn-omics-annotationstore-sseconfig-type)
-        }
-        required {
-            r#type("Type"): EncryptionType,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html#cfn-omics-annotationstore-sseconfig-keyarn)
-            key_arn("KeyArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::AnnotationStore`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{ReferenceItem, SseConfig, EncryptionType};
 
     string_enum! {
         /// Values allowed by `AWS::Omics::AnnotationStore`.
@@ -113,13 +73,13 @@ pub mod annotation_store {
     }
 
     property! {
-        /// Part of `AWS::Omics::AnnotationStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-storeoptionsstoreoptions.html).
-        pub struct StoreOptionsStoreOptions;
+        /// Part of `AWS::Omics::AnnotationStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-storeoptions.html).
+        pub struct StoreOptions;
         new {
-            /// Creates `StoreOptionsStoreOptions` from its required properties:
+            /// Creates `StoreOptions` from its required properties:
             ///
             /// - `tsv_store_options` (`TsvStoreOptions`, `TsvStoreOptions`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-storeoptionsstoreoptions.html#cfn-omics-annotationstore-storeoptionsstoreoptions-tsvstoreoptions)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-storeoptions.html#cfn-omics-annotationstore-storeoptions-tsvstoreoptions)
         }
         required {
             tsv_store_options("TsvStoreOptions"): TsvStoreOptions,
@@ -310,36 +270,8 @@ pub mod reference_store {
     //! Property types of [`ReferenceStore`](super::ReferenceStore).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Server-side encryption (SSE) settings for a store.
-        ///
-        /// Part of `AWS::Omics::ReferenceStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-referencestore-sseconfig.html).
-        pub struct SseConfig;
-        new {
-            /// Creates `SseConfig` from its required properties:
-            ///
-            /// - `type` (`Type`, `EncryptionType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-referencestore-sseconfig.html#cfn-omics-referencestore-sseconfig-type)
-        }
-        required {
-            r#type("Type"): EncryptionType,
-        }
-        optional {
-            /// An encryption key ARN.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-referencestore-sseconfig.html#cfn-omics-referencestore-sseconfig-keyarn)
-            key_arn("KeyArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::ReferenceStore`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{SseConfig, EncryptionType};
 }
 
 resource! {
@@ -415,24 +347,8 @@ pub mod run_cache {
         }
     }
 
-    property! {
-        /// Part of `AWS::Omics::RunCache`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-runcache-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-runcache-tag.html#cfn-omics-runcache-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-runcache-tag.html#cfn-omics-runcache-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -549,6 +465,8 @@ pub mod sequence_store {
     //! Property types of [`SequenceStore`](super::SequenceStore).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{SseConfig, EncryptionType};
 
     string_enum! {
         /// Values allowed by `AWS::Omics::SequenceStore`.
@@ -559,36 +477,6 @@ pub mod sequence_store {
             Sha256up = "SHA256up",
             /// `SHA512up`
             Sha512up = "SHA512up",
-        }
-    }
-
-    property! {
-        /// Server-side encryption (SSE) settings for a store.
-        ///
-        /// Part of `AWS::Omics::SequenceStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-sequencestore-sseconfig.html).
-        pub struct SseConfig;
-        new {
-            /// Creates `SseConfig` from its required properties:
-            ///
-            /// - `type` (`Type`, `EncryptionType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-sequencestore-sseconfig.html#cfn-omics-sequencestore-sseconfig-type)
-        }
-        required {
-            r#type("Type"): EncryptionType,
-        }
-        optional {
-            /// An encryption key ARN.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-sequencestore-sseconfig.html#cfn-omics-sequencestore-sseconfig-keyarn)
-            key_arn("KeyArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::SequenceStore`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
         }
     }
 }
@@ -640,48 +528,8 @@ pub mod variant_store {
     //! Property types of [`VariantStore`](super::VariantStore).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Omics::VariantStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-variantstore-referenceitem.html).
-        pub struct ReferenceItem;
-        new {
-            /// Creates `ReferenceItem` from its required properties:
-            ///
-            /// - `reference_arn` (`ReferenceArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-variantstore-referenceitem.html#cfn-omics-variantstore-referenceitem-referencearn)
-        }
-        required {
-            reference_arn("ReferenceArn"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::VariantStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-variantstore-sseconfig.html).
-        pub struct SseConfig;
-        new {
-            /// Creates `SseConfig` from its required properties:
-            ///
-            /// - `type` (`Type`, `EncryptionType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-variantstore-sseconfig.html#cfn-omics-variantstore-sseconfig-type)
-        }
-        required {
-            r#type("Type"): EncryptionType,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-variantstore-sseconfig.html#cfn-omics-variantstore-sseconfig-keyarn)
-            key_arn("KeyArn"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::VariantStore`.
-        pub enum EncryptionType {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{ReferenceItem, SseConfig, EncryptionType};
 }
 
 resource! {
@@ -764,152 +612,8 @@ pub mod workflow {
     //! Property types of [`Workflow`](super::Workflow).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::Workflow`.
-        pub enum Accelerators {
-            /// `GPU`
-            Gpu = "GPU",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html).
-        pub struct ContainerRegistryMap;
-        new {
-            /// Creates `ContainerRegistryMap` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-imagemappings)
-            image_mappings("ImageMappings"): Vec<ImageMapping>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-registrymappings)
-            registry_mappings("RegistryMappings"): Vec<RegistryMapping>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html).
-        pub struct ImageMapping;
-        new {
-            /// Creates `ImageMapping` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-destinationimage)
-            destination_image("DestinationImage"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-sourceimage)
-            source_image("SourceImage"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html).
-        pub struct RegistryMapping;
-        new {
-            /// Creates `RegistryMapping` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecraccountid)
-            ecr_account_id("EcrAccountId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecrrepositoryprefix)
-            ecr_repository_prefix("EcrRepositoryPrefix"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamregistryurl)
-            upstream_registry_url("UpstreamRegistryUrl"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamrepositoryprefix)
-            upstream_repository_prefix("UpstreamRepositoryPrefix"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html).
-        pub struct DefinitionRepository;
-        new {
-            /// Creates `DefinitionRepository` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-connectionarn)
-            connection_arn("connectionArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-excludefilepatterns)
-            exclude_file_patterns("excludeFilePatterns"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-fullrepositoryid)
-            full_repository_id("fullRepositoryId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-sourcereference)
-            source_reference("sourceReference"): SourceReference,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html).
-        pub struct SourceReference;
-        new {
-            /// Creates `SourceReference` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-type)
-            r#type("type"): Type,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-value)
-            value("value"): String,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::Workflow`.
-        pub enum Type {
-            /// `BRANCH`
-            Branch = "BRANCH",
-            /// `TAG`
-            Tag = "TAG",
-            /// `COMMIT`
-            Commit = "COMMIT",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::Workflow`.
-        pub enum WorkflowEngine {
-            /// `WDL`
-            Wdl = "WDL",
-            /// `NEXTFLOW`
-            Nextflow = "NEXTFLOW",
-            /// `CWL`
-            Cwl = "CWL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Omics::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html).
-        pub struct WorkflowParameter;
-        new {
-            /// Creates `WorkflowParameter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-description)
-            description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-optional)
-            optional("Optional"): bool,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Omics::Workflow`.
-        pub enum StorageType {
-            /// `STATIC`
-            Static = "STATIC",
-            /// `DYNAMIC`
-            Dynamic = "DYNAMIC",
-        }
-    }
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{Accelerators, ContainerRegistryMap, ImageMapping, RegistryMapping, DefinitionRepository, SourceReference, Type, WorkflowEngine, WorkflowParameter, StorageType};
 }
 
 resource! {
@@ -993,9 +697,60 @@ pub mod workflow_version {
     //! Property types of [`WorkflowVersion`](super::WorkflowVersion).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Omics` resources (identical schema).
+    pub use super::shared::{Accelerators, ContainerRegistryMap, ImageMapping, RegistryMapping, DefinitionRepository, SourceReference, Type, WorkflowEngine, WorkflowParameter, StorageType};
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Omics` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Omics::AnnotationStore`, `AWS::Omics::VariantStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-referenceitem.html).
+        pub struct ReferenceItem;
+        new {
+            /// Creates `ReferenceItem` from its required properties:
+            ///
+            /// - `reference_arn` (`ReferenceArn`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-referenceitem.html#cfn-omics-annotationstore-referenceitem-referencearn)
+        }
+        required {
+            reference_arn("ReferenceArn"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Omics::AnnotationStore`, `AWS::Omics::ReferenceStore`, `AWS::Omics::SequenceStore`, `AWS::Omics::VariantStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html).
+        pub struct SseConfig;
+        new {
+            /// Creates `SseConfig` from its required properties:
+            ///
+            /// - `type` (`Type`, `EncryptionType`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html#cfn-omics-annotationstore-sseconfig-type)
+        }
+        required {
+            r#type("Type"): EncryptionType,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-annotationstore-sseconfig.html#cfn-omics-annotationstore-sseconfig-keyarn)
+            key_arn("KeyArn"): String,
+        }
+    }
 
     string_enum! {
-        /// Values allowed by `AWS::Omics::WorkflowVersion`.
+        /// Values allowed by `AWS::Omics::AnnotationStore`, `AWS::Omics::ReferenceStore`, `AWS::Omics::SequenceStore`, `AWS::Omics::VariantStore`.
+        pub enum EncryptionType {
+            /// `KMS`
+            Kms = "KMS",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`.
         pub enum Accelerators {
             /// `GPU`
             Gpu = "GPU",
@@ -1003,7 +758,7 @@ pub mod workflow_version {
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-containerregistrymap.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html).
         pub struct ContainerRegistryMap;
         new {
             /// Creates `ContainerRegistryMap` (it has no required properties).
@@ -1011,15 +766,15 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-containerregistrymap.html#cfn-omics-workflowversion-containerregistrymap-imagemappings)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-imagemappings)
             image_mappings("ImageMappings"): Vec<ImageMapping>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-containerregistrymap.html#cfn-omics-workflowversion-containerregistrymap-registrymappings)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-containerregistrymap.html#cfn-omics-workflow-containerregistrymap-registrymappings)
             registry_mappings("RegistryMappings"): Vec<RegistryMapping>,
         }
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-imagemapping.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html).
         pub struct ImageMapping;
         new {
             /// Creates `ImageMapping` (it has no required properties).
@@ -1027,15 +782,15 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-imagemapping.html#cfn-omics-workflowversion-imagemapping-destinationimage)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-destinationimage)
             destination_image("DestinationImage"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-imagemapping.html#cfn-omics-workflowversion-imagemapping-sourceimage)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-imagemapping.html#cfn-omics-workflow-imagemapping-sourceimage)
             source_image("SourceImage"): String,
         }
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-registrymapping.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html).
         pub struct RegistryMapping;
         new {
             /// Creates `RegistryMapping` (it has no required properties).
@@ -1043,19 +798,19 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-ecraccountid)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecraccountid)
             ecr_account_id("EcrAccountId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-ecrrepositoryprefix)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-ecrrepositoryprefix)
             ecr_repository_prefix("EcrRepositoryPrefix"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-upstreamregistryurl)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamregistryurl)
             upstream_registry_url("UpstreamRegistryUrl"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-registrymapping.html#cfn-omics-workflowversion-registrymapping-upstreamrepositoryprefix)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-registrymapping.html#cfn-omics-workflow-registrymapping-upstreamrepositoryprefix)
             upstream_repository_prefix("UpstreamRepositoryPrefix"): String,
         }
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-definitionrepository.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html).
         pub struct DefinitionRepository;
         new {
             /// Creates `DefinitionRepository` (it has no required properties).
@@ -1063,19 +818,19 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-connectionarn)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-connectionarn)
             connection_arn("connectionArn"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-excludefilepatterns)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-excludefilepatterns)
             exclude_file_patterns("excludeFilePatterns"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-fullrepositoryid)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-fullrepositoryid)
             full_repository_id("fullRepositoryId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-definitionrepository.html#cfn-omics-workflowversion-definitionrepository-sourcereference)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-definitionrepository.html#cfn-omics-workflow-definitionrepository-sourcereference)
             source_reference("sourceReference"): SourceReference,
         }
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-sourcereference.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html).
         pub struct SourceReference;
         new {
             /// Creates `SourceReference` (it has no required properties).
@@ -1083,15 +838,15 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-sourcereference.html#cfn-omics-workflowversion-sourcereference-type)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-type)
             r#type("type"): Type,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-sourcereference.html#cfn-omics-workflowversion-sourcereference-value)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-sourcereference.html#cfn-omics-workflow-sourcereference-value)
             value("value"): String,
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::Omics::WorkflowVersion`.
+        /// Values allowed by `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`.
         pub enum Type {
             /// `BRANCH`
             Branch = "BRANCH",
@@ -1103,7 +858,7 @@ pub mod workflow_version {
     }
 
     string_enum! {
-        /// Values allowed by `AWS::Omics::WorkflowVersion`.
+        /// Values allowed by `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`.
         pub enum WorkflowEngine {
             /// `WDL`
             Wdl = "WDL",
@@ -1115,7 +870,7 @@ pub mod workflow_version {
     }
 
     property! {
-        /// Part of `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-workflowparameter.html).
+        /// Part of `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html).
         pub struct WorkflowParameter;
         new {
             /// Creates `WorkflowParameter` (it has no required properties).
@@ -1123,15 +878,15 @@ pub mod workflow_version {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-workflowparameter.html#cfn-omics-workflowversion-workflowparameter-description)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-description)
             description("Description"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflowversion-workflowparameter.html#cfn-omics-workflowversion-workflowparameter-optional)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-omics-workflow-workflowparameter.html#cfn-omics-workflow-workflowparameter-optional)
             optional("Optional"): bool,
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::Omics::WorkflowVersion`.
+        /// Values allowed by `AWS::Omics::Workflow`, `AWS::Omics::WorkflowVersion`.
         pub enum StorageType {
             /// `STATIC`
             Static = "STATIC",

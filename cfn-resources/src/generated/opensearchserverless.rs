@@ -132,6 +132,8 @@ pub mod collection {
     //! Property types of [`Collection`](super::Collection).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::OpenSearchServerless` resources (identical schema).
+    pub use super::shared::StandbyReplicas;
 
     string_enum! {
         /// The deletion protection state of the collection
@@ -167,38 +169,8 @@ pub mod collection {
         }
     }
 
-    string_enum! {
-        /// The possible standby replicas for the collection
-        ///
-        /// Values allowed by `AWS::OpenSearchServerless::Collection`.
-        pub enum StandbyReplicas {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
-    property! {
-        /// A key-value pair metadata associated with resource
-        ///
-        /// Part of `AWS::OpenSearchServerless::Collection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collection-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key in the key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collection-tag.html#cfn-opensearchserverless-collection-tag-key)
-            /// - `value` (`Value`, `String`): The value in the key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collection-tag.html#cfn-opensearchserverless-collection-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The possible types for the collection
@@ -296,6 +268,8 @@ pub mod collection_group {
     //! Property types of [`CollectionGroup`](super::CollectionGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::OpenSearchServerless` resources (identical schema).
+    pub use super::shared::StandbyReplicas;
 
     property! {
         /// Part of `AWS::OpenSearchServerless::CollectionGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collectiongroup-capacitylimits.html).
@@ -337,38 +311,8 @@ pub mod collection_group {
         }
     }
 
-    string_enum! {
-        /// Indicates whether standby replicas are used for the collection group.
-        ///
-        /// Values allowed by `AWS::OpenSearchServerless::CollectionGroup`.
-        pub enum StandbyReplicas {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
-
-    property! {
-        /// A map of key-value pairs associated with the collection group.
-        ///
-        /// Part of `AWS::OpenSearchServerless::CollectionGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collectiongroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key in the key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collectiongroup-tag.html#cfn-opensearchserverless-collectiongroup-tag-key)
-            /// - `value` (`Value`, `String`): The value in the key-value pair
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchserverless-collectiongroup-tag.html#cfn-opensearchserverless-collectiongroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -999,14 +943,14 @@ resource! {
         ///
         /// - `name` (`Name`, `String`): The name of the VPC Endpoint
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html#cfn-opensearchserverless-vpcendpoint-name)
-        /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The ID of one or more subnets in which to create an endpoint network interface
+        /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The ID of one or more subnets in which to create an endpoint network interface
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html#cfn-opensearchserverless-vpcendpoint-subnetids)
         /// - `vpc_id` (`VpcId`, `ids::ec2::VpcId`): The ID of the VPC in which the endpoint will be used.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html#cfn-opensearchserverless-vpcendpoint-vpcid)
     }
     required {
         name("Name"): String,
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
         vpc_id("VpcId"): ids::ec2::VpcId,
     }
     optional {
@@ -1020,5 +964,24 @@ resource! {
         ///
         /// `Fn::GetAtt` `Id`.
         id_attr("Id"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::OpenSearchServerless` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The possible standby replicas for the collection
+        ///
+        /// Values allowed by `AWS::OpenSearchServerless::Collection`, `AWS::OpenSearchServerless::CollectionGroup`.
+        pub enum StandbyReplicas {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
     }
 }

@@ -74,26 +74,8 @@ pub mod account {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A custom key-value pair associated with a resource within your organization.
-        ///
-        /// Part of `AWS::Organizations::Account`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-account-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key identifier, or name, of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-account-tag.html#cfn-organizations-account-tag-key)
-            /// - `value` (`Value`, `String`): The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-account-tag.html#cfn-organizations-account-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -202,26 +184,8 @@ pub mod organizational_unit {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A custom key-value pair associated with a resource within your organization.
-        ///
-        /// Part of `AWS::Organizations::OrganizationalUnit`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-organizationalunit-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key identifier, or name, of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-organizationalunit-tag.html#cfn-organizations-organizationalunit-tag-key)
-            /// - `value` (`Value`, `String`): The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-organizationalunit-tag.html#cfn-organizations-organizationalunit-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -279,26 +243,8 @@ pub mod policy {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A custom key-value pair associated with a resource within your organization.
-        ///
-        /// Part of `AWS::Organizations::Policy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-policy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key identifier, or name, of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-policy-tag.html#cfn-organizations-policy-tag-key)
-            /// - `value` (`Value`, `String`): The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-policy-tag.html#cfn-organizations-policy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The type of policy to create. You can specify one of the following values: AISERVICES_OPT_OUT_POLICY, BACKUP_POLICY, BEDROCK_POLICY, CHATBOT_POLICY, DECLARATIVE_POLICY_EC2, GUARDDUTY_POLICY, INSPECTOR_POLICY, NETWORK_SECURITY_DIRECTOR_POLICY, RESOURCE_CONTROL_POLICY, S3_POLICY, SECURITYHUB_POLICY, SERVICE_CONTROL_POLICY, TAG_POLICY, UPGRADE_ROLLOUT_POLICY
@@ -374,24 +320,6 @@ pub mod resource_policy {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A custom key-value pair associated with a resource within your organization.
-        ///
-        /// Part of `AWS::Organizations::ResourcePolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-resourcepolicy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key identifier, or name, of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-resourcepolicy-tag.html#cfn-organizations-resourcepolicy-tag-key)
-            /// - `value` (`Value`, `String`): The string value that's associated with the key of the tag. You can set the value of a tag to an empty string, but you can't set the value of a tag to null.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-organizations-resourcepolicy-tag.html#cfn-organizations-resourcepolicy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -155,13 +155,13 @@ pub mod template {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::PCAConnectorAD::Template`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-templatedefinitiontemplatedefinition.html).
-        pub struct TemplateDefinitionTemplateDefinition;
+        /// Part of `AWS::PCAConnectorAD::Template`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-templatedefinition.html).
+        pub struct TemplateDefinition;
         new {
-            /// Creates `TemplateDefinitionTemplateDefinition` from its required properties:
+            /// Creates `TemplateDefinition` from its required properties:
             ///
             /// - `template_v2` (`TemplateV2`, `TemplateV2`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-templatedefinitiontemplatedefinition.html#cfn-pcaconnectorad-template-templatedefinitiontemplatedefinition-templatev2)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-templatedefinition.html#cfn-pcaconnectorad-template-templatedefinition-templatev2)
         }
         required {
             template_v2("TemplateV2"): TemplateV2,
@@ -319,13 +319,13 @@ pub mod template {
     }
 
     property! {
-        /// Part of `AWS::PCAConnectorAD::Template`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-applicationpolicyapplicationpolicy.html).
-        pub struct ApplicationPolicyApplicationPolicy;
+        /// Part of `AWS::PCAConnectorAD::Template`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-applicationpolicy.html).
+        pub struct ApplicationPolicy;
         new {
-            /// Creates `ApplicationPolicyApplicationPolicy` from its required properties:
+            /// Creates `ApplicationPolicy` from its required properties:
             ///
             /// - `policy_type` (`PolicyType`, `ApplicationPolicyType`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-applicationpolicyapplicationpolicy.html#cfn-pcaconnectorad-template-applicationpolicyapplicationpolicy-policytype)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcaconnectorad-template-applicationpolicy.html#cfn-pcaconnectorad-template-applicationpolicy-policytype)
         }
         required {
             policy_type("PolicyType"): ApplicationPolicyType,

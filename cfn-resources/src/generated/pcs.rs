@@ -68,6 +68,8 @@ pub mod cluster {
     //! Property types of [`Cluster`](super::Cluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::PCS` resources (identical schema).
+    pub use super::shared::SlurmCustomSetting;
 
     property! {
         /// The networking configuration for the cluster's control plane.
@@ -290,35 +292,14 @@ pub mod cluster {
         new {
             /// Creates `JwtKey` from its required properties:
             ///
-            /// - `secret_arn` (`SecretArn`, `String`): The Amazon Resource Name (ARN) of the JWT key secret.
+            /// - `secret_arn` (`SecretArn`, `ids::secretsmanager::SecretId`): The Amazon Resource Name (ARN) of the JWT key secret.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-jwtkey.html#cfn-pcs-cluster-jwtkey-secretarn)
             /// - `secret_version` (`SecretVersion`, `String`): The version of the JWT key secret.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-jwtkey.html#cfn-pcs-cluster-jwtkey-secretversion)
         }
         required {
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
             secret_version("SecretVersion"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Additional settings that directly map to Slurm settings.
-        ///
-        /// Part of `AWS::PCS::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html).
-        pub struct SlurmCustomSetting;
-        new {
-            /// Creates `SlurmCustomSetting` from its required properties:
-            ///
-            /// - `parameter_name` (`ParameterName`, `String`): AWS PCS supports configuration of the following Slurm parameters for clusters: Prolog, Epilog, and SelectTypeParameters.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html#cfn-pcs-cluster-slurmcustomsetting-parametername)
-            /// - `parameter_value` (`ParameterValue`, `String`): The value for the configured Slurm setting.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html#cfn-pcs-cluster-slurmcustomsetting-parametervalue)
-        }
-        required {
-            parameter_name("ParameterName"): String,
-            parameter_value("ParameterValue"): String,
         }
         optional {
         }
@@ -446,6 +427,8 @@ pub mod compute_node_group {
     //! Property types of [`ComputeNodeGroup`](super::ComputeNodeGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::PCS` resources (identical schema).
+    pub use super::shared::SlurmCustomSetting;
 
     property! {
         /// An Amazon EC2 launch template AWS PCS uses to launch compute nodes.
@@ -692,27 +675,6 @@ pub mod compute_node_group {
     }
 
     property! {
-        /// Additional settings that directly map to Slurm settings.
-        ///
-        /// Part of `AWS::PCS::ComputeNodeGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-computenodegroup-slurmcustomsetting.html).
-        pub struct SlurmCustomSetting;
-        new {
-            /// Creates `SlurmCustomSetting` from its required properties:
-            ///
-            /// - `parameter_name` (`ParameterName`, `String`): AWS PCS supports configuration of the following Slurm parameters for compute node groups: Weight and RealMemory.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-computenodegroup-slurmcustomsetting.html#cfn-pcs-computenodegroup-slurmcustomsetting-parametername)
-            /// - `parameter_value` (`ParameterValue`, `String`): The value for the configured Slurm setting.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-computenodegroup-slurmcustomsetting.html#cfn-pcs-computenodegroup-slurmcustomsetting-parametervalue)
-        }
-        required {
-            parameter_name("ParameterName"): String,
-            parameter_value("ParameterValue"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Additional configuration when you specify SPOT as the purchase option.
         ///
         /// Part of `AWS::PCS::ComputeNodeGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-computenodegroup-spotoptions.html).
@@ -801,6 +763,8 @@ pub mod queue {
     //! Property types of [`Queue`](super::Queue).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::PCS` resources (identical schema).
+    pub use super::shared::SlurmCustomSetting;
 
     property! {
         /// The compute node group configuration for a queue.
@@ -837,19 +801,26 @@ pub mod queue {
             slurm_custom_settings("SlurmCustomSettings"): Vec<SlurmCustomSetting>,
         }
     }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::PCS` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
         /// Additional settings that directly map to Slurm settings.
         ///
-        /// Part of `AWS::PCS::Queue`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-queue-slurmcustomsetting.html).
+        /// Part of `AWS::PCS::Cluster`, `AWS::PCS::ComputeNodeGroup`, `AWS::PCS::Queue`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html).
         pub struct SlurmCustomSetting;
         new {
             /// Creates `SlurmCustomSetting` from its required properties:
             ///
-            /// - `parameter_name` (`ParameterName`, `String`): AWS PCS supports configuration of the Slurm parameters for queues:.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-queue-slurmcustomsetting.html#cfn-pcs-queue-slurmcustomsetting-parametername)
+            /// - `parameter_name` (`ParameterName`, `String`): AWS PCS supports configuration of the following Slurm parameters for clusters: Prolog, Epilog, and SelectTypeParameters.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html#cfn-pcs-cluster-slurmcustomsetting-parametername)
             /// - `parameter_value` (`ParameterValue`, `String`): The value for the configured Slurm setting.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-queue-slurmcustomsetting.html#cfn-pcs-queue-slurmcustomsetting-parametervalue)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-cluster-slurmcustomsetting.html#cfn-pcs-cluster-slurmcustomsetting-parametervalue)
         }
         required {
             parameter_name("ParameterName"): String,

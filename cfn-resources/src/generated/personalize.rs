@@ -90,26 +90,8 @@ pub mod campaign {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Personalize::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-campaign-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-campaign-tag.html#cfn-personalize-campaign-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-campaign-tag.html#cfn-personalize-campaign-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -222,24 +204,8 @@ pub mod dataset {
         }
     }
 
-    property! {
-        /// Part of `AWS::Personalize::Dataset`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-dataset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-dataset-tag.html#cfn-personalize-dataset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-dataset-tag.html#cfn-personalize-dataset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -286,37 +252,11 @@ pub mod dataset_group {
     //! Property types of [`DatasetGroup`](super::DatasetGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Personalize` resources (identical schema).
+    pub use super::shared::Domain;
 
-    string_enum! {
-        /// The domain of a Domain dataset group.
-        ///
-        /// Values allowed by `AWS::Personalize::DatasetGroup`.
-        pub enum Domain {
-            /// `ECOMMERCE`
-            Ecommerce = "ECOMMERCE",
-            /// `VIDEO_ON_DEMAND`
-            VideoOnDemand = "VIDEO_ON_DEMAND",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Personalize::DatasetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-datasetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-datasetgroup-tag.html#cfn-personalize-datasetgroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-datasetgroup-tag.html#cfn-personalize-datasetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -359,26 +299,8 @@ pub mod event_tracker {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Personalize::EventTracker`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-eventtracker-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-eventtracker-tag.html#cfn-personalize-eventtracker-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-eventtracker-tag.html#cfn-personalize-eventtracker-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -432,26 +354,8 @@ pub mod filter {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Personalize::Filter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-filter-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-filter-tag.html#cfn-personalize-filter-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-filter-tag.html#cfn-personalize-filter-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -602,37 +506,11 @@ pub mod schema {
     //! Property types of [`Schema`](super::Schema).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Personalize` resources (identical schema).
+    pub use super::shared::Domain;
 
-    string_enum! {
-        /// The domain of a Domain dataset group.
-        ///
-        /// Values allowed by `AWS::Personalize::Schema`.
-        pub enum Domain {
-            /// `ECOMMERCE`
-            Ecommerce = "ECOMMERCE",
-            /// `VIDEO_ON_DEMAND`
-            VideoOnDemand = "VIDEO_ON_DEMAND",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Personalize::Schema`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-schema-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-schema-tag.html#cfn-personalize-schema-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-schema-tag.html#cfn-personalize-schema-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -931,22 +809,25 @@ pub mod solution {
         }
     }
 
-    property! {
-        /// Part of `AWS::Personalize::Solution`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-solution-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-solution-tag.html#cfn-personalize-solution-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-personalize-solution-tag.html#cfn-personalize-solution-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Personalize` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The domain of a Domain dataset group.
+        ///
+        /// Values allowed by `AWS::Personalize::DatasetGroup`, `AWS::Personalize::Schema`.
+        pub enum Domain {
+            /// `ECOMMERCE`
+            Ecommerce = "ECOMMERCE",
+            /// `VIDEO_ON_DEMAND`
+            VideoOnDemand = "VIDEO_ON_DEMAND",
         }
     }
 }

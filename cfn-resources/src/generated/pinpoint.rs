@@ -248,24 +248,8 @@ pub mod application_settings {
     //! Property types of [`ApplicationSettings`](super::ApplicationSettings).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Pinpoint::ApplicationSettings`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html).
-        pub struct CampaignHook;
-        new {
-            /// Creates `CampaignHook` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-lambdafunctionname)
-            lambda_function_name("LambdaFunctionName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-mode)
-            mode("Mode"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-weburl)
-            web_url("WebUrl"): String,
-        }
-    }
+    /// Shared with other `AWS::Pinpoint` resources (identical schema).
+    pub use super::shared::{CampaignHook, QuietTime};
 
     property! {
         /// Part of `AWS::Pinpoint::ApplicationSettings`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-limits.html).
@@ -284,25 +268,6 @@ pub mod application_settings {
             messages_per_second("MessagesPerSecond"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-limits.html#cfn-pinpoint-applicationsettings-limits-total)
             total("Total"): i64,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Pinpoint::ApplicationSettings`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html).
-        pub struct QuietTime;
-        new {
-            /// Creates `QuietTime` from its required properties:
-            ///
-            /// - `end` (`End`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html#cfn-pinpoint-applicationsettings-quiettime-end)
-            /// - `start` (`Start`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html#cfn-pinpoint-applicationsettings-quiettime-start)
-        }
-        required {
-            end("End"): String,
-            start("Start"): String,
-        }
-        optional {
         }
     }
 }
@@ -402,6 +367,8 @@ pub mod campaign {
     //! Property types of [`Campaign`](super::Campaign).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Pinpoint` resources (identical schema).
+    pub use super::shared::{SetDimension, QuietTime, CampaignHook};
 
     property! {
         /// Part of `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-writetreatmentresource.html).
@@ -768,41 +735,6 @@ pub mod campaign {
     }
 
     property! {
-        /// Part of `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html).
-        pub struct SetDimension;
-        new {
-            /// Creates `SetDimension` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-dimensiontype)
-            dimension_type("DimensionType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-values)
-            values("Values"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-quiettime.html).
-        pub struct QuietTime;
-        new {
-            /// Creates `QuietTime` from its required properties:
-            ///
-            /// - `end` (`End`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-quiettime.html#cfn-pinpoint-campaign-quiettime-end)
-            /// - `start` (`Start`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-quiettime.html#cfn-pinpoint-campaign-quiettime-start)
-        }
-        required {
-            end("End"): String,
-            start("Start"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-templateconfiguration.html).
         pub struct TemplateConfiguration;
         new {
@@ -835,24 +767,6 @@ pub mod campaign {
             name("Name"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-template.html#cfn-pinpoint-campaign-template-version)
             version("Version"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-campaignhook.html).
-        pub struct CampaignHook;
-        new {
-            /// Creates `CampaignHook` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-lambdafunctionname)
-            lambda_function_name("LambdaFunctionName"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-mode)
-            mode("Mode"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-campaignhook.html#cfn-pinpoint-campaign-campaignhook-weburl)
-            web_url("WebUrl"): String,
         }
     }
 
@@ -1395,6 +1309,8 @@ pub mod segment {
     //! Property types of [`Segment`](super::Segment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Pinpoint` resources (identical schema).
+    pub use super::shared::SetDimension;
 
     property! {
         /// Part of `AWS::Pinpoint::Segment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-segmentdimensions.html).
@@ -1474,22 +1390,6 @@ pub mod segment {
             model("Model"): SetDimension,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-demographic.html#cfn-pinpoint-segment-demographic-platform)
             platform("Platform"): SetDimension,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Pinpoint::Segment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-setdimension.html).
-        pub struct SetDimension;
-        new {
-            /// Creates `SetDimension` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-dimensiontype)
-            dimension_type("DimensionType"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-values)
-            values("Values"): Vec<String>,
         }
     }
 
@@ -1656,5 +1556,65 @@ resource! {
     attributes {
         /// `Fn::GetAtt` `Id`.
         id_attr("Id"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Pinpoint` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Pinpoint::ApplicationSettings`, `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html).
+        pub struct CampaignHook;
+        new {
+            /// Creates `CampaignHook` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-lambdafunctionname)
+            lambda_function_name("LambdaFunctionName"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-mode)
+            mode("Mode"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-campaignhook.html#cfn-pinpoint-applicationsettings-campaignhook-weburl)
+            web_url("WebUrl"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Pinpoint::ApplicationSettings`, `AWS::Pinpoint::Campaign`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html).
+        pub struct QuietTime;
+        new {
+            /// Creates `QuietTime` from its required properties:
+            ///
+            /// - `end` (`End`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html#cfn-pinpoint-applicationsettings-quiettime-end)
+            /// - `start` (`Start`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-applicationsettings-quiettime.html#cfn-pinpoint-applicationsettings-quiettime-start)
+        }
+        required {
+            end("End"): String,
+            start("Start"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Pinpoint::Campaign`, `AWS::Pinpoint::Segment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html).
+        pub struct SetDimension;
+        new {
+            /// Creates `SetDimension` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-dimensiontype)
+            dimension_type("DimensionType"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-values)
+            values("Values"): Vec<String>,
+        }
     }
 }

@@ -267,13 +267,13 @@ pub mod pipe {
     }
 
     property! {
-        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mqbrokeraccesscredentialsmqbrokeraccesscredentials.html).
-        pub struct MqBrokerAccessCredentialsMqBrokerAccessCredentials;
+        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mqbrokeraccesscredentials.html).
+        pub struct MqBrokerAccessCredentials;
         new {
-            /// Creates `MqBrokerAccessCredentialsMqBrokerAccessCredentials` from its required properties:
+            /// Creates `MqBrokerAccessCredentials` from its required properties:
             ///
             /// - `basic_auth` (`BasicAuth`, `String`): Optional SecretManager ARN which stores the database credentials
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mqbrokeraccesscredentialsmqbrokeraccesscredentials.html#cfn-pipes-pipe-mqbrokeraccesscredentialsmqbrokeraccesscredentials-basicauth)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mqbrokeraccesscredentials.html#cfn-pipes-pipe-mqbrokeraccesscredentials-basicauth)
         }
         required {
             basic_auth("BasicAuth"): String,
@@ -443,13 +443,13 @@ pub mod pipe {
     }
 
     property! {
-        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mskaccesscredentialsmskaccesscredentials.html).
-        pub struct MskAccessCredentialsMskAccessCredentials;
+        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mskaccesscredentials.html).
+        pub struct MskAccessCredentials;
         new {
-            /// Creates `MskAccessCredentialsMskAccessCredentials` from its required properties:
+            /// Creates `MskAccessCredentials` from its required properties:
             ///
             /// - `sasl_scram512_auth` (`SaslScram512Auth`, `String`): Optional SecretManager ARN which stores the database credentials
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mskaccesscredentialsmskaccesscredentials.html#cfn-pipes-pipe-mskaccesscredentialsmskaccesscredentials-saslscram512auth)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-mskaccesscredentials.html#cfn-pipes-pipe-mskaccesscredentials-saslscram512auth)
         }
         required {
             sasl_scram512_auth("SaslScram512Auth"): String,
@@ -528,13 +528,13 @@ pub mod pipe {
     }
 
     property! {
-        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentialsselfmanagedkafkaaccessconfigurationcredentials.html).
-        pub struct SelfManagedKafkaAccessConfigurationCredentialsSelfManagedKafkaAccessConfigurationCredentials;
+        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentials.html).
+        pub struct SelfManagedKafkaAccessConfigurationCredentials;
         new {
-            /// Creates `SelfManagedKafkaAccessConfigurationCredentialsSelfManagedKafkaAccessConfigurationCredentials` from its required properties:
+            /// Creates `SelfManagedKafkaAccessConfigurationCredentials` from its required properties:
             ///
             /// - `basic_auth` (`BasicAuth`, `String`): Optional SecretManager ARN which stores the database credentials
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentialsselfmanagedkafkaaccessconfigurationcredentials.html#cfn-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentialsselfmanagedkafkaaccessconfigurationcredentials-basicauth)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentials.html#cfn-pipes-pipe-selfmanagedkafkaaccessconfigurationcredentials-basicauth)
         }
         required {
             basic_auth("BasicAuth"): String,
@@ -1133,24 +1133,8 @@ pub mod pipe {
         }
     }
 
-    property! {
-        /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-tag.html#cfn-pipes-pipe-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-tag.html#cfn-pipes-pipe-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Pipes::Pipe`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-pipetargeteventbridgeeventbusparameters.html).

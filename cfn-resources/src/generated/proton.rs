@@ -69,26 +69,8 @@ pub mod environment_account_connection {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// &lt;p&gt;A description of a resource tag.&lt;/p&gt;
-        ///
-        /// Part of `AWS::Proton::EnvironmentAccountConnection`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmentaccountconnection-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): &lt;p&gt;The key of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmentaccountconnection-tag.html#cfn-proton-environmentaccountconnection-tag-key)
-            /// - `value` (`Value`, `String`): &lt;p&gt;The value of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmentaccountconnection-tag.html#cfn-proton-environmentaccountconnection-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -137,35 +119,11 @@ pub mod environment_template {
     //! Property types of [`EnvironmentTemplate`](super::EnvironmentTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Proton` resources (identical schema).
+    pub use super::shared::Provisioning;
 
-    string_enum! {
-        /// Values allowed by `AWS::Proton::EnvironmentTemplate`.
-        pub enum Provisioning {
-            /// `CUSTOMER_MANAGED`
-            CustomerManaged = "CUSTOMER_MANAGED",
-        }
-    }
-
-    property! {
-        /// &lt;p&gt;A description of a resource tag.&lt;/p&gt;
-        ///
-        /// Part of `AWS::Proton::EnvironmentTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmenttemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): &lt;p&gt;The key of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmenttemplate-tag.html#cfn-proton-environmenttemplate-tag-key)
-            /// - `value` (`Value`, `String`): &lt;p&gt;The value of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-environmenttemplate-tag.html#cfn-proton-environmenttemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -214,33 +172,24 @@ pub mod service_template {
     //! Property types of [`ServiceTemplate`](super::ServiceTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Proton` resources (identical schema).
+    pub use super::shared::Provisioning;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Proton` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     string_enum! {
-        /// Values allowed by `AWS::Proton::ServiceTemplate`.
+        /// Values allowed by `AWS::Proton::EnvironmentTemplate`, `AWS::Proton::ServiceTemplate`.
         pub enum Provisioning {
             /// `CUSTOMER_MANAGED`
             CustomerManaged = "CUSTOMER_MANAGED",
-        }
-    }
-
-    property! {
-        /// &lt;p&gt;A description of a resource tag.&lt;/p&gt;
-        ///
-        /// Part of `AWS::Proton::ServiceTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-servicetemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): &lt;p&gt;The key of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-servicetemplate-tag.html#cfn-proton-servicetemplate-tag-key)
-            /// - `value` (`Value`, `String`): &lt;p&gt;The value of the resource tag.&lt;/p&gt;
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-proton-servicetemplate-tag.html#cfn-proton-servicetemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

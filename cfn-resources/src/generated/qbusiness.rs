@@ -231,24 +231,8 @@ pub mod application {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-application-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-application-tag.html#cfn-qbusiness-application-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-application-tag.html#cfn-qbusiness-application-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -298,6 +282,8 @@ pub mod data_accessor {
     //! Property types of [`DataAccessor`](super::DataAccessor).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::QBusiness` resources (identical schema).
+    pub use super::shared::DocumentAttributeValue;
 
     property! {
         /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-actionconfiguration.html).
@@ -385,22 +371,6 @@ pub mod data_accessor {
     }
 
     property! {
-        /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-documentattributevaluedocumentattributevalue.html).
-        pub struct DocumentAttributeValueDocumentAttributeValue;
-        new {
-            /// Creates `DocumentAttributeValueDocumentAttributeValue` from its required properties:
-            ///
-            /// - `string_value` (`StringValue`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-documentattributevaluedocumentattributevalue.html#cfn-qbusiness-dataaccessor-documentattributevaluedocumentattributevalue-stringvalue)
-        }
-        required {
-            string_value("StringValue"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationdetail.html).
         pub struct DataAccessorAuthenticationDetail;
         new {
@@ -421,13 +391,13 @@ pub mod data_accessor {
     }
 
     property! {
-        /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationconfigurationdataaccessorauthenticationconfiguration.html).
-        pub struct DataAccessorAuthenticationConfigurationDataAccessorAuthenticationConfiguration;
+        /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationconfiguration.html).
+        pub struct DataAccessorAuthenticationConfiguration;
         new {
-            /// Creates `DataAccessorAuthenticationConfigurationDataAccessorAuthenticationConfiguration` from its required properties:
+            /// Creates `DataAccessorAuthenticationConfiguration` from its required properties:
             ///
             /// - `idc_trusted_token_issuer_configuration` (`IdcTrustedTokenIssuerConfiguration`, `DataAccessorIdcTrustedTokenIssuerConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationconfigurationdataaccessorauthenticationconfiguration.html#cfn-qbusiness-dataaccessor-dataaccessorauthenticationconfigurationdataaccessorauthenticationconfiguration-idctrustedtokenissuerconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-dataaccessorauthenticationconfiguration.html#cfn-qbusiness-dataaccessor-dataaccessorauthenticationconfiguration-idctrustedtokenissuerconfiguration)
         }
         required {
             idc_trusted_token_issuer_configuration("IdcTrustedTokenIssuerConfiguration"): DataAccessorIdcTrustedTokenIssuerConfiguration,
@@ -462,24 +432,8 @@ pub mod data_accessor {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::DataAccessor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-tag.html#cfn-qbusiness-dataaccessor-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-tag.html#cfn-qbusiness-dataaccessor-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -541,6 +495,8 @@ pub mod data_source {
     //! Property types of [`DataSource`](super::DataSource).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::QBusiness` resources (identical schema).
+    pub use super::shared::DocumentAttributeValue;
 
     property! {
         /// Part of `AWS::QBusiness::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-documentenrichmentconfiguration.html).
@@ -624,22 +580,6 @@ pub mod data_source {
             NotExists = "NOT_EXISTS",
             /// `BEGINS_WITH`
             BeginsWith = "BEGINS_WITH",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::QBusiness::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-documentattributevaluedocumentattributevalue.html).
-        pub struct DocumentAttributeValueDocumentAttributeValue;
-        new {
-            /// Creates `DocumentAttributeValueDocumentAttributeValue` from its required properties:
-            ///
-            /// - `string_value` (`StringValue`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-documentattributevaluedocumentattributevalue.html#cfn-qbusiness-datasource-documentattributevaluedocumentattributevalue-stringvalue)
-        }
-        required {
-            string_value("StringValue"): String,
-        }
-        optional {
         }
     }
 
@@ -795,24 +735,8 @@ pub mod data_source {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-tag.html#cfn-qbusiness-datasource-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-tag.html#cfn-qbusiness-datasource-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::QBusiness::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-datasourcevpcconfiguration.html).
@@ -940,24 +864,8 @@ pub mod index {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::Index`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-index-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-index-tag.html#cfn-qbusiness-index-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-index-tag.html#cfn-qbusiness-index-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::QBusiness::Index`.
@@ -1089,13 +997,13 @@ pub mod plugin {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::QBusiness::Plugin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-pluginauthconfigurationpluginauthconfiguration.html).
-        pub struct PluginAuthConfigurationPluginAuthConfiguration;
+        /// Part of `AWS::QBusiness::Plugin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-pluginauthconfiguration.html).
+        pub struct PluginAuthConfiguration;
         new {
-            /// Creates `PluginAuthConfigurationPluginAuthConfiguration` from its required properties:
+            /// Creates `PluginAuthConfiguration` from its required properties:
             ///
             /// - `basic_auth_configuration` (`BasicAuthConfiguration`, `BasicAuthConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-pluginauthconfigurationpluginauthconfiguration.html#cfn-qbusiness-plugin-pluginauthconfigurationpluginauthconfiguration-basicauthconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-pluginauthconfiguration.html#cfn-qbusiness-plugin-pluginauthconfiguration-basicauthconfiguration)
         }
         required {
             basic_auth_configuration("BasicAuthConfiguration"): BasicAuthConfiguration,
@@ -1146,13 +1054,13 @@ pub mod plugin {
     }
 
     property! {
-        /// Part of `AWS::QBusiness::Plugin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-apischemaapischema.html).
-        pub struct ApiSchemaApiSchema;
+        /// Part of `AWS::QBusiness::Plugin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-apischema.html).
+        pub struct ApiSchema;
         new {
-            /// Creates `ApiSchemaApiSchema` from its required properties:
+            /// Creates `ApiSchema` from its required properties:
             ///
             /// - `payload` (`Payload`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-apischemaapischema.html#cfn-qbusiness-plugin-apischemaapischema-payload)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-apischema.html#cfn-qbusiness-plugin-apischema-payload)
         }
         required {
             payload("Payload"): String,
@@ -1179,24 +1087,8 @@ pub mod plugin {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::Plugin`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-tag.html#cfn-qbusiness-plugin-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-plugin-tag.html#cfn-qbusiness-plugin-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::QBusiness::Plugin`.
@@ -1288,13 +1180,13 @@ pub mod retriever {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::QBusiness::Retriever`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-retrieverconfigurationretrieverconfiguration.html).
-        pub struct RetrieverConfigurationRetrieverConfiguration;
+        /// Part of `AWS::QBusiness::Retriever`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-retrieverconfiguration.html).
+        pub struct RetrieverConfiguration;
         new {
-            /// Creates `RetrieverConfigurationRetrieverConfiguration` from its required properties:
+            /// Creates `RetrieverConfiguration` from its required properties:
             ///
             /// - `native_index_configuration` (`NativeIndexConfiguration`, `NativeIndexConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-retrieverconfigurationretrieverconfiguration.html#cfn-qbusiness-retriever-retrieverconfigurationretrieverconfiguration-nativeindexconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-retrieverconfiguration.html#cfn-qbusiness-retriever-retrieverconfiguration-nativeindexconfiguration)
         }
         required {
             native_index_configuration("NativeIndexConfiguration"): NativeIndexConfiguration,
@@ -1319,24 +1211,8 @@ pub mod retriever {
         }
     }
 
-    property! {
-        /// Part of `AWS::QBusiness::Retriever`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-tag.html#cfn-qbusiness-retriever-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-retriever-tag.html#cfn-qbusiness-retriever-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::QBusiness::Retriever`.
@@ -1453,13 +1329,13 @@ pub mod web_experience {
     }
 
     property! {
-        /// Part of `AWS::QBusiness::WebExperience`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-identityproviderconfigurationidentityproviderconfiguration.html).
-        pub struct IdentityProviderConfigurationIdentityProviderConfiguration;
+        /// Part of `AWS::QBusiness::WebExperience`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-identityproviderconfiguration.html).
+        pub struct IdentityProviderConfiguration;
         new {
-            /// Creates `IdentityProviderConfigurationIdentityProviderConfiguration` from its required properties:
+            /// Creates `IdentityProviderConfiguration` from its required properties:
             ///
             /// - `saml_configuration` (`SamlConfiguration`, `SamlProviderConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-identityproviderconfigurationidentityproviderconfiguration.html#cfn-qbusiness-webexperience-identityproviderconfigurationidentityproviderconfiguration-samlconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-identityproviderconfiguration.html#cfn-qbusiness-webexperience-identityproviderconfiguration-samlconfiguration)
         }
         required {
             saml_configuration("SamlConfiguration"): SamlProviderConfiguration,
@@ -1494,20 +1370,27 @@ pub mod web_experience {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::QBusiness` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::QBusiness::WebExperience`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::QBusiness::DataAccessor`, `AWS::QBusiness::DataSource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-documentattributevalue.html).
+        pub struct DocumentAttributeValue;
         new {
-            /// Creates `Tag` from its required properties:
+            /// Creates `DocumentAttributeValue` from its required properties:
             ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-tag.html#cfn-qbusiness-webexperience-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-webexperience-tag.html#cfn-qbusiness-webexperience-tag-value)
+            /// - `string_value` (`StringValue`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-documentattributevalue.html#cfn-qbusiness-dataaccessor-documentattributevalue-stringvalue)
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+            string_value("StringValue"): String,
         }
         optional {
         }

@@ -166,24 +166,6 @@ pub mod rule {
         }
     }
 
-    property! {
-        /// Metadata of a retention rule, consisting of a key-value pair.
-        ///
-        /// Part of `AWS::Rbin::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rbin-rule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A unique identifier for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rbin-rule-tag.html#cfn-rbin-rule-tag-key)
-            /// - `value` (`Value`, `String`): String which you can use to describe or define the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rbin-rule-tag.html#cfn-rbin-rule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -110,24 +110,8 @@ pub mod cluster_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::RDS::ClusterSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-clustersnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-clustersnapshot-tag.html#cfn-rds-clustersnapshot-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-clustersnapshot-tag.html#cfn-rds-clustersnapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -231,28 +215,8 @@ pub mod custom_db_engine_version {
         }
     }
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::CustomDBEngineVersion`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-customdbengineversion-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-customdbengineversion-tag.html#cfn-rds-customdbengineversion-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-customdbengineversion-tag.html#cfn-rds-customdbengineversion-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -373,7 +337,7 @@ resource! {
         /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbsubnetgroupname)
-        db_subnet_group_name("DBSubnetGroupName"): String,
+        db_subnet_group_name("DBSubnetGroupName"): ids::rds::DbSubnetGroupName,
         /// Reserved for future use.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbsystemid)
@@ -797,7 +761,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the `Fn::GetAtt` intrinsic function. For more information, see [Return values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
         ///
         /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
-        master_user_secret_secret_arn("MasterUserSecret.SecretArn"): String,
+        master_user_secret_secret_arn("MasterUserSecret.SecretArn"): ids::secretsmanager::SecretId,
         /// `Fn::GetAtt` `StorageEncryptionType`.
         storage_encryption_type("StorageEncryptionType"): String,
         /// `Fn::GetAtt` `StorageThroughput`.
@@ -809,6 +773,8 @@ pub mod db_cluster {
     //! Property types of [`DbCluster`](super::DbCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RDS` resources (identical schema).
+    pub use super::shared::{DatabaseInsightsMode, MasterUserAuthenticationType, MasterUserSecret};
 
     property! {
         /// Describes an AWS Identity and Access Management (IAM) role that is associated with a DB cluster.
@@ -842,57 +808,6 @@ pub mod db_cluster {
             Limitless = "limitless",
             /// `standard`
             Standard = "standard",
-        }
-    }
-
-    string_enum! {
-        /// The mode of Database Insights to enable for the DB cluster.
-        /// If you set this value to `advanced`, you must also set the `PerformanceInsightsEnabled` parameter to `true` and the `PerformanceInsightsRetentionPeriod` parameter to 465.
-        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-        ///
-        /// Values allowed by `AWS::RDS::DBCluster`.
-        pub enum DatabaseInsightsMode {
-            /// `advanced`
-            Advanced = "advanced",
-            /// `standard`
-            Standard = "standard",
-        }
-    }
-
-    string_enum! {
-        /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure the master DB user with IAM database authentication when you create a DB cluster.
-        /// You can specify one of the following values:
-        /// +  `password` - Use standard database authentication with a password.
-        /// +  `iam-db-auth` - Use IAM database authentication for the master user.
-        ///
-        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
-        /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
-        ///
-        /// Values allowed by `AWS::RDS::DBCluster`.
-        pub enum MasterUserAuthenticationType {
-            /// `iam-db-auth`
-            IamDbAuth = "iam-db-auth",
-            /// `password`
-            Password = "password",
-        }
-    }
-
-    property! {
-        /// The `MasterUserSecret` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
-        /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide* and [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html) in the *Amazon Aurora User Guide.*
-        ///
-        /// Part of `AWS::RDS::DBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html).
-        pub struct MasterUserSecret;
-        new {
-            /// Creates `MasterUserSecret` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The AWS KMS key identifier that is used to encrypt the secret.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html#cfn-rds-dbcluster-masterusersecret-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
         }
     }
 
@@ -982,28 +897,8 @@ pub mod db_cluster {
         }
     }
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-tag.html#cfn-rds-dbcluster-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-tag.html#cfn-rds-dbcluster-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1083,24 +978,8 @@ pub mod db_cluster_endpoint {
         }
     }
 
-    property! {
-        /// Part of `AWS::RDS::DBClusterEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterendpoint-tag.html#cfn-rds-dbclusterendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterendpoint-tag.html#cfn-rds-dbclusterendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1167,28 +1046,8 @@ pub mod db_cluster_parameter_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBClusterParameterGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterparametergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterparametergroup-tag.html#cfn-rds-dbclusterparametergroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbclusterparametergroup-tag.html#cfn-rds-dbclusterparametergroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1510,7 +1369,7 @@ resource! {
         /// This setting doesn't apply to Amazon Aurora DB instances. The DB subnet group is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsubnetgroupname)
-        db_subnet_group_name("DBSubnetGroupName"): String,
+        db_subnet_group_name("DBSubnetGroupName"): ids::rds::DbSubnetGroupName,
         /// The Oracle system identifier (SID), which is the name of the Oracle database instance that manages your database files. In this context, the term "Oracle database instance" refers exclusively to the system global area (SGA) and Oracle background processes. If you don't specify a SID, the value defaults to `RDSCDB`. The Oracle SID is also the name of your CDB.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbsystemid)
@@ -1544,7 +1403,7 @@ resource! {
         /// Example: `arn:aws:secretsmanager:region:account-number:secret:myselfmanagedADtestsecret-123456`
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-domainauthsecretarn)
-        domain_auth_secret_arn("DomainAuthSecretArn"): String,
+        domain_auth_secret_arn("DomainAuthSecretArn"): ids::secretsmanager::SecretId,
         /// The IPv4 DNS IP addresses of your primary and secondary Active Directory domain controllers.
         /// Constraints:
         /// +  Two IP addresses must be provided. If there isn't a secondary domain controller, use the IP address of the primary domain controller for both entries in the list.
@@ -2018,7 +1877,7 @@ resource! {
         /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-vpcsecuritygroups)
-        vpc_security_groups("VPCSecurityGroups"): Vec<String>,
+        vpc_security_groups("VPCSecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
     }
     attributes {
         /// `Fn::GetAtt` `AutomaticRestartTime`.
@@ -2076,7 +1935,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the secret. This parameter is a return value that you can retrieve using the `Fn::GetAtt` intrinsic function. For more information, see [Return values](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
         ///
         /// `Fn::GetAtt` `MasterUserSecret.SecretArn`.
-        master_user_secret_secret_arn("MasterUserSecret.SecretArn"): String,
+        master_user_secret_secret_arn("MasterUserSecret.SecretArn"): ids::secretsmanager::SecretId,
         /// `Fn::GetAtt` `PercentProgress`.
         percent_progress("PercentProgress"): String,
         /// `Fn::GetAtt` `ReadReplicaDBClusterIdentifiers`.
@@ -2381,7 +2240,7 @@ resource! {
         /// This setting doesn't apply to Amazon Aurora DB instances. The DB subnet group is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
         ///
         /// `Fn::GetAtt` `DBSubnetGroupName`.
-        db_subnet_group_name("DBSubnetGroupName"): String,
+        db_subnet_group_name("DBSubnetGroupName"): ids::rds::DbSubnetGroupName,
         /// The Oracle system identifier (SID), which is the name of the Oracle database instance that manages your database files. In this context, the term "Oracle database instance" refers exclusively to the system global area (SGA) and Oracle background processes. If you don't specify a SID, the value defaults to `RDSCDB`. The Oracle SID is also the name of your CDB.
         ///
         /// `Fn::GetAtt` `DBSystemId`.
@@ -2415,7 +2274,7 @@ resource! {
         /// Example: `arn:aws:secretsmanager:region:account-number:secret:myselfmanagedADtestsecret-123456`
         ///
         /// `Fn::GetAtt` `DomainAuthSecretArn`.
-        domain_auth_secret_arn("DomainAuthSecretArn"): String,
+        domain_auth_secret_arn("DomainAuthSecretArn"): ids::secretsmanager::SecretId,
         /// The IPv4 DNS IP addresses of your primary and secondary Active Directory domain controllers.
         /// Constraints:
         /// +  Two IP addresses must be provided. If there isn't a secondary domain controller, use the IP address of the primary domain controller for both entries in the list.
@@ -2888,7 +2747,7 @@ resource! {
         /// Not applicable. The associated list of EC2 VPC security groups is managed by the DB cluster. If specified, the setting must match the DB cluster setting.
         ///
         /// `Fn::GetAtt` `VPCSecurityGroups`.
-        vpc_security_groups("VPCSecurityGroups"): Vec<String>,
+        vpc_security_groups("VPCSecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
     }
 }
 
@@ -2896,6 +2755,8 @@ pub mod db_instance {
     //! Property types of [`DbInstance`](super::DbInstance).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RDS` resources (identical schema).
+    pub use super::shared::{DatabaseInsightsMode, MasterUserAuthenticationType, MasterUserSecret};
 
     property! {
         /// Contains details about an additional storage volume for a DB instance. RDS support additional storage volumes for RDS for Oracle and RDS for SQL Server.
@@ -2958,55 +2819,6 @@ pub mod db_instance {
         }
     }
 
-    string_enum! {
-        /// The mode of Database Insights to enable for the DB instance.
-        /// Aurora DB instances inherit this value from the DB cluster, so you can't change this value.
-        ///
-        /// Values allowed by `AWS::RDS::DBInstance`.
-        pub enum DatabaseInsightsMode {
-            /// `advanced`
-            Advanced = "advanced",
-            /// `standard`
-            Standard = "standard",
-        }
-    }
-
-    string_enum! {
-        /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure the master DB user with IAM database authentication when you create a DB instance.
-        /// You can specify one of the following values:
-        /// +  `password` - Use standard database authentication with a password.
-        /// +  `iam-db-auth` - Use IAM database authentication for the master user.
-        ///
-        /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
-        ///
-        /// Values allowed by `AWS::RDS::DBInstance`.
-        pub enum MasterUserAuthenticationType {
-            /// `iam-db-auth`
-            IamDbAuth = "iam-db-auth",
-            /// `password`
-            Password = "password",
-        }
-    }
-
-    property! {
-        /// The `MasterUserSecret` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
-        /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide* and [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html) in the *Amazon Aurora User Guide.*
-        ///
-        /// Part of `AWS::RDS::DBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbinstance-masterusersecret.html).
-        pub struct MasterUserSecret;
-        new {
-            /// Creates `MasterUserSecret` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The AWS KMS key identifier that is used to encrypt the secret.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbinstance-masterusersecret.html#cfn-rds-dbinstance-masterusersecret-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-        }
-    }
-
     property! {
         /// The `ProcessorFeature` property type specifies the processor features of a DB instance class.
         ///
@@ -3041,28 +2853,8 @@ pub mod db_instance {
         }
     }
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbinstance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbinstance-tag.html#cfn-rds-dbinstance-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbinstance-tag.html#cfn-rds-dbinstance-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3181,28 +2973,8 @@ pub mod db_parameter_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBParameterGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbparametergroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbparametergroup-tag.html#cfn-rds-dbparametergroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbparametergroup-tag.html#cfn-rds-dbparametergroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3219,14 +2991,14 @@ resource! {
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-enginefamily)
         /// - `role_arn` (`RoleArn`, `ids::iam::RoleArn`): The Amazon Resource Name (ARN) of the IAM role that the proxy uses to access secrets in AWS Secrets Manager.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-rolearn)
-        /// - `vpc_subnet_ids` (`VpcSubnetIds`, `Vec<String>`): VPC subnet IDs to associate with the new proxy.
+        /// - `vpc_subnet_ids` (`VpcSubnetIds`, `Vec<ids::ec2::SubnetId>`): VPC subnet IDs to associate with the new proxy.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-vpcsubnetids)
     }
     required {
         db_proxy_name("DBProxyName"): String,
         engine_family("EngineFamily"): db_proxy::EngineFamily,
         role_arn("RoleArn"): ids::iam::RoleArn,
-        vpc_subnet_ids("VpcSubnetIds"): Vec<String>,
+        vpc_subnet_ids("VpcSubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// The authorization mechanism that the proxy uses.
@@ -3286,6 +3058,8 @@ pub mod db_proxy {
     //! Property types of [`DbProxy`](super::DbProxy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RDS` resources (identical schema).
+    pub use super::shared::EndpointNetworkType;
 
     property! {
         /// Part of `AWS::RDS::DBProxy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxy-authformat.html).
@@ -3315,7 +3089,7 @@ pub mod db_proxy {
             /// The Amazon Resource Name (ARN) representing the secret that the proxy uses to authenticate to the RDS DB instance or Aurora DB cluster. These secrets are stored within Amazon Secrets Manager.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxy-authformat.html#cfn-rds-dbproxy-authformat-secretarn)
-            secret_arn("SecretArn"): String,
+            secret_arn("SecretArn"): ids::secretsmanager::SecretId,
         }
     }
 
@@ -3374,20 +3148,6 @@ pub mod db_proxy {
     }
 
     string_enum! {
-        /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint supports.
-        ///
-        /// Values allowed by `AWS::RDS::DBProxy`.
-        pub enum EndpointNetworkType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `IPV6`
-            Ipv6 = "IPV6",
-            /// `DUAL`
-            Dual = "DUAL",
-        }
-    }
-
-    string_enum! {
         /// The kinds of databases that the proxy can connect to.
         ///
         /// Values allowed by `AWS::RDS::DBProxy`.
@@ -3401,21 +3161,8 @@ pub mod db_proxy {
         }
     }
 
-    property! {
-        /// Part of `AWS::RDS::DBProxy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxy-tagformat.html).
-        pub struct TagFormat;
-        new {
-            /// Creates `TagFormat` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxy-tagformat.html#cfn-rds-dbproxy-tagformat-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxy-tagformat.html#cfn-rds-dbproxy-tagformat-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagFormat = crate::Tag;
 
     string_enum! {
         /// The network type that the proxy uses to connect to the target database. The network type determines the IP version that the proxy uses for connections to the database.
@@ -3442,13 +3189,13 @@ resource! {
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-dbproxyendpointname)
         /// - `db_proxy_name` (`DBProxyName`, `String`): The identifier for the proxy. This name must be unique for all proxies owned by your AWS account in the specified AWS Region.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-dbproxyname)
-        /// - `vpc_subnet_ids` (`VpcSubnetIds`, `Vec<String>`): VPC subnet IDs to associate with the new DB proxy endpoint.
+        /// - `vpc_subnet_ids` (`VpcSubnetIds`, `Vec<ids::ec2::SubnetId>`): VPC subnet IDs to associate with the new DB proxy endpoint.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#cfn-rds-dbproxyendpoint-vpcsubnetids)
     }
     required {
         db_proxy_endpoint_name("DBProxyEndpointName"): String,
         db_proxy_name("DBProxyName"): String,
-        vpc_subnet_ids("VpcSubnetIds"): Vec<String>,
+        vpc_subnet_ids("VpcSubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint supports.
@@ -3492,36 +3239,11 @@ pub mod db_proxy_endpoint {
     //! Property types of [`DbProxyEndpoint`](super::DbProxyEndpoint).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RDS` resources (identical schema).
+    pub use super::shared::EndpointNetworkType;
 
-    string_enum! {
-        /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint supports.
-        ///
-        /// Values allowed by `AWS::RDS::DBProxyEndpoint`.
-        pub enum EndpointNetworkType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `IPV6`
-            Ipv6 = "IPV6",
-            /// `DUAL`
-            Dual = "DUAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RDS::DBProxyEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxyendpoint-tagformat.html).
-        pub struct TagFormat;
-        new {
-            /// Creates `TagFormat` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxyendpoint-tagformat.html#cfn-rds-dbproxyendpoint-tagformat-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxyendpoint-tagformat.html#cfn-rds-dbproxyendpoint-tagformat-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagFormat = crate::Tag;
 
     string_enum! {
         /// A value that indicates whether the DB proxy endpoint can be used for read/write or read-only operations.
@@ -3569,7 +3291,7 @@ resource! {
         /// The Amazon Resource Name (ARN) representing the target group.
         ///
         /// `Fn::GetAtt` `TargetGroupArn`.
-        target_group_arn("TargetGroupArn"): String,
+        target_group_arn("TargetGroupArn"): ids::elasticloadbalancingv2::TargetGroupArn,
     }
 }
 
@@ -3610,27 +3332,8 @@ pub mod db_proxy_target_group {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with the DB proxy target group.
-        ///
-        /// Part of `AWS::RDS::DBProxyTargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxytargetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxytargetgroup-tag.html#cfn-rds-dbproxytargetgroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbproxytargetgroup-tag.html#cfn-rds-dbproxytargetgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// The identifier for the DBProxyTargetGroup
@@ -3697,24 +3400,8 @@ pub mod db_security_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::RDS::DBSecurityGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-tag.html#cfn-rds-dbsecuritygroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-tag.html#cfn-rds-dbsecuritygroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3813,28 +3500,8 @@ pub mod db_shard_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBShardGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbshardgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbshardgroup-tag.html#cfn-rds-dbshardgroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbshardgroup-tag.html#cfn-rds-dbshardgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3957,24 +3624,8 @@ pub mod db_snapshot {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::RDS::DBSnapshot`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsnapshot-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsnapshot-tag.html#cfn-rds-dbsnapshot-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsnapshot-tag.html#cfn-rds-dbsnapshot-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -3982,18 +3633,18 @@ resource! {
     /// For more information, see [Working with DB subnet groups](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Subnets) in the *Amazon RDS User Guide*.
     ///
     /// `AWS::RDS::DBSubnetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html). Nested property types are in [`db_subnet_group`].
-    pub struct DbSubnetGroup("AWS::RDS::DBSubnetGroup") -> DbSubnetGroupAttributes, ref String;
+    pub struct DbSubnetGroup("AWS::RDS::DBSubnetGroup") -> DbSubnetGroupAttributes, ref ids::rds::DbSubnetGroupName;
     new {
         /// Creates `AWS::RDS::DBSubnetGroup` from its required properties:
         ///
         /// - `db_subnet_group_description` (`DBSubnetGroupDescription`, `String`): The description for the DB subnet group.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html#cfn-rds-dbsubnetgroup-dbsubnetgroupdescription)
-        /// - `subnet_ids` (`SubnetIds`, `Vec<String>`): The EC2 Subnet IDs for the DB subnet group.
+        /// - `subnet_ids` (`SubnetIds`, `Vec<ids::ec2::SubnetId>`): The EC2 Subnet IDs for the DB subnet group.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html#cfn-rds-dbsubnetgroup-subnetids)
     }
     required {
         db_subnet_group_description("DBSubnetGroupDescription"): String,
-        subnet_ids("SubnetIds"): Vec<String>,
+        subnet_ids("SubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     optional {
         /// The name for the DB subnet group. This value is stored as a lowercase string.
@@ -4022,28 +3673,8 @@ pub mod db_subnet_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::DBSubnetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsubnetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsubnetgroup-tag.html#cfn-rds-dbsubnetgroup-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsubnetgroup-tag.html#cfn-rds-dbsubnetgroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4142,24 +3773,8 @@ pub mod deployment {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::RDS::Deployment`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-deployment-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-deployment-tag.html#cfn-rds-deployment-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-deployment-tag.html#cfn-rds-deployment-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4223,28 +3838,8 @@ pub mod event_subscription {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::EventSubscription`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-eventsubscription-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-eventsubscription-tag.html#cfn-rds-eventsubscription-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-eventsubscription-tag.html#cfn-rds-eventsubscription-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4319,27 +3914,8 @@ pub mod global_cluster {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RDS::GlobalCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-globalcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-globalcluster-tag.html#cfn-rds-globalcluster-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-globalcluster-tag.html#cfn-rds-globalcluster-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4399,28 +3975,8 @@ pub mod integration {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
-        ///
-        /// Part of `AWS::RDS::Integration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-integration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-integration-tag.html#cfn-rds-integration-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-integration-tag.html#cfn-rds-integration-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -4546,26 +4102,78 @@ pub mod option_group {
         }
     }
 
-    property! {
-        /// Metadata assigned to an Amazon RDS resource consisting of a key-value pair.
-        /// For more information, see [Tagging Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide* or [Tagging Amazon Aurora and Amazon RDS resources](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Tagging.html) in the *Amazon Aurora User Guide*.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::RDS` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The mode of Database Insights to enable for the DB cluster.
+        /// If you set this value to `advanced`, you must also set the `PerformanceInsightsEnabled` parameter to `true` and the `PerformanceInsightsRetentionPeriod` parameter to 465.
+        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
         ///
-        /// Part of `AWS::RDS::OptionGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-optiongroup-tag.html).
-        pub struct Tag;
+        /// Values allowed by `AWS::RDS::DBCluster`, `AWS::RDS::DBInstance`.
+        pub enum DatabaseInsightsMode {
+            /// `advanced`
+            Advanced = "advanced",
+            /// `standard`
+            Standard = "standard",
+        }
+    }
+
+    string_enum! {
+        /// Specifies the authentication type for the master user. With IAM master user authentication, you can configure the master DB user with IAM database authentication when you create a DB cluster.
+        /// You can specify one of the following values:
+        /// +  `password` - Use standard database authentication with a password.
+        /// +  `iam-db-auth` - Use IAM database authentication for the master user.
+        ///
+        /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
+        /// This option is only valid for RDS for MySQL, RDS for MariaDB, RDS for PostgreSQL, Aurora MySQL, and Aurora PostgreSQL engines.
+        ///
+        /// Values allowed by `AWS::RDS::DBCluster`, `AWS::RDS::DBInstance`.
+        pub enum MasterUserAuthenticationType {
+            /// `iam-db-auth`
+            IamDbAuth = "iam-db-auth",
+            /// `password`
+            Password = "password",
+        }
+    }
+
+    property! {
+        /// The `MasterUserSecret` return value specifies the secret managed by RDS in AWS Secrets Manager for the master user password.
+        /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide* and [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html) in the *Amazon Aurora User Guide.*
+        ///
+        /// Part of `AWS::RDS::DBCluster`, `AWS::RDS::DBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html).
+        pub struct MasterUserSecret;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): A key is the required name of the tag. The string value can be from 1 to 128 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-optiongroup-tag.html#cfn-rds-optiongroup-tag-key)
+            /// Creates `MasterUserSecret` (it has no required properties).
         }
         required {
-            key("Key"): String,
         }
         optional {
-            /// A value is the optional value of the tag. The string value can be from 1 to 256 Unicode characters in length and can't be prefixed with `aws:` or `rds:`. The string can only contain only the set of Unicode letters, digits, white-space, '_', '.', ':', '/', '=', '+', '-', '@' (Java regex: "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").
+            /// The AWS KMS key identifier that is used to encrypt the secret.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-optiongroup-tag.html#cfn-rds-optiongroup-tag-value)
-            value("Value"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html#cfn-rds-dbcluster-masterusersecret-kmskeyid)
+            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        }
+    }
+
+    string_enum! {
+        /// The network type of the DB proxy endpoint. The network type determines the IP version that the proxy endpoint supports.
+        ///
+        /// Values allowed by `AWS::RDS::DBProxy`, `AWS::RDS::DBProxyEndpoint`.
+        pub enum EndpointNetworkType {
+            /// `IPV4`
+            Ipv4 = "IPV4",
+            /// `IPV6`
+            Ipv6 = "IPV6",
+            /// `DUAL`
+            Dual = "DUAL",
         }
     }
 }

@@ -73,20 +73,8 @@ pub mod robot {
     //! Property types of [`Robot`](super::Robot).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The target architecture of the robot.
-        ///
-        /// Values allowed by `AWS::RoboMaker::Robot`.
-        pub enum Architecture {
-            /// `X86_64`
-            X8664 = "X86_64",
-            /// `ARM64`
-            Arm64 = "ARM64",
-            /// `ARMHF`
-            Armhf = "ARMHF",
-        }
-    }
+    /// Shared with other `AWS::RoboMaker` resources (identical schema).
+    pub use super::shared::Architecture;
 }
 
 resource! {
@@ -159,6 +147,8 @@ pub mod robot_application {
     //! Property types of [`RobotApplication`](super::RobotApplication).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RoboMaker` resources (identical schema).
+    pub use super::shared::{SourceConfig, Architecture};
 
     property! {
         /// The robot software suite used by the robot application.
@@ -207,42 +197,6 @@ pub mod robot_application {
             Melodic = "Melodic",
             /// `Dashing`
             Dashing = "Dashing",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RoboMaker::RobotApplication`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html).
-        pub struct SourceConfig;
-        new {
-            /// Creates `SourceConfig` from its required properties:
-            ///
-            /// - `architecture` (`Architecture`, `Architecture`): The architecture of robot application.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-architecture)
-            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`): The Arn of the S3Bucket that stores the robot application source.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-s3bucket)
-            /// - `s3_key` (`S3Key`, `String`): The s3 key of robot application source.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-s3key)
-        }
-        required {
-            architecture("Architecture"): Architecture,
-            s3_bucket("S3Bucket"): ids::s3::BucketName,
-            s3_key("S3Key"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The architecture of robot application.
-        ///
-        /// Values allowed by `AWS::RoboMaker::RobotApplication`.
-        pub enum Architecture {
-            /// `X86_64`
-            X8664 = "X86_64",
-            /// `ARM64`
-            Arm64 = "ARM64",
-            /// `ARMHF`
-            Armhf = "ARMHF",
         }
     }
 }
@@ -368,6 +322,8 @@ pub mod simulation_application {
     //! Property types of [`SimulationApplication`](super::SimulationApplication).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RoboMaker` resources (identical schema).
+    pub use super::shared::{SourceConfig, Architecture};
 
     property! {
         /// Information about a rendering engine.
@@ -509,44 +465,6 @@ pub mod simulation_application {
             Foxy = "Foxy",
         }
     }
-
-    property! {
-        /// Information about a source configuration.
-        ///
-        /// Part of `AWS::RoboMaker::SimulationApplication`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-simulationapplication-sourceconfig.html).
-        pub struct SourceConfig;
-        new {
-            /// Creates `SourceConfig` from its required properties:
-            ///
-            /// - `architecture` (`Architecture`, `Architecture`): The target processor architecture for the application.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-simulationapplication-sourceconfig.html#cfn-robomaker-simulationapplication-sourceconfig-architecture)
-            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`): The Amazon S3 bucket name.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-simulationapplication-sourceconfig.html#cfn-robomaker-simulationapplication-sourceconfig-s3bucket)
-            /// - `s3_key` (`S3Key`, `String`): The s3 object key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-simulationapplication-sourceconfig.html#cfn-robomaker-simulationapplication-sourceconfig-s3key)
-        }
-        required {
-            architecture("Architecture"): Architecture,
-            s3_bucket("S3Bucket"): ids::s3::BucketName,
-            s3_key("S3Key"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The target processor architecture for the application.
-        ///
-        /// Values allowed by `AWS::RoboMaker::SimulationApplication`.
-        pub enum Architecture {
-            /// `X86_64`
-            X8664 = "X86_64",
-            /// `ARM64`
-            Arm64 = "ARM64",
-            /// `ARMHF`
-            Armhf = "ARMHF",
-        }
-    }
 }
 
 resource! {
@@ -574,5 +492,48 @@ resource! {
         application_version("ApplicationVersion"): String,
         /// `Fn::GetAtt` `Arn`.
         arn("Arn"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::RoboMaker` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The target architecture of the robot.
+        ///
+        /// Values allowed by `AWS::RoboMaker::Robot`, `AWS::RoboMaker::RobotApplication`, `AWS::RoboMaker::SimulationApplication`.
+        pub enum Architecture {
+            /// `X86_64`
+            X8664 = "X86_64",
+            /// `ARM64`
+            Arm64 = "ARM64",
+            /// `ARMHF`
+            Armhf = "ARMHF",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::RoboMaker::RobotApplication`, `AWS::RoboMaker::SimulationApplication`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html).
+        pub struct SourceConfig;
+        new {
+            /// Creates `SourceConfig` from its required properties:
+            ///
+            /// - `architecture` (`Architecture`, `Architecture`): The architecture of robot application.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-architecture)
+            /// - `s3_bucket` (`S3Bucket`, `ids::s3::BucketName`): The Arn of the S3Bucket that stores the robot application source.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-s3bucket)
+            /// - `s3_key` (`S3Key`, `String`): The s3 key of robot application source.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-robomaker-robotapplication-sourceconfig.html#cfn-robomaker-robotapplication-sourceconfig-s3key)
+        }
+        required {
+            architecture("Architecture"): Architecture,
+            s3_bucket("S3Bucket"): ids::s3::BucketName,
+            s3_key("S3Key"): String,
+        }
+        optional {
+        }
     }
 }

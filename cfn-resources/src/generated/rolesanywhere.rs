@@ -42,24 +42,8 @@ pub mod crl {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::RolesAnywhere::CRL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-crl-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-crl-tag.html#cfn-rolesanywhere-crl-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-crl-tag.html#cfn-rolesanywhere-crl-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -157,24 +141,8 @@ pub mod profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::RolesAnywhere::Profile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-profile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-profile-tag.html#cfn-rolesanywhere-profile-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-profile-tag.html#cfn-rolesanywhere-profile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -276,13 +244,13 @@ pub mod trust_anchor {
     }
 
     property! {
-        /// Part of `AWS::RolesAnywhere::TrustAnchor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedatasourcedata.html).
-        pub struct SourceDataSourceData;
+        /// Part of `AWS::RolesAnywhere::TrustAnchor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedata.html).
+        pub struct SourceData;
         new {
-            /// Creates `SourceDataSourceData` from its required properties:
+            /// Creates `SourceData` from its required properties:
             ///
             /// - `x509_certificate_data` (`X509CertificateData`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedatasourcedata.html#cfn-rolesanywhere-trustanchor-sourcedatasourcedata-x509certificatedata)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedata.html#cfn-rolesanywhere-trustanchor-sourcedata-x509certificatedata)
         }
         required {
             x509_certificate_data("X509CertificateData"): String,
@@ -301,22 +269,6 @@ pub mod trust_anchor {
         }
     }
 
-    property! {
-        /// Part of `AWS::RolesAnywhere::TrustAnchor`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-tag.html#cfn-rolesanywhere-trustanchor-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-tag.html#cfn-rolesanywhere-trustanchor-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -373,26 +373,8 @@ pub mod health_check {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Route53::HealthCheck`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-healthcheck-healthchecktag.html).
-        pub struct HealthCheckTag;
-        new {
-            /// Creates `HealthCheckTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-healthcheck-healthchecktag.html#cfn-route53-healthcheck-healthchecktag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-healthcheck-healthchecktag.html#cfn-route53-healthcheck-healthchecktag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type HealthCheckTag = crate::Tag;
 }
 
 resource! {
@@ -506,32 +488,8 @@ pub mod hosted_zone {
         }
     }
 
-    property! {
-        /// A complex type that contains information about a tag that you want to add or edit for the specified health check or hosted zone.
-        ///
-        /// Part of `AWS::Route53::HostedZone`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-hostedzone-hostedzonetag.html).
-        pub struct HostedZoneTag;
-        new {
-            /// Creates `HostedZoneTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The value of `Key` depends on the operation that you want to perform:
-            ///   +  *Add a tag to a health check or hosted zone*: `Key` is the name that you want to give the new tag.
-            ///   +  *Edit a tag*: `Key` is the name of the tag that you want to change the `Value` for.
-            ///   +  *Delete a key*: `Key` is the name of the tag you want to remove.
-            ///   +  *Give a name to a health check*: Edit the default `Name` tag. In the Amazon Route 53 console, the list of your health checks includes a *Name* column that lets you see the name that you've given to each health check.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-hostedzone-hostedzonetag.html#cfn-route53-hostedzone-hostedzonetag-key)
-            /// - `value` (`Value`, `String`): The value of `Value` depends on the operation that you want to perform:
-            ///   +  *Add a tag to a health check or hosted zone*: `Value` is the value that you want to give the new tag.
-            ///   +  *Edit a tag*: `Value` is the new value that you want to assign the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-hostedzone-hostedzonetag.html#cfn-route53-hostedzone-hostedzonetag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type HostedZoneTag = crate::Tag;
 
     property! {
         /// A complex type that contains information about a configuration for DNS query logging.
@@ -541,11 +499,11 @@ pub mod hosted_zone {
         new {
             /// Creates `QueryLoggingConfig` from its required properties:
             ///
-            /// - `cloud_watch_logs_log_group_arn` (`CloudWatchLogsLogGroupArn`, `String`): The Amazon Resource Name (ARN) of the CloudWatch Logs log group that Amazon Route 53 is publishing logs to.
+            /// - `cloud_watch_logs_log_group_arn` (`CloudWatchLogsLogGroupArn`, `ids::logs::LogGroupArn`): The Amazon Resource Name (ARN) of the CloudWatch Logs log group that Amazon Route 53 is publishing logs to.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-hostedzone-queryloggingconfig.html#cfn-route53-hostedzone-queryloggingconfig-cloudwatchlogsloggrouparn)
         }
         required {
-            cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): String,
+            cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): ids::logs::LogGroupArn,
         }
         optional {
         }
@@ -631,13 +589,13 @@ resource! {
     new {
         /// Creates `AWS::Route53::QueryLoggingConfig` from its required properties:
         ///
-        /// - `cloud_watch_logs_log_group_arn` (`CloudWatchLogsLogGroupArn`, `String`): The Amazon Resource Name (ARN) of the CloudWatch Logs log group in us-east-1 that Amazon Route 53 publishes query logs to.
+        /// - `cloud_watch_logs_log_group_arn` (`CloudWatchLogsLogGroupArn`, `ids::logs::LogGroupArn`): The Amazon Resource Name (ARN) of the CloudWatch Logs log group in us-east-1 that Amazon Route 53 publishes query logs to.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-queryloggingconfig.html#cfn-route53-queryloggingconfig-cloudwatchlogsloggrouparn)
         /// - `hosted_zone_id` (`HostedZoneId`, `String`): The ID of the public hosted zone that Amazon Route 53 logs queries for.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-queryloggingconfig.html#cfn-route53-queryloggingconfig-hostedzoneid)
     }
     required {
-        cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): String,
+        cloud_watch_logs_log_group_arn("CloudWatchLogsLogGroupArn"): ids::logs::LogGroupArn,
         hosted_zone_id("HostedZoneId"): String,
     }
     optional {
@@ -741,48 +699,8 @@ pub mod record_set {
     //! Property types of [`RecordSet`](super::RecordSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::Route53::RecordSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html).
-        pub struct AliasTarget;
-        new {
-            /// Creates `AliasTarget` from its required properties:
-            ///
-            /// - `dns_name` (`DNSName`, `String`): The value that you specify depends on where you want to route queries.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-dnsname)
-            /// - `hosted_zone_id` (`HostedZoneId`, `String`): The value used depends on where you want to route traffic.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-hostedzoneid)
-        }
-        required {
-            dns_name("DNSName"): String,
-            hosted_zone_id("HostedZoneId"): String,
-        }
-        optional {
-            /// When EvaluateTargetHealth is true, an alias resource record set inherits the health of the referenced AWS resource, such as an ELB load balancer or another resource record set in the hosted zone.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-evaluatetargethealth)
-            evaluate_target_health("EvaluateTargetHealth"): bool,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Route53::RecordSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html).
-        pub struct CidrRoutingConfig;
-        new {
-            /// Creates `CidrRoutingConfig` from its required properties:
-            ///
-            /// - `collection_id` (`CollectionId`, `String`): The CIDR collection ID.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html#cfn-route53-recordset-cidrroutingconfig-collectionid)
-            /// - `location_name` (`LocationName`, `String`): The CIDR collection location name.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html#cfn-route53-recordset-cidrroutingconfig-locationname)
-        }
-        required {
-            collection_id("CollectionId"): String,
-            location_name("LocationName"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::Route53` resources (identical schema).
+    pub use super::shared::{AliasTarget, CidrRoutingConfig, Coordinates};
 
     string_enum! {
         /// Values allowed by `AWS::Route53::RecordSet`.
@@ -845,25 +763,6 @@ pub mod record_set {
             local_zone_group("LocalZoneGroup"): String,
         }
     }
-
-    property! {
-        /// Part of `AWS::Route53::RecordSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html).
-        pub struct Coordinates;
-        new {
-            /// Creates `Coordinates` from its required properties:
-            ///
-            /// - `latitude` (`Latitude`, `String`): Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html#cfn-route53-recordset-coordinates-latitude)
-            /// - `longitude` (`Longitude`, `String`): Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html#cfn-route53-recordset-coordinates-longitude)
-        }
-        required {
-            latitude("Latitude"): String,
-            longitude("Longitude"): String,
-        }
-        optional {
-        }
-    }
 }
 
 resource! {
@@ -896,6 +795,8 @@ pub mod record_set_group {
     //! Property types of [`RecordSetGroup`](super::RecordSetGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Route53` resources (identical schema).
+    pub use super::shared::{AliasTarget, CidrRoutingConfig, Coordinates};
 
     property! {
         /// Part of `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-recordset.html).
@@ -945,46 +846,6 @@ pub mod record_set_group {
     }
 
     property! {
-        /// Part of `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html).
-        pub struct AliasTarget;
-        new {
-            /// Creates `AliasTarget` from its required properties:
-            ///
-            /// - `dns_name` (`DNSName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-dnsname)
-            /// - `hosted_zone_id` (`HostedZoneId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-hostedzoneid)
-        }
-        required {
-            dns_name("DNSName"): String,
-            hosted_zone_id("HostedZoneId"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-evaluatetargethealth)
-            evaluate_target_health("EvaluateTargetHealth"): bool,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-cidrroutingconfig.html).
-        pub struct CidrRoutingConfig;
-        new {
-            /// Creates `CidrRoutingConfig` from its required properties:
-            ///
-            /// - `collection_id` (`CollectionId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-cidrroutingconfig.html#cfn-route53-recordsetgroup-cidrroutingconfig-collectionid)
-            /// - `location_name` (`LocationName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-cidrroutingconfig.html#cfn-route53-recordsetgroup-cidrroutingconfig-locationname)
-        }
-        required {
-            collection_id("CollectionId"): String,
-            location_name("LocationName"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-geolocation.html).
         pub struct GeoLocation;
         new {
@@ -1019,25 +880,6 @@ pub mod record_set_group {
             coordinates("Coordinates"): Coordinates,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-geoproximitylocation.html#cfn-route53-recordsetgroup-geoproximitylocation-localzonegroup)
             local_zone_group("LocalZoneGroup"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-coordinates.html).
-        pub struct Coordinates;
-        new {
-            /// Creates `Coordinates` from its required properties:
-            ///
-            /// - `latitude` (`Latitude`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-coordinates.html#cfn-route53-recordsetgroup-coordinates-latitude)
-            /// - `longitude` (`Longitude`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-coordinates.html#cfn-route53-recordsetgroup-coordinates-longitude)
-        }
-        required {
-            latitude("Latitude"): String,
-            longitude("Longitude"): String,
-        }
-        optional {
         }
     }
 }
@@ -1130,5 +972,73 @@ resource! {
         ///
         /// `Fn::GetAtt` `TrafficPolicyType`.
         traffic_policy_type("TrafficPolicyType"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Route53` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::Route53::RecordSet`, `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html).
+        pub struct AliasTarget;
+        new {
+            /// Creates `AliasTarget` from its required properties:
+            ///
+            /// - `dns_name` (`DNSName`, `String`): The value that you specify depends on where you want to route queries.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-dnsname)
+            /// - `hosted_zone_id` (`HostedZoneId`, `String`): The value used depends on where you want to route traffic.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-hostedzoneid)
+        }
+        required {
+            dns_name("DNSName"): String,
+            hosted_zone_id("HostedZoneId"): String,
+        }
+        optional {
+            /// When EvaluateTargetHealth is true, an alias resource record set inherits the health of the referenced AWS resource, such as an ELB load balancer or another resource record set in the hosted zone.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-aliastarget.html#cfn-route53-recordset-aliastarget-evaluatetargethealth)
+            evaluate_target_health("EvaluateTargetHealth"): bool,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Route53::RecordSet`, `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html).
+        pub struct CidrRoutingConfig;
+        new {
+            /// Creates `CidrRoutingConfig` from its required properties:
+            ///
+            /// - `collection_id` (`CollectionId`, `String`): The CIDR collection ID.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html#cfn-route53-recordset-cidrroutingconfig-collectionid)
+            /// - `location_name` (`LocationName`, `String`): The CIDR collection location name.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-cidrroutingconfig.html#cfn-route53-recordset-cidrroutingconfig-locationname)
+        }
+        required {
+            collection_id("CollectionId"): String,
+            location_name("LocationName"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::Route53::RecordSet`, `AWS::Route53::RecordSetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html).
+        pub struct Coordinates;
+        new {
+            /// Creates `Coordinates` from its required properties:
+            ///
+            /// - `latitude` (`Latitude`, `String`): Specifies a coordinate of the north–south position of a geographic point on the surface of the Earth.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html#cfn-route53-recordset-coordinates-latitude)
+            /// - `longitude` (`Longitude`, `String`): Specifies a coordinate of the east–west position of a geographic point on the surface of the Earth.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordset-coordinates.html#cfn-route53-recordset-coordinates-longitude)
+        }
+        required {
+            latitude("Latitude"): String,
+            longitude("Longitude"): String,
+        }
+        optional {
+        }
     }
 }

@@ -51,141 +51,11 @@ pub mod inbound_external_link {
     //! Property types of [`InboundExternalLink`](super::InboundExternalLink).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RTBFabric` resources (identical schema).
+    pub use super::shared::{LinkAttributes, ResponderErrorMaskingForHttpCode, Action, ResponderErrorMaskingLoggingType, LinkLogSettings, ApplicationLogs, LinkApplicationLogSampling};
 
-    property! {
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html).
-        pub struct LinkAttributes;
-        new {
-            /// Creates `LinkAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-customerprovidedid)
-            customer_provided_id("CustomerProvidedId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-respondererrormasking)
-            responder_error_masking("ResponderErrorMasking"): Vec<ResponderErrorMaskingForHttpCode>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html).
-        pub struct ResponderErrorMaskingForHttpCode;
-        new {
-            /// Creates `ResponderErrorMaskingForHttpCode` from its required properties:
-            ///
-            /// - `action` (`Action`, `Action`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-action)
-            /// - `http_code` (`HttpCode`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-httpcode)
-            /// - `logging_types` (`LoggingTypes`, `Vec<ResponderErrorMaskingLoggingType>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-loggingtypes)
-        }
-        required {
-            action("Action"): Action,
-            http_code("HttpCode"): String,
-            logging_types("LoggingTypes"): Vec<ResponderErrorMaskingLoggingType>,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-responseloggingpercentage)
-            response_logging_percentage("ResponseLoggingPercentage"): f64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::InboundExternalLink`.
-        pub enum Action {
-            /// `NO_BID`
-            NoBid = "NO_BID",
-            /// `PASSTHROUGH`
-            Passthrough = "PASSTHROUGH",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::InboundExternalLink`.
-        pub enum ResponderErrorMaskingLoggingType {
-            /// `NONE`
-            None = "NONE",
-            /// `METRIC`
-            Metric = "METRIC",
-            /// `RESPONSE`
-            Response = "RESPONSE",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linklogsettings.html).
-        pub struct LinkLogSettings;
-        new {
-            /// Creates `LinkLogSettings` from its required properties:
-            ///
-            /// - `application_logs` (`ApplicationLogs`, `ApplicationLogs`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linklogsettings.html#cfn-rtbfabric-inboundexternallink-linklogsettings-applicationlogs)
-        }
-        required {
-            application_logs("ApplicationLogs"): ApplicationLogs,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-applicationlogs.html).
-        pub struct ApplicationLogs;
-        new {
-            /// Creates `ApplicationLogs` from its required properties:
-            ///
-            /// - `link_application_log_sampling` (`LinkApplicationLogSampling`, `LinkApplicationLogSampling`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-applicationlogs.html#cfn-rtbfabric-inboundexternallink-applicationlogs-linkapplicationlogsampling)
-        }
-        required {
-            link_application_log_sampling("LinkApplicationLogSampling"): LinkApplicationLogSampling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html).
-        pub struct LinkApplicationLogSampling;
-        new {
-            /// Creates `LinkApplicationLogSampling` from its required properties:
-            ///
-            /// - `error_log` (`ErrorLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-inboundexternallink-linkapplicationlogsampling-errorlog)
-            /// - `filter_log` (`FilterLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-inboundexternallink-linkapplicationlogsampling-filterlog)
-        }
-        required {
-            error_log("ErrorLog"): f64,
-            filter_log("FilterLog"): f64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::InboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-tag.html#cfn-rtbfabric-inboundexternallink-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-tag.html#cfn-rtbfabric-inboundexternallink-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -240,119 +110,8 @@ pub mod link {
     //! Property types of [`Link`](super::Link).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkattributes.html).
-        pub struct LinkAttributes;
-        new {
-            /// Creates `LinkAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkattributes.html#cfn-rtbfabric-link-linkattributes-customerprovidedid)
-            customer_provided_id("CustomerProvidedId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkattributes.html#cfn-rtbfabric-link-linkattributes-respondererrormasking)
-            responder_error_masking("ResponderErrorMasking"): Vec<ResponderErrorMaskingForHttpCode>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html).
-        pub struct ResponderErrorMaskingForHttpCode;
-        new {
-            /// Creates `ResponderErrorMaskingForHttpCode` from its required properties:
-            ///
-            /// - `action` (`Action`, `Action`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html#cfn-rtbfabric-link-respondererrormaskingforhttpcode-action)
-            /// - `http_code` (`HttpCode`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html#cfn-rtbfabric-link-respondererrormaskingforhttpcode-httpcode)
-            /// - `logging_types` (`LoggingTypes`, `Vec<ResponderErrorMaskingLoggingType>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html#cfn-rtbfabric-link-respondererrormaskingforhttpcode-loggingtypes)
-        }
-        required {
-            action("Action"): Action,
-            http_code("HttpCode"): String,
-            logging_types("LoggingTypes"): Vec<ResponderErrorMaskingLoggingType>,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-respondererrormaskingforhttpcode.html#cfn-rtbfabric-link-respondererrormaskingforhttpcode-responseloggingpercentage)
-            response_logging_percentage("ResponseLoggingPercentage"): f64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::Link`.
-        pub enum Action {
-            /// `NO_BID`
-            NoBid = "NO_BID",
-            /// `PASSTHROUGH`
-            Passthrough = "PASSTHROUGH",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::Link`.
-        pub enum ResponderErrorMaskingLoggingType {
-            /// `NONE`
-            None = "NONE",
-            /// `METRIC`
-            Metric = "METRIC",
-            /// `RESPONSE`
-            Response = "RESPONSE",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linklogsettings.html).
-        pub struct LinkLogSettings;
-        new {
-            /// Creates `LinkLogSettings` from its required properties:
-            ///
-            /// - `application_logs` (`ApplicationLogs`, `ApplicationLogs`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linklogsettings.html#cfn-rtbfabric-link-linklogsettings-applicationlogs)
-        }
-        required {
-            application_logs("ApplicationLogs"): ApplicationLogs,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-applicationlogs.html).
-        pub struct ApplicationLogs;
-        new {
-            /// Creates `ApplicationLogs` from its required properties:
-            ///
-            /// - `link_application_log_sampling` (`LinkApplicationLogSampling`, `LinkApplicationLogSampling`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-applicationlogs.html#cfn-rtbfabric-link-applicationlogs-linkapplicationlogsampling)
-        }
-        required {
-            link_application_log_sampling("LinkApplicationLogSampling"): LinkApplicationLogSampling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkapplicationlogsampling.html).
-        pub struct LinkApplicationLogSampling;
-        new {
-            /// Creates `LinkApplicationLogSampling` from its required properties:
-            ///
-            /// - `error_log` (`ErrorLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkapplicationlogsampling.html#cfn-rtbfabric-link-linkapplicationlogsampling-errorlog)
-            /// - `filter_log` (`FilterLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-linkapplicationlogsampling.html#cfn-rtbfabric-link-linkapplicationlogsampling-filterlog)
-        }
-        required {
-            error_log("ErrorLog"): f64,
-            filter_log("FilterLog"): f64,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::RTBFabric` resources (identical schema).
+    pub use super::shared::{LinkAttributes, ResponderErrorMaskingForHttpCode, Action, ResponderErrorMaskingLoggingType, LinkLogSettings, ApplicationLogs, LinkApplicationLogSampling};
 
     property! {
         /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-moduleconfiguration.html).
@@ -376,27 +135,8 @@ pub mod link {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::Link`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-tag.html#cfn-rtbfabric-link-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-link-tag.html#cfn-rtbfabric-link-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -504,27 +244,8 @@ pub mod link_routing_rule {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::LinkRoutingRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-linkroutingrule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-linkroutingrule-tag.html#cfn-rtbfabric-linkroutingrule-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-linkroutingrule-tag.html#cfn-rtbfabric-linkroutingrule-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -573,141 +294,11 @@ pub mod outbound_external_link {
     //! Property types of [`OutboundExternalLink`](super::OutboundExternalLink).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::RTBFabric` resources (identical schema).
+    pub use super::shared::{LinkAttributes, ResponderErrorMaskingForHttpCode, Action, ResponderErrorMaskingLoggingType, LinkLogSettings, ApplicationLogs, LinkApplicationLogSampling};
 
-    property! {
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkattributes.html).
-        pub struct LinkAttributes;
-        new {
-            /// Creates `LinkAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkattributes.html#cfn-rtbfabric-outboundexternallink-linkattributes-customerprovidedid)
-            customer_provided_id("CustomerProvidedId"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkattributes.html#cfn-rtbfabric-outboundexternallink-linkattributes-respondererrormasking)
-            responder_error_masking("ResponderErrorMasking"): Vec<ResponderErrorMaskingForHttpCode>,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html).
-        pub struct ResponderErrorMaskingForHttpCode;
-        new {
-            /// Creates `ResponderErrorMaskingForHttpCode` from its required properties:
-            ///
-            /// - `action` (`Action`, `Action`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode-action)
-            /// - `http_code` (`HttpCode`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode-httpcode)
-            /// - `logging_types` (`LoggingTypes`, `Vec<ResponderErrorMaskingLoggingType>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode-loggingtypes)
-        }
-        required {
-            action("Action"): Action,
-            http_code("HttpCode"): String,
-            logging_types("LoggingTypes"): Vec<ResponderErrorMaskingLoggingType>,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-outboundexternallink-respondererrormaskingforhttpcode-responseloggingpercentage)
-            response_logging_percentage("ResponseLoggingPercentage"): f64,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::OutboundExternalLink`.
-        pub enum Action {
-            /// `NO_BID`
-            NoBid = "NO_BID",
-            /// `PASSTHROUGH`
-            Passthrough = "PASSTHROUGH",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::RTBFabric::OutboundExternalLink`.
-        pub enum ResponderErrorMaskingLoggingType {
-            /// `NONE`
-            None = "NONE",
-            /// `METRIC`
-            Metric = "METRIC",
-            /// `RESPONSE`
-            Response = "RESPONSE",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linklogsettings.html).
-        pub struct LinkLogSettings;
-        new {
-            /// Creates `LinkLogSettings` from its required properties:
-            ///
-            /// - `application_logs` (`ApplicationLogs`, `ApplicationLogs`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linklogsettings.html#cfn-rtbfabric-outboundexternallink-linklogsettings-applicationlogs)
-        }
-        required {
-            application_logs("ApplicationLogs"): ApplicationLogs,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-applicationlogs.html).
-        pub struct ApplicationLogs;
-        new {
-            /// Creates `ApplicationLogs` from its required properties:
-            ///
-            /// - `link_application_log_sampling` (`LinkApplicationLogSampling`, `LinkApplicationLogSampling`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-applicationlogs.html#cfn-rtbfabric-outboundexternallink-applicationlogs-linkapplicationlogsampling)
-        }
-        required {
-            link_application_log_sampling("LinkApplicationLogSampling"): LinkApplicationLogSampling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkapplicationlogsampling.html).
-        pub struct LinkApplicationLogSampling;
-        new {
-            /// Creates `LinkApplicationLogSampling` from its required properties:
-            ///
-            /// - `error_log` (`ErrorLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-outboundexternallink-linkapplicationlogsampling-errorlog)
-            /// - `filter_log` (`FilterLog`, `f64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-outboundexternallink-linkapplicationlogsampling-filterlog)
-        }
-        required {
-            error_log("ErrorLog"): f64,
-            filter_log("FilterLog"): f64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-tag.html#cfn-rtbfabric-outboundexternallink-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-outboundexternallink-tag.html#cfn-rtbfabric-outboundexternallink-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -763,27 +354,8 @@ pub mod requester_gateway {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::RequesterGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-requestergateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-requestergateway-tag.html#cfn-rtbfabric-requestergateway-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-requestergateway-tag.html#cfn-rtbfabric-requestergateway-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -891,27 +463,8 @@ pub mod responder_gateway {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::RTBFabric::ResponderGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-respondergateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-respondergateway-tag.html#cfn-rtbfabric-respondergateway-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-respondergateway-tag.html#cfn-rtbfabric-respondergateway-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::RTBFabric::ResponderGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-respondergateway-truststoreconfiguration.html).
@@ -924,6 +477,126 @@ pub mod responder_gateway {
         }
         required {
             certificate_authority_certificates("CertificateAuthorityCertificates"): Vec<String>,
+        }
+        optional {
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::RTBFabric` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html).
+        pub struct LinkAttributes;
+        new {
+            /// Creates `LinkAttributes` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-customerprovidedid)
+            customer_provided_id("CustomerProvidedId"): String,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkattributes.html#cfn-rtbfabric-inboundexternallink-linkattributes-respondererrormasking)
+            responder_error_masking("ResponderErrorMasking"): Vec<ResponderErrorMaskingForHttpCode>,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html).
+        pub struct ResponderErrorMaskingForHttpCode;
+        new {
+            /// Creates `ResponderErrorMaskingForHttpCode` from its required properties:
+            ///
+            /// - `action` (`Action`, `Action`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-action)
+            /// - `http_code` (`HttpCode`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-httpcode)
+            /// - `logging_types` (`LoggingTypes`, `Vec<ResponderErrorMaskingLoggingType>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-loggingtypes)
+        }
+        required {
+            action("Action"): Action,
+            http_code("HttpCode"): String,
+            logging_types("LoggingTypes"): Vec<ResponderErrorMaskingLoggingType>,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode.html#cfn-rtbfabric-inboundexternallink-respondererrormaskingforhttpcode-responseloggingpercentage)
+            response_logging_percentage("ResponseLoggingPercentage"): f64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`.
+        pub enum Action {
+            /// `NO_BID`
+            NoBid = "NO_BID",
+            /// `PASSTHROUGH`
+            Passthrough = "PASSTHROUGH",
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`.
+        pub enum ResponderErrorMaskingLoggingType {
+            /// `NONE`
+            None = "NONE",
+            /// `METRIC`
+            Metric = "METRIC",
+            /// `RESPONSE`
+            Response = "RESPONSE",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linklogsettings.html).
+        pub struct LinkLogSettings;
+        new {
+            /// Creates `LinkLogSettings` from its required properties:
+            ///
+            /// - `application_logs` (`ApplicationLogs`, `ApplicationLogs`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linklogsettings.html#cfn-rtbfabric-inboundexternallink-linklogsettings-applicationlogs)
+        }
+        required {
+            application_logs("ApplicationLogs"): ApplicationLogs,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-applicationlogs.html).
+        pub struct ApplicationLogs;
+        new {
+            /// Creates `ApplicationLogs` from its required properties:
+            ///
+            /// - `link_application_log_sampling` (`LinkApplicationLogSampling`, `LinkApplicationLogSampling`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-applicationlogs.html#cfn-rtbfabric-inboundexternallink-applicationlogs-linkapplicationlogsampling)
+        }
+        required {
+            link_application_log_sampling("LinkApplicationLogSampling"): LinkApplicationLogSampling,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::RTBFabric::InboundExternalLink`, `AWS::RTBFabric::Link`, `AWS::RTBFabric::OutboundExternalLink`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html).
+        pub struct LinkApplicationLogSampling;
+        new {
+            /// Creates `LinkApplicationLogSampling` from its required properties:
+            ///
+            /// - `error_log` (`ErrorLog`, `f64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-inboundexternallink-linkapplicationlogsampling-errorlog)
+            /// - `filter_log` (`FilterLog`, `f64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rtbfabric-inboundexternallink-linkapplicationlogsampling.html#cfn-rtbfabric-inboundexternallink-linkapplicationlogsampling-filterlog)
+        }
+        required {
+            error_log("ErrorLog"): f64,
+            filter_log("FilterLog"): f64,
         }
         optional {
         }

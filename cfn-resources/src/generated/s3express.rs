@@ -140,24 +140,8 @@ pub mod access_point {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Express::AccessPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-accesspoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-accesspoint-tag.html#cfn-s3express-accesspoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-accesspoint-tag.html#cfn-s3express-accesspoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The Virtual Private Cloud (VPC) configuration for a bucket access point.
@@ -385,13 +369,13 @@ pub mod directory_bucket {
         new {
             /// Creates `Destination` from its required properties:
             ///
-            /// - `bucket_arn` (`BucketArn`, `String`): The Amazon Resource Name (ARN) of the destination Amazon S3 bucket to which data is exported.
+            /// - `bucket_arn` (`BucketArn`, `ids::s3::BucketArn`): The Amazon Resource Name (ARN) of the destination Amazon S3 bucket to which data is exported.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-destination.html#cfn-s3express-directorybucket-destination-bucketarn)
             /// - `format` (`Format`, `Format`): Specifies the file format used when exporting data to Amazon S3.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-destination.html#cfn-s3express-directorybucket-destination-format)
         }
         required {
-            bucket_arn("BucketArn"): String,
+            bucket_arn("BucketArn"): ids::s3::BucketArn,
             format("Format"): Format,
         }
         optional {
@@ -568,22 +552,6 @@ pub mod directory_bucket {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Express::DirectoryBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-tag.html#cfn-s3express-directorybucket-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-tag.html#cfn-s3express-directorybucket-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

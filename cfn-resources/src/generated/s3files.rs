@@ -118,21 +118,8 @@ pub mod access_point {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Files::AccessPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-accesspoint-accesspointtag.html).
-        pub struct AccessPointTag;
-        new {
-            /// Creates `AccessPointTag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-accesspoint-accesspointtag.html#cfn-s3files-accesspoint-accesspointtag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-accesspoint-accesspointtag.html#cfn-s3files-accesspoint-accesspointtag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type AccessPointTag = crate::Tag;
 }
 
 resource! {
@@ -256,24 +243,8 @@ pub mod file_system {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Files::FileSystem`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-filesystem-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-filesystem-tag.html#cfn-s3files-filesystem-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3files-filesystem-tag.html#cfn-s3files-filesystem-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

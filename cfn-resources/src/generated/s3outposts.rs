@@ -197,13 +197,13 @@ pub mod bucket {
     }
 
     property! {
-        /// Part of `AWS::S3Outposts::Bucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperatorfilterandoperator.html).
-        pub struct FilterAndOperatorFilterAndOperator;
+        /// Part of `AWS::S3Outposts::Bucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperator.html).
+        pub struct FilterAndOperator;
         new {
-            /// Creates `FilterAndOperatorFilterAndOperator` from its required properties:
+            /// Creates `FilterAndOperator` from its required properties:
             ///
             /// - `tags` (`Tags`, `Vec<FilterTag>`): All of these tags must exist in the object's tag set in order for the rule to apply.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperatorfilterandoperator.html#cfn-s3outposts-bucket-filterandoperatorfilterandoperator-tags)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperator.html#cfn-s3outposts-bucket-filterandoperator-tags)
         }
         required {
             tags("Tags"): Vec<FilterTag>,
@@ -211,31 +211,13 @@ pub mod bucket {
         optional {
             /// Prefix identifies one or more objects to which the rule applies.
             ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperatorfilterandoperator.html#cfn-s3outposts-bucket-filterandoperatorfilterandoperator-prefix)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filterandoperator.html#cfn-s3outposts-bucket-filterandoperator-prefix)
             prefix("Prefix"): String,
         }
     }
 
-    property! {
-        /// Tag used to identify a subset of objects for an Amazon S3Outposts bucket.
-        ///
-        /// Part of `AWS::S3Outposts::Bucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filtertag.html).
-        pub struct FilterTag;
-        new {
-            /// Creates `FilterTag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filtertag.html#cfn-s3outposts-bucket-filtertag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-filtertag.html#cfn-s3outposts-bucket-filtertag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type FilterTag = crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::S3Outposts::Bucket`.
@@ -247,24 +229,8 @@ pub mod bucket {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Outposts::Bucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-tag.html#cfn-s3outposts-bucket-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3outposts-bucket-tag.html#cfn-s3outposts-bucket-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

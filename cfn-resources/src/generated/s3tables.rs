@@ -90,6 +90,8 @@ pub mod table {
     //! Property types of [`Table`](super::Table).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::S3Tables` resources (identical schema).
+    pub use super::shared::{StorageClassConfiguration, StorageClass};
 
     property! {
         /// Settings governing the Compaction maintenance action. Contains details about the compaction settings for an Iceberg table.
@@ -431,54 +433,8 @@ pub mod table {
         }
     }
 
-    property! {
-        /// Specifies storage class settings for the table
-        ///
-        /// Part of `AWS::S3Tables::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-storageclassconfiguration.html).
-        pub struct StorageClassConfiguration;
-        new {
-            /// Creates `StorageClassConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The storage class for the table
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-storageclassconfiguration.html#cfn-s3tables-table-storageclassconfiguration-storageclass)
-            storage_class("StorageClass"): StorageClass,
-        }
-    }
-
-    string_enum! {
-        /// The storage class for the table
-        ///
-        /// Values allowed by `AWS::S3Tables::Table`.
-        pub enum StorageClass {
-            /// `STANDARD`
-            Standard = "STANDARD",
-            /// `INTELLIGENT_TIERING`
-            IntelligentTiering = "INTELLIGENT_TIERING",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::S3Tables::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-tag.html#cfn-s3tables-table-tag-key)
-            /// - `value` (`Value`, `String`): Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-tag.html#cfn-s3tables-table-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Indicates that you don't want to specify a schema for the table. This property is mutually exclusive to 'IcebergMetadata', and its only possible value is 'Yes'.
@@ -533,6 +489,8 @@ pub mod table_bucket {
     //! Property types of [`TableBucket`](super::TableBucket).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::S3Tables` resources (identical schema).
+    pub use super::shared::{StorageClassConfiguration, StorageClass};
 
     property! {
         /// Specifies encryption settings for the table bucket
@@ -645,64 +603,18 @@ pub mod table_bucket {
         new {
             /// Creates `ReplicationDestination` from its required properties:
             ///
-            /// - `destination_table_bucket_arn` (`DestinationTableBucketARN`, `String`): The ARN of the destination table bucket
+            /// - `destination_table_bucket_arn` (`DestinationTableBucketARN`, `ids::s3::BucketArn`): The ARN of the destination table bucket
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-replicationdestination.html#cfn-s3tables-tablebucket-replicationdestination-destinationtablebucketarn)
         }
         required {
-            destination_table_bucket_arn("DestinationTableBucketARN"): String,
+            destination_table_bucket_arn("DestinationTableBucketARN"): ids::s3::BucketArn,
         }
         optional {
         }
     }
 
-    property! {
-        /// Specifies storage class settings for the table bucket
-        ///
-        /// Part of `AWS::S3Tables::TableBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-storageclassconfiguration.html).
-        pub struct StorageClassConfiguration;
-        new {
-            /// Creates `StorageClassConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The storage class for the table bucket
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-storageclassconfiguration.html#cfn-s3tables-tablebucket-storageclassconfiguration-storageclass)
-            storage_class("StorageClass"): StorageClass,
-        }
-    }
-
-    string_enum! {
-        /// The storage class for the table bucket
-        ///
-        /// Values allowed by `AWS::S3Tables::TableBucket`.
-        pub enum StorageClass {
-            /// `STANDARD`
-            Standard = "STANDARD",
-            /// `INTELLIGENT_TIERING`
-            IntelligentTiering = "INTELLIGENT_TIERING",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::S3Tables::TableBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-tag.html#cfn-s3tables-tablebucket-tag-key)
-            /// - `value` (`Value`, `String`): Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-tablebucket-tag.html#cfn-s3tables-tablebucket-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Settings governing the Unreferenced File Removal maintenance action. Unreferenced file removal identifies and deletes all objects that are not referenced by any table snapshots.
@@ -786,5 +698,42 @@ resource! {
         ///
         /// `Fn::GetAtt` `TableName`.
         table_name("TableName"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::S3Tables` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Specifies storage class settings for the table
+        ///
+        /// Part of `AWS::S3Tables::Table`, `AWS::S3Tables::TableBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-storageclassconfiguration.html).
+        pub struct StorageClassConfiguration;
+        new {
+            /// Creates `StorageClassConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The storage class for the table
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3tables-table-storageclassconfiguration.html#cfn-s3tables-table-storageclassconfiguration-storageclass)
+            storage_class("StorageClass"): StorageClass,
+        }
+    }
+
+    string_enum! {
+        /// The storage class for the table
+        ///
+        /// Values allowed by `AWS::S3Tables::Table`, `AWS::S3Tables::TableBucket`.
+        pub enum StorageClass {
+            /// `STANDARD`
+            Standard = "STANDARD",
+            /// `INTELLIGENT_TIERING`
+            IntelligentTiering = "INTELLIGENT_TIERING",
+        }
     }
 }

@@ -64,6 +64,8 @@ pub mod index {
     //! Property types of [`Index`](super::Index).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::S3Vectors` resources (identical schema).
+    pub use super::shared::{EncryptionConfiguration, SseType};
 
     string_enum! {
         /// The data type of the vectors to be inserted into the vector index.
@@ -88,40 +90,6 @@ pub mod index {
     }
 
     property! {
-        /// The encryption configuration for the index.
-        ///
-        /// Part of `AWS::S3Vectors::Index`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html).
-        pub struct EncryptionConfiguration;
-        new {
-            /// Creates `EncryptionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// AWS Key Management Service (KMS) customer managed key ID to use for the encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-            /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector bucket's encryption settings when unspecified.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-ssetype)
-            sse_type("SseType"): SseType,
-        }
-    }
-
-    string_enum! {
-        /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector bucket's encryption settings when unspecified.
-        ///
-        /// Values allowed by `AWS::S3Vectors::Index`.
-        pub enum SseType {
-            /// `AES256`
-            Aes256 = "AES256",
-            /// `aws:kms`
-            AwsKms = "aws:kms",
-        }
-    }
-
-    property! {
         /// The metadata configuration for the vector index.
         ///
         /// Part of `AWS::S3Vectors::Index`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-metadataconfiguration.html).
@@ -139,24 +107,8 @@ pub mod index {
         }
     }
 
-    property! {
-        /// Part of `AWS::S3Vectors::Index`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-tag.html#cfn-s3vectors-index-tag-key)
-            /// - `value` (`Value`, `String`): Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-tag.html#cfn-s3vectors-index-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -197,59 +149,11 @@ pub mod vector_bucket {
     //! Property types of [`VectorBucket`](super::VectorBucket).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::S3Vectors` resources (identical schema).
+    pub use super::shared::{EncryptionConfiguration, SseType};
 
-    property! {
-        /// The encryption configuration for the vector bucket.
-        ///
-        /// Part of `AWS::S3Vectors::VectorBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-encryptionconfiguration.html).
-        pub struct EncryptionConfiguration;
-        new {
-            /// Creates `EncryptionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// AWS Key Management Service (KMS) customer managed key ID to use for the encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-encryptionconfiguration.html#cfn-s3vectors-vectorbucket-encryptionconfiguration-kmskeyarn)
-            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
-            /// The server-side encryption type to use for the encryption configuration of the vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector buckets use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically AES256.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-encryptionconfiguration.html#cfn-s3vectors-vectorbucket-encryptionconfiguration-ssetype)
-            sse_type("SseType"): SseType,
-        }
-    }
-
-    string_enum! {
-        /// The server-side encryption type to use for the encryption configuration of the vector bucket. By default, if you don't specify, all new vectors in Amazon S3 vector buckets use server-side encryption with Amazon S3 managed keys (SSE-S3), specifically AES256.
-        ///
-        /// Values allowed by `AWS::S3Vectors::VectorBucket`.
-        pub enum SseType {
-            /// `AES256`
-            Aes256 = "AES256",
-            /// `aws:kms`
-            AwsKms = "aws:kms",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::S3Vectors::VectorBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Tag key must be between 1 to 128 characters in length. Tag key cannot start with 'aws:' and can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-tag.html#cfn-s3vectors-vectorbucket-tag-key)
-            /// - `value` (`Value`, `String`): Tag value must be between 0 to 256 characters in length. Tag value can only contain alphanumeric characters, spaces, _, ., /, =, +, -, and @.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-vectorbucket-tag.html#cfn-s3vectors-vectorbucket-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -277,5 +181,46 @@ resource! {
         vector_bucket_name("VectorBucketName"): String,
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::S3Vectors` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// The encryption configuration for the index.
+        ///
+        /// Part of `AWS::S3Vectors::Index`, `AWS::S3Vectors::VectorBucket`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html).
+        pub struct EncryptionConfiguration;
+        new {
+            /// Creates `EncryptionConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// AWS Key Management Service (KMS) customer managed key ID to use for the encryption configuration. This parameter is allowed if and only if sseType is set to aws:kms
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-kmskeyarn)
+            kms_key_arn("KmsKeyArn"): ids::kms::KeyArn,
+            /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector bucket's encryption settings when unspecified.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3vectors-index-encryptionconfiguration.html#cfn-s3vectors-index-encryptionconfiguration-ssetype)
+            sse_type("SseType"): SseType,
+        }
+    }
+
+    string_enum! {
+        /// Defines the server-side encryption type for index encryption configuration. Defaults to the parent vector bucket's encryption settings when unspecified.
+        ///
+        /// Values allowed by `AWS::S3Vectors::Index`, `AWS::S3Vectors::VectorBucket`.
+        pub enum SseType {
+            /// `AES256`
+            Aes256 = "AES256",
+            /// `aws:kms`
+            AwsKms = "aws:kms",
+        }
     }
 }

@@ -578,24 +578,6 @@ pub mod schedule_group {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Tag to associate with the resource.
-        ///
-        /// Part of `AWS::Scheduler::ScheduleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-scheduler-schedulegroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): Key for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-scheduler-schedulegroup-tag.html#cfn-scheduler-schedulegroup-tag-key)
-            /// - `value` (`Value`, `String`): Value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-scheduler-schedulegroup-tag.html#cfn-scheduler-schedulegroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

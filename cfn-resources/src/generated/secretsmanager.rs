@@ -135,11 +135,11 @@ pub mod rotation_schedule {
             /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy. CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the secret in this property.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-mastersecretarn)
-            master_secret_arn("MasterSecretArn"): String,
+            master_secret_arn("MasterSecretArn"): ids::secretsmanager::SecretId,
             /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key in this property.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-mastersecretkmskeyarn)
-            master_secret_kms_key_arn("MasterSecretKmsKeyArn"): String,
+            master_secret_kms_key_arn("MasterSecretKmsKeyArn"): ids::kms::KeyArn,
             /// The name of the Lambda rotation function.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-rotationlambdaname)
@@ -151,19 +151,19 @@ pub mod rotation_schedule {
             /// The ARN of the secret that contains superuser credentials, if you use the alternating users rotation strategy. CloudFormation grants the execution role for the Lambda rotation function GetSecretValue permission to the secret in this property.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-superusersecretarn)
-            superuser_secret_arn("SuperuserSecretArn"): String,
+            superuser_secret_arn("SuperuserSecretArn"): ids::secretsmanager::SecretId,
             /// The ARN of the KMS key that Secrets Manager used to encrypt the superuser secret, if you use the alternating users strategy and the superuser secret is encrypted with a customer managed key. You don't need to specify this property if the superuser secret is encrypted using the key aws/secretsmanager. CloudFormation grants the execution role for the Lambda rotation function Decrypt, DescribeKey, and GenerateDataKey permission to the key in this property.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-superusersecretkmskeyarn)
-            superuser_secret_kms_key_arn("SuperuserSecretKmsKeyArn"): String,
+            superuser_secret_kms_key_arn("SuperuserSecretKmsKeyArn"): ids::kms::KeyArn,
             /// A comma-separated list of security group IDs applied to the target database.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-vpcsecuritygroupids)
-            vpc_security_group_ids("VpcSecurityGroupIds"): String,
+            vpc_security_group_ids("VpcSecurityGroupIds"): ids::ec2::SecurityGroupId,
             /// A comma separated list of VPC subnet IDs of the target database network. The Lambda rotation function is in the same subnet group.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda-vpcsubnetids)
-            vpc_subnet_ids("VpcSubnetIds"): String,
+            vpc_subnet_ids("VpcSubnetIds"): ids::ec2::SubnetId,
         }
     }
 
@@ -201,7 +201,7 @@ resource! {
     /// For information about retrieving a secret in code, see [Retrieve secrets from Secrets Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets.html).
     ///
     /// `AWS::SecretsManager::Secret`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html). Nested property types are in [`secret`].
-    pub struct Secret("AWS::SecretsManager::Secret") -> SecretAttributes, ref String;
+    pub struct Secret("AWS::SecretsManager::Secret") -> SecretAttributes, ref ids::secretsmanager::SecretId;
     new {
         /// Creates `AWS::SecretsManager::Secret` (it has no required properties).
     }
@@ -261,7 +261,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `Id`.
-        id_attr("Id"): String,
+        id_attr("Id"): ids::secretsmanager::SecretId,
     }
 }
 
@@ -347,26 +347,8 @@ pub mod secret {
         }
     }
 
-    property! {
-        /// A structure that contains information about a tag.
-        ///
-        /// Part of `AWS::SecretsManager::Secret`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-secret-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key identifier, or name, of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-secret-tag.html#cfn-secretsmanager-secret-tag-key)
-            /// - `value` (`Value`, `String`): The string value associated with the key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-secretsmanager-secret-tag.html#cfn-secretsmanager-secret-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

@@ -66,6 +66,8 @@ pub mod agent_space {
     //! Property types of [`AgentSpace`](super::AgentSpace).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityAgent` resources (identical schema).
+    pub use super::shared::VpcConfig;
 
     property! {
         /// AWS resource configuration
@@ -102,32 +104,6 @@ pub mod agent_space {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-awsresources.html#cfn-securityagent-agentspace-awsresources-vpcs)
             vpcs("Vpcs"): Vec<VpcConfig>,
-        }
-    }
-
-    property! {
-        /// Customer VPC configuration that the security testing environment accesses
-        ///
-        /// Part of `AWS::SecurityAgent::AgentSpace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of security group ARNs in the customer VPC
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-securitygrouparns)
-            security_group_arns("SecurityGroupArns"): Vec<String>,
-            /// List of subnet ARNs in the customer VPC
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-subnetarns)
-            subnet_arns("SubnetArns"): Vec<String>,
-            /// ARN of the customer VPC
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-vpcarn)
-            vpc_arn("VpcArn"): String,
         }
     }
 
@@ -381,26 +357,8 @@ pub mod agent_space {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::SecurityAgent::AgentSpace`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-tag.html#cfn-securityagent-agentspace-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-tag.html#cfn-securityagent-agentspace-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -458,26 +416,8 @@ pub mod application {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::SecurityAgent::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-application-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-application-tag.html#cfn-securityagent-application-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-application-tag.html#cfn-securityagent-application-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -782,26 +722,8 @@ pub mod integration {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::SecurityAgent::Integration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-integration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-integration-tag.html#cfn-securityagent-integration-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-integration-tag.html#cfn-securityagent-integration-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -878,6 +800,8 @@ pub mod pentest {
     //! Property types of [`Pentest`](super::Pentest).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityAgent` resources (identical schema).
+    pub use super::shared::VpcConfig;
 
     property! {
         /// Collection of assets to be tested during the pentest
@@ -1329,30 +1253,6 @@ pub mod pentest {
             Url = "URL",
         }
     }
-
-    property! {
-        /// VPC configuration that the pentest agent accesses
-        ///
-        /// Part of `AWS::SecurityAgent::Pentest`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-pentest-vpcconfig.html).
-        pub struct VpcConfig;
-        new {
-            /// Creates `VpcConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// List of security groups in the VPC
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-securitygrouparns)
-            security_group_arns("SecurityGroupArns"): Vec<String>,
-            /// List of subnets in the VPC
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-subnetarns)
-            subnet_arns("SubnetArns"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-pentest-vpcconfig.html#cfn-securityagent-pentest-vpcconfig-vpcarn)
-            vpc_arn("VpcArn"): String,
-        }
-    }
 }
 
 resource! {
@@ -1445,26 +1345,8 @@ pub mod security_requirement_pack {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::SecurityAgent::SecurityRequirementPack`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-securityrequirementpack-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-securityrequirementpack-tag.html#cfn-securityagent-securityrequirementpack-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-securityrequirementpack-tag.html#cfn-securityagent-securityrequirementpack-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1521,26 +1403,8 @@ pub mod target_domain {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource
-        ///
-        /// Part of `AWS::SecurityAgent::TargetDomain`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-targetdomain-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-targetdomain-tag.html#cfn-securityagent-targetdomain-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-targetdomain-tag.html#cfn-securityagent-targetdomain-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Verification method for the target domain
@@ -1553,6 +1417,39 @@ pub mod target_domain {
             HttpRoute = "HTTP_ROUTE",
             /// `PRIVATE_VPC`
             PrivateVpc = "PRIVATE_VPC",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::SecurityAgent` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Customer VPC configuration that the security testing environment accesses
+        ///
+        /// Part of `AWS::SecurityAgent::AgentSpace`, `AWS::SecurityAgent::Pentest`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html).
+        pub struct VpcConfig;
+        new {
+            /// Creates `VpcConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// List of security group ARNs in the customer VPC
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-securitygrouparns)
+            security_group_arns("SecurityGroupArns"): Vec<String>,
+            /// List of subnet ARNs in the customer VPC
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-subnetarns)
+            subnet_arns("SubnetArns"): Vec<String>,
+            /// ARN of the customer VPC
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityagent-agentspace-vpcconfig.html#cfn-securityagent-agentspace-vpcconfig-vpcarn)
+            vpc_arn("VpcArn"): String,
         }
     }
 }

@@ -143,6 +143,8 @@ pub mod automation_rule {
     //! Property types of [`AutomationRule`](super::AutomationRule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityHub` resources (identical schema).
+    pub use super::shared::{NumberFilter, DateFilter, DateRange, Unit, RuleStatus};
 
     property! {
         /// One or more actions that ASHlong takes when a finding matches the defined criteria of a rule.
@@ -653,91 +655,6 @@ pub mod automation_rule {
     }
 
     property! {
-        /// A number filter for querying findings.
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html).
-        pub struct NumberFilter;
-        new {
-            /// Creates `NumberFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The equal-to condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-eq)
-            eq("Eq"): f64,
-            /// The greater-than-equal condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-gte)
-            gte("Gte"): f64,
-            /// The less-than-equal condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-lte)
-            lte("Lte"): f64,
-        }
-    }
-
-    property! {
-        /// A date filter for querying findings.
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html).
-        pub struct DateFilter;
-        new {
-            /// Creates `DateFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// A date range for the date filter.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-daterange)
-            date_range("DateRange"): DateRange,
-            /// A timestamp that provides the end date for the date filter.
-            /// For more information about the validation and formatting of timestamp fields in ASHlong, see [Timestamps](https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-end)
-            end("End"): String,
-            /// A timestamp that provides the start date for the date filter.
-            /// For more information about the validation and formatting of timestamp fields in ASHlong, see [Timestamps](https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps).
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-start)
-            start("Start"): String,
-        }
-    }
-
-    property! {
-        /// A date range for the date filter.
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html).
-        pub struct DateRange;
-        new {
-            /// Creates `DateRange` from its required properties:
-            ///
-            /// - `unit` (`Unit`, `Unit`): A date range unit for the date filter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html#cfn-securityhub-automationrule-daterange-unit)
-            /// - `value` (`Value`, `f64`): A date range value for the date filter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html#cfn-securityhub-automationrule-daterange-value)
-        }
-        required {
-            unit("Unit"): Unit,
-            value("Value"): f64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// A date range unit for the date filter.
-        ///
-        /// Values allowed by `AWS::SecurityHub::AutomationRule`.
-        pub enum Unit {
-            /// `DAYS`
-            Days = "DAYS",
-        }
-    }
-
-    property! {
         /// A map filter for filtering ASHlong findings. Each map filter provides the field to check for, the value to check for, and the comparison operator.
         ///
         /// Part of `AWS::SecurityHub::AutomationRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-mapfilter.html).
@@ -802,18 +719,6 @@ pub mod automation_rule {
             NotContains = "NOT_CONTAINS",
         }
     }
-
-    string_enum! {
-        /// Whether the rule is active after it is created. If this parameter is equal to `ENABLED`, ASH applies the rule to findings and finding updates after the rule is created.
-        ///
-        /// Values allowed by `AWS::SecurityHub::AutomationRule`.
-        pub enum RuleStatus {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
 }
 
 resource! {
@@ -876,6 +781,8 @@ pub mod automation_rule_v2 {
     //! Property types of [`AutomationRuleV2`](super::AutomationRuleV2).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityHub` resources (identical schema).
+    pub use super::shared::{BooleanFilter, DateFilter, DateRange, Unit, MapFilter, Comparison, NumberFilter, RuleStatus};
 
     property! {
         /// Allows you to configure automated responses
@@ -1067,24 +974,6 @@ pub mod automation_rule_v2 {
     }
 
     property! {
-        /// Boolean filter for querying findings
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-booleanfilter.html).
-        pub struct BooleanFilter;
-        new {
-            /// Creates `BooleanFilter` from its required properties:
-            ///
-            /// - `value` (`Value`, `bool`): The value of the boolean
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-booleanfilter.html#cfn-securityhub-automationrulev2-booleanfilter-value)
-        }
-        required {
-            value("Value"): bool,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Enables filtering of security findings based on date and timestamp fields in OCSF
         ///
         /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-ocsfdatefilter.html).
@@ -1122,61 +1011,6 @@ pub mod automation_rule_v2 {
     }
 
     property! {
-        /// A date filter for querying findings
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-datefilter.html).
-        pub struct DateFilter;
-        new {
-            /// Creates `DateFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-datefilter.html#cfn-securityhub-automationrulev2-datefilter-daterange)
-            date_range("DateRange"): DateRange,
-            /// The timestamp formatted in ISO8601
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-datefilter.html#cfn-securityhub-automationrulev2-datefilter-end)
-            end("End"): String,
-            /// The timestamp formatted in ISO8601
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-datefilter.html#cfn-securityhub-automationrulev2-datefilter-start)
-            start("Start"): String,
-        }
-    }
-
-    property! {
-        /// A date range for the date filter
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-daterange.html).
-        pub struct DateRange;
-        new {
-            /// Creates `DateRange` from its required properties:
-            ///
-            /// - `unit` (`Unit`, `Unit`): A date range unit for the date filter
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-daterange.html#cfn-securityhub-automationrulev2-daterange-unit)
-            /// - `value` (`Value`, `f64`): A date range value for the date filter
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-daterange.html#cfn-securityhub-automationrulev2-daterange-value)
-        }
-        required {
-            unit("Unit"): Unit,
-            value("Value"): f64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// A date range unit for the date filter
-        ///
-        /// Values allowed by `AWS::SecurityHub::AutomationRuleV2`.
-        pub enum Unit {
-            /// `DAYS`
-            Days = "DAYS",
-        }
-    }
-
-    property! {
         /// Enables filtering of security findings based on map field values in OCSF
         ///
         /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-ocsfmapfilter.html).
@@ -1204,42 +1038,6 @@ pub mod automation_rule_v2 {
         pub enum OcsfMapFilterFieldName {
             /// `resources.tags`
             ResourcesTags = "resources.tags",
-        }
-    }
-
-    property! {
-        /// A map filter for filtering findings
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html).
-        pub struct MapFilter;
-        new {
-            /// Creates `MapFilter` from its required properties:
-            ///
-            /// - `comparison` (`Comparison`, `Comparison`): The condition to apply to the key value when filtering findings with a map filter
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-comparison)
-            /// - `key` (`Key`, `String`): The key of the map filter
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-key)
-            /// - `value` (`Value`, `String`): The value for the key in the map filter
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-value)
-        }
-        required {
-            comparison("Comparison"): Comparison,
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The condition to apply to the key value when filtering findings with a map filter
-        ///
-        /// Values allowed by `AWS::SecurityHub::AutomationRuleV2`.
-        pub enum Comparison {
-            /// `EQUALS`
-            Equals = "EQUALS",
-            /// `NOT_EQUALS`
-            NotEquals = "NOT_EQUALS",
         }
     }
 
@@ -1279,32 +1077,6 @@ pub mod automation_rule_v2 {
             FindingInfoRelatedEventsCount = "finding_info.related_events_count",
             /// `vendor_attributes.severity_id`
             VendorAttributesSeverityId = "vendor_attributes.severity_id",
-        }
-    }
-
-    property! {
-        /// A number filter for querying findings
-        ///
-        /// Part of `AWS::SecurityHub::AutomationRuleV2`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-numberfilter.html).
-        pub struct NumberFilter;
-        new {
-            /// Creates `NumberFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The equal-to condition to be applied to a single field when querying for findings
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-numberfilter.html#cfn-securityhub-automationrulev2-numberfilter-eq)
-            eq("Eq"): f64,
-            /// The greater-than-equal condition to be applied to a single field when querying for findings
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-numberfilter.html#cfn-securityhub-automationrulev2-numberfilter-gte)
-            gte("Gte"): f64,
-            /// The less-than-equal condition to be applied to a single field when querying for findings
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-numberfilter.html#cfn-securityhub-automationrulev2-numberfilter-lte)
-            lte("Lte"): f64,
         }
     }
 
@@ -1451,18 +1223,6 @@ pub mod automation_rule_v2 {
             Contains = "CONTAINS",
         }
     }
-
-    string_enum! {
-        /// The status of the automation rule
-        ///
-        /// Values allowed by `AWS::SecurityHub::AutomationRuleV2`.
-        pub enum RuleStatus {
-            /// `ENABLED`
-            Enabled = "ENABLED",
-            /// `DISABLED`
-            Disabled = "DISABLED",
-        }
-    }
 }
 
 resource! {
@@ -1520,6 +1280,8 @@ pub mod configuration_policy {
     //! Property types of [`ConfigurationPolicy`](super::ConfigurationPolicy).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityHub` resources (identical schema).
+    pub use super::shared::ValueType;
 
     property! {
         /// An object that defines how Security Hub is configured.
@@ -1672,18 +1434,6 @@ pub mod configuration_policy {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-configurationpolicy-parametervalue.html#cfn-securityhub-configurationpolicy-parametervalue-stringlist)
             string_list("StringList"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// Identifies whether a control parameter uses a custom user-defined value or subscribes to the default AWS Security Hub behavior.
-        ///
-        /// Values allowed by `AWS::SecurityHub::ConfigurationPolicy`.
-        pub enum ValueType {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `CUSTOM`
-            Custom = "CUSTOM",
         }
     }
 }
@@ -2118,6 +1868,8 @@ pub mod insight {
     //! Property types of [`Insight`](super::Insight).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityHub` resources (identical schema).
+    pub use super::shared::{NumberFilter, DateFilter, DateRange, Unit, MapFilter, Comparison, BooleanFilter};
 
     property! {
         /// A collection of filters that are applied to all active findings aggregated by AWS Security Hub.
@@ -2587,87 +2339,6 @@ pub mod insight {
     }
 
     property! {
-        /// A number filter for querying findings.
-        ///
-        /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-numberfilter.html).
-        pub struct NumberFilter;
-        new {
-            /// Creates `NumberFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The equal-to condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-numberfilter.html#cfn-securityhub-insight-numberfilter-eq)
-            eq("Eq"): f64,
-            /// The greater-than-equal condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-numberfilter.html#cfn-securityhub-insight-numberfilter-gte)
-            gte("Gte"): f64,
-            /// The less-than-equal condition to be applied to a single field when querying for findings.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-numberfilter.html#cfn-securityhub-insight-numberfilter-lte)
-            lte("Lte"): f64,
-        }
-    }
-
-    property! {
-        /// A date filter for querying findings.
-        ///
-        /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-datefilter.html).
-        pub struct DateFilter;
-        new {
-            /// Creates `DateFilter` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-datefilter.html#cfn-securityhub-insight-datefilter-daterange)
-            date_range("DateRange"): DateRange,
-            /// The date and time, in UTC and ISO 8601 format.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-datefilter.html#cfn-securityhub-insight-datefilter-end)
-            end("End"): String,
-            /// The date and time, in UTC and ISO 8601 format.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-datefilter.html#cfn-securityhub-insight-datefilter-start)
-            start("Start"): String,
-        }
-    }
-
-    property! {
-        /// A date range for the date filter.
-        ///
-        /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-daterange.html).
-        pub struct DateRange;
-        new {
-            /// Creates `DateRange` from its required properties:
-            ///
-            /// - `unit` (`Unit`, `Unit`): A date range unit for the date filter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-daterange.html#cfn-securityhub-insight-daterange-unit)
-            /// - `value` (`Value`, `f64`): A date range value for the date filter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-daterange.html#cfn-securityhub-insight-daterange-value)
-        }
-        required {
-            unit("Unit"): Unit,
-            value("Value"): f64,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// A date range unit for the date filter.
-        ///
-        /// Values allowed by `AWS::SecurityHub::Insight`.
-        pub enum Unit {
-            /// `DAYS`
-            Days = "DAYS",
-        }
-    }
-
-    property! {
         /// A keyword filter for querying findings.
         ///
         /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-keywordfilter.html).
@@ -2698,60 +2369,6 @@ pub mod insight {
         }
         required {
             cidr("Cidr"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A map filter for filtering AWS Security Hub findings.
-        ///
-        /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-mapfilter.html).
-        pub struct MapFilter;
-        new {
-            /// Creates `MapFilter` from its required properties:
-            ///
-            /// - `comparison` (`Comparison`, `Comparison`): The condition to apply to the key value when filtering Security Hub findings with a map filter.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-mapfilter.html#cfn-securityhub-insight-mapfilter-comparison)
-            /// - `key` (`Key`, `String`): Non-empty string definition.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-mapfilter.html#cfn-securityhub-insight-mapfilter-key)
-            /// - `value` (`Value`, `String`): Non-empty string definition.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-mapfilter.html#cfn-securityhub-insight-mapfilter-value)
-        }
-        required {
-            comparison("Comparison"): Comparison,
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The condition to apply to the key value when filtering Security Hub findings with a map filter.
-        ///
-        /// Values allowed by `AWS::SecurityHub::Insight`.
-        pub enum Comparison {
-            /// `EQUALS`
-            Equals = "EQUALS",
-            /// `NOT_EQUALS`
-            NotEquals = "NOT_EQUALS",
-        }
-    }
-
-    property! {
-        /// Boolean filter for querying findings.
-        ///
-        /// Part of `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-booleanfilter.html).
-        pub struct BooleanFilter;
-        new {
-            /// Creates `BooleanFilter` from its required properties:
-            ///
-            /// - `value` (`Value`, `bool`): The value of the boolean.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-insight-booleanfilter.html#cfn-securityhub-insight-booleanfilter-value)
-        }
-        required {
-            value("Value"): bool,
         }
         optional {
         }
@@ -2958,6 +2575,8 @@ pub mod security_control {
     //! Property types of [`SecurityControl`](super::SecurityControl).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SecurityHub` resources (identical schema).
+    pub use super::shared::ValueType;
 
     property! {
         /// Part of `AWS::SecurityHub::SecurityControl`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-securitycontrol-parameterconfiguration.html).
@@ -3020,16 +2639,6 @@ pub mod security_control {
             string_list("StringList"): Vec<String>,
         }
     }
-
-    string_enum! {
-        /// Values allowed by `AWS::SecurityHub::SecurityControl`.
-        pub enum ValueType {
-            /// `DEFAULT`
-            Default = "DEFAULT",
-            /// `CUSTOM`
-            Custom = "CUSTOM",
-        }
-    }
 }
 
 resource! {
@@ -3085,6 +2694,176 @@ pub mod standard {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-standard-standardscontrol.html#cfn-securityhub-standard-standardscontrol-reason)
             reason("Reason"): String,
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::SecurityHub` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// A number filter for querying findings.
+        ///
+        /// Part of `AWS::SecurityHub::AutomationRule`, `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html).
+        pub struct NumberFilter;
+        new {
+            /// Creates `NumberFilter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The equal-to condition to be applied to a single field when querying for findings.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-eq)
+            eq("Eq"): f64,
+            /// The greater-than-equal condition to be applied to a single field when querying for findings.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-gte)
+            gte("Gte"): f64,
+            /// The less-than-equal condition to be applied to a single field when querying for findings.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-numberfilter.html#cfn-securityhub-automationrule-numberfilter-lte)
+            lte("Lte"): f64,
+        }
+    }
+
+    property! {
+        /// A date filter for querying findings.
+        ///
+        /// Part of `AWS::SecurityHub::AutomationRule`, `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html).
+        pub struct DateFilter;
+        new {
+            /// Creates `DateFilter` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// A date range for the date filter.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-daterange)
+            date_range("DateRange"): DateRange,
+            /// A timestamp that provides the end date for the date filter.
+            /// For more information about the validation and formatting of timestamp fields in ASHlong, see [Timestamps](https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-end)
+            end("End"): String,
+            /// A timestamp that provides the start date for the date filter.
+            /// For more information about the validation and formatting of timestamp fields in ASHlong, see [Timestamps](https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html#timestamps).
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-datefilter.html#cfn-securityhub-automationrule-datefilter-start)
+            start("Start"): String,
+        }
+    }
+
+    property! {
+        /// A date range for the date filter.
+        ///
+        /// Part of `AWS::SecurityHub::AutomationRule`, `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html).
+        pub struct DateRange;
+        new {
+            /// Creates `DateRange` from its required properties:
+            ///
+            /// - `unit` (`Unit`, `Unit`): A date range unit for the date filter.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html#cfn-securityhub-automationrule-daterange-unit)
+            /// - `value` (`Value`, `f64`): A date range value for the date filter.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-daterange.html#cfn-securityhub-automationrule-daterange-value)
+        }
+        required {
+            unit("Unit"): Unit,
+            value("Value"): f64,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// A date range unit for the date filter.
+        ///
+        /// Values allowed by `AWS::SecurityHub::AutomationRule`, `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`.
+        pub enum Unit {
+            /// `DAYS`
+            Days = "DAYS",
+        }
+    }
+
+    string_enum! {
+        /// Whether the rule is active after it is created. If this parameter is equal to `ENABLED`, ASH applies the rule to findings and finding updates after the rule is created.
+        ///
+        /// Values allowed by `AWS::SecurityHub::AutomationRule`, `AWS::SecurityHub::AutomationRuleV2`.
+        pub enum RuleStatus {
+            /// `ENABLED`
+            Enabled = "ENABLED",
+            /// `DISABLED`
+            Disabled = "DISABLED",
+        }
+    }
+
+    property! {
+        /// Boolean filter for querying findings
+        ///
+        /// Part of `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-booleanfilter.html).
+        pub struct BooleanFilter;
+        new {
+            /// Creates `BooleanFilter` from its required properties:
+            ///
+            /// - `value` (`Value`, `bool`): The value of the boolean
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-booleanfilter.html#cfn-securityhub-automationrulev2-booleanfilter-value)
+        }
+        required {
+            value("Value"): bool,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// A map filter for filtering findings
+        ///
+        /// Part of `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html).
+        pub struct MapFilter;
+        new {
+            /// Creates `MapFilter` from its required properties:
+            ///
+            /// - `comparison` (`Comparison`, `Comparison`): The condition to apply to the key value when filtering findings with a map filter
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-comparison)
+            /// - `key` (`Key`, `String`): The key of the map filter
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-key)
+            /// - `value` (`Value`, `String`): The value for the key in the map filter
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrulev2-mapfilter.html#cfn-securityhub-automationrulev2-mapfilter-value)
+        }
+        required {
+            comparison("Comparison"): Comparison,
+            key("Key"): String,
+            value("Value"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The condition to apply to the key value when filtering findings with a map filter
+        ///
+        /// Values allowed by `AWS::SecurityHub::AutomationRuleV2`, `AWS::SecurityHub::Insight`.
+        pub enum Comparison {
+            /// `EQUALS`
+            Equals = "EQUALS",
+            /// `NOT_EQUALS`
+            NotEquals = "NOT_EQUALS",
+        }
+    }
+
+    string_enum! {
+        /// Identifies whether a control parameter uses a custom user-defined value or subscribes to the default AWS Security Hub behavior.
+        ///
+        /// Values allowed by `AWS::SecurityHub::ConfigurationPolicy`, `AWS::SecurityHub::SecurityControl`.
+        pub enum ValueType {
+            /// `DEFAULT`
+            Default = "DEFAULT",
+            /// `CUSTOM`
+            Custom = "CUSTOM",
         }
     }
 }

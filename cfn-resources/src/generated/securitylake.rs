@@ -68,7 +68,7 @@ resource! {
         /// The ARN for the Amazon Security Lake Amazon S3 bucket.
         ///
         /// `Fn::GetAtt` `S3BucketArn`.
-        s3_bucket_arn("S3BucketArn"): String,
+        s3_bucket_arn("S3BucketArn"): ids::s3::BucketArn,
     }
 }
 
@@ -175,26 +175,8 @@ pub mod data_lake {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::SecurityLake::DataLake`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-datalake-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, `_`, `.`, `/`, `=`, `+`, and `-`.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-datalake-tag.html#cfn-securitylake-datalake-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 characters in length.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-datalake-tag.html#cfn-securitylake-datalake-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -205,7 +187,7 @@ resource! {
     new {
         /// Creates `AWS::SecurityLake::Subscriber` from its required properties:
         ///
-        /// - `access_types` (`AccessTypes`, `Vec<subscriber::AccessTypesAccessTypes>`): The Amazon S3 or AWS Lake Formation access type.
+        /// - `access_types` (`AccessTypes`, `Vec<subscriber::AccessTypes>`): The Amazon S3 or AWS Lake Formation access type.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#cfn-securitylake-subscriber-accesstypes)
         /// - `data_lake_arn` (`DataLakeArn`, `String`): The ARN for the data lake.
         ///   Required. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#cfn-securitylake-subscriber-datalakearn)
@@ -217,7 +199,7 @@ resource! {
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#cfn-securitylake-subscriber-subscribername)
     }
     required {
-        access_types("AccessTypes"): Vec<subscriber::AccessTypesAccessTypes>,
+        access_types("AccessTypes"): Vec<subscriber::AccessTypes>,
         data_lake_arn("DataLakeArn"): String,
         sources("Sources"): Vec<subscriber::Source>,
         subscriber_identity("SubscriberIdentity"): subscriber::SubscriberIdentity,
@@ -254,7 +236,7 @@ pub mod subscriber {
 
     string_enum! {
         /// Values allowed by `AWS::SecurityLake::Subscriber`.
-        pub enum AccessTypesAccessTypes {
+        pub enum AccessTypes {
             /// `LAKEFORMATION`
             Lakeformation = "LAKEFORMATION",
             /// `S3`
@@ -341,24 +323,8 @@ pub mod subscriber {
         }
     }
 
-    property! {
-        /// Part of `AWS::SecurityLake::Subscriber`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-subscriber-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name of the tag. This is a general label that acts as a category for a more specific tag value (value).
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-subscriber-tag.html#cfn-securitylake-subscriber-tag-key)
-            /// - `value` (`Value`, `String`): The value that is associated with the specified tag key (key). This value acts as a descriptor for the tag key. A tag value cannot be null, but it can be an empty string.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-subscriber-tag.html#cfn-securitylake-subscriber-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

@@ -260,24 +260,8 @@ pub mod cloud_formation_product {
         }
     }
 
-    property! {
-        /// Part of `AWS::ServiceCatalog::CloudFormationProduct`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationproduct-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationproduct-tag.html#cfn-servicecatalog-cloudformationproduct-tag-key)
-            /// - `value` (`Value`, `String`): The tag value
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationproduct-tag.html#cfn-servicecatalog-cloudformationproduct-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -334,18 +318,8 @@ pub mod cloud_formation_provisioned_product {
     //! Property types of [`CloudFormationProvisionedProduct`](super::CloudFormationProvisionedProduct).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-        pub enum AcceptLanguage {
-            /// `en`
-            En = "en",
-            /// `jp`
-            Jp = "jp",
-            /// `zh`
-            Zh = "zh",
-        }
-    }
+    /// Shared with other `AWS::ServiceCatalog` resources (identical schema).
+    pub use super::shared::AcceptLanguage;
 
     property! {
         /// Part of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationprovisionedproduct-provisioningparameter.html).
@@ -404,24 +378,8 @@ pub mod cloud_formation_provisioned_product {
         }
     }
 
-    property! {
-        /// Part of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationprovisionedproduct-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationprovisionedproduct-tag.html#cfn-servicecatalog-cloudformationprovisionedproduct-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-cloudformationprovisionedproduct-tag.html#cfn-servicecatalog-cloudformationprovisionedproduct-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -577,24 +535,8 @@ pub mod portfolio {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::ServiceCatalog::Portfolio`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-portfolio-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-portfolio-tag.html#cfn-servicecatalog-portfolio-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-portfolio-tag.html#cfn-servicecatalog-portfolio-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -766,18 +708,8 @@ pub mod service_action {
     //! Property types of [`ServiceAction`](super::ServiceAction).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::ServiceCatalog::ServiceAction`.
-        pub enum AcceptLanguage {
-            /// `en`
-            En = "en",
-            /// `jp`
-            Jp = "jp",
-            /// `zh`
-            Zh = "zh",
-        }
-    }
+    /// Shared with other `AWS::ServiceCatalog` resources (identical schema).
+    pub use super::shared::AcceptLanguage;
 
     property! {
         /// Part of `AWS::ServiceCatalog::ServiceAction`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-serviceaction-definitionparameter.html).
@@ -934,5 +866,24 @@ resource! {
         tag_option_id("TagOptionId"): String,
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::ServiceCatalog` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Values allowed by `AWS::ServiceCatalog::CloudFormationProvisionedProduct`, `AWS::ServiceCatalog::ServiceAction`.
+        pub enum AcceptLanguage {
+            /// `en`
+            En = "en",
+            /// `jp`
+            Jp = "jp",
+            /// `zh`
+            Zh = "zh",
+        }
     }
 }

@@ -207,24 +207,8 @@ pub mod configuration_set {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::ConfigurationSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-configurationset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-configurationset-tag.html#cfn-ses-configurationset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-configurationset-tag.html#cfn-ses-configurationset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// An object that defines the open and click tracking options for emails that you send using the configuration set.
@@ -530,24 +514,8 @@ pub mod contact_list {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::ContactList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-contactlist-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-contactlist-tag.html#cfn-ses-contactlist-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-contactlist-tag.html#cfn-ses-contactlist-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::SES::ContactList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-contactlist-topic.html).
@@ -620,26 +588,8 @@ pub mod custom_verification_email_template {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// An object that defines the tags (keys and values) that you want to associate with the tenant.
-        ///
-        /// Part of `AWS::SES::CustomVerificationEmailTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-customverificationemailtemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the key-value tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-customverificationemailtemplate-tag.html#cfn-ses-customverificationemailtemplate-tag-key)
-            /// - `value` (`Value`, `String`): The value of the key-value tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-customverificationemailtemplate-tag.html#cfn-ses-customverificationemailtemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -675,24 +625,8 @@ pub mod dedicated_ip_pool {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::DedicatedIpPool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-dedicatedippool-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-dedicatedippool-tag.html#cfn-ses-dedicatedippool-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-dedicatedippool-tag.html#cfn-ses-dedicatedippool-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -848,24 +782,8 @@ pub mod email_identity {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::EmailIdentity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-emailidentity-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-emailidentity-tag.html#cfn-ses-emailidentity-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-emailidentity-tag.html#cfn-ses-emailidentity-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -927,24 +845,8 @@ pub mod mail_manager_addon_instance {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::MailManagerAddonInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddoninstance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddoninstance-tag.html#cfn-ses-mailmanageraddoninstance-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddoninstance-tag.html#cfn-ses-mailmanageraddoninstance-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -978,24 +880,8 @@ pub mod mail_manager_addon_subscription {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::MailManagerAddonSubscription`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddonsubscription-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddonsubscription-tag.html#cfn-ses-mailmanageraddonsubscription-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddonsubscription-tag.html#cfn-ses-mailmanageraddonsubscription-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1027,24 +913,8 @@ pub mod mail_manager_address_list {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::MailManagerAddressList`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddresslist-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddresslist-tag.html#cfn-ses-mailmanageraddresslist-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageraddresslist-tag.html#cfn-ses-mailmanageraddresslist-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1083,13 +953,13 @@ pub mod mail_manager_archive {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::SES::MailManagerArchive`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-archiveretentionarchiveretention.html).
-        pub struct ArchiveRetentionArchiveRetention;
+        /// Part of `AWS::SES::MailManagerArchive`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-archiveretention.html).
+        pub struct ArchiveRetention;
         new {
-            /// Creates `ArchiveRetentionArchiveRetention` from its required properties:
+            /// Creates `ArchiveRetention` from its required properties:
             ///
             /// - `retention_period` (`RetentionPeriod`, `RetentionPeriod`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-archiveretentionarchiveretention.html#cfn-ses-mailmanagerarchive-archiveretentionarchiveretention-retentionperiod)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-archiveretention.html#cfn-ses-mailmanagerarchive-archiveretention-retentionperiod)
         }
         required {
             retention_period("RetentionPeriod"): RetentionPeriod,
@@ -1136,24 +1006,8 @@ pub mod mail_manager_archive {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::MailManagerArchive`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-tag.html#cfn-ses-mailmanagerarchive-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerarchive-tag.html#cfn-ses-mailmanagerarchive-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1208,13 +1062,13 @@ pub mod mail_manager_ingress_point {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::SES::MailManagerIngressPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-ingresspointconfigurationingresspointconfiguration.html).
-        pub struct IngressPointConfigurationIngressPointConfiguration;
+        /// Part of `AWS::SES::MailManagerIngressPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-ingresspointconfiguration.html).
+        pub struct IngressPointConfiguration;
         new {
-            /// Creates `IngressPointConfigurationIngressPointConfiguration` from its required properties:
+            /// Creates `IngressPointConfiguration` from its required properties:
             ///
             /// - `smtp_password` (`SmtpPassword`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-ingresspointconfigurationingresspointconfiguration.html#cfn-ses-mailmanageringresspoint-ingresspointconfigurationingresspointconfiguration-smtppassword)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-ingresspointconfiguration.html#cfn-ses-mailmanageringresspoint-ingresspointconfiguration-smtppassword)
         }
         required {
             smtp_password("SmtpPassword"): String,
@@ -1224,13 +1078,13 @@ pub mod mail_manager_ingress_point {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerIngressPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-networkconfigurationnetworkconfiguration.html).
-        pub struct NetworkConfigurationNetworkConfiguration;
+        /// Part of `AWS::SES::MailManagerIngressPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-networkconfiguration.html).
+        pub struct NetworkConfiguration;
         new {
-            /// Creates `NetworkConfigurationNetworkConfiguration` from its required properties:
+            /// Creates `NetworkConfiguration` from its required properties:
             ///
             /// - `public_network_configuration` (`PublicNetworkConfiguration`, `PublicNetworkConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-networkconfigurationnetworkconfiguration.html#cfn-ses-mailmanageringresspoint-networkconfigurationnetworkconfiguration-publicnetworkconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-networkconfiguration.html#cfn-ses-mailmanageringresspoint-networkconfiguration-publicnetworkconfiguration)
         }
         required {
             public_network_configuration("PublicNetworkConfiguration"): PublicNetworkConfiguration,
@@ -1265,24 +1119,8 @@ pub mod mail_manager_ingress_point {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::MailManagerIngressPoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-tag.html#cfn-ses-mailmanageringresspoint-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanageringresspoint-tag.html#cfn-ses-mailmanageringresspoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::SES::MailManagerIngressPoint`.
@@ -1349,13 +1187,13 @@ pub mod mail_manager_relay {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::SES::MailManagerRelay`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-relayauthenticationrelayauthentication.html).
-        pub struct RelayAuthenticationRelayAuthentication;
+        /// Part of `AWS::SES::MailManagerRelay`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-relayauthentication.html).
+        pub struct RelayAuthentication;
         new {
-            /// Creates `RelayAuthenticationRelayAuthentication` from its required properties:
+            /// Creates `RelayAuthentication` from its required properties:
             ///
             /// - `secret_arn` (`SecretArn`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-relayauthenticationrelayauthentication.html#cfn-ses-mailmanagerrelay-relayauthenticationrelayauthentication-secretarn)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-relayauthentication.html#cfn-ses-mailmanagerrelay-relayauthentication-secretarn)
         }
         required {
             secret_arn("SecretArn"): String,
@@ -1364,24 +1202,8 @@ pub mod mail_manager_relay {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::MailManagerRelay`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-tag.html#cfn-ses-mailmanagerrelay-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerrelay-tag.html#cfn-ses-mailmanagerrelay-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1440,13 +1262,13 @@ pub mod mail_manager_rule_set {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleactionruleaction.html).
-        pub struct RuleActionRuleAction;
+        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleaction.html).
+        pub struct RuleAction;
         new {
-            /// Creates `RuleActionRuleAction` from its required properties:
+            /// Creates `RuleAction` from its required properties:
             ///
             /// - `drop` (`Drop`, `Json`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleactionruleaction.html#cfn-ses-mailmanagerruleset-ruleactionruleaction-drop)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleaction.html#cfn-ses-mailmanagerruleset-ruleaction-drop)
         }
         required {
             drop("Drop"): Json,
@@ -1456,13 +1278,13 @@ pub mod mail_manager_rule_set {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleconditionrulecondition.html).
-        pub struct RuleConditionRuleCondition;
+        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulecondition.html).
+        pub struct RuleCondition;
         new {
-            /// Creates `RuleConditionRuleCondition` from its required properties:
+            /// Creates `RuleCondition` from its required properties:
             ///
             /// - `boolean_expression` (`BooleanExpression`, `RuleBooleanExpression`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-ruleconditionrulecondition.html#cfn-ses-mailmanagerruleset-ruleconditionrulecondition-booleanexpression)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulecondition.html#cfn-ses-mailmanagerruleset-rulecondition-booleanexpression)
         }
         required {
             boolean_expression("BooleanExpression"): RuleBooleanExpression,
@@ -1491,13 +1313,13 @@ pub mod mail_manager_rule_set {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulebooleantoevaluaterulebooleantoevaluate.html).
-        pub struct RuleBooleanToEvaluateRuleBooleanToEvaluate;
+        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulebooleantoevaluate.html).
+        pub struct RuleBooleanToEvaluate;
         new {
-            /// Creates `RuleBooleanToEvaluateRuleBooleanToEvaluate` from its required properties:
+            /// Creates `RuleBooleanToEvaluate` from its required properties:
             ///
             /// - `attribute` (`Attribute`, `RuleBooleanEmailAttribute`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulebooleantoevaluaterulebooleantoevaluate.html#cfn-ses-mailmanagerruleset-rulebooleantoevaluaterulebooleantoevaluate-attribute)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-rulebooleantoevaluate.html#cfn-ses-mailmanagerruleset-rulebooleantoevaluate-attribute)
         }
         required {
             attribute("Attribute"): RuleBooleanEmailAttribute,
@@ -1528,24 +1350,8 @@ pub mod mail_manager_rule_set {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::MailManagerRuleSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-tag.html#cfn-ses-mailmanagerruleset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-tag.html#cfn-ses-mailmanagerruleset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1616,13 +1422,13 @@ pub mod mail_manager_traffic_policy {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerTrafficPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-policyconditionpolicycondition.html).
-        pub struct PolicyConditionPolicyCondition;
+        /// Part of `AWS::SES::MailManagerTrafficPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-policycondition.html).
+        pub struct PolicyCondition;
         new {
-            /// Creates `PolicyConditionPolicyCondition` from its required properties:
+            /// Creates `PolicyCondition` from its required properties:
             ///
             /// - `string_expression` (`StringExpression`, `IngressStringExpression`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-policyconditionpolicycondition.html#cfn-ses-mailmanagertrafficpolicy-policyconditionpolicycondition-stringexpression)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-policycondition.html#cfn-ses-mailmanagertrafficpolicy-policycondition-stringexpression)
         }
         required {
             string_expression("StringExpression"): IngressStringExpression,
@@ -1654,13 +1460,13 @@ pub mod mail_manager_traffic_policy {
     }
 
     property! {
-        /// Part of `AWS::SES::MailManagerTrafficPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-ingressstringtoevaluateingressstringtoevaluate.html).
-        pub struct IngressStringToEvaluateIngressStringToEvaluate;
+        /// Part of `AWS::SES::MailManagerTrafficPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-ingressstringtoevaluate.html).
+        pub struct IngressStringToEvaluate;
         new {
-            /// Creates `IngressStringToEvaluateIngressStringToEvaluate` from its required properties:
+            /// Creates `IngressStringToEvaluate` from its required properties:
             ///
             /// - `attribute` (`Attribute`, `IngressStringEmailAttribute`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-ingressstringtoevaluateingressstringtoevaluate.html#cfn-ses-mailmanagertrafficpolicy-ingressstringtoevaluateingressstringtoevaluate-attribute)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-ingressstringtoevaluate.html#cfn-ses-mailmanagertrafficpolicy-ingressstringtoevaluate-attribute)
         }
         required {
             attribute("Attribute"): IngressStringEmailAttribute,
@@ -1693,24 +1499,8 @@ pub mod mail_manager_traffic_policy {
         }
     }
 
-    property! {
-        /// Part of `AWS::SES::MailManagerTrafficPolicy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-tag.html#cfn-ses-mailmanagertrafficpolicy-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagertrafficpolicy-tag.html#cfn-ses-mailmanagertrafficpolicy-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1753,24 +1543,24 @@ pub mod multi_region_endpoint {
         new {
             /// Creates `Details` from its required properties:
             ///
-            /// - `route_details` (`RouteDetails`, `Vec<RouteDetailsRouteDetails>`): A list of route configuration details. Must contain exactly one route configuration
+            /// - `route_details` (`RouteDetails`, `Vec<RouteDetails>`): A list of route configuration details. Must contain exactly one route configuration
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-details.html#cfn-ses-multiregionendpoint-details-routedetails)
         }
         required {
-            route_details("RouteDetails"): Vec<RouteDetailsRouteDetails>,
+            route_details("RouteDetails"): Vec<RouteDetails>,
         }
         optional {
         }
     }
 
     property! {
-        /// Part of `AWS::SES::MultiRegionEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-routedetailsroutedetails.html).
-        pub struct RouteDetailsRouteDetails;
+        /// Part of `AWS::SES::MultiRegionEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-routedetails.html).
+        pub struct RouteDetails;
         new {
-            /// Creates `RouteDetailsRouteDetails` from its required properties:
+            /// Creates `RouteDetails` from its required properties:
             ///
             /// - `region` (`Region`, `String`): The name of an AWS-Region to be a secondary region for the multi-region endpoint (global-endpoint)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-routedetailsroutedetails.html#cfn-ses-multiregionendpoint-routedetailsroutedetails-region)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-routedetails.html#cfn-ses-multiregionendpoint-routedetails-region)
         }
         required {
             region("Region"): String,
@@ -1779,26 +1569,8 @@ pub mod multi_region_endpoint {
         }
     }
 
-    property! {
-        /// An object that defines the tags that are associated with a resource.
-        ///
-        /// Part of `AWS::SES::MultiRegionEndpoint`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): One part of a key-value pair that defines a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-tag.html#cfn-ses-multiregionendpoint-tag-key)
-            /// - `value` (`Value`, `String`): The optional part of a key-value pair that defines a tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-multiregionendpoint-tag.html#cfn-ses-multiregionendpoint-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2284,24 +2056,8 @@ pub mod template {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::SES::Template`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-template-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-template-tag.html#cfn-ses-template-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-template-tag.html#cfn-ses-template-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// The content of the email, composed of a subject line, an HTML part, and a text-only part
@@ -2476,26 +2232,8 @@ pub mod tenant {
         }
     }
 
-    property! {
-        /// An object that defines the tags (keys and values) that you want to associate with the tenant.
-        ///
-        /// Part of `AWS::SES::Tenant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-tenant-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the key-value tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-tenant-tag.html#cfn-ses-tenant-tag-key)
-            /// - `value` (`Value`, `String`): The value of the key-value tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-tenant-tag.html#cfn-ses-tenant-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {

@@ -124,19 +124,6 @@ pub mod signing_profile {
         }
     }
 
-    property! {
-        /// Part of `AWS::Signer::SigningProfile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-signer-signingprofile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-signer-signingprofile-tag.html#cfn-signer-signingprofile-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-signer-signingprofile-tag.html#cfn-signer-signingprofile-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }

@@ -286,26 +286,8 @@ pub mod topic {
         }
     }
 
-    property! {
-        /// The list of tags to be added to the specified topic.
-        ///
-        /// Part of `AWS::SNS::Topic`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-topic-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The required key portion of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-topic-tag.html#cfn-sns-topic-tag-key)
-            /// - `value` (`Value`, `String`): The optional value portion of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-topic-tag.html#cfn-sns-topic-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -341,12 +323,12 @@ resource! {
         ///
         /// - `policy_document` (`PolicyDocument`, `Json`): A policy document that contains permissions to add to the specified SNS topics.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html#cfn-sns-topicpolicy-policydocument)
-        /// - `topics` (`Topics`, `Vec<String>`): The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the `Ref` function to specify an `AWS::SNS::Topic` resource.
+        /// - `topics` (`Topics`, `Vec<ids::sns::TopicArn>`): The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can use the `Ref` function to specify an `AWS::SNS::Topic` resource.
         ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html#cfn-sns-topicpolicy-topics)
     }
     required {
         policy_document("PolicyDocument"): Json,
-        topics("Topics"): Vec<String>,
+        topics("Topics"): Vec<ids::sns::TopicArn>,
     }
     optional {
     }

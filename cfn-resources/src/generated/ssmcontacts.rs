@@ -46,6 +46,8 @@ pub mod contact {
     //! Property types of [`Contact`](super::Contact).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SSMContacts` resources (identical schema).
+    pub use super::shared::{Targets, ChannelTargetInfo, ContactTargetInfo};
 
     property! {
         /// A set amount of time that an escalation plan or engagement plan engages the specified contacts or contact methods.
@@ -73,86 +75,8 @@ pub mod contact {
         }
     }
 
-    property! {
-        /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
-        ///
-        /// Part of `AWS::SSMContacts::Contact`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html).
-        pub struct Targets;
-        new {
-            /// Creates `Targets` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-channeltargetinfo)
-            channel_target_info("ChannelTargetInfo"): ChannelTargetInfo,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-contacttargetinfo)
-            contact_target_info("ContactTargetInfo"): ContactTargetInfo,
-        }
-    }
-
-    property! {
-        /// Information about the contact channel that SSM Incident Manager uses to engage the contact.
-        ///
-        /// Part of `AWS::SSMContacts::Contact`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html).
-        pub struct ChannelTargetInfo;
-        new {
-            /// Creates `ChannelTargetInfo` from its required properties:
-            ///
-            /// - `channel_id` (`ChannelId`, `String`): The Amazon Resource Name (ARN) of the contact channel.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html#cfn-ssmcontacts-contact-channeltargetinfo-channelid)
-            /// - `retry_interval_in_minutes` (`RetryIntervalInMinutes`, `i64`): The number of minutes to wait to retry sending engagement in the case the engagement initially fails.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html#cfn-ssmcontacts-contact-channeltargetinfo-retryintervalinminutes)
-        }
-        required {
-            channel_id("ChannelId"): String,
-            retry_interval_in_minutes("RetryIntervalInMinutes"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The contact that SSM Incident Manager is engaging during an incident.
-        ///
-        /// Part of `AWS::SSMContacts::Contact`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html).
-        pub struct ContactTargetInfo;
-        new {
-            /// Creates `ContactTargetInfo` from its required properties:
-            ///
-            /// - `contact_id` (`ContactId`, `String`): The Amazon Resource Name (ARN) of the contact.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html#cfn-ssmcontacts-contact-contacttargetinfo-contactid)
-            /// - `is_essential` (`IsEssential`, `bool`): A Boolean value determining if the contact's acknowledgement stops the progress of stages in the plan.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html#cfn-ssmcontacts-contact-contacttargetinfo-isessential)
-        }
-        required {
-            contact_id("ContactId"): String,
-            is_essential("IsEssential"): bool,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::SSMContacts::Contact`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-tag.html#cfn-ssmcontacts-contact-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-tag.html#cfn-ssmcontacts-contact-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Contact type, which specify type of contact. Currently supported values: “PERSONAL”, “SHARED”, “OTHER“.
@@ -265,6 +189,8 @@ pub mod plan {
     //! Property types of [`Plan`](super::Plan).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::SSMContacts` resources (identical schema).
+    pub use super::shared::{Targets, ChannelTargetInfo, ContactTargetInfo};
 
     property! {
         /// A set amount of time that an escalation plan or engagement plan engages the specified contacts or contact methods.
@@ -285,66 +211,6 @@ pub mod plan {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-stage.html#cfn-ssmcontacts-plan-stage-targets)
             targets("Targets"): Vec<Targets>,
-        }
-    }
-
-    property! {
-        /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
-        ///
-        /// Part of `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-targets.html).
-        pub struct Targets;
-        new {
-            /// Creates `Targets` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-targets.html#cfn-ssmcontacts-plan-targets-channeltargetinfo)
-            channel_target_info("ChannelTargetInfo"): ChannelTargetInfo,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-targets.html#cfn-ssmcontacts-plan-targets-contacttargetinfo)
-            contact_target_info("ContactTargetInfo"): ContactTargetInfo,
-        }
-    }
-
-    property! {
-        /// Information about the contact channel that SSM Incident Manager uses to engage the contact.
-        ///
-        /// Part of `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-channeltargetinfo.html).
-        pub struct ChannelTargetInfo;
-        new {
-            /// Creates `ChannelTargetInfo` from its required properties:
-            ///
-            /// - `channel_id` (`ChannelId`, `String`): The Amazon Resource Name (ARN) of the contact channel.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-channeltargetinfo.html#cfn-ssmcontacts-plan-channeltargetinfo-channelid)
-            /// - `retry_interval_in_minutes` (`RetryIntervalInMinutes`, `i64`): The number of minutes to wait to retry sending engagement in the case the engagement initially fails.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-channeltargetinfo.html#cfn-ssmcontacts-plan-channeltargetinfo-retryintervalinminutes)
-        }
-        required {
-            channel_id("ChannelId"): String,
-            retry_interval_in_minutes("RetryIntervalInMinutes"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The contact that SSM Incident Manager is engaging during an incident.
-        ///
-        /// Part of `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-contacttargetinfo.html).
-        pub struct ContactTargetInfo;
-        new {
-            /// Creates `ContactTargetInfo` from its required properties:
-            ///
-            /// - `contact_id` (`ContactId`, `String`): The Amazon Resource Name (ARN) of the contact.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-contacttargetinfo.html#cfn-ssmcontacts-plan-contacttargetinfo-contactid)
-            /// - `is_essential` (`IsEssential`, `bool`): A Boolean value determining if the contact's acknowledgement stops the progress of stages in the plan.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-plan-contacttargetinfo.html#cfn-ssmcontacts-plan-contacttargetinfo-isessential)
-        }
-        required {
-            contact_id("ContactId"): String,
-            is_essential("IsEssential"): bool,
-        }
-        optional {
         }
     }
 }
@@ -536,22 +402,71 @@ pub mod rotation {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::SSMContacts` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// A key-value pair to associate with a resource.
+        /// The contacts or contact methods that the escalation plan or engagement plan is engaging.
         ///
-        /// Part of `AWS::SSMContacts::Rotation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-rotation-tag.html).
-        pub struct Tag;
+        /// Part of `AWS::SSMContacts::Contact`, `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html).
+        pub struct Targets;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-rotation-tag.html#cfn-ssmcontacts-rotation-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-rotation-tag.html#cfn-ssmcontacts-rotation-tag-value)
+            /// Creates `Targets` (it has no required properties).
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-channeltargetinfo)
+            channel_target_info("ChannelTargetInfo"): ChannelTargetInfo,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-targets.html#cfn-ssmcontacts-contact-targets-contacttargetinfo)
+            contact_target_info("ContactTargetInfo"): ContactTargetInfo,
+        }
+    }
+
+    property! {
+        /// Information about the contact channel that SSM Incident Manager uses to engage the contact.
+        ///
+        /// Part of `AWS::SSMContacts::Contact`, `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html).
+        pub struct ChannelTargetInfo;
+        new {
+            /// Creates `ChannelTargetInfo` from its required properties:
+            ///
+            /// - `channel_id` (`ChannelId`, `String`): The Amazon Resource Name (ARN) of the contact channel.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html#cfn-ssmcontacts-contact-channeltargetinfo-channelid)
+            /// - `retry_interval_in_minutes` (`RetryIntervalInMinutes`, `i64`): The number of minutes to wait to retry sending engagement in the case the engagement initially fails.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-channeltargetinfo.html#cfn-ssmcontacts-contact-channeltargetinfo-retryintervalinminutes)
+        }
+        required {
+            channel_id("ChannelId"): String,
+            retry_interval_in_minutes("RetryIntervalInMinutes"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The contact that SSM Incident Manager is engaging during an incident.
+        ///
+        /// Part of `AWS::SSMContacts::Contact`, `AWS::SSMContacts::Plan`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html).
+        pub struct ContactTargetInfo;
+        new {
+            /// Creates `ContactTargetInfo` from its required properties:
+            ///
+            /// - `contact_id` (`ContactId`, `String`): The Amazon Resource Name (ARN) of the contact.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html#cfn-ssmcontacts-contact-contacttargetinfo-contactid)
+            /// - `is_essential` (`IsEssential`, `bool`): A Boolean value determining if the contact's acknowledgement stops the progress of stages in the plan.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssmcontacts-contact-contacttargetinfo.html#cfn-ssmcontacts-contact-contacttargetinfo-isessential)
+        }
+        required {
+            contact_id("ContactId"): String,
+            is_essential("IsEssential"): bool,
         }
         optional {
         }

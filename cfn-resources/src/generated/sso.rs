@@ -139,26 +139,8 @@ pub mod application {
         }
     }
 
-    property! {
-        /// The metadata that you apply to the Identity Center (SSO) Application to help you categorize and organize them.
-        ///
-        /// Part of `AWS::SSO::Application`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-application-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-application-tag.html#cfn-sso-application-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-application-tag.html#cfn-sso-application-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -191,18 +173,8 @@ pub mod application_assignment {
     //! Property types of [`ApplicationAssignment`](super::ApplicationAssignment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The entity type for which the assignment will be created.
-        ///
-        /// Values allowed by `AWS::SSO::ApplicationAssignment`.
-        pub enum PrincipalType {
-            /// `USER`
-            User = "USER",
-            /// `GROUP`
-            Group = "GROUP",
-        }
-    }
+    /// Shared with other `AWS::SSO` resources (identical schema).
+    pub use super::shared::PrincipalType;
 }
 
 resource! {
@@ -244,18 +216,8 @@ pub mod assignment {
     //! Property types of [`Assignment`](super::Assignment).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The assignee's type, user/group
-        ///
-        /// Values allowed by `AWS::SSO::Assignment`.
-        pub enum PrincipalType {
-            /// `USER`
-            User = "USER",
-            /// `GROUP`
-            Group = "GROUP",
-        }
-    }
+    /// Shared with other `AWS::SSO` resources (identical schema).
+    pub use super::shared::PrincipalType;
 
     string_enum! {
         /// The type of resource to be provisioned to, only aws account now
@@ -311,26 +273,8 @@ pub mod instance {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// The metadata that you apply to the Identity Center (SSO) Instance to help you categorize and organize them.
-        ///
-        /// Part of `AWS::SSO::Instance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-instance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-instance-tag.html#cfn-sso-instance-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-instance-tag.html#cfn-sso-instance-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -510,24 +454,25 @@ pub mod permission_set {
         }
     }
 
-    property! {
-        /// The metadata that you apply to the permission set to help you categorize and organize them.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::SSO` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The entity type for which the assignment will be created.
         ///
-        /// Part of `AWS::SSO::PermissionSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-permissionset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-permissionset-tag.html#cfn-sso-permissionset-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sso-permissionset-tag.html#cfn-sso-permissionset-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+        /// Values allowed by `AWS::SSO::ApplicationAssignment`, `AWS::SSO::Assignment`.
+        pub enum PrincipalType {
+            /// `USER`
+            User = "USER",
+            /// `GROUP`
+            Group = "GROUP",
         }
     }
 }

@@ -46,55 +46,11 @@ pub mod activity {
     //! Property types of [`Activity`](super::Activity).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::StepFunctions` resources (identical schema).
+    pub use super::shared::{EncryptionConfiguration, Type};
 
-    property! {
-        /// Part of `AWS::StepFunctions::Activity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html).
-        pub struct EncryptionConfiguration;
-        new {
-            /// Creates `EncryptionConfiguration` from its required properties:
-            ///
-            /// - `type` (`Type`, `Type`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-type)
-        }
-        required {
-            r#type("Type"): Type,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
-            kms_data_key_reuse_period_seconds("KmsDataKeyReusePeriodSeconds"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::StepFunctions::Activity`.
-        pub enum Type {
-            /// `CUSTOMER_MANAGED_KMS_KEY`
-            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
-            /// `AWS_OWNED_KEY`
-            AwsOwnedKey = "AWS_OWNED_KEY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::StepFunctions::Activity`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-tagsentry.html).
-        pub struct TagsEntry;
-        new {
-            /// Creates `TagsEntry` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-tagsentry.html#cfn-stepfunctions-activity-tagsentry-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-tagsentry.html#cfn-stepfunctions-activity-tagsentry-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagsEntry = crate::Tag;
 }
 
 resource! {
@@ -147,6 +103,8 @@ pub mod state_machine {
     //! Property types of [`StateMachine`](super::StateMachine).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::StepFunctions` resources (identical schema).
+    pub use super::shared::{EncryptionConfiguration, Type};
 
     property! {
         /// Part of `AWS::StepFunctions::StateMachine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-s3location.html).
@@ -166,36 +124,6 @@ pub mod state_machine {
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-s3location.html#cfn-stepfunctions-statemachine-s3location-version)
             version("Version"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::StepFunctions::StateMachine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html).
-        pub struct EncryptionConfiguration;
-        new {
-            /// Creates `EncryptionConfiguration` from its required properties:
-            ///
-            /// - `type` (`Type`, `Type`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html#cfn-stepfunctions-statemachine-encryptionconfiguration-type)
-        }
-        required {
-            r#type("Type"): Type,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html#cfn-stepfunctions-statemachine-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
-            kms_data_key_reuse_period_seconds("KmsDataKeyReusePeriodSeconds"): i64,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-encryptionconfiguration.html#cfn-stepfunctions-statemachine-encryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::StepFunctions::StateMachine`.
-        pub enum Type {
-            /// `CUSTOMER_MANAGED_KMS_KEY`
-            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
-            /// `AWS_OWNED_KEY`
-            AwsOwnedKey = "AWS_OWNED_KEY",
         }
     }
 
@@ -269,24 +197,8 @@ pub mod state_machine {
         }
     }
 
-    property! {
-        /// Part of `AWS::StepFunctions::StateMachine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-tagsentry.html).
-        pub struct TagsEntry;
-        new {
-            /// Creates `TagsEntry` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-tagsentry.html#cfn-stepfunctions-statemachine-tagsentry-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-tagsentry.html#cfn-stepfunctions-statemachine-tagsentry-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagsEntry = crate::Tag;
 
     property! {
         /// Part of `AWS::StepFunctions::StateMachine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-tracingconfiguration.html).
@@ -434,5 +346,42 @@ resource! {
     attributes {
         /// `Fn::GetAtt` `Arn`.
         arn("Arn"): String,
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::StepFunctions` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::StepFunctions::Activity`, `AWS::StepFunctions::StateMachine`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html).
+        pub struct EncryptionConfiguration;
+        new {
+            /// Creates `EncryptionConfiguration` from its required properties:
+            ///
+            /// - `type` (`Type`, `Type`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-type)
+        }
+        required {
+            r#type("Type"): Type,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
+            kms_data_key_reuse_period_seconds("KmsDataKeyReusePeriodSeconds"): i64,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmskeyid)
+            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::StepFunctions::Activity`, `AWS::StepFunctions::StateMachine`.
+        pub enum Type {
+            /// `CUSTOMER_MANAGED_KMS_KEY`
+            CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+            /// `AWS_OWNED_KEY`
+            AwsOwnedKey = "AWS_OWNED_KEY",
+        }
     }
 }

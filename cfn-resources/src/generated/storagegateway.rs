@@ -120,38 +120,8 @@ pub mod nfs_file_share {
     //! Property types of [`NfsFileShare`](super::NfsFileShare).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
-        ///
-        /// Part of `AWS::StorageGateway::NFSFileShare`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-cacheattributes.html).
-        pub struct CacheAttributes;
-        new {
-            /// Creates `CacheAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// How long the directory contents cached by the gateway are considered valid.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-cacheattributes.html#cfn-storagegateway-nfsfileshare-cacheattributes-cachestaletimeoutinseconds)
-            cache_stale_timeout_in_seconds("CacheStaleTimeoutInSeconds"): i64,
-        }
-    }
-
-    string_enum! {
-        /// The server-side encryption the gateway applies to objects it writes.
-        ///
-        /// Values allowed by `AWS::StorageGateway::NFSFileShare`.
-        pub enum EncryptionType {
-            /// `SseS3`
-            SseS3 = "SseS3",
-            /// `SseKms`
-            SseKms = "SseKms",
-            /// `DsseKms`
-            DsseKms = "DsseKms",
-        }
-    }
+    /// Shared with other `AWS::StorageGateway` resources (identical schema).
+    pub use super::shared::{CacheAttributes, EncryptionType, ObjectAcl};
 
     property! {
         /// Default values for the file and directory permissions of an NFS share. Removing this property from a template leaves the live values unchanged rather than clearing them, because the service has no reset for it: a create that omits the object leaves it absent, but the update path merges member by member keyed on the same internal sentinel that reports absence, so no request can restore that state. Set the members you want rather than relying on removal.
@@ -183,48 +153,8 @@ pub mod nfs_file_share {
         }
     }
 
-    string_enum! {
-        /// The canned S3 ACL applied to objects the gateway writes.
-        ///
-        /// Values allowed by `AWS::StorageGateway::NFSFileShare`.
-        pub enum ObjectAcl {
-            /// `private`
-            Private = "private",
-            /// `public-read`
-            PublicRead = "public-read",
-            /// `public-read-write`
-            PublicReadWrite = "public-read-write",
-            /// `authenticated-read`
-            AuthenticatedRead = "authenticated-read",
-            /// `bucket-owner-read`
-            BucketOwnerRead = "bucket-owner-read",
-            /// `bucket-owner-full-control`
-            BucketOwnerFullControl = "bucket-owner-full-control",
-            /// `aws-exec-read`
-            AwsExecRead = "aws-exec-read",
-        }
-    }
-
-    property! {
-        /// A key-value pair assigned to the file share.
-        ///
-        /// Part of `AWS::StorageGateway::NFSFileShare`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-tag.html#cfn-storagegateway-nfsfileshare-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-tag.html#cfn-storagegateway-nfsfileshare-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -363,24 +293,8 @@ pub mod smb_file_share {
     //! Property types of [`SmbFileShare`](super::SmbFileShare).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
-        ///
-        /// Part of `AWS::StorageGateway::SMBFileShare`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-smbfileshare-cacheattributes.html).
-        pub struct CacheAttributes;
-        new {
-            /// Creates `CacheAttributes` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// How long the directory contents cached by the gateway are considered valid.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-smbfileshare-cacheattributes.html#cfn-storagegateway-smbfileshare-cacheattributes-cachestaletimeoutinseconds)
-            cache_stale_timeout_in_seconds("CacheStaleTimeoutInSeconds"): i64,
-        }
-    }
+    /// Shared with other `AWS::StorageGateway` resources (identical schema).
+    pub use super::shared::{CacheAttributes, EncryptionType, ObjectAcl};
 
     string_enum! {
         /// Whether the SMB share is case sensitive or defers to the client.
@@ -394,62 +308,8 @@ pub mod smb_file_share {
         }
     }
 
-    string_enum! {
-        /// The server-side encryption the gateway applies to objects it writes.
-        ///
-        /// Values allowed by `AWS::StorageGateway::SMBFileShare`.
-        pub enum EncryptionType {
-            /// `SseS3`
-            SseS3 = "SseS3",
-            /// `SseKms`
-            SseKms = "SseKms",
-            /// `DsseKms`
-            DsseKms = "DsseKms",
-        }
-    }
-
-    string_enum! {
-        /// The canned S3 ACL applied to objects the gateway writes.
-        ///
-        /// Values allowed by `AWS::StorageGateway::SMBFileShare`.
-        pub enum ObjectAcl {
-            /// `private`
-            Private = "private",
-            /// `public-read`
-            PublicRead = "public-read",
-            /// `public-read-write`
-            PublicReadWrite = "public-read-write",
-            /// `authenticated-read`
-            AuthenticatedRead = "authenticated-read",
-            /// `bucket-owner-read`
-            BucketOwnerRead = "bucket-owner-read",
-            /// `bucket-owner-full-control`
-            BucketOwnerFullControl = "bucket-owner-full-control",
-            /// `aws-exec-read`
-            AwsExecRead = "aws-exec-read",
-        }
-    }
-
-    property! {
-        /// A key-value pair assigned to the file share.
-        ///
-        /// Part of `AWS::StorageGateway::SMBFileShare`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-smbfileshare-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-smbfileshare-tag.html#cfn-storagegateway-smbfileshare-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-smbfileshare-tag.html#cfn-storagegateway-smbfileshare-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -520,26 +380,8 @@ pub mod tape {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with the virtual tape.
-        ///
-        /// Part of `AWS::StorageGateway::Tape`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tape-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key. Cannot be prefixed with aws:.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tape-tag.html#cfn-storagegateway-tape-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tape-tag.html#cfn-storagegateway-tape-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -616,24 +458,8 @@ pub mod tape_pool {
         }
     }
 
-    property! {
-        /// Part of `AWS::StorageGateway::TapePool`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tapepool-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tapepool-tag.html#cfn-storagegateway-tapepool-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-tapepool-tag.html#cfn-storagegateway-tapepool-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -722,22 +548,67 @@ pub mod volume {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::StorageGateway` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// Part of `AWS::StorageGateway::Volume`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-volume-tag.html).
-        pub struct Tag;
+        /// Refresh cache information for the file share. Removing this property from a template leaves the share's current value: the service documents no value that resets it.
+        ///
+        /// Part of `AWS::StorageGateway::NFSFileShare`, `AWS::StorageGateway::SMBFileShare`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-cacheattributes.html).
+        pub struct CacheAttributes;
         new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The tag key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-volume-tag.html#cfn-storagegateway-volume-tag-key)
-            /// - `value` (`Value`, `String`): The tag value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-volume-tag.html#cfn-storagegateway-volume-tag-value)
+            /// Creates `CacheAttributes` (it has no required properties).
         }
         required {
-            key("Key"): String,
-            value("Value"): String,
         }
         optional {
+            /// How long the directory contents cached by the gateway are considered valid.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-storagegateway-nfsfileshare-cacheattributes.html#cfn-storagegateway-nfsfileshare-cacheattributes-cachestaletimeoutinseconds)
+            cache_stale_timeout_in_seconds("CacheStaleTimeoutInSeconds"): i64,
+        }
+    }
+
+    string_enum! {
+        /// The server-side encryption the gateway applies to objects it writes.
+        ///
+        /// Values allowed by `AWS::StorageGateway::NFSFileShare`, `AWS::StorageGateway::SMBFileShare`.
+        pub enum EncryptionType {
+            /// `SseS3`
+            SseS3 = "SseS3",
+            /// `SseKms`
+            SseKms = "SseKms",
+            /// `DsseKms`
+            DsseKms = "DsseKms",
+        }
+    }
+
+    string_enum! {
+        /// The canned S3 ACL applied to objects the gateway writes.
+        ///
+        /// Values allowed by `AWS::StorageGateway::NFSFileShare`, `AWS::StorageGateway::SMBFileShare`.
+        pub enum ObjectAcl {
+            /// `private`
+            Private = "private",
+            /// `public-read`
+            PublicRead = "public-read",
+            /// `public-read-write`
+            PublicReadWrite = "public-read-write",
+            /// `authenticated-read`
+            AuthenticatedRead = "authenticated-read",
+            /// `bucket-owner-read`
+            BucketOwnerRead = "bucket-owner-read",
+            /// `bucket-owner-full-control`
+            BucketOwnerFullControl = "bucket-owner-full-control",
+            /// `aws-exec-read`
+            AwsExecRead = "aws-exec-read",
         }
     }
 }

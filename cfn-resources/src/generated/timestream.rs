@@ -41,23 +41,8 @@ pub mod database {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// You can use the Resource Tags property to apply tags to resources, which can help you identify and categorize those resources.
-        ///
-        /// Part of `AWS::Timestream::Database`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-database-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-database-tag.html#cfn-timestream-database-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-database-tag.html#cfn-timestream-database-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -151,7 +136,7 @@ resource! {
         /// The VPC subnet IDs associated with the resource at the time of backup.
         ///
         /// `Fn::GetAtt` `VpcSubnetIds`.
-        vpc_subnet_ids("VpcSubnetIds"): Vec<String>,
+        vpc_subnet_ids("VpcSubnetIds"): Vec<ids::ec2::SubnetId>,
         /// The VPC security group IDs associated with the resource at the time of backup.
         ///
         /// `Fn::GetAtt` `VpcSecurityGroupIds`.
@@ -171,7 +156,7 @@ resource! {
         /// The ARN of the Secrets Manager secret containing the InfluxDB auth parameters.
         ///
         /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
-        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): String,
+        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): ids::secretsmanager::SecretId,
         /// `Fn::GetAtt` `MaintenanceSchedule`.
         maintenance_schedule("MaintenanceSchedule"): Json,
     }
@@ -182,26 +167,8 @@ pub mod influx_db_backup {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with the resource.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBBackup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbbackup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbbackup-tag.html#cfn-timestream-influxdbbackup-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbbackup-tag.html#cfn-timestream-influxdbbackup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -290,7 +257,7 @@ resource! {
         /// A list of EC2 subnet IDs for this InfluxDB cluster.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#cfn-timestream-influxdbcluster-vpcsubnetids)
-        vpc_subnet_ids("VpcSubnetIds"): Vec<String>,
+        vpc_subnet_ids("VpcSubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     attributes {
         /// Status of the InfluxDB cluster.
@@ -316,7 +283,7 @@ resource! {
         /// The Auth parameters secret Amazon Resource name (ARN) that is associated with the InfluxDB cluster.
         ///
         /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
-        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): String,
+        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): ids::secretsmanager::SecretId,
         /// The engine type for the InfluxDB cluster.
         ///
         /// `Fn::GetAtt` `EngineType`.
@@ -332,46 +299,8 @@ pub mod influx_db_cluster {
     //! Property types of [`InfluxDbCluster`](super::InfluxDbCluster).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The compute instance of the InfluxDB cluster.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBCluster`.
-        pub enum DbInstanceType {
-            /// `db.influx.medium`
-            DbInfluxMedium = "db.influx.medium",
-            /// `db.influx.large`
-            DbInfluxLarge = "db.influx.large",
-            /// `db.influx.xlarge`
-            DbInfluxXlarge = "db.influx.xlarge",
-            /// `db.influx.2xlarge`
-            DbInflux2xlarge = "db.influx.2xlarge",
-            /// `db.influx.4xlarge`
-            DbInflux4xlarge = "db.influx.4xlarge",
-            /// `db.influx.8xlarge`
-            DbInflux8xlarge = "db.influx.8xlarge",
-            /// `db.influx.12xlarge`
-            DbInflux12xlarge = "db.influx.12xlarge",
-            /// `db.influx.16xlarge`
-            DbInflux16xlarge = "db.influx.16xlarge",
-            /// `db.influx.24xlarge`
-            DbInflux24xlarge = "db.influx.24xlarge",
-        }
-    }
-
-    string_enum! {
-        /// The storage type of the InfluxDB cluster.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBCluster`.
-        pub enum DbStorageType {
-            /// `InfluxIOIncludedT1`
-            InfluxIoIncludedT1 = "InfluxIOIncludedT1",
-            /// `InfluxIOIncludedT2`
-            InfluxIoIncludedT2 = "InfluxIOIncludedT2",
-            /// `InfluxIOIncludedT3`
-            InfluxIoIncludedT3 = "InfluxIOIncludedT3",
-        }
-    }
+    /// Shared with other `AWS::Timestream` resources (identical schema).
+    pub use super::shared::{DbInstanceType, DbStorageType, LogDeliveryConfiguration, S3Configuration, MaintenanceSchedule, NetworkType};
 
     string_enum! {
         /// Deployment type of the InfluxDB cluster.
@@ -395,99 +324,8 @@ pub mod influx_db_cluster {
         }
     }
 
-    property! {
-        /// Configuration for sending logs to customer account from the InfluxDB cluster.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-logdeliveryconfiguration.html).
-        pub struct LogDeliveryConfiguration;
-        new {
-            /// Creates `LogDeliveryConfiguration` from its required properties:
-            ///
-            /// - `s3_configuration` (`S3Configuration`, `S3Configuration`): S3 configuration for sending logs to customer account from the InfluxDB cluster.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-logdeliveryconfiguration.html#cfn-timestream-influxdbcluster-logdeliveryconfiguration-s3configuration)
-        }
-        required {
-            s3_configuration("S3Configuration"): S3Configuration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// S3 configuration for sending logs to customer account from the InfluxDB cluster.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html).
-        pub struct S3Configuration;
-        new {
-            /// Creates `S3Configuration` from its required properties:
-            ///
-            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`): The bucket name for logs to be sent from the InfluxDB cluster
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html#cfn-timestream-influxdbcluster-s3configuration-bucketname)
-            /// - `enabled` (`Enabled`, `bool`): Specifies whether logging to customer specified bucket is enabled.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html#cfn-timestream-influxdbcluster-s3configuration-enabled)
-        }
-        required {
-            bucket_name("BucketName"): ids::s3::BucketName,
-            enabled("Enabled"): bool,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The maintenance schedule for the InfluxDB cluster.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html).
-        pub struct MaintenanceSchedule;
-        new {
-            /// Creates `MaintenanceSchedule` from its required properties:
-            ///
-            /// - `preferred_maintenance_window` (`PreferredMaintenanceWindow`, `String`): The preferred maintenance window in format ddd:HH:MM-ddd:HH:MM.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html#cfn-timestream-influxdbcluster-maintenanceschedule-preferredmaintenancewindow)
-            /// - `timezone` (`Timezone`, `String`): The IANA timezone identifier for the maintenance schedule.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html#cfn-timestream-influxdbcluster-maintenanceschedule-timezone)
-        }
-        required {
-            preferred_maintenance_window("PreferredMaintenanceWindow"): String,
-            timezone("Timezone"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Network type of the InfluxDB cluster.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBCluster`.
-        pub enum NetworkType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `DUAL`
-            Dual = "DUAL",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBCluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-tag.html#cfn-timestream-influxdbcluster-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-tag.html#cfn-timestream-influxdbcluster-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -572,7 +410,7 @@ resource! {
         /// A list of EC2 subnet IDs for this InfluxDB instance.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#cfn-timestream-influxdbinstance-vpcsubnetids)
-        vpc_subnet_ids("VpcSubnetIds"): Vec<String>,
+        vpc_subnet_ids("VpcSubnetIds"): Vec<ids::ec2::SubnetId>,
     }
     attributes {
         /// Status of the InfluxDB Instance.
@@ -602,7 +440,7 @@ resource! {
         /// The Auth parameters secret Amazon Resource name (ARN) that is associated with the InfluxDB instance.
         ///
         /// `Fn::GetAtt` `InfluxAuthParametersSecretArn`.
-        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): String,
+        influx_auth_parameters_secret_arn("InfluxAuthParametersSecretArn"): ids::secretsmanager::SecretId,
         /// The timestamp of the next scheduled maintenance event.
         ///
         /// `Fn::GetAtt` `NextMaintenanceTime`.
@@ -614,46 +452,8 @@ pub mod influx_db_instance {
     //! Property types of [`InfluxDbInstance`](super::InfluxDbInstance).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// The compute instance of the InfluxDB instance.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBInstance`.
-        pub enum DbInstanceType {
-            /// `db.influx.medium`
-            DbInfluxMedium = "db.influx.medium",
-            /// `db.influx.large`
-            DbInfluxLarge = "db.influx.large",
-            /// `db.influx.xlarge`
-            DbInfluxXlarge = "db.influx.xlarge",
-            /// `db.influx.2xlarge`
-            DbInflux2xlarge = "db.influx.2xlarge",
-            /// `db.influx.4xlarge`
-            DbInflux4xlarge = "db.influx.4xlarge",
-            /// `db.influx.8xlarge`
-            DbInflux8xlarge = "db.influx.8xlarge",
-            /// `db.influx.12xlarge`
-            DbInflux12xlarge = "db.influx.12xlarge",
-            /// `db.influx.16xlarge`
-            DbInflux16xlarge = "db.influx.16xlarge",
-            /// `db.influx.24xlarge`
-            DbInflux24xlarge = "db.influx.24xlarge",
-        }
-    }
-
-    string_enum! {
-        /// The storage type of the InfluxDB instance.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBInstance`.
-        pub enum DbStorageType {
-            /// `InfluxIOIncludedT1`
-            InfluxIoIncludedT1 = "InfluxIOIncludedT1",
-            /// `InfluxIOIncludedT2`
-            InfluxIoIncludedT2 = "InfluxIOIncludedT2",
-            /// `InfluxIOIncludedT3`
-            InfluxIoIncludedT3 = "InfluxIOIncludedT3",
-        }
-    }
+    /// Shared with other `AWS::Timestream` resources (identical schema).
+    pub use super::shared::{DbInstanceType, DbStorageType, LogDeliveryConfiguration, S3Configuration, MaintenanceSchedule, NetworkType};
 
     string_enum! {
         /// Deployment type of the InfluxDB Instance.
@@ -667,99 +467,8 @@ pub mod influx_db_instance {
         }
     }
 
-    property! {
-        /// Configuration for sending logs to customer account from the InfluxDB instance.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-logdeliveryconfiguration.html).
-        pub struct LogDeliveryConfiguration;
-        new {
-            /// Creates `LogDeliveryConfiguration` from its required properties:
-            ///
-            /// - `s3_configuration` (`S3Configuration`, `S3Configuration`): S3 configuration for sending logs to customer account from the InfluxDB instance.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-logdeliveryconfiguration.html#cfn-timestream-influxdbinstance-logdeliveryconfiguration-s3configuration)
-        }
-        required {
-            s3_configuration("S3Configuration"): S3Configuration,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// S3 configuration for sending logs to customer account from the InfluxDB instance.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-s3configuration.html).
-        pub struct S3Configuration;
-        new {
-            /// Creates `S3Configuration` from its required properties:
-            ///
-            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`): The bucket name for logs to be sent from the InfluxDB instance
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-s3configuration.html#cfn-timestream-influxdbinstance-s3configuration-bucketname)
-            /// - `enabled` (`Enabled`, `bool`): Specifies whether logging to customer specified bucket is enabled.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-s3configuration.html#cfn-timestream-influxdbinstance-s3configuration-enabled)
-        }
-        required {
-            bucket_name("BucketName"): ids::s3::BucketName,
-            enabled("Enabled"): bool,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The maintenance schedule for the InfluxDB instance.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-maintenanceschedule.html).
-        pub struct MaintenanceSchedule;
-        new {
-            /// Creates `MaintenanceSchedule` from its required properties:
-            ///
-            /// - `preferred_maintenance_window` (`PreferredMaintenanceWindow`, `String`): The preferred maintenance window in format ddd:HH:MM-ddd:HH:MM.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-maintenanceschedule.html#cfn-timestream-influxdbinstance-maintenanceschedule-preferredmaintenancewindow)
-            /// - `timezone` (`Timezone`, `String`): The IANA timezone identifier for the maintenance schedule.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-maintenanceschedule.html#cfn-timestream-influxdbinstance-maintenanceschedule-timezone)
-        }
-        required {
-            preferred_maintenance_window("PreferredMaintenanceWindow"): String,
-            timezone("Timezone"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Network type of the InfluxDB Instance.
-        ///
-        /// Values allowed by `AWS::Timestream::InfluxDBInstance`.
-        pub enum NetworkType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `DUAL`
-            Dual = "DUAL",
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-tag.html#cfn-timestream-influxdbinstance-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbinstance-tag.html#cfn-timestream-influxdbinstance-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -963,26 +672,8 @@ pub mod scheduled_query {
         }
     }
 
-    property! {
-        /// A key-value pair to label the scheduled query.
-        ///
-        /// Part of `AWS::Timestream::ScheduledQuery`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-scheduledquery-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-scheduledquery-tag.html#cfn-timestream-scheduledquery-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-scheduledquery-tag.html#cfn-timestream-scheduledquery-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Configuration of target store where scheduled query results are written to.
@@ -1398,21 +1089,125 @@ pub mod table {
         }
     }
 
-    property! {
-        /// You can use the Resource Tags property to apply tags to resources, which can help you identify and categorize those resources.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Timestream` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// The compute instance of the InfluxDB cluster.
         ///
-        /// Part of `AWS::Timestream::Table`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-table-tag.html).
-        pub struct Tag;
+        /// Values allowed by `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`.
+        pub enum DbInstanceType {
+            /// `db.influx.medium`
+            DbInfluxMedium = "db.influx.medium",
+            /// `db.influx.large`
+            DbInfluxLarge = "db.influx.large",
+            /// `db.influx.xlarge`
+            DbInfluxXlarge = "db.influx.xlarge",
+            /// `db.influx.2xlarge`
+            DbInflux2xlarge = "db.influx.2xlarge",
+            /// `db.influx.4xlarge`
+            DbInflux4xlarge = "db.influx.4xlarge",
+            /// `db.influx.8xlarge`
+            DbInflux8xlarge = "db.influx.8xlarge",
+            /// `db.influx.12xlarge`
+            DbInflux12xlarge = "db.influx.12xlarge",
+            /// `db.influx.16xlarge`
+            DbInflux16xlarge = "db.influx.16xlarge",
+            /// `db.influx.24xlarge`
+            DbInflux24xlarge = "db.influx.24xlarge",
+        }
+    }
+
+    string_enum! {
+        /// The storage type of the InfluxDB cluster.
+        ///
+        /// Values allowed by `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`.
+        pub enum DbStorageType {
+            /// `InfluxIOIncludedT1`
+            InfluxIoIncludedT1 = "InfluxIOIncludedT1",
+            /// `InfluxIOIncludedT2`
+            InfluxIoIncludedT2 = "InfluxIOIncludedT2",
+            /// `InfluxIOIncludedT3`
+            InfluxIoIncludedT3 = "InfluxIOIncludedT3",
+        }
+    }
+
+    property! {
+        /// Configuration for sending logs to customer account from the InfluxDB cluster.
+        ///
+        /// Part of `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-logdeliveryconfiguration.html).
+        pub struct LogDeliveryConfiguration;
         new {
-            /// Creates `Tag` (it has no required properties).
+            /// Creates `LogDeliveryConfiguration` from its required properties:
+            ///
+            /// - `s3_configuration` (`S3Configuration`, `S3Configuration`): S3 configuration for sending logs to customer account from the InfluxDB cluster.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-logdeliveryconfiguration.html#cfn-timestream-influxdbcluster-logdeliveryconfiguration-s3configuration)
         }
         required {
+            s3_configuration("S3Configuration"): S3Configuration,
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-table-tag.html#cfn-timestream-table-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-table-tag.html#cfn-timestream-table-tag-value)
-            value("Value"): String,
+        }
+    }
+
+    property! {
+        /// S3 configuration for sending logs to customer account from the InfluxDB cluster.
+        ///
+        /// Part of `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html).
+        pub struct S3Configuration;
+        new {
+            /// Creates `S3Configuration` from its required properties:
+            ///
+            /// - `bucket_name` (`BucketName`, `ids::s3::BucketName`): The bucket name for logs to be sent from the InfluxDB cluster
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html#cfn-timestream-influxdbcluster-s3configuration-bucketname)
+            /// - `enabled` (`Enabled`, `bool`): Specifies whether logging to customer specified bucket is enabled.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-s3configuration.html#cfn-timestream-influxdbcluster-s3configuration-enabled)
+        }
+        required {
+            bucket_name("BucketName"): ids::s3::BucketName,
+            enabled("Enabled"): bool,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The maintenance schedule for the InfluxDB cluster.
+        ///
+        /// Part of `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html).
+        pub struct MaintenanceSchedule;
+        new {
+            /// Creates `MaintenanceSchedule` from its required properties:
+            ///
+            /// - `preferred_maintenance_window` (`PreferredMaintenanceWindow`, `String`): The preferred maintenance window in format ddd:HH:MM-ddd:HH:MM.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html#cfn-timestream-influxdbcluster-maintenanceschedule-preferredmaintenancewindow)
+            /// - `timezone` (`Timezone`, `String`): The IANA timezone identifier for the maintenance schedule.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-timestream-influxdbcluster-maintenanceschedule.html#cfn-timestream-influxdbcluster-maintenanceschedule-timezone)
+        }
+        required {
+            preferred_maintenance_window("PreferredMaintenanceWindow"): String,
+            timezone("Timezone"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Network type of the InfluxDB cluster.
+        ///
+        /// Values allowed by `AWS::Timestream::InfluxDBCluster`, `AWS::Timestream::InfluxDBInstance`.
+        pub enum NetworkType {
+            /// `IPV4`
+            Ipv4 = "IPV4",
+            /// `DUAL`
+            Dual = "DUAL",
         }
     }
 }

@@ -251,24 +251,8 @@ pub mod call_analytics_category {
         }
     }
 
-    property! {
-        /// Part of `AWS::Transcribe::CallAnalyticsCategory`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-callanalyticscategory-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-callanalyticscategory-tag.html#cfn-transcribe-callanalyticscategory-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-callanalyticscategory-tag.html#cfn-transcribe-callanalyticscategory-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -397,24 +381,8 @@ pub mod medical_vocabulary {
         }
     }
 
-    property! {
-        /// Part of `AWS::Transcribe::MedicalVocabulary`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-medicalvocabulary-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-medicalvocabulary-tag.html#cfn-transcribe-medicalvocabulary-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-medicalvocabulary-tag.html#cfn-transcribe-medicalvocabulary-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -472,267 +440,11 @@ pub mod vocabulary {
     //! Property types of [`Vocabulary`](super::Vocabulary).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Transcribe` resources (identical schema).
+    pub use super::shared::LanguageCode;
 
-    string_enum! {
-        /// The language code that represents the language of the entries in your custom vocabulary. Each custom vocabulary must contain terms in only one language.
-        ///
-        /// Values allowed by `AWS::Transcribe::Vocabulary`.
-        pub enum LanguageCode {
-            /// `ab-GE`
-            AbGe = "ab-GE",
-            /// `af-ZA`
-            AfZa = "af-ZA",
-            /// `am-ET`
-            AmEt = "am-ET",
-            /// `ar-AE`
-            ArAe = "ar-AE",
-            /// `ar-SA`
-            ArSa = "ar-SA",
-            /// `ast-ES`
-            AstEs = "ast-ES",
-            /// `az-AZ`
-            AzAz = "az-AZ",
-            /// `ba-RU`
-            BaRu = "ba-RU",
-            /// `be-BY`
-            BeBy = "be-BY",
-            /// `bg-BG`
-            BgBg = "bg-BG",
-            /// `bn-IN`
-            BnIn = "bn-IN",
-            /// `bs-BA`
-            BsBa = "bs-BA",
-            /// `ca-ES`
-            CaEs = "ca-ES",
-            /// `ckb-IQ`
-            CkbIq = "ckb-IQ",
-            /// `ckb-IR`
-            CkbIr = "ckb-IR",
-            /// `cs-CZ`
-            CsCz = "cs-CZ",
-            /// `cy-GB`
-            CyGb = "cy-GB",
-            /// `cy-WL`
-            CyWl = "cy-WL",
-            /// `da-DK`
-            DaDk = "da-DK",
-            /// `de-CH`
-            DeCh = "de-CH",
-            /// `de-DE`
-            DeDe = "de-DE",
-            /// `el-GR`
-            ElGr = "el-GR",
-            /// `en-AB`
-            EnAb = "en-AB",
-            /// `en-AU`
-            EnAu = "en-AU",
-            /// `en-GB`
-            EnGb = "en-GB",
-            /// `en-IE`
-            EnIe = "en-IE",
-            /// `en-IN`
-            EnIn = "en-IN",
-            /// `en-NZ`
-            EnNz = "en-NZ",
-            /// `en-US`
-            EnUs = "en-US",
-            /// `en-WL`
-            EnWl = "en-WL",
-            /// `en-ZA`
-            EnZa = "en-ZA",
-            /// `es-ES`
-            EsEs = "es-ES",
-            /// `es-MX`
-            EsMx = "es-MX",
-            /// `es-US`
-            EsUs = "es-US",
-            /// `et-EE`
-            EtEe = "et-EE",
-            /// `et-ET`
-            EtEt = "et-ET",
-            /// `eu-ES`
-            EuEs = "eu-ES",
-            /// `fa-AF`
-            FaAf = "fa-AF",
-            /// `fa-IR`
-            FaIr = "fa-IR",
-            /// `fi-FI`
-            FiFi = "fi-FI",
-            /// `fr-CA`
-            FrCa = "fr-CA",
-            /// `fr-FR`
-            FrFr = "fr-FR",
-            /// `ga-IE`
-            GaIe = "ga-IE",
-            /// `gd-GB`
-            GdGb = "gd-GB",
-            /// `gl-ES`
-            GlEs = "gl-ES",
-            /// `gu-IN`
-            GuIn = "gu-IN",
-            /// `ha-NG`
-            HaNg = "ha-NG",
-            /// `he-IL`
-            HeIl = "he-IL",
-            /// `hi-IN`
-            HiIn = "hi-IN",
-            /// `hr-HR`
-            HrHr = "hr-HR",
-            /// `ht-HT`
-            HtHt = "ht-HT",
-            /// `hu-HU`
-            HuHu = "hu-HU",
-            /// `hy-AM`
-            HyAm = "hy-AM",
-            /// `id-ID`
-            IdId = "id-ID",
-            /// `is-IS`
-            IsIs = "is-IS",
-            /// `it-IT`
-            ItIt = "it-IT",
-            /// `ja-JP`
-            JaJp = "ja-JP",
-            /// `jv-ID`
-            JvId = "jv-ID",
-            /// `ka-GE`
-            KaGe = "ka-GE",
-            /// `kab-DZ`
-            KabDz = "kab-DZ",
-            /// `kk-KZ`
-            KkKz = "kk-KZ",
-            /// `km-KH`
-            KmKh = "km-KH",
-            /// `kn-IN`
-            KnIn = "kn-IN",
-            /// `ko-KR`
-            KoKr = "ko-KR",
-            /// `ky-KG`
-            KyKg = "ky-KG",
-            /// `lg-IN`
-            LgIn = "lg-IN",
-            /// `lt-LT`
-            LtLt = "lt-LT",
-            /// `lv-LV`
-            LvLv = "lv-LV",
-            /// `mhr-RU`
-            MhrRu = "mhr-RU",
-            /// `mi-NZ`
-            MiNz = "mi-NZ",
-            /// `mk-MK`
-            MkMk = "mk-MK",
-            /// `ml-IN`
-            MlIn = "ml-IN",
-            /// `mn-MN`
-            MnMn = "mn-MN",
-            /// `mr-IN`
-            MrIn = "mr-IN",
-            /// `ms-MY`
-            MsMy = "ms-MY",
-            /// `mt-MT`
-            MtMt = "mt-MT",
-            /// `my-MM`
-            MyMm = "my-MM",
-            /// `ne-NP`
-            NeNp = "ne-NP",
-            /// `nl-NL`
-            NlNl = "nl-NL",
-            /// `no-NO`
-            NoNo = "no-NO",
-            /// `or-IN`
-            OrIn = "or-IN",
-            /// `pa-IN`
-            PaIn = "pa-IN",
-            /// `pl-PL`
-            PlPl = "pl-PL",
-            /// `ps-AF`
-            PsAf = "ps-AF",
-            /// `pt-BR`
-            PtBr = "pt-BR",
-            /// `pt-PT`
-            PtPt = "pt-PT",
-            /// `ro-RO`
-            RoRo = "ro-RO",
-            /// `ru-RU`
-            RuRu = "ru-RU",
-            /// `rw-RW`
-            RwRw = "rw-RW",
-            /// `si-LK`
-            SiLk = "si-LK",
-            /// `sk-SK`
-            SkSk = "sk-SK",
-            /// `sl-SI`
-            SlSi = "sl-SI",
-            /// `so-SO`
-            SoSo = "so-SO",
-            /// `sq-AL`
-            SqAl = "sq-AL",
-            /// `sr-RS`
-            SrRs = "sr-RS",
-            /// `su-ID`
-            SuId = "su-ID",
-            /// `sv-SE`
-            SvSe = "sv-SE",
-            /// `sw-BI`
-            SwBi = "sw-BI",
-            /// `sw-KE`
-            SwKe = "sw-KE",
-            /// `sw-RW`
-            SwRw = "sw-RW",
-            /// `sw-TZ`
-            SwTz = "sw-TZ",
-            /// `sw-UG`
-            SwUg = "sw-UG",
-            /// `ta-IN`
-            TaIn = "ta-IN",
-            /// `te-IN`
-            TeIn = "te-IN",
-            /// `th-TH`
-            ThTh = "th-TH",
-            /// `tl-PH`
-            TlPh = "tl-PH",
-            /// `tr-TR`
-            TrTr = "tr-TR",
-            /// `tt-RU`
-            TtRu = "tt-RU",
-            /// `ug-CN`
-            UgCn = "ug-CN",
-            /// `uk-UA`
-            UkUa = "uk-UA",
-            /// `uz-UZ`
-            UzUz = "uz-UZ",
-            /// `vi-VN`
-            ViVn = "vi-VN",
-            /// `wo-SN`
-            WoSn = "wo-SN",
-            /// `zh-CN`
-            ZhCn = "zh-CN",
-            /// `zh-HK`
-            ZhHk = "zh-HK",
-            /// `zh-TW`
-            ZhTw = "zh-TW",
-            /// `zu-ZA`
-            ZuZa = "zu-ZA",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Transcribe::Vocabulary`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabulary-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabulary-tag.html#cfn-transcribe-vocabulary-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabulary-tag.html#cfn-transcribe-vocabulary-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -782,11 +494,23 @@ pub mod vocabulary_filter {
     //! Property types of [`VocabularyFilter`](super::VocabularyFilter).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Transcribe` resources (identical schema).
+    pub use super::shared::LanguageCode;
+
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Transcribe` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     string_enum! {
-        /// The language code that represents the language of the entries in your vocabulary filter.
+        /// The language code that represents the language of the entries in your custom vocabulary. Each custom vocabulary must contain terms in only one language.
         ///
-        /// Values allowed by `AWS::Transcribe::VocabularyFilter`.
+        /// Values allowed by `AWS::Transcribe::Vocabulary`, `AWS::Transcribe::VocabularyFilter`.
         pub enum LanguageCode {
             /// `ab-GE`
             AbGe = "ab-GE",
@@ -1022,25 +746,6 @@ pub mod vocabulary_filter {
             ZhTw = "zh-TW",
             /// `zu-ZA`
             ZuZa = "zu-ZA",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Transcribe::VocabularyFilter`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabularyfilter-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabularyfilter-tag.html#cfn-transcribe-vocabularyfilter-tag-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transcribe-vocabularyfilter-tag.html#cfn-transcribe-vocabularyfilter-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
         }
     }
 }

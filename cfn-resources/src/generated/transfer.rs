@@ -142,26 +142,8 @@ pub mod agreement {
         }
     }
 
-    property! {
-        /// Creates a key-value pair for a specific resource.
-        ///
-        /// Part of `AWS::Transfer::Agreement`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-agreement-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-agreement-tag.html#cfn-transfer-agreement-tag-key)
-            /// - `value` (`Value`, `String`): Contains one or more values that you assigned to the key name you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-agreement-tag.html#cfn-transfer-agreement-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -244,26 +226,8 @@ pub mod certificate {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Transfer::Certificate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-certificate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-certificate-tag.html#cfn-transfer-certificate-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-certificate-tag.html#cfn-transfer-certificate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Specifies the usage type for the certificate.
@@ -358,6 +322,8 @@ pub mod connector {
     //! Property types of [`Connector`](super::Connector).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Transfer` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
     property! {
         /// Configuration for an AS2 connector.
@@ -576,18 +542,6 @@ pub mod connector {
         }
     }
 
-    string_enum! {
-        /// IP address type for Connector
-        ///
-        /// Values allowed by `AWS::Transfer::Connector`.
-        pub enum IpAddressType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `DUALSTACK`
-            Dualstack = "DUALSTACK",
-        }
-    }
-
     property! {
         /// Configuration for an SFTP connector.
         ///
@@ -618,26 +572,8 @@ pub mod connector {
         }
     }
 
-    property! {
-        /// Creates a key-value pair for a specific resource.
-        ///
-        /// Part of `AWS::Transfer::Connector`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-connector-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-connector-tag.html#cfn-transfer-connector-tag-key)
-            /// - `value` (`Value`, `String`): Contains one or more values that you assigned to the key name you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-connector-tag.html#cfn-transfer-connector-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -721,24 +657,8 @@ pub mod host_key {
         }
     }
 
-    property! {
-        /// Part of `AWS::Transfer::HostKey`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-hostkey-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-hostkey-tag.html#cfn-transfer-hostkey-tag-key)
-            /// - `value` (`Value`, `String`): Contains one or more values that you assigned to the key name you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-hostkey-tag.html#cfn-transfer-hostkey-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -797,26 +717,8 @@ pub mod profile {
         }
     }
 
-    property! {
-        /// Creates a key-value pair for a specific resource.
-        ///
-        /// Part of `AWS::Transfer::Profile`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-profile-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-profile-tag.html#cfn-transfer-profile-tag-key)
-            /// - `value` (`Value`, `String`): Contains one or more values that you assigned to the key name you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-profile-tag.html#cfn-transfer-profile-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -887,6 +789,8 @@ pub mod server {
     //! Property types of [`Server`](super::Server).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Transfer` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
     string_enum! {
         /// Values allowed by `AWS::Transfer::Server`.
@@ -979,16 +883,6 @@ pub mod server {
             AwsDirectoryService = "AWS_DIRECTORY_SERVICE",
             /// `AWS_LAMBDA`
             AwsLambda = "AWS_LAMBDA",
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::Transfer::Server`.
-        pub enum IpAddressType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `DUALSTACK`
-            Dualstack = "DUALSTACK",
         }
     }
 
@@ -1110,24 +1004,8 @@ pub mod server {
         }
     }
 
-    property! {
-        /// Part of `AWS::Transfer::Server`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-tag.html#cfn-transfer-server-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-tag.html#cfn-transfer-server-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Transfer::Server`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-workflowdetails.html).
@@ -1280,24 +1158,8 @@ pub mod user {
         }
     }
 
-    property! {
-        /// Part of `AWS::Transfer::User`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-user-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-user-tag.html#cfn-transfer-user-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-user-tag.html#cfn-transfer-user-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1352,6 +1214,8 @@ pub mod web_app {
     //! Property types of [`WebApp`](super::WebApp).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Transfer` resources (identical schema).
+    pub use super::shared::IpAddressType;
 
     property! {
         /// Part of `AWS::Transfer::WebApp`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-endpointdetails.html).
@@ -1391,18 +1255,6 @@ pub mod web_app {
         }
     }
 
-    string_enum! {
-        /// The IP address type for the VPC endpoint used by the web app.
-        ///
-        /// Values allowed by `AWS::Transfer::WebApp`.
-        pub enum IpAddressType {
-            /// `IPV4`
-            Ipv4 = "IPV4",
-            /// `DUALSTACK`
-            Dualstack = "DUALSTACK",
-        }
-    }
-
     property! {
         /// You can provide a structure that contains the details for the identity provider to use with your web app.
         ///
@@ -1425,26 +1277,8 @@ pub mod web_app {
         }
     }
 
-    property! {
-        /// Key-value pair that can be used to group and search for web apps.
-        ///
-        /// Part of `AWS::Transfer::WebApp`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-tag.html#cfn-transfer-webapp-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-tag.html#cfn-transfer-webapp-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Transfer::WebApp`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-webappcustomization.html).
@@ -1483,13 +1317,13 @@ pub mod web_app {
     property! {
         /// A union that contains the value for number of concurrent connections or the user sessions on your web app.
         ///
-        /// Part of `AWS::Transfer::WebApp`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-webappunitswebappunits.html).
-        pub struct WebAppUnitsWebAppUnits;
+        /// Part of `AWS::Transfer::WebApp`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-webappunits.html).
+        pub struct WebAppUnits;
         new {
-            /// Creates `WebAppUnitsWebAppUnits` from its required properties:
+            /// Creates `WebAppUnits` from its required properties:
             ///
             /// - `provisioned` (`Provisioned`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-webappunitswebappunits.html#cfn-transfer-webapp-webappunitswebappunits-provisioned)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-webapp-webappunits.html#cfn-transfer-webapp-webappunits-provisioned)
         }
         required {
             provisioned("Provisioned"): i64,
@@ -1819,26 +1653,8 @@ pub mod workflow {
         }
     }
 
-    property! {
-        /// Specifies the key-value pair that are assigned to a file during the execution of a Tagging step.
-        ///
-        /// Part of `AWS::Transfer::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-s3tag.html).
-        pub struct S3Tag;
-        new {
-            /// Creates `S3Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-s3tag.html#cfn-transfer-workflow-s3tag-key)
-            /// - `value` (`Value`, `String`): The value that corresponds to the key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-s3tag.html#cfn-transfer-workflow-s3tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type S3Tag = crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::Transfer::Workflow`.
@@ -1856,24 +1672,25 @@ pub mod workflow {
         }
     }
 
-    property! {
-        /// Creates a key-value pair for a specific resource.
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Transfer` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// IP address type for Connector
         ///
-        /// Part of `AWS::Transfer::Workflow`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The name assigned to the tag that you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-tag.html#cfn-transfer-workflow-tag-key)
-            /// - `value` (`Value`, `String`): Contains one or more values that you assigned to the key name you create.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-tag.html#cfn-transfer-workflow-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
+        /// Values allowed by `AWS::Transfer::Connector`, `AWS::Transfer::Server`, `AWS::Transfer::WebApp`.
+        pub enum IpAddressType {
+            /// `IPV4`
+            Ipv4 = "IPV4",
+            /// `DUALSTACK`
+            Dualstack = "DUALSTACK",
         }
     }
 }

@@ -85,37 +85,8 @@ pub mod parallel_data {
     //! Property types of [`ParallelData`](super::ParallelData).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The encryption key used to encrypt this object.
-        ///
-        /// Part of `AWS::Translate::ParallelData`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html).
-        pub struct EncryptionKey;
-        new {
-            /// Creates `EncryptionKey` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`): The Amazon Resource Name (ARN) of the encryption key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html#cfn-translate-paralleldata-encryptionkey-id)
-            /// - `type` (`Type`, `Type`): The type of encryption key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html#cfn-translate-paralleldata-encryptionkey-type)
-        }
-        required {
-            id("Id"): String,
-            r#type("Type"): Type,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The type of encryption key.
-        ///
-        /// Values allowed by `AWS::Translate::ParallelData`.
-        pub enum Type {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
+    /// Shared with other `AWS::Translate` resources (identical schema).
+    pub use super::shared::{EncryptionKey, Type};
 
     property! {
         /// Specifies the format and S3 location of the parallel data input file.
@@ -152,24 +123,8 @@ pub mod parallel_data {
         }
     }
 
-    property! {
-        /// Part of `AWS::Translate::ParallelData`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-tags.html#cfn-translate-paralleldata-tags-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-tags.html#cfn-translate-paralleldata-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 }
 
 resource! {
@@ -252,37 +207,8 @@ pub mod terminology {
     //! Property types of [`Terminology`](super::Terminology).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// The encryption key for the custom terminology.
-        ///
-        /// Part of `AWS::Translate::Terminology`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-encryptionkey.html).
-        pub struct EncryptionKey;
-        new {
-            /// Creates `EncryptionKey` from its required properties:
-            ///
-            /// - `id` (`Id`, `String`): The Amazon Resource Name (ARN) of the encryption key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-encryptionkey.html#cfn-translate-terminology-encryptionkey-id)
-            /// - `type` (`Type`, `Type`): The type of encryption key.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-encryptionkey.html#cfn-translate-terminology-encryptionkey-type)
-        }
-        required {
-            id("Id"): String,
-            r#type("Type"): Type,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The type of encryption key.
-        ///
-        /// Values allowed by `AWS::Translate::Terminology`.
-        pub enum Type {
-            /// `KMS`
-            Kms = "KMS",
-        }
-    }
+    /// Shared with other `AWS::Translate` resources (identical schema).
+    pub use super::shared::{EncryptionKey, Type};
 
     string_enum! {
         /// The merge strategy for the custom terminology. Currently only OVERWRITE is supported.
@@ -294,24 +220,8 @@ pub mod terminology {
         }
     }
 
-    property! {
-        /// Part of `AWS::Translate::Terminology`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-tags.html).
-        pub struct Tags;
-        new {
-            /// Creates `Tags` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-tags.html#cfn-translate-terminology-tags-key)
-            /// - `value` (`Value`, `String`): The value of the tag.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-terminology-tags.html#cfn-translate-terminology-tags-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type Tags = crate::Tag;
 
     property! {
         /// The terminology data for the custom terminology being imported.
@@ -361,6 +271,44 @@ pub mod terminology {
             Tmx = "TMX",
             /// `TSV`
             Tsv = "TSV",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Translate` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// The encryption key used to encrypt this object.
+        ///
+        /// Part of `AWS::Translate::ParallelData`, `AWS::Translate::Terminology`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html).
+        pub struct EncryptionKey;
+        new {
+            /// Creates `EncryptionKey` from its required properties:
+            ///
+            /// - `id` (`Id`, `String`): The Amazon Resource Name (ARN) of the encryption key.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html#cfn-translate-paralleldata-encryptionkey-id)
+            /// - `type` (`Type`, `Type`): The type of encryption key.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-translate-paralleldata-encryptionkey.html#cfn-translate-paralleldata-encryptionkey-type)
+        }
+        required {
+            id("Id"): String,
+            r#type("Type"): Type,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The type of encryption key.
+        ///
+        /// Values allowed by `AWS::Translate::ParallelData`, `AWS::Translate::Terminology`.
+        pub enum Type {
+            /// `KMS`
+            Kms = "KMS",
         }
     }
 }

@@ -41,13 +41,13 @@ pub mod identity_source {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::VerifiedPermissions::IdentitySource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-identitysourceconfigurationidentitysourceconfiguration.html).
-        pub struct IdentitySourceConfigurationIdentitySourceConfiguration;
+        /// Part of `AWS::VerifiedPermissions::IdentitySource`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-identitysourceconfiguration.html).
+        pub struct IdentitySourceConfiguration;
         new {
-            /// Creates `IdentitySourceConfigurationIdentitySourceConfiguration` from its required properties:
+            /// Creates `IdentitySourceConfiguration` from its required properties:
             ///
             /// - `cognito_user_pool_configuration` (`CognitoUserPoolConfiguration`, `CognitoUserPoolConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-identitysourceconfigurationidentitysourceconfiguration.html#cfn-verifiedpermissions-identitysource-identitysourceconfigurationidentitysourceconfiguration-cognitouserpoolconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-identitysourceconfiguration.html#cfn-verifiedpermissions-identitysource-identitysourceconfiguration-cognitouserpoolconfiguration)
         }
         required {
             cognito_user_pool_configuration("CognitoUserPoolConfiguration"): CognitoUserPoolConfiguration,
@@ -128,13 +128,13 @@ pub mod policy {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::VerifiedPermissions::Policy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policy-policydefinitionpolicydefinition.html).
-        pub struct PolicyDefinitionPolicyDefinition;
+        /// Part of `AWS::VerifiedPermissions::Policy`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policy-policydefinition.html).
+        pub struct PolicyDefinition;
         new {
-            /// Creates `PolicyDefinitionPolicyDefinition` from its required properties:
+            /// Creates `PolicyDefinition` from its required properties:
             ///
             /// - `static` (`Static`, `StaticPolicyDefinition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policy-policydefinitionpolicydefinition.html#cfn-verifiedpermissions-policy-policydefinitionpolicydefinition-static)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policy-policydefinition.html#cfn-verifiedpermissions-policy-policydefinition-static)
         }
         required {
             r#static("Static"): StaticPolicyDefinition,
@@ -245,24 +245,8 @@ pub mod policy_store {
         }
     }
 
-    property! {
-        /// Part of `AWS::VerifiedPermissions::PolicyStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policystore-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policystore-tag.html#cfn-verifiedpermissions-policystore-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policystore-tag.html#cfn-verifiedpermissions-policystore-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::VerifiedPermissions::PolicyStore`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-policystore-validationsettings.html).

@@ -55,24 +55,8 @@ pub mod access_log_subscription {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::AccessLogSubscription`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-accesslogsubscription-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-accesslogsubscription-tag.html#cfn-vpclattice-accesslogsubscription-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-accesslogsubscription-tag.html#cfn-vpclattice-accesslogsubscription-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -135,23 +119,8 @@ pub mod domain_verification {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::VpcLattice::DomainVerification`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-domainverification-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-domainverification-tag.html#cfn-vpclattice-domainverification-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-domainverification-tag.html#cfn-vpclattice-domainverification-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -197,6 +166,8 @@ pub mod listener {
     //! Property types of [`Listener`](super::Listener).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::VpcLattice` resources (identical schema).
+    pub use super::shared::{FixedResponse, Forward, WeightedTargetGroup};
 
     property! {
         /// Part of `AWS::VpcLattice::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-defaultaction.html).
@@ -214,56 +185,6 @@ pub mod listener {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-fixedresponse.html).
-        pub struct FixedResponse;
-        new {
-            /// Creates `FixedResponse` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-fixedresponse.html#cfn-vpclattice-listener-fixedresponse-statuscode)
-        }
-        required {
-            status_code("StatusCode"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-forward.html).
-        pub struct Forward;
-        new {
-            /// Creates `Forward` from its required properties:
-            ///
-            /// - `target_groups` (`TargetGroups`, `Vec<WeightedTargetGroup>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-forward.html#cfn-vpclattice-listener-forward-targetgroups)
-        }
-        required {
-            target_groups("TargetGroups"): Vec<WeightedTargetGroup>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html).
-        pub struct WeightedTargetGroup;
-        new {
-            /// Creates `WeightedTargetGroup` from its required properties:
-            ///
-            /// - `target_group_identifier` (`TargetGroupIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html#cfn-vpclattice-listener-weightedtargetgroup-targetgroupidentifier)
-        }
-        required {
-            target_group_identifier("TargetGroupIdentifier"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html#cfn-vpclattice-listener-weightedtargetgroup-weight)
-            weight("Weight"): i64,
-        }
-    }
-
     string_enum! {
         /// Values allowed by `AWS::VpcLattice::Listener`.
         pub enum Protocol {
@@ -276,24 +197,8 @@ pub mod listener {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::Listener`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-tag.html#cfn-vpclattice-listener-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-tag.html#cfn-vpclattice-listener-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -384,23 +289,8 @@ pub mod resource_configuration {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::ResourceConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourceconfiguration-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourceconfiguration-tag.html#cfn-vpclattice-resourceconfiguration-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourceconfiguration-tag.html#cfn-vpclattice-resourceconfiguration-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -474,23 +364,8 @@ pub mod resource_gateway {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::ResourceGateway`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourcegateway-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourcegateway-tag.html#cfn-vpclattice-resourcegateway-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-resourcegateway-tag.html#cfn-vpclattice-resourcegateway-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -558,6 +433,8 @@ pub mod rule {
     //! Property types of [`Rule`](super::Rule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::VpcLattice` resources (identical schema).
+    pub use super::shared::{FixedResponse, Forward, WeightedTargetGroup};
 
     property! {
         /// Part of `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-action.html).
@@ -572,56 +449,6 @@ pub mod rule {
             fixed_response("FixedResponse"): FixedResponse,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-action.html#cfn-vpclattice-rule-action-forward)
             forward("Forward"): Forward,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-fixedresponse.html).
-        pub struct FixedResponse;
-        new {
-            /// Creates `FixedResponse` from its required properties:
-            ///
-            /// - `status_code` (`StatusCode`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-fixedresponse.html#cfn-vpclattice-rule-fixedresponse-statuscode)
-        }
-        required {
-            status_code("StatusCode"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-forward.html).
-        pub struct Forward;
-        new {
-            /// Creates `Forward` from its required properties:
-            ///
-            /// - `target_groups` (`TargetGroups`, `Vec<WeightedTargetGroup>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-forward.html#cfn-vpclattice-rule-forward-targetgroups)
-        }
-        required {
-            target_groups("TargetGroups"): Vec<WeightedTargetGroup>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-weightedtargetgroup.html).
-        pub struct WeightedTargetGroup;
-        new {
-            /// Creates `WeightedTargetGroup` from its required properties:
-            ///
-            /// - `target_group_identifier` (`TargetGroupIdentifier`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-weightedtargetgroup.html#cfn-vpclattice-rule-weightedtargetgroup-targetgroupidentifier)
-        }
-        required {
-            target_group_identifier("TargetGroupIdentifier"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-weightedtargetgroup.html#cfn-vpclattice-rule-weightedtargetgroup-weight)
-            weight("Weight"): i64,
         }
     }
 
@@ -754,24 +581,8 @@ pub mod rule {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-tag.html#cfn-vpclattice-rule-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-rule-tag.html#cfn-vpclattice-rule-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -822,47 +633,11 @@ pub mod service {
     //! Property types of [`Service`](super::Service).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::VpcLattice` resources (identical schema).
+    pub use super::shared::{AuthType, DnsEntry};
 
-    string_enum! {
-        /// Values allowed by `AWS::VpcLattice::Service`.
-        pub enum AuthType {
-            /// `NONE`
-            None = "NONE",
-            /// `AWS_IAM`
-            AwsIam = "AWS_IAM",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-service-dnsentry.html).
-        pub struct DnsEntry;
-        new {
-            /// Creates `DnsEntry` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::Service`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-service-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-service-tag.html#cfn-vpclattice-service-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-service-tag.html#cfn-vpclattice-service-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -901,16 +676,8 @@ pub mod service_network {
     //! Property types of [`ServiceNetwork`](super::ServiceNetwork).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    string_enum! {
-        /// Values allowed by `AWS::VpcLattice::ServiceNetwork`.
-        pub enum AuthType {
-            /// `NONE`
-            None = "NONE",
-            /// `AWS_IAM`
-            AwsIam = "AWS_IAM",
-        }
-    }
+    /// Shared with other `AWS::VpcLattice` resources (identical schema).
+    pub use super::shared::AuthType;
 
     property! {
         /// Part of `AWS::VpcLattice::ServiceNetwork`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetwork-sharingconfig.html).
@@ -928,24 +695,8 @@ pub mod service_network {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::ServiceNetwork`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetwork-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetwork-tag.html#cfn-vpclattice-servicenetwork-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetwork-tag.html#cfn-vpclattice-servicenetwork-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -981,26 +732,8 @@ pub mod service_network_resource_association {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::VpcLattice::ServiceNetworkResourceAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkresourceassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkresourceassociation-tag.html#cfn-vpclattice-servicenetworkresourceassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkresourceassociation-tag.html#cfn-vpclattice-servicenetworkresourceassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1055,37 +788,11 @@ pub mod service_network_service_association {
     //! Property types of [`ServiceNetworkServiceAssociation`](super::ServiceNetworkServiceAssociation).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::VpcLattice` resources (identical schema).
+    pub use super::shared::DnsEntry;
 
-    property! {
-        /// Part of `AWS::VpcLattice::ServiceNetworkServiceAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkserviceassociation-dnsentry.html).
-        pub struct DnsEntry;
-        new {
-            /// Creates `DnsEntry` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::VpcLattice::ServiceNetworkServiceAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkserviceassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkserviceassociation-tag.html#cfn-vpclattice-servicenetworkserviceassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkserviceassociation-tag.html#cfn-vpclattice-servicenetworkserviceassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1167,24 +874,8 @@ pub mod service_network_vpc_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::ServiceNetworkVpcAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkvpcassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkvpcassociation-tag.html#cfn-vpclattice-servicenetworkvpcassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-servicenetworkvpcassociation-tag.html#cfn-vpclattice-servicenetworkvpcassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1368,24 +1059,8 @@ pub mod target_group {
         }
     }
 
-    property! {
-        /// Part of `AWS::VpcLattice::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-tag.html#cfn-vpclattice-targetgroup-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-tag.html#cfn-vpclattice-targetgroup-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::VpcLattice::TargetGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-target.html).
@@ -1416,6 +1091,85 @@ pub mod target_group {
             Instance = "INSTANCE",
             /// `ALB`
             Alb = "ALB",
+        }
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::VpcLattice` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    property! {
+        /// Part of `AWS::VpcLattice::Listener`, `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-fixedresponse.html).
+        pub struct FixedResponse;
+        new {
+            /// Creates `FixedResponse` from its required properties:
+            ///
+            /// - `status_code` (`StatusCode`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-fixedresponse.html#cfn-vpclattice-listener-fixedresponse-statuscode)
+        }
+        required {
+            status_code("StatusCode"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::VpcLattice::Listener`, `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-forward.html).
+        pub struct Forward;
+        new {
+            /// Creates `Forward` from its required properties:
+            ///
+            /// - `target_groups` (`TargetGroups`, `Vec<WeightedTargetGroup>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-forward.html#cfn-vpclattice-listener-forward-targetgroups)
+        }
+        required {
+            target_groups("TargetGroups"): Vec<WeightedTargetGroup>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::VpcLattice::Listener`, `AWS::VpcLattice::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html).
+        pub struct WeightedTargetGroup;
+        new {
+            /// Creates `WeightedTargetGroup` from its required properties:
+            ///
+            /// - `target_group_identifier` (`TargetGroupIdentifier`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html#cfn-vpclattice-listener-weightedtargetgroup-targetgroupidentifier)
+        }
+        required {
+            target_group_identifier("TargetGroupIdentifier"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-listener-weightedtargetgroup.html#cfn-vpclattice-listener-weightedtargetgroup-weight)
+            weight("Weight"): i64,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::VpcLattice::Service`, `AWS::VpcLattice::ServiceNetwork`.
+        pub enum AuthType {
+            /// `NONE`
+            None = "NONE",
+            /// `AWS_IAM`
+            AwsIam = "AWS_IAM",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::VpcLattice::Service`, `AWS::VpcLattice::ServiceNetworkServiceAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-service-dnsentry.html).
+        pub struct DnsEntry;
+        new {
+            /// Creates `DnsEntry` (it has no required properties).
+        }
+        required {
+        }
+        optional {
         }
     }
 }

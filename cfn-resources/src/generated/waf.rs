@@ -34,6 +34,8 @@ pub mod byte_match_set {
     //! Property types of [`ByteMatchSet`](super::ByteMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAF` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAF::ByteMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-bytematchtuple.html).
@@ -58,24 +60,6 @@ pub mod byte_match_set {
             target_string("TargetString"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-bytematchtuple.html#cfn-waf-bytematchset-bytematchtuple-targetstringbase64)
             target_string_base64("TargetStringBase64"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAF::ByteMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html#cfn-waf-bytematchset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html#cfn-waf-bytematchset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -213,6 +197,8 @@ pub mod size_constraint_set {
     //! Property types of [`SizeConstraintSet`](super::SizeConstraintSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAF` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAF::SizeConstraintSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-sizeconstraint.html).
@@ -236,24 +222,6 @@ pub mod size_constraint_set {
             text_transformation("TextTransformation"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAF::SizeConstraintSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-fieldtomatch.html#cfn-waf-sizeconstraintset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-fieldtomatch.html#cfn-waf-sizeconstraintset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -286,6 +254,8 @@ pub mod sql_injection_match_set {
     //! Property types of [`SqlInjectionMatchSet`](super::SqlInjectionMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAF` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAF::SqlInjectionMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sqlinjectionmatchset-sqlinjectionmatchtuple.html).
@@ -303,24 +273,6 @@ pub mod sql_injection_match_set {
             text_transformation("TextTransformation"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAF::SqlInjectionMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sqlinjectionmatchset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sqlinjectionmatchset-fieldtomatch.html#cfn-waf-sqlinjectionmatchset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sqlinjectionmatchset-fieldtomatch.html#cfn-waf-sqlinjectionmatchset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -427,6 +379,8 @@ pub mod xss_match_set {
     //! Property types of [`XssMatchSet`](super::XssMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAF` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAF::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-xssmatchset-xssmatchtuple.html).
@@ -446,21 +400,28 @@ pub mod xss_match_set {
         optional {
         }
     }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::WAF` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::WAF::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-xssmatchset-fieldtomatch.html).
+        /// Part of `AWS::WAF::ByteMatchSet`, `AWS::WAF::SizeConstraintSet`, `AWS::WAF::SqlInjectionMatchSet`, `AWS::WAF::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html).
         pub struct FieldToMatch;
         new {
             /// Creates `FieldToMatch` from its required properties:
             ///
             /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-xssmatchset-fieldtomatch.html#cfn-waf-xssmatchset-fieldtomatch-type)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html#cfn-waf-bytematchset-fieldtomatch-type)
         }
         required {
             r#type("Type"): String,
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-xssmatchset-fieldtomatch.html#cfn-waf-xssmatchset-fieldtomatch-data)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-bytematchset-fieldtomatch.html#cfn-waf-bytematchset-fieldtomatch-data)
             data("Data"): String,
         }
     }

@@ -34,6 +34,8 @@ pub mod byte_match_set {
     //! Property types of [`ByteMatchSet`](super::ByteMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAFRegional::ByteMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-bytematchtuple.html).
@@ -58,24 +60,6 @@ pub mod byte_match_set {
             target_string("TargetString"): String,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-bytematchtuple.html#cfn-wafregional-bytematchset-bytematchtuple-targetstringbase64)
             target_string_base64("TargetStringBase64"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFRegional::ByteMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html#cfn-wafregional-bytematchset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html#cfn-wafregional-bytematchset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -215,28 +199,8 @@ pub mod rate_based_rule {
     //! Property types of [`RateBasedRule`](super::RateBasedRule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::WAFRegional::RateBasedRule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html).
-        pub struct Predicate;
-        new {
-            /// Creates `Predicate` from its required properties:
-            ///
-            /// - `data_id` (`DataId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-dataid)
-            /// - `negated` (`Negated`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-negated)
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-type)
-        }
-        required {
-            data_id("DataId"): String,
-            negated("Negated"): bool,
-            r#type("Type"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::Predicate;
 }
 
 resource! {
@@ -295,28 +259,8 @@ pub mod rule {
     //! Property types of [`Rule`](super::Rule).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
-
-    property! {
-        /// Part of `AWS::WAFRegional::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-rule-predicate.html).
-        pub struct Predicate;
-        new {
-            /// Creates `Predicate` from its required properties:
-            ///
-            /// - `data_id` (`DataId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-rule-predicate.html#cfn-wafregional-rule-predicate-dataid)
-            /// - `negated` (`Negated`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-rule-predicate.html#cfn-wafregional-rule-predicate-negated)
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-rule-predicate.html#cfn-wafregional-rule-predicate-type)
-        }
-        required {
-            data_id("DataId"): String,
-            negated("Negated"): bool,
-            r#type("Type"): String,
-        }
-        optional {
-        }
-    }
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::Predicate;
 }
 
 resource! {
@@ -347,6 +291,8 @@ pub mod size_constraint_set {
     //! Property types of [`SizeConstraintSet`](super::SizeConstraintSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAFRegional::SizeConstraintSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-sizeconstraint.html).
@@ -370,24 +316,6 @@ pub mod size_constraint_set {
             text_transformation("TextTransformation"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFRegional::SizeConstraintSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-fieldtomatch.html#cfn-wafregional-sizeconstraintset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-fieldtomatch.html#cfn-wafregional-sizeconstraintset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -420,6 +348,8 @@ pub mod sql_injection_match_set {
     //! Property types of [`SqlInjectionMatchSet`](super::SqlInjectionMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAFRegional::SqlInjectionMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sqlinjectionmatchset-sqlinjectionmatchtuple.html).
@@ -437,24 +367,6 @@ pub mod sql_injection_match_set {
             text_transformation("TextTransformation"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFRegional::SqlInjectionMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sqlinjectionmatchset-fieldtomatch.html).
-        pub struct FieldToMatch;
-        new {
-            /// Creates `FieldToMatch` from its required properties:
-            ///
-            /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sqlinjectionmatchset-fieldtomatch.html#cfn-wafregional-sqlinjectionmatchset-fieldtomatch-type)
-        }
-        required {
-            r#type("Type"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sqlinjectionmatchset-fieldtomatch.html#cfn-wafregional-sqlinjectionmatchset-fieldtomatch-data)
-            data("Data"): String,
         }
     }
 }
@@ -586,6 +498,8 @@ pub mod xss_match_set {
     //! Property types of [`XssMatchSet`](super::XssMatchSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFRegional` resources (identical schema).
+    pub use super::shared::FieldToMatch;
 
     property! {
         /// Part of `AWS::WAFRegional::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-xssmatchset-xssmatchtuple.html).
@@ -605,22 +519,51 @@ pub mod xss_match_set {
         optional {
         }
     }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::WAFRegional` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::WAFRegional::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-xssmatchset-fieldtomatch.html).
+        /// Part of `AWS::WAFRegional::ByteMatchSet`, `AWS::WAFRegional::SizeConstraintSet`, `AWS::WAFRegional::SqlInjectionMatchSet`, `AWS::WAFRegional::XssMatchSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html).
         pub struct FieldToMatch;
         new {
             /// Creates `FieldToMatch` from its required properties:
             ///
             /// - `type` (`Type`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-xssmatchset-fieldtomatch.html#cfn-wafregional-xssmatchset-fieldtomatch-type)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html#cfn-wafregional-bytematchset-fieldtomatch-type)
         }
         required {
             r#type("Type"): String,
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-xssmatchset-fieldtomatch.html#cfn-wafregional-xssmatchset-fieldtomatch-data)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-bytematchset-fieldtomatch.html#cfn-wafregional-bytematchset-fieldtomatch-data)
             data("Data"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFRegional::RateBasedRule`, `AWS::WAFRegional::Rule`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html).
+        pub struct Predicate;
+        new {
+            /// Creates `Predicate` from its required properties:
+            ///
+            /// - `data_id` (`DataId`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-dataid)
+            /// - `negated` (`Negated`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-negated)
+            /// - `type` (`Type`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html#cfn-wafregional-ratebasedrule-predicate-type)
+        }
+        required {
+            data_id("DataId"): String,
+            negated("Negated"): bool,
+            r#type("Type"): String,
+        }
+        optional {
         }
     }
 }

@@ -54,6 +54,8 @@ pub mod ip_set {
     //! Property types of [`IpSet`](super::IpSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFv2` resources (identical schema).
+    pub use super::shared::Scope;
 
     string_enum! {
         /// Type of addresses in the IPSet, use IPV4 for IPV4 IP addresses, IPV6 for IPV6 address.
@@ -67,33 +69,8 @@ pub mod ip_set {
         }
     }
 
-    string_enum! {
-        /// Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer and API Gateway.
-        ///
-        /// Values allowed by `AWS::WAFv2::IPSet`.
-        pub enum Scope {
-            /// `CLOUDFRONT`
-            Cloudfront = "CLOUDFRONT",
-            /// `REGIONAL`
-            Regional = "REGIONAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::IPSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-ipset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-ipset-tag.html#cfn-wafv2-ipset-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-ipset-tag.html#cfn-wafv2-ipset-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -135,6 +112,8 @@ pub mod logging_configuration {
     //! Property types of [`LoggingConfiguration`](super::LoggingConfiguration).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFv2` resources (identical schema).
+    pub use super::shared::SingleHeader;
 
     property! {
         /// Filtering that specifies which web requests are kept in the logs and which are dropped. You can filter on the rule action and on the web request labels that were applied by matching rules during web ACL evaluation.
@@ -316,24 +295,6 @@ pub mod logging_configuration {
             uri_path("UriPath"): Json,
         }
     }
-
-    property! {
-        /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
-        ///
-        /// Part of `AWS::WAFv2::LoggingConfiguration`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-loggingconfiguration-singleheader.html).
-        pub struct SingleHeader;
-        new {
-            /// Creates `SingleHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the query header to inspect.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-loggingconfiguration-singleheader.html#cfn-wafv2-loggingconfiguration-singleheader-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
 }
 
 resource! {
@@ -381,34 +342,11 @@ pub mod regex_pattern_set {
     //! Property types of [`RegexPatternSet`](super::RegexPatternSet).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFv2` resources (identical schema).
+    pub use super::shared::Scope;
 
-    string_enum! {
-        /// Use CLOUDFRONT for CloudFront RegexPatternSet, use REGIONAL for Application Load Balancer and API Gateway.
-        ///
-        /// Values allowed by `AWS::WAFv2::RegexPatternSet`.
-        pub enum Scope {
-            /// `CLOUDFRONT`
-            Cloudfront = "CLOUDFRONT",
-            /// `REGIONAL`
-            Regional = "REGIONAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RegexPatternSet`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-regexpatternset-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-regexpatternset-tag.html#cfn-wafv2-regexpatternset-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-regexpatternset-tag.html#cfn-wafv2-regexpatternset-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -481,6 +419,8 @@ pub mod rule_group {
     //! Property types of [`RuleGroup`](super::RuleGroup).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFv2` resources (identical schema).
+    pub use super::shared::{CustomResponseBody, ResponseContentType, MonetizationConfig, CryptoConfig, PaymentNetwork, BlockchainChain, Price, CryptoCurrency, CurrencyMode, RuleAction, AllowAction, CustomRequestHandling, CustomHttpHeader, BlockAction, CustomResponse, CaptchaAction, ChallengeAction, CountAction, MonetizeAction, CaptchaConfig, ImmunityTimeProperty, ChallengeConfig, Label, AsnMatchStatement, ForwardedIpConfiguration, FallbackBehavior, Body, OversizeHandling, Cookies, CookieMatchPattern, MapMatchScope, HeaderOrder, Headers, HeaderMatchPattern, Ja3Fingerprint, Ja4Fingerprint, JsonBody, BodyParsingFallbackBehavior, JsonMatchPattern, JsonMatchScope, SingleHeader, UriFragment, PositionalConstraint, PreParseTextTransformation, PreParseTextTransformationType, TextTransformation, TextTransformationType, GeoMatchStatement, CountryCodes, IpSetReferenceStatement, IpSetForwardedIpConfiguration, Position, LabelMatchStatement, LabelMatchScope, RateBasedStatementCustomKey, RateLimitCookie, RateLimitHeader, RateLimitJa3Fingerprint, RateLimitJa4Fingerprint, RateLimitLabelNamespace, RateLimitQueryArgument, RateLimitQueryString, RateLimitUriPath, ComparisonOperator, SensitivityLevel, VisibilityConfig, Scope};
 
     property! {
         /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelsummary.html).
@@ -491,162 +431,6 @@ pub mod rule_group {
         required {
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Custom response body.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html).
-        pub struct CustomResponseBody;
-        new {
-            /// Creates `CustomResponseBody` from its required properties:
-            ///
-            /// - `content` (`Content`, `String`): Response content.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html#cfn-wafv2-rulegroup-customresponsebody-content)
-            /// - `content_type` (`ContentType`, `ResponseContentType`): Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html#cfn-wafv2-rulegroup-customresponsebody-contenttype)
-        }
-        required {
-            content("Content"): String,
-            content_type("ContentType"): ResponseContentType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum ResponseContentType {
-            /// `TEXT_PLAIN`
-            TextPlain = "TEXT_PLAIN",
-            /// `TEXT_HTML`
-            TextHtml = "TEXT_HTML",
-            /// `APPLICATION_JSON`
-            ApplicationJson = "APPLICATION_JSON",
-        }
-    }
-
-    property! {
-        /// Configures monetization for the web ACL or rule group.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html).
-        pub struct MonetizationConfig;
-        new {
-            /// Creates `MonetizationConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html#cfn-wafv2-rulegroup-monetizationconfig-cryptoconfig)
-            crypto_config("CryptoConfig"): CryptoConfig,
-            /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html#cfn-wafv2-rulegroup-monetizationconfig-currencymode)
-            currency_mode("CurrencyMode"): CurrencyMode,
-        }
-    }
-
-    property! {
-        /// Configures cryptocurrency payment settings.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cryptoconfig.html).
-        pub struct CryptoConfig;
-        new {
-            /// Creates `CryptoConfig` from its required properties:
-            ///
-            /// - `payment_networks` (`PaymentNetworks`, `Vec<PaymentNetwork>`): List of payment network configurations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cryptoconfig.html#cfn-wafv2-rulegroup-cryptoconfig-paymentnetworks)
-        }
-        required {
-            payment_networks("PaymentNetworks"): Vec<PaymentNetwork>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for a single payment network.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html).
-        pub struct PaymentNetwork;
-        new {
-            /// Creates `PaymentNetwork` from its required properties:
-            ///
-            /// - `chain` (`Chain`, `BlockchainChain`): The blockchain chain to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-chain)
-            /// - `prices` (`Prices`, `Vec<Price>`): List of price configurations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-prices)
-            /// - `wallet_address` (`WalletAddress`, `String`): The wallet address for receiving payments.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-walletaddress)
-        }
-        required {
-            chain("Chain"): BlockchainChain,
-            prices("Prices"): Vec<Price>,
-            wallet_address("WalletAddress"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The blockchain chain to use.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum BlockchainChain {
-            /// `BASE`
-            Base = "BASE",
-            /// `SOLANA`
-            Solana = "SOLANA",
-            /// `BASE_SEPOLIA`
-            BaseSepolia = "BASE_SEPOLIA",
-            /// `SOLANA_DEVNET`
-            SolanaDevnet = "SOLANA_DEVNET",
-        }
-    }
-
-    property! {
-        /// A price configuration.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html).
-        pub struct Price;
-        new {
-            /// Creates `Price` from its required properties:
-            ///
-            /// - `amount` (`Amount`, `String`): The price amount.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html#cfn-wafv2-rulegroup-price-amount)
-            /// - `currency` (`Currency`, `CryptoCurrency`): The cryptocurrency to use for payment.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html#cfn-wafv2-rulegroup-price-currency)
-        }
-        required {
-            amount("Amount"): String,
-            currency("Currency"): CryptoCurrency,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The cryptocurrency to use for payment.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum CryptoCurrency {
-            /// `USDC`
-            Usdc = "USDC",
-        }
-    }
-
-    string_enum! {
-        /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum CurrencyMode {
-            /// `REAL`
-            Real = "REAL",
-            /// `TEST`
-            Test = "TEST",
         }
     }
 
@@ -684,255 +468,6 @@ pub mod rule_group {
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-rulelabels)
             rule_labels("RuleLabels"): Vec<Label>,
-        }
-    }
-
-    property! {
-        /// Action taken when Rule matches its condition.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html).
-        pub struct RuleAction;
-        new {
-            /// Creates `RuleAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-allow)
-            allow("Allow"): AllowAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-block)
-            block("Block"): BlockAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-captcha)
-            captcha("Captcha"): CaptchaAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-challenge)
-            challenge("Challenge"): ChallengeAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-count)
-            count("Count"): CountAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-monetize)
-            monetize("Monetize"): MonetizeAction,
-        }
-    }
-
-    property! {
-        /// Allow traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-allowaction.html).
-        pub struct AllowAction;
-        new {
-            /// Creates `AllowAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-allowaction.html#cfn-wafv2-rulegroup-allowaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Custom request handling.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customrequesthandling.html).
-        pub struct CustomRequestHandling;
-        new {
-            /// Creates `CustomRequestHandling` from its required properties:
-            ///
-            /// - `insert_headers` (`InsertHeaders`, `Vec<CustomHttpHeader>`): Collection of HTTP headers.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customrequesthandling.html#cfn-wafv2-rulegroup-customrequesthandling-insertheaders)
-        }
-        required {
-            insert_headers("InsertHeaders"): Vec<CustomHttpHeader>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// HTTP header.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html).
-        pub struct CustomHttpHeader;
-        new {
-            /// Creates `CustomHttpHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): HTTP header name.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html#cfn-wafv2-rulegroup-customhttpheader-name)
-            /// - `value` (`Value`, `String`): HTTP header value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html#cfn-wafv2-rulegroup-customhttpheader-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Block traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-blockaction.html).
-        pub struct BlockAction;
-        new {
-            /// Creates `BlockAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-blockaction.html#cfn-wafv2-rulegroup-blockaction-customresponse)
-            custom_response("CustomResponse"): CustomResponse,
-        }
-    }
-
-    property! {
-        /// Custom response.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html).
-        pub struct CustomResponse;
-        new {
-            /// Creates `CustomResponse` from its required properties:
-            ///
-            /// - `response_code` (`ResponseCode`, `i64`): Custom response code.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responsecode)
-        }
-        required {
-            response_code("ResponseCode"): i64,
-        }
-        optional {
-            /// Custom response body key.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-customresponsebodykey)
-            custom_response_body_key("CustomResponseBodyKey"): String,
-            /// Collection of HTTP headers.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responseheaders)
-            response_headers("ResponseHeaders"): Vec<CustomHttpHeader>,
-        }
-    }
-
-    property! {
-        /// Checks valid token exists with request.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaaction.html).
-        pub struct CaptchaAction;
-        new {
-            /// Creates `CaptchaAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaaction.html#cfn-wafv2-rulegroup-captchaaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeaction.html).
-        pub struct ChallengeAction;
-        new {
-            /// Creates `ChallengeAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeaction.html#cfn-wafv2-rulegroup-challengeaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Count traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-countaction.html).
-        pub struct CountAction;
-        new {
-            /// Creates `CountAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-countaction.html#cfn-wafv2-rulegroup-countaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Monetize action for rules.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizeaction.html).
-        pub struct MonetizeAction;
-        new {
-            /// Creates `MonetizeAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The price multiplier for the monetize action.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizeaction.html#cfn-wafv2-rulegroup-monetizeaction-pricemultiplier)
-            price_multiplier("PriceMultiplier"): String,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaconfig.html).
-        pub struct CaptchaConfig;
-        new {
-            /// Creates `CaptchaConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaconfig.html#cfn-wafv2-rulegroup-captchaconfig-immunitytimeproperty)
-            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-immunitytimeproperty.html).
-        pub struct ImmunityTimeProperty;
-        new {
-            /// Creates `ImmunityTimeProperty` from its required properties:
-            ///
-            /// - `immunity_time` (`ImmunityTime`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-immunitytimeproperty.html#cfn-wafv2-rulegroup-immunitytimeproperty-immunitytime)
-        }
-        required {
-            immunity_time("ImmunityTime"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeconfig.html).
-        pub struct ChallengeConfig;
-        new {
-            /// Creates `ChallengeConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeconfig.html#cfn-wafv2-rulegroup-challengeconfig-immunitytimeproperty)
-            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-label.html).
-        pub struct Label;
-        new {
-            /// Creates `Label` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): Name of the Label.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-label.html#cfn-wafv2-rulegroup-label-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
         }
     }
 
@@ -991,51 +526,6 @@ pub mod rule_group {
             statements("Statements"): Vec<Statement>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html).
-        pub struct AsnMatchStatement;
-        new {
-            /// Creates `AsnMatchStatement` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-asnlist)
-            asn_list("AsnList"): Vec<i64>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-forwardedipconfig)
-            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html).
-        pub struct ForwardedIpConfiguration;
-        new {
-            /// Creates `ForwardedIpConfiguration` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html#cfn-wafv2-rulegroup-forwardedipconfiguration-fallbackbehavior)
-            /// - `header_name` (`HeaderName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html#cfn-wafv2-rulegroup-forwardedipconfiguration-headername)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-            header_name("HeaderName"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum FallbackBehavior {
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
         }
     }
 
@@ -1118,285 +608,6 @@ pub mod rule_group {
     }
 
     property! {
-        /// The body of a web request. This immediately follows the request headers.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-body.html).
-        pub struct Body;
-        new {
-            /// Creates `Body` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Handling of requests containing oversize fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-body.html#cfn-wafv2-rulegroup-body-oversizehandling)
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-    }
-
-    string_enum! {
-        /// Handling of requests containing oversize fields
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum OversizeHandling {
-            /// `CONTINUE`
-            Continue = "CONTINUE",
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
-        }
-    }
-
-    property! {
-        /// Includes cookies of a web request.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html).
-        pub struct Cookies;
-        new {
-            /// Creates `Cookies` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `CookieMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-matchpattern)
-            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-matchscope)
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-oversizehandling)
-        }
-        required {
-            match_pattern("MatchPattern"): CookieMatchPattern,
-            match_scope("MatchScope"): MapMatchScope,
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the request cookies.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html).
-        pub struct CookieMatchPattern;
-        new {
-            /// Creates `CookieMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-excludedcookies)
-            excluded_cookies("ExcludedCookies"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-includedcookies)
-            included_cookies("IncludedCookies"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The parts of the request to match against using the MatchPattern.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum MapMatchScope {
-            /// `ALL`
-            All = "ALL",
-            /// `KEY`
-            Key = "KEY",
-            /// `VALUE`
-            Value = "VALUE",
-        }
-    }
-
-    property! {
-        /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headerorder.html).
-        pub struct HeaderOrder;
-        new {
-            /// Creates `HeaderOrder` from its required properties:
-            ///
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headerorder.html#cfn-wafv2-rulegroup-headerorder-oversizehandling)
-        }
-        required {
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Includes headers of a web request.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html).
-        pub struct Headers;
-        new {
-            /// Creates `Headers` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `HeaderMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-matchpattern)
-            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-matchscope)
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-oversizehandling)
-        }
-        required {
-            match_pattern("MatchPattern"): HeaderMatchPattern,
-            match_scope("MatchScope"): MapMatchScope,
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the request headers.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html).
-        pub struct HeaderMatchPattern;
-        new {
-            /// Creates `HeaderMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-excludedheaders)
-            excluded_headers("ExcludedHeaders"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-includedheaders)
-            included_headers("IncludedHeaders"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Includes the JA3 fingerprint of a web request.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja3fingerprint.html).
-        pub struct Ja3Fingerprint;
-        new {
-            /// Creates `Ja3Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja3fingerprint.html#cfn-wafv2-rulegroup-ja3fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Includes the JA4 fingerprint of a web request.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja4fingerprint.html).
-        pub struct Ja4Fingerprint;
-        new {
-            /// Creates `Ja4Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja4fingerprint.html#cfn-wafv2-rulegroup-ja4fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Inspect the request body as JSON. The request body immediately follows the request headers.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html).
-        pub struct JsonBody;
-        new {
-            /// Creates `JsonBody` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `JsonMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-matchpattern)
-            /// - `match_scope` (`MatchScope`, `JsonMatchScope`): The parts of the JSON to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-matchscope)
-        }
-        required {
-            match_pattern("MatchPattern"): JsonMatchPattern,
-            match_scope("MatchScope"): JsonMatchScope,
-        }
-        optional {
-            /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-invalidfallbackbehavior)
-            invalid_fallback_behavior("InvalidFallbackBehavior"): BodyParsingFallbackBehavior,
-            /// Handling of requests containing oversize fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-oversizehandling)
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-    }
-
-    string_enum! {
-        /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum BodyParsingFallbackBehavior {
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
-            /// `EVALUATE_AS_STRING`
-            EvaluateAsString = "EVALUATE_AS_STRING",
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the JSON body.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html).
-        pub struct JsonMatchPattern;
-        new {
-            /// Creates `JsonMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-includedpaths)
-            included_paths("IncludedPaths"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The parts of the JSON to match against using the MatchPattern.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum JsonMatchScope {
-            /// `ALL`
-            All = "ALL",
-            /// `KEY`
-            Key = "KEY",
-            /// `VALUE`
-            Value = "VALUE",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-singleheader.html).
-        pub struct SingleHeader;
-        new {
-            /// Creates `SingleHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-singleheader.html#cfn-wafv2-rulegroup-singleheader-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// One query argument in a web request, identified by name, for example UserName or SalesRegion. The name can be up to 30 characters long and isn't case sensitive.
         ///
         /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-singlequeryargument.html).
@@ -1411,773 +622,6 @@ pub mod rule_group {
             name("Name"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-urifragment.html).
-        pub struct UriFragment;
-        new {
-            /// Creates `UriFragment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-urifragment.html#cfn-wafv2-rulegroup-urifragment-fallbackbehavior)
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-    }
-
-    string_enum! {
-        /// Position of the evaluation in the FieldToMatch of request.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum PositionalConstraint {
-            /// `EXACTLY`
-            Exactly = "EXACTLY",
-            /// `STARTS_WITH`
-            StartsWith = "STARTS_WITH",
-            /// `ENDS_WITH`
-            EndsWith = "ENDS_WITH",
-            /// `CONTAINS`
-            Contains = "CONTAINS",
-            /// `CONTAINS_WORD`
-            ContainsWord = "CONTAINS_WORD",
-        }
-    }
-
-    property! {
-        /// Text Transformation applied before parsing the query string.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html).
-        pub struct PreParseTextTransformation;
-        new {
-            /// Creates `PreParseTextTransformation` from its required properties:
-            ///
-            /// - `priority` (`Priority`, `i64`): Priority of PreParseTextTransformation being applied.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html#cfn-wafv2-rulegroup-preparsetexttransformation-priority)
-            /// - `type` (`Type`, `PreParseTextTransformationType`): Type of pre-parse text transformation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html#cfn-wafv2-rulegroup-preparsetexttransformation-type)
-        }
-        required {
-            priority("Priority"): i64,
-            r#type("Type"): PreParseTextTransformationType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Type of pre-parse text transformation.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum PreParseTextTransformationType {
-            /// `NONE`
-            None = "NONE",
-            /// `URL_DECODE`
-            UrlDecode = "URL_DECODE",
-            /// `URL_DECODE_UNI`
-            UrlDecodeUni = "URL_DECODE_UNI",
-            /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
-            CombineDuplicateQueryArgsByComma = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA",
-            /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
-            ReplaceSemicolonsWithAmpersands = "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
-        }
-    }
-
-    property! {
-        /// Text Transformation on the Search String before match.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html).
-        pub struct TextTransformation;
-        new {
-            /// Creates `TextTransformation` from its required properties:
-            ///
-            /// - `priority` (`Priority`, `i64`): Priority of Rule being evaluated.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html#cfn-wafv2-rulegroup-texttransformation-priority)
-            /// - `type` (`Type`, `TextTransformationType`): Type of text transformation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html#cfn-wafv2-rulegroup-texttransformation-type)
-        }
-        required {
-            priority("Priority"): i64,
-            r#type("Type"): TextTransformationType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Type of text transformation.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum TextTransformationType {
-            /// `NONE`
-            None = "NONE",
-            /// `COMPRESS_WHITE_SPACE`
-            CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
-            /// `HTML_ENTITY_DECODE`
-            HtmlEntityDecode = "HTML_ENTITY_DECODE",
-            /// `LOWERCASE`
-            Lowercase = "LOWERCASE",
-            /// `CMD_LINE`
-            CmdLine = "CMD_LINE",
-            /// `URL_DECODE`
-            UrlDecode = "URL_DECODE",
-            /// `BASE64_DECODE`
-            Base64Decode = "BASE64_DECODE",
-            /// `HEX_DECODE`
-            HexDecode = "HEX_DECODE",
-            /// `MD5`
-            Md5 = "MD5",
-            /// `REPLACE_COMMENTS`
-            ReplaceComments = "REPLACE_COMMENTS",
-            /// `ESCAPE_SEQ_DECODE`
-            EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
-            /// `SQL_HEX_DECODE`
-            SqlHexDecode = "SQL_HEX_DECODE",
-            /// `CSS_DECODE`
-            CssDecode = "CSS_DECODE",
-            /// `JS_DECODE`
-            JsDecode = "JS_DECODE",
-            /// `NORMALIZE_PATH`
-            NormalizePath = "NORMALIZE_PATH",
-            /// `NORMALIZE_PATH_WIN`
-            NormalizePathWin = "NORMALIZE_PATH_WIN",
-            /// `REMOVE_NULLS`
-            RemoveNulls = "REMOVE_NULLS",
-            /// `REPLACE_NULLS`
-            ReplaceNulls = "REPLACE_NULLS",
-            /// `BASE64_DECODE_EXT`
-            Base64DecodeExt = "BASE64_DECODE_EXT",
-            /// `URL_DECODE_UNI`
-            UrlDecodeUni = "URL_DECODE_UNI",
-            /// `UTF8_TO_UNICODE`
-            Utf8ToUnicode = "UTF8_TO_UNICODE",
-            /// `REMOVE_WHITESPACE`
-            RemoveWhitespace = "REMOVE_WHITESPACE",
-            /// `TRIM`
-            Trim = "TRIM",
-            /// `TRIM_LEFT`
-            TrimLeft = "TRIM_LEFT",
-            /// `TRIM_RIGHT`
-            TrimRight = "TRIM_RIGHT",
-            /// `REMOVE_COMMENTS_CHAR`
-            RemoveCommentsChar = "REMOVE_COMMENTS_CHAR",
-            /// `UPPERCASE`
-            Uppercase = "UPPERCASE",
-            /// `CMD_LINE_WIN`
-            CmdLineWin = "CMD_LINE_WIN",
-            /// `CMD_LINE_UNIX`
-            CmdLineUnix = "CMD_LINE_UNIX",
-            /// `JS_DECODE_EXT`
-            JsDecodeExt = "JS_DECODE_EXT",
-            /// `SHA256`
-            Sha256 = "SHA256",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html).
-        pub struct GeoMatchStatement;
-        new {
-            /// Creates `GeoMatchStatement` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-countrycodes)
-            country_codes("CountryCodes"): Vec<CountryCodes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-forwardedipconfig)
-            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum CountryCodes {
-            /// `AD`
-            Ad = "AD",
-            /// `AE`
-            Ae = "AE",
-            /// `AF`
-            Af = "AF",
-            /// `AG`
-            Ag = "AG",
-            /// `AI`
-            Ai = "AI",
-            /// `AL`
-            Al = "AL",
-            /// `AM`
-            Am = "AM",
-            /// `AO`
-            Ao = "AO",
-            /// `AQ`
-            Aq = "AQ",
-            /// `AR`
-            Ar = "AR",
-            /// `AS`
-            As = "AS",
-            /// `AT`
-            At = "AT",
-            /// `AU`
-            Au = "AU",
-            /// `AW`
-            Aw = "AW",
-            /// `AX`
-            Ax = "AX",
-            /// `AZ`
-            Az = "AZ",
-            /// `BA`
-            Ba = "BA",
-            /// `BB`
-            Bb = "BB",
-            /// `BD`
-            Bd = "BD",
-            /// `BE`
-            Be = "BE",
-            /// `BF`
-            Bf = "BF",
-            /// `BG`
-            Bg = "BG",
-            /// `BH`
-            Bh = "BH",
-            /// `BI`
-            Bi = "BI",
-            /// `BJ`
-            Bj = "BJ",
-            /// `BL`
-            Bl = "BL",
-            /// `BM`
-            Bm = "BM",
-            /// `BN`
-            Bn = "BN",
-            /// `BO`
-            Bo = "BO",
-            /// `BQ`
-            Bq = "BQ",
-            /// `BR`
-            Br = "BR",
-            /// `BS`
-            Bs = "BS",
-            /// `BT`
-            Bt = "BT",
-            /// `BV`
-            Bv = "BV",
-            /// `BW`
-            Bw = "BW",
-            /// `BY`
-            By = "BY",
-            /// `BZ`
-            Bz = "BZ",
-            /// `CA`
-            Ca = "CA",
-            /// `CC`
-            Cc = "CC",
-            /// `CD`
-            Cd = "CD",
-            /// `CF`
-            Cf = "CF",
-            /// `CG`
-            Cg = "CG",
-            /// `CH`
-            Ch = "CH",
-            /// `CI`
-            Ci = "CI",
-            /// `CK`
-            Ck = "CK",
-            /// `CL`
-            Cl = "CL",
-            /// `CM`
-            Cm = "CM",
-            /// `CN`
-            Cn = "CN",
-            /// `CO`
-            Co = "CO",
-            /// `CR`
-            Cr = "CR",
-            /// `CU`
-            Cu = "CU",
-            /// `CV`
-            Cv = "CV",
-            /// `CW`
-            Cw = "CW",
-            /// `CX`
-            Cx = "CX",
-            /// `CY`
-            Cy = "CY",
-            /// `CZ`
-            Cz = "CZ",
-            /// `DE`
-            De = "DE",
-            /// `DJ`
-            Dj = "DJ",
-            /// `DK`
-            Dk = "DK",
-            /// `DM`
-            Dm = "DM",
-            /// `DO`
-            Do = "DO",
-            /// `DZ`
-            Dz = "DZ",
-            /// `EC`
-            Ec = "EC",
-            /// `EE`
-            Ee = "EE",
-            /// `EG`
-            Eg = "EG",
-            /// `EH`
-            Eh = "EH",
-            /// `ER`
-            Er = "ER",
-            /// `ES`
-            Es = "ES",
-            /// `ET`
-            Et = "ET",
-            /// `FI`
-            Fi = "FI",
-            /// `FJ`
-            Fj = "FJ",
-            /// `FK`
-            Fk = "FK",
-            /// `FM`
-            Fm = "FM",
-            /// `FO`
-            Fo = "FO",
-            /// `FR`
-            Fr = "FR",
-            /// `GA`
-            Ga = "GA",
-            /// `GB`
-            Gb = "GB",
-            /// `GD`
-            Gd = "GD",
-            /// `GE`
-            Ge = "GE",
-            /// `GF`
-            Gf = "GF",
-            /// `GG`
-            Gg = "GG",
-            /// `GH`
-            Gh = "GH",
-            /// `GI`
-            Gi = "GI",
-            /// `GL`
-            Gl = "GL",
-            /// `GM`
-            Gm = "GM",
-            /// `GN`
-            Gn = "GN",
-            /// `GP`
-            Gp = "GP",
-            /// `GQ`
-            Gq = "GQ",
-            /// `GR`
-            Gr = "GR",
-            /// `GS`
-            Gs = "GS",
-            /// `GT`
-            Gt = "GT",
-            /// `GU`
-            Gu = "GU",
-            /// `GW`
-            Gw = "GW",
-            /// `GY`
-            Gy = "GY",
-            /// `HK`
-            Hk = "HK",
-            /// `HM`
-            Hm = "HM",
-            /// `HN`
-            Hn = "HN",
-            /// `HR`
-            Hr = "HR",
-            /// `HT`
-            Ht = "HT",
-            /// `HU`
-            Hu = "HU",
-            /// `ID`
-            Id = "ID",
-            /// `IE`
-            Ie = "IE",
-            /// `IL`
-            Il = "IL",
-            /// `IM`
-            Im = "IM",
-            /// `IN`
-            In = "IN",
-            /// `IO`
-            Io = "IO",
-            /// `IQ`
-            Iq = "IQ",
-            /// `IR`
-            Ir = "IR",
-            /// `IS`
-            Is = "IS",
-            /// `IT`
-            It = "IT",
-            /// `JE`
-            Je = "JE",
-            /// `JM`
-            Jm = "JM",
-            /// `JO`
-            Jo = "JO",
-            /// `JP`
-            Jp = "JP",
-            /// `KE`
-            Ke = "KE",
-            /// `KG`
-            Kg = "KG",
-            /// `KH`
-            Kh = "KH",
-            /// `KI`
-            Ki = "KI",
-            /// `KM`
-            Km = "KM",
-            /// `KN`
-            Kn = "KN",
-            /// `KP`
-            Kp = "KP",
-            /// `KR`
-            Kr = "KR",
-            /// `KW`
-            Kw = "KW",
-            /// `KY`
-            Ky = "KY",
-            /// `KZ`
-            Kz = "KZ",
-            /// `LA`
-            La = "LA",
-            /// `LB`
-            Lb = "LB",
-            /// `LC`
-            Lc = "LC",
-            /// `LI`
-            Li = "LI",
-            /// `LK`
-            Lk = "LK",
-            /// `LR`
-            Lr = "LR",
-            /// `LS`
-            Ls = "LS",
-            /// `LT`
-            Lt = "LT",
-            /// `LU`
-            Lu = "LU",
-            /// `LV`
-            Lv = "LV",
-            /// `LY`
-            Ly = "LY",
-            /// `MA`
-            Ma = "MA",
-            /// `MC`
-            Mc = "MC",
-            /// `MD`
-            Md = "MD",
-            /// `ME`
-            Me = "ME",
-            /// `MF`
-            Mf = "MF",
-            /// `MG`
-            Mg = "MG",
-            /// `MH`
-            Mh = "MH",
-            /// `MK`
-            Mk = "MK",
-            /// `ML`
-            Ml = "ML",
-            /// `MM`
-            Mm = "MM",
-            /// `MN`
-            Mn = "MN",
-            /// `MO`
-            Mo = "MO",
-            /// `MP`
-            Mp = "MP",
-            /// `MQ`
-            Mq = "MQ",
-            /// `MR`
-            Mr = "MR",
-            /// `MS`
-            Ms = "MS",
-            /// `MT`
-            Mt = "MT",
-            /// `MU`
-            Mu = "MU",
-            /// `MV`
-            Mv = "MV",
-            /// `MW`
-            Mw = "MW",
-            /// `MX`
-            Mx = "MX",
-            /// `MY`
-            My = "MY",
-            /// `MZ`
-            Mz = "MZ",
-            /// `NA`
-            Na = "NA",
-            /// `NC`
-            Nc = "NC",
-            /// `NE`
-            Ne = "NE",
-            /// `NF`
-            Nf = "NF",
-            /// `NG`
-            Ng = "NG",
-            /// `NI`
-            Ni = "NI",
-            /// `NL`
-            Nl = "NL",
-            /// `NO`
-            No = "NO",
-            /// `NP`
-            Np = "NP",
-            /// `NR`
-            Nr = "NR",
-            /// `NU`
-            Nu = "NU",
-            /// `NZ`
-            Nz = "NZ",
-            /// `OM`
-            Om = "OM",
-            /// `PA`
-            Pa = "PA",
-            /// `PE`
-            Pe = "PE",
-            /// `PF`
-            Pf = "PF",
-            /// `PG`
-            Pg = "PG",
-            /// `PH`
-            Ph = "PH",
-            /// `PK`
-            Pk = "PK",
-            /// `PL`
-            Pl = "PL",
-            /// `PM`
-            Pm = "PM",
-            /// `PN`
-            Pn = "PN",
-            /// `PR`
-            Pr = "PR",
-            /// `PS`
-            Ps = "PS",
-            /// `PT`
-            Pt = "PT",
-            /// `PW`
-            Pw = "PW",
-            /// `PY`
-            Py = "PY",
-            /// `QA`
-            Qa = "QA",
-            /// `RE`
-            Re = "RE",
-            /// `RO`
-            Ro = "RO",
-            /// `RS`
-            Rs = "RS",
-            /// `RU`
-            Ru = "RU",
-            /// `RW`
-            Rw = "RW",
-            /// `SA`
-            Sa = "SA",
-            /// `SB`
-            Sb = "SB",
-            /// `SC`
-            Sc = "SC",
-            /// `SD`
-            Sd = "SD",
-            /// `SE`
-            Se = "SE",
-            /// `SG`
-            Sg = "SG",
-            /// `SH`
-            Sh = "SH",
-            /// `SI`
-            Si = "SI",
-            /// `SJ`
-            Sj = "SJ",
-            /// `SK`
-            Sk = "SK",
-            /// `SL`
-            Sl = "SL",
-            /// `SM`
-            Sm = "SM",
-            /// `SN`
-            Sn = "SN",
-            /// `SO`
-            So = "SO",
-            /// `SR`
-            Sr = "SR",
-            /// `SS`
-            Ss = "SS",
-            /// `ST`
-            St = "ST",
-            /// `SV`
-            Sv = "SV",
-            /// `SX`
-            Sx = "SX",
-            /// `SY`
-            Sy = "SY",
-            /// `SZ`
-            Sz = "SZ",
-            /// `TC`
-            Tc = "TC",
-            /// `TD`
-            Td = "TD",
-            /// `TF`
-            Tf = "TF",
-            /// `TG`
-            Tg = "TG",
-            /// `TH`
-            Th = "TH",
-            /// `TJ`
-            Tj = "TJ",
-            /// `TK`
-            Tk = "TK",
-            /// `TL`
-            Tl = "TL",
-            /// `TM`
-            Tm = "TM",
-            /// `TN`
-            Tn = "TN",
-            /// `TO`
-            To = "TO",
-            /// `TR`
-            Tr = "TR",
-            /// `TT`
-            Tt = "TT",
-            /// `TV`
-            Tv = "TV",
-            /// `TW`
-            Tw = "TW",
-            /// `TZ`
-            Tz = "TZ",
-            /// `UA`
-            Ua = "UA",
-            /// `UG`
-            Ug = "UG",
-            /// `UM`
-            Um = "UM",
-            /// `US`
-            Us = "US",
-            /// `UY`
-            Uy = "UY",
-            /// `UZ`
-            Uz = "UZ",
-            /// `VA`
-            Va = "VA",
-            /// `VC`
-            Vc = "VC",
-            /// `VE`
-            Ve = "VE",
-            /// `VG`
-            Vg = "VG",
-            /// `VI`
-            Vi = "VI",
-            /// `VN`
-            Vn = "VN",
-            /// `VU`
-            Vu = "VU",
-            /// `WF`
-            Wf = "WF",
-            /// `WS`
-            Ws = "WS",
-            /// `XK`
-            Xk = "XK",
-            /// `YE`
-            Ye = "YE",
-            /// `YT`
-            Yt = "YT",
-            /// `ZA`
-            Za = "ZA",
-            /// `ZM`
-            Zm = "ZM",
-            /// `ZW`
-            Zw = "ZW",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html).
-        pub struct IpSetReferenceStatement;
-        new {
-            /// Creates `IpSetReferenceStatement` from its required properties:
-            ///
-            /// - `arn` (`Arn`, `String`): ARN of the WAF entity.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html#cfn-wafv2-rulegroup-ipsetreferencestatement-arn)
-        }
-        required {
-            arn("Arn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html#cfn-wafv2-rulegroup-ipsetreferencestatement-ipsetforwardedipconfig)
-            ip_set_forwarded_ip_config("IPSetForwardedIPConfig"): IpSetForwardedIpConfiguration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html).
-        pub struct IpSetForwardedIpConfiguration;
-        new {
-            /// Creates `IpSetForwardedIpConfiguration` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-fallbackbehavior)
-            /// - `header_name` (`HeaderName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-headername)
-            /// - `position` (`Position`, `Position`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-position)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-            header_name("HeaderName"): String,
-            position("Position"): Position,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum Position {
-            /// `FIRST`
-            First = "FIRST",
-            /// `LAST`
-            Last = "LAST",
-            /// `ANY`
-            Any = "ANY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html).
-        pub struct LabelMatchStatement;
-        new {
-            /// Creates `LabelMatchStatement` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html#cfn-wafv2-rulegroup-labelmatchstatement-key)
-            /// - `scope` (`Scope`, `LabelMatchScope`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html#cfn-wafv2-rulegroup-labelmatchstatement-scope)
-        }
-        required {
-            key("Key"): String,
-            scope("Scope"): LabelMatchScope,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum LabelMatchScope {
-            /// `LABEL`
-            Label = "LABEL",
-            /// `NAMESPACE`
-            Namespace = "NAMESPACE",
         }
     }
 
@@ -2253,199 +697,6 @@ pub mod rule_group {
             Constant = "CONSTANT",
             /// `CUSTOM_KEYS`
             CustomKeys = "CUSTOM_KEYS",
-        }
-    }
-
-    property! {
-        /// Specifies a single custom aggregate key for a rate-base rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html).
-        pub struct RateBasedStatementCustomKey;
-        new {
-            /// Creates `RateBasedStatementCustomKey` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the request's ASN as an aggregate key for a rate-based rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-asn)
-            asn("ASN"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-cookie)
-            cookie("Cookie"): RateLimitCookie,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-forwardedip)
-            forwarded_ip("ForwardedIP"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-httpmethod)
-            http_method("HTTPMethod"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-header)
-            header("Header"): RateLimitHeader,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ip)
-            ip("IP"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja3fingerprint)
-            ja3_fingerprint("JA3Fingerprint"): RateLimitJa3Fingerprint,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja4fingerprint)
-            ja4_fingerprint("JA4Fingerprint"): RateLimitJa4Fingerprint,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-labelnamespace)
-            label_namespace("LabelNamespace"): RateLimitLabelNamespace,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-queryargument)
-            query_argument("QueryArgument"): RateLimitQueryArgument,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-querystring)
-            query_string("QueryString"): RateLimitQueryString,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-uripath)
-            uri_path("UriPath"): RateLimitUriPath,
-        }
-    }
-
-    property! {
-        /// Specifies a cookie as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html).
-        pub struct RateLimitCookie;
-        new {
-            /// Creates `RateLimitCookie` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the cookie to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html#cfn-wafv2-rulegroup-ratelimitcookie-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html#cfn-wafv2-rulegroup-ratelimitcookie-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a header as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html).
-        pub struct RateLimitHeader;
-        new {
-            /// Creates `RateLimitHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the header to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html#cfn-wafv2-rulegroup-ratelimitheader-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html#cfn-wafv2-rulegroup-ratelimitheader-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja3fingerprint.html).
-        pub struct RateLimitJa3Fingerprint;
-        new {
-            /// Creates `RateLimitJa3Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja3fingerprint.html#cfn-wafv2-rulegroup-ratelimitja3fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja4fingerprint.html).
-        pub struct RateLimitJa4Fingerprint;
-        new {
-            /// Creates `RateLimitJa4Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja4fingerprint.html#cfn-wafv2-rulegroup-ratelimitja4fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitlabelnamespace.html).
-        pub struct RateLimitLabelNamespace;
-        new {
-            /// Creates `RateLimitLabelNamespace` from its required properties:
-            ///
-            /// - `namespace` (`Namespace`, `String`): The namespace to use for aggregation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitlabelnamespace.html#cfn-wafv2-rulegroup-ratelimitlabelnamespace-namespace)
-        }
-        required {
-            namespace("Namespace"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html).
-        pub struct RateLimitQueryArgument;
-        new {
-            /// Creates `RateLimitQueryArgument` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the query argument to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html#cfn-wafv2-rulegroup-ratelimitqueryargument-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html#cfn-wafv2-rulegroup-ratelimitqueryargument-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's query string as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitquerystring.html).
-        pub struct RateLimitQueryString;
-        new {
-            /// Creates `RateLimitQueryString` from its required properties:
-            ///
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitquerystring.html#cfn-wafv2-rulegroup-ratelimitquerystring-texttransformations)
-        }
-        required {
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimituripath.html).
-        pub struct RateLimitUriPath;
-        new {
-            /// Creates `RateLimitUriPath` from its required properties:
-            ///
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimituripath.html#cfn-wafv2-rulegroup-ratelimituripath-texttransformations)
-        }
-        required {
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
         }
     }
 
@@ -2526,24 +777,6 @@ pub mod rule_group {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum ComparisonOperator {
-            /// `EQ`
-            Eq = "EQ",
-            /// `NE`
-            Ne = "NE",
-            /// `LE`
-            Le = "LE",
-            /// `LT`
-            Lt = "LT",
-            /// `GE`
-            Ge = "GE",
-            /// `GT`
-            Gt = "GT",
-        }
-    }
-
     property! {
         /// Sqli Match Statement.
         ///
@@ -2571,18 +804,6 @@ pub mod rule_group {
         }
     }
 
-    string_enum! {
-        /// Sensitivity Level current only used for sqli match statements.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum SensitivityLevel {
-            /// `LOW`
-            Low = "LOW",
-            /// `HIGH`
-            High = "HIGH",
-        }
-    }
-
     property! {
         /// Xss Match Statement.
         ///
@@ -2606,57 +827,8 @@ pub mod rule_group {
         }
     }
 
-    property! {
-        /// Visibility Metric of the RuleGroup.
-        ///
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html).
-        pub struct VisibilityConfig;
-        new {
-            /// Creates `VisibilityConfig` from its required properties:
-            ///
-            /// - `cloud_watch_metrics_enabled` (`CloudWatchMetricsEnabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-cloudwatchmetricsenabled)
-            /// - `metric_name` (`MetricName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-metricname)
-            /// - `sampled_requests_enabled` (`SampledRequestsEnabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-sampledrequestsenabled)
-        }
-        required {
-            cloud_watch_metrics_enabled("CloudWatchMetricsEnabled"): bool,
-            metric_name("MetricName"): String,
-            sampled_requests_enabled("SampledRequestsEnabled"): bool,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Use CLOUDFRONT for CloudFront RuleGroup, use REGIONAL for Application Load Balancer and API Gateway.
-        ///
-        /// Values allowed by `AWS::WAFv2::RuleGroup`.
-        pub enum Scope {
-            /// `CLOUDFRONT`
-            Cloudfront = "CLOUDFRONT",
-            /// `REGIONAL`
-            Regional = "REGIONAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-tag.html#cfn-wafv2-rulegroup-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-tag.html#cfn-wafv2-rulegroup-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2743,6 +915,8 @@ pub mod web_acl {
     //! Property types of [`WebAcl`](super::WebAcl).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WAFv2` resources (identical schema).
+    pub use super::shared::{CaptchaConfig, ImmunityTimeProperty, ChallengeConfig, CustomResponseBody, ResponseContentType, AllowAction, CustomRequestHandling, CustomHttpHeader, BlockAction, CustomResponse, MonetizationConfig, CryptoConfig, PaymentNetwork, BlockchainChain, Price, CryptoCurrency, CurrencyMode, RuleAction, CaptchaAction, ChallengeAction, CountAction, MonetizeAction, Label, AsnMatchStatement, ForwardedIpConfiguration, FallbackBehavior, Body, OversizeHandling, Cookies, CookieMatchPattern, MapMatchScope, HeaderOrder, Headers, HeaderMatchPattern, Ja3Fingerprint, Ja4Fingerprint, JsonBody, BodyParsingFallbackBehavior, JsonMatchPattern, JsonMatchScope, UriFragment, PositionalConstraint, PreParseTextTransformation, PreParseTextTransformationType, TextTransformation, TextTransformationType, GeoMatchStatement, CountryCodes, IpSetReferenceStatement, IpSetForwardedIpConfiguration, Position, LabelMatchStatement, LabelMatchScope, RateBasedStatementCustomKey, RateLimitCookie, RateLimitHeader, RateLimitJa3Fingerprint, RateLimitJa4Fingerprint, RateLimitLabelNamespace, RateLimitQueryArgument, RateLimitQueryString, RateLimitUriPath, ComparisonOperator, SensitivityLevel, VisibilityConfig, Scope};
 
     property! {
         /// Configures the ability for the WAF; console to store and retrieve application attributes during the webacl; creation process. Application attributes help WAF; give recommendations for protection packs.
@@ -2830,85 +1004,6 @@ pub mod web_acl {
             Kb48 = "KB_48",
             /// `KB_64`
             Kb64 = "KB_64",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-captchaconfig.html).
-        pub struct CaptchaConfig;
-        new {
-            /// Creates `CaptchaConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-captchaconfig.html#cfn-wafv2-webacl-captchaconfig-immunitytimeproperty)
-            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-immunitytimeproperty.html).
-        pub struct ImmunityTimeProperty;
-        new {
-            /// Creates `ImmunityTimeProperty` from its required properties:
-            ///
-            /// - `immunity_time` (`ImmunityTime`, `i64`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-immunitytimeproperty.html#cfn-wafv2-webacl-immunitytimeproperty-immunitytime)
-        }
-        required {
-            immunity_time("ImmunityTime"): i64,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-challengeconfig.html).
-        pub struct ChallengeConfig;
-        new {
-            /// Creates `ChallengeConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-challengeconfig.html#cfn-wafv2-webacl-challengeconfig-immunitytimeproperty)
-            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
-        }
-    }
-
-    property! {
-        /// Custom response body.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponsebody.html).
-        pub struct CustomResponseBody;
-        new {
-            /// Creates `CustomResponseBody` from its required properties:
-            ///
-            /// - `content` (`Content`, `String`): Response content.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponsebody.html#cfn-wafv2-webacl-customresponsebody-content)
-            /// - `content_type` (`ContentType`, `ResponseContentType`): Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponsebody.html#cfn-wafv2-webacl-customresponsebody-contenttype)
-        }
-        required {
-            content("Content"): String,
-            content_type("ContentType"): ResponseContentType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum ResponseContentType {
-            /// `TEXT_PLAIN`
-            TextPlain = "TEXT_PLAIN",
-            /// `TEXT_HTML`
-            TextHtml = "TEXT_HTML",
-            /// `APPLICATION_JSON`
-            ApplicationJson = "APPLICATION_JSON",
         }
     }
 
@@ -3020,224 +1115,6 @@ pub mod web_acl {
     }
 
     property! {
-        /// Allow traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-allowaction.html).
-        pub struct AllowAction;
-        new {
-            /// Creates `AllowAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-allowaction.html#cfn-wafv2-webacl-allowaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Custom request handling.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customrequesthandling.html).
-        pub struct CustomRequestHandling;
-        new {
-            /// Creates `CustomRequestHandling` from its required properties:
-            ///
-            /// - `insert_headers` (`InsertHeaders`, `Vec<CustomHttpHeader>`): Collection of HTTP headers.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customrequesthandling.html#cfn-wafv2-webacl-customrequesthandling-insertheaders)
-        }
-        required {
-            insert_headers("InsertHeaders"): Vec<CustomHttpHeader>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// HTTP header.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customhttpheader.html).
-        pub struct CustomHttpHeader;
-        new {
-            /// Creates `CustomHttpHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): HTTP header name.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customhttpheader.html#cfn-wafv2-webacl-customhttpheader-name)
-            /// - `value` (`Value`, `String`): HTTP header value.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customhttpheader.html#cfn-wafv2-webacl-customhttpheader-value)
-        }
-        required {
-            name("Name"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Block traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-blockaction.html).
-        pub struct BlockAction;
-        new {
-            /// Creates `BlockAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-blockaction.html#cfn-wafv2-webacl-blockaction-customresponse)
-            custom_response("CustomResponse"): CustomResponse,
-        }
-    }
-
-    property! {
-        /// Custom response.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html).
-        pub struct CustomResponse;
-        new {
-            /// Creates `CustomResponse` from its required properties:
-            ///
-            /// - `response_code` (`ResponseCode`, `i64`): Custom response code.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-responsecode)
-        }
-        required {
-            response_code("ResponseCode"): i64,
-        }
-        optional {
-            /// Custom response body key.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-customresponsebodykey)
-            custom_response_body_key("CustomResponseBodyKey"): String,
-            /// Collection of HTTP headers.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-responseheaders)
-            response_headers("ResponseHeaders"): Vec<CustomHttpHeader>,
-        }
-    }
-
-    property! {
-        /// Configures monetization for the web ACL or rule group.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-monetizationconfig.html).
-        pub struct MonetizationConfig;
-        new {
-            /// Creates `MonetizationConfig` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-monetizationconfig.html#cfn-wafv2-webacl-monetizationconfig-cryptoconfig)
-            crypto_config("CryptoConfig"): CryptoConfig,
-            /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-monetizationconfig.html#cfn-wafv2-webacl-monetizationconfig-currencymode)
-            currency_mode("CurrencyMode"): CurrencyMode,
-        }
-    }
-
-    property! {
-        /// Configures cryptocurrency payment settings.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cryptoconfig.html).
-        pub struct CryptoConfig;
-        new {
-            /// Creates `CryptoConfig` from its required properties:
-            ///
-            /// - `payment_networks` (`PaymentNetworks`, `Vec<PaymentNetwork>`): List of payment network configurations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cryptoconfig.html#cfn-wafv2-webacl-cryptoconfig-paymentnetworks)
-        }
-        required {
-            payment_networks("PaymentNetworks"): Vec<PaymentNetwork>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Configuration for a single payment network.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-paymentnetwork.html).
-        pub struct PaymentNetwork;
-        new {
-            /// Creates `PaymentNetwork` from its required properties:
-            ///
-            /// - `chain` (`Chain`, `BlockchainChain`): The blockchain chain to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-paymentnetwork.html#cfn-wafv2-webacl-paymentnetwork-chain)
-            /// - `prices` (`Prices`, `Vec<Price>`): List of price configurations.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-paymentnetwork.html#cfn-wafv2-webacl-paymentnetwork-prices)
-            /// - `wallet_address` (`WalletAddress`, `String`): The wallet address for receiving payments.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-paymentnetwork.html#cfn-wafv2-webacl-paymentnetwork-walletaddress)
-        }
-        required {
-            chain("Chain"): BlockchainChain,
-            prices("Prices"): Vec<Price>,
-            wallet_address("WalletAddress"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The blockchain chain to use.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum BlockchainChain {
-            /// `BASE`
-            Base = "BASE",
-            /// `SOLANA`
-            Solana = "SOLANA",
-            /// `BASE_SEPOLIA`
-            BaseSepolia = "BASE_SEPOLIA",
-            /// `SOLANA_DEVNET`
-            SolanaDevnet = "SOLANA_DEVNET",
-        }
-    }
-
-    property! {
-        /// A price configuration.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-price.html).
-        pub struct Price;
-        new {
-            /// Creates `Price` from its required properties:
-            ///
-            /// - `amount` (`Amount`, `String`): The price amount.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-price.html#cfn-wafv2-webacl-price-amount)
-            /// - `currency` (`Currency`, `CryptoCurrency`): The cryptocurrency to use for payment.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-price.html#cfn-wafv2-webacl-price-currency)
-        }
-        required {
-            amount("Amount"): String,
-            currency("Currency"): CryptoCurrency,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The cryptocurrency to use for payment.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum CryptoCurrency {
-            /// `USDC`
-            Usdc = "USDC",
-        }
-    }
-
-    string_enum! {
-        /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum CurrencyMode {
-            /// `REAL`
-            Real = "REAL",
-            /// `TEST`
-            Test = "TEST",
-        }
-    }
-
-    property! {
         /// Configures the options for on-source DDoS protection provided by supported resource type.
         ///
         /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-onsourceddosprotectionconfig.html).
@@ -3305,98 +1182,6 @@ pub mod web_acl {
     }
 
     property! {
-        /// Action taken when Rule matches its condition.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html).
-        pub struct RuleAction;
-        new {
-            /// Creates `RuleAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-allow)
-            allow("Allow"): AllowAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-block)
-            block("Block"): BlockAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-captcha)
-            captcha("Captcha"): CaptchaAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-challenge)
-            challenge("Challenge"): ChallengeAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-count)
-            count("Count"): CountAction,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ruleaction.html#cfn-wafv2-webacl-ruleaction-monetize)
-            monetize("Monetize"): MonetizeAction,
-        }
-    }
-
-    property! {
-        /// Checks valid token exists with request.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-captchaaction.html).
-        pub struct CaptchaAction;
-        new {
-            /// Creates `CaptchaAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-captchaaction.html#cfn-wafv2-webacl-captchaaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-challengeaction.html).
-        pub struct ChallengeAction;
-        new {
-            /// Creates `ChallengeAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-challengeaction.html#cfn-wafv2-webacl-challengeaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Allow traffic towards application.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-countaction.html).
-        pub struct CountAction;
-        new {
-            /// Creates `CountAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-countaction.html#cfn-wafv2-webacl-countaction-customrequesthandling)
-            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
-        }
-    }
-
-    property! {
-        /// Monetize action for rules.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-monetizeaction.html).
-        pub struct MonetizeAction;
-        new {
-            /// Creates `MonetizeAction` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// The price multiplier for the monetize action.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-monetizeaction.html#cfn-wafv2-webacl-monetizeaction-pricemultiplier)
-            price_multiplier("PriceMultiplier"): String,
-        }
-    }
-
-    property! {
         /// Override a RuleGroup or ManagedRuleGroup behavior. This can only be applied to Rule that has RuleGroupReferenceStatement or ManagedRuleGroupReferenceStatement.
         ///
         /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-overrideaction.html).
@@ -3411,22 +1196,6 @@ pub mod web_acl {
             count("Count"): Json,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-overrideaction.html#cfn-wafv2-webacl-overrideaction-none)
             none("None"): Json,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-label.html).
-        pub struct Label;
-        new {
-            /// Creates `Label` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): Name of the Label.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-label.html#cfn-wafv2-webacl-label-name)
-        }
-        required {
-            name("Name"): String,
-        }
-        optional {
         }
     }
 
@@ -3489,51 +1258,6 @@ pub mod web_acl {
             statements("Statements"): Vec<Statement>,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-asnmatchstatement.html).
-        pub struct AsnMatchStatement;
-        new {
-            /// Creates `AsnMatchStatement` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-asnmatchstatement.html#cfn-wafv2-webacl-asnmatchstatement-asnlist)
-            asn_list("AsnList"): Vec<i64>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-asnmatchstatement.html#cfn-wafv2-webacl-asnmatchstatement-forwardedipconfig)
-            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-forwardedipconfiguration.html).
-        pub struct ForwardedIpConfiguration;
-        new {
-            /// Creates `ForwardedIpConfiguration` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-forwardedipconfiguration.html#cfn-wafv2-webacl-forwardedipconfiguration-fallbackbehavior)
-            /// - `header_name` (`HeaderName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-forwardedipconfiguration.html#cfn-wafv2-webacl-forwardedipconfiguration-headername)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-            header_name("HeaderName"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum FallbackBehavior {
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
         }
     }
 
@@ -3616,269 +1340,6 @@ pub mod web_acl {
     }
 
     property! {
-        /// The body of a web request. This immediately follows the request headers.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-body.html).
-        pub struct Body;
-        new {
-            /// Creates `Body` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Handling of requests containing oversize fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-body.html#cfn-wafv2-webacl-body-oversizehandling)
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-    }
-
-    string_enum! {
-        /// Handling of requests containing oversize fields
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum OversizeHandling {
-            /// `CONTINUE`
-            Continue = "CONTINUE",
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
-        }
-    }
-
-    property! {
-        /// Includes cookies of a web request.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookies.html).
-        pub struct Cookies;
-        new {
-            /// Creates `Cookies` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `CookieMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookies.html#cfn-wafv2-webacl-cookies-matchpattern)
-            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookies.html#cfn-wafv2-webacl-cookies-matchscope)
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookies.html#cfn-wafv2-webacl-cookies-oversizehandling)
-        }
-        required {
-            match_pattern("MatchPattern"): CookieMatchPattern,
-            match_scope("MatchScope"): MapMatchScope,
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the request cookies.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookiematchpattern.html).
-        pub struct CookieMatchPattern;
-        new {
-            /// Creates `CookieMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-excludedcookies)
-            excluded_cookies("ExcludedCookies"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-cookiematchpattern.html#cfn-wafv2-webacl-cookiematchpattern-includedcookies)
-            included_cookies("IncludedCookies"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The parts of the request to match against using the MatchPattern.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum MapMatchScope {
-            /// `ALL`
-            All = "ALL",
-            /// `KEY`
-            Key = "KEY",
-            /// `VALUE`
-            Value = "VALUE",
-        }
-    }
-
-    property! {
-        /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headerorder.html).
-        pub struct HeaderOrder;
-        new {
-            /// Creates `HeaderOrder` from its required properties:
-            ///
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headerorder.html#cfn-wafv2-webacl-headerorder-oversizehandling)
-        }
-        required {
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Includes headers of a web request.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headers.html).
-        pub struct Headers;
-        new {
-            /// Creates `Headers` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `HeaderMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headers.html#cfn-wafv2-webacl-headers-matchpattern)
-            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headers.html#cfn-wafv2-webacl-headers-matchscope)
-            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headers.html#cfn-wafv2-webacl-headers-oversizehandling)
-        }
-        required {
-            match_pattern("MatchPattern"): HeaderMatchPattern,
-            match_scope("MatchScope"): MapMatchScope,
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the request headers.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headermatchpattern.html).
-        pub struct HeaderMatchPattern;
-        new {
-            /// Creates `HeaderMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-excludedheaders)
-            excluded_headers("ExcludedHeaders"): Vec<String>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-headermatchpattern.html#cfn-wafv2-webacl-headermatchpattern-includedheaders)
-            included_headers("IncludedHeaders"): Vec<String>,
-        }
-    }
-
-    property! {
-        /// Includes the JA3 fingerprint of a web request.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ja3fingerprint.html).
-        pub struct Ja3Fingerprint;
-        new {
-            /// Creates `Ja3Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ja3fingerprint.html#cfn-wafv2-webacl-ja3fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Includes the JA4 fingerprint of a web request.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ja4fingerprint.html).
-        pub struct Ja4Fingerprint;
-        new {
-            /// Creates `Ja4Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ja4fingerprint.html#cfn-wafv2-webacl-ja4fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Inspect the request body as JSON. The request body immediately follows the request headers.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonbody.html).
-        pub struct JsonBody;
-        new {
-            /// Creates `JsonBody` from its required properties:
-            ///
-            /// - `match_pattern` (`MatchPattern`, `JsonMatchPattern`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-matchpattern)
-            /// - `match_scope` (`MatchScope`, `JsonMatchScope`): The parts of the JSON to match against using the MatchPattern.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-matchscope)
-        }
-        required {
-            match_pattern("MatchPattern"): JsonMatchPattern,
-            match_scope("MatchScope"): JsonMatchScope,
-        }
-        optional {
-            /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-invalidfallbackbehavior)
-            invalid_fallback_behavior("InvalidFallbackBehavior"): BodyParsingFallbackBehavior,
-            /// Handling of requests containing oversize fields
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonbody.html#cfn-wafv2-webacl-jsonbody-oversizehandling)
-            oversize_handling("OversizeHandling"): OversizeHandling,
-        }
-    }
-
-    string_enum! {
-        /// The inspection behavior to fall back to if the JSON in the request body is invalid.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum BodyParsingFallbackBehavior {
-            /// `MATCH`
-            Match = "MATCH",
-            /// `NO_MATCH`
-            NoMatch = "NO_MATCH",
-            /// `EVALUATE_AS_STRING`
-            EvaluateAsString = "EVALUATE_AS_STRING",
-        }
-    }
-
-    property! {
-        /// The pattern to look for in the JSON body.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html).
-        pub struct JsonMatchPattern;
-        new {
-            /// Creates `JsonMatchPattern` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-all)
-            all("All"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-includedpaths)
-            included_paths("IncludedPaths"): Vec<String>,
-        }
-    }
-
-    string_enum! {
-        /// The parts of the JSON to match against using the MatchPattern.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum JsonMatchScope {
-            /// `ALL`
-            All = "ALL",
-            /// `KEY`
-            Key = "KEY",
-            /// `VALUE`
-            Value = "VALUE",
-        }
-    }
-
-    property! {
         /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatchsingleheader.html).
         pub struct FieldToMatchSingleHeader;
         new {
@@ -3909,773 +1370,6 @@ pub mod web_acl {
             name("Name"): String,
         }
         optional {
-        }
-    }
-
-    property! {
-        /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-urifragment.html).
-        pub struct UriFragment;
-        new {
-            /// Creates `UriFragment` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-urifragment.html#cfn-wafv2-webacl-urifragment-fallbackbehavior)
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-    }
-
-    string_enum! {
-        /// Position of the evaluation in the FieldToMatch of request.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum PositionalConstraint {
-            /// `EXACTLY`
-            Exactly = "EXACTLY",
-            /// `STARTS_WITH`
-            StartsWith = "STARTS_WITH",
-            /// `ENDS_WITH`
-            EndsWith = "ENDS_WITH",
-            /// `CONTAINS`
-            Contains = "CONTAINS",
-            /// `CONTAINS_WORD`
-            ContainsWord = "CONTAINS_WORD",
-        }
-    }
-
-    property! {
-        /// Text Transformation applied before parsing the query string.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-preparsetexttransformation.html).
-        pub struct PreParseTextTransformation;
-        new {
-            /// Creates `PreParseTextTransformation` from its required properties:
-            ///
-            /// - `priority` (`Priority`, `i64`): Priority of PreParseTextTransformation being applied.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-preparsetexttransformation.html#cfn-wafv2-webacl-preparsetexttransformation-priority)
-            /// - `type` (`Type`, `PreParseTextTransformationType`): Type of pre-parse text transformation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-preparsetexttransformation.html#cfn-wafv2-webacl-preparsetexttransformation-type)
-        }
-        required {
-            priority("Priority"): i64,
-            r#type("Type"): PreParseTextTransformationType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Type of pre-parse text transformation.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum PreParseTextTransformationType {
-            /// `NONE`
-            None = "NONE",
-            /// `URL_DECODE`
-            UrlDecode = "URL_DECODE",
-            /// `URL_DECODE_UNI`
-            UrlDecodeUni = "URL_DECODE_UNI",
-            /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
-            CombineDuplicateQueryArgsByComma = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA",
-            /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
-            ReplaceSemicolonsWithAmpersands = "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
-        }
-    }
-
-    property! {
-        /// Text Transformation on the Search String before match.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-texttransformation.html).
-        pub struct TextTransformation;
-        new {
-            /// Creates `TextTransformation` from its required properties:
-            ///
-            /// - `priority` (`Priority`, `i64`): Priority of Rule being evaluated.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-texttransformation.html#cfn-wafv2-webacl-texttransformation-priority)
-            /// - `type` (`Type`, `TextTransformationType`): Type of text transformation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-texttransformation.html#cfn-wafv2-webacl-texttransformation-type)
-        }
-        required {
-            priority("Priority"): i64,
-            r#type("Type"): TextTransformationType,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Type of text transformation.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum TextTransformationType {
-            /// `NONE`
-            None = "NONE",
-            /// `COMPRESS_WHITE_SPACE`
-            CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
-            /// `HTML_ENTITY_DECODE`
-            HtmlEntityDecode = "HTML_ENTITY_DECODE",
-            /// `LOWERCASE`
-            Lowercase = "LOWERCASE",
-            /// `CMD_LINE`
-            CmdLine = "CMD_LINE",
-            /// `URL_DECODE`
-            UrlDecode = "URL_DECODE",
-            /// `BASE64_DECODE`
-            Base64Decode = "BASE64_DECODE",
-            /// `HEX_DECODE`
-            HexDecode = "HEX_DECODE",
-            /// `MD5`
-            Md5 = "MD5",
-            /// `REPLACE_COMMENTS`
-            ReplaceComments = "REPLACE_COMMENTS",
-            /// `ESCAPE_SEQ_DECODE`
-            EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
-            /// `SQL_HEX_DECODE`
-            SqlHexDecode = "SQL_HEX_DECODE",
-            /// `CSS_DECODE`
-            CssDecode = "CSS_DECODE",
-            /// `JS_DECODE`
-            JsDecode = "JS_DECODE",
-            /// `NORMALIZE_PATH`
-            NormalizePath = "NORMALIZE_PATH",
-            /// `NORMALIZE_PATH_WIN`
-            NormalizePathWin = "NORMALIZE_PATH_WIN",
-            /// `REMOVE_NULLS`
-            RemoveNulls = "REMOVE_NULLS",
-            /// `REPLACE_NULLS`
-            ReplaceNulls = "REPLACE_NULLS",
-            /// `BASE64_DECODE_EXT`
-            Base64DecodeExt = "BASE64_DECODE_EXT",
-            /// `URL_DECODE_UNI`
-            UrlDecodeUni = "URL_DECODE_UNI",
-            /// `UTF8_TO_UNICODE`
-            Utf8ToUnicode = "UTF8_TO_UNICODE",
-            /// `REMOVE_WHITESPACE`
-            RemoveWhitespace = "REMOVE_WHITESPACE",
-            /// `TRIM`
-            Trim = "TRIM",
-            /// `TRIM_LEFT`
-            TrimLeft = "TRIM_LEFT",
-            /// `TRIM_RIGHT`
-            TrimRight = "TRIM_RIGHT",
-            /// `REMOVE_COMMENTS_CHAR`
-            RemoveCommentsChar = "REMOVE_COMMENTS_CHAR",
-            /// `UPPERCASE`
-            Uppercase = "UPPERCASE",
-            /// `CMD_LINE_WIN`
-            CmdLineWin = "CMD_LINE_WIN",
-            /// `CMD_LINE_UNIX`
-            CmdLineUnix = "CMD_LINE_UNIX",
-            /// `JS_DECODE_EXT`
-            JsDecodeExt = "JS_DECODE_EXT",
-            /// `SHA256`
-            Sha256 = "SHA256",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-geomatchstatement.html).
-        pub struct GeoMatchStatement;
-        new {
-            /// Creates `GeoMatchStatement` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-geomatchstatement.html#cfn-wafv2-webacl-geomatchstatement-countrycodes)
-            country_codes("CountryCodes"): Vec<CountryCodes>,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-geomatchstatement.html#cfn-wafv2-webacl-geomatchstatement-forwardedipconfig)
-            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum CountryCodes {
-            /// `AD`
-            Ad = "AD",
-            /// `AE`
-            Ae = "AE",
-            /// `AF`
-            Af = "AF",
-            /// `AG`
-            Ag = "AG",
-            /// `AI`
-            Ai = "AI",
-            /// `AL`
-            Al = "AL",
-            /// `AM`
-            Am = "AM",
-            /// `AO`
-            Ao = "AO",
-            /// `AQ`
-            Aq = "AQ",
-            /// `AR`
-            Ar = "AR",
-            /// `AS`
-            As = "AS",
-            /// `AT`
-            At = "AT",
-            /// `AU`
-            Au = "AU",
-            /// `AW`
-            Aw = "AW",
-            /// `AX`
-            Ax = "AX",
-            /// `AZ`
-            Az = "AZ",
-            /// `BA`
-            Ba = "BA",
-            /// `BB`
-            Bb = "BB",
-            /// `BD`
-            Bd = "BD",
-            /// `BE`
-            Be = "BE",
-            /// `BF`
-            Bf = "BF",
-            /// `BG`
-            Bg = "BG",
-            /// `BH`
-            Bh = "BH",
-            /// `BI`
-            Bi = "BI",
-            /// `BJ`
-            Bj = "BJ",
-            /// `BL`
-            Bl = "BL",
-            /// `BM`
-            Bm = "BM",
-            /// `BN`
-            Bn = "BN",
-            /// `BO`
-            Bo = "BO",
-            /// `BQ`
-            Bq = "BQ",
-            /// `BR`
-            Br = "BR",
-            /// `BS`
-            Bs = "BS",
-            /// `BT`
-            Bt = "BT",
-            /// `BV`
-            Bv = "BV",
-            /// `BW`
-            Bw = "BW",
-            /// `BY`
-            By = "BY",
-            /// `BZ`
-            Bz = "BZ",
-            /// `CA`
-            Ca = "CA",
-            /// `CC`
-            Cc = "CC",
-            /// `CD`
-            Cd = "CD",
-            /// `CF`
-            Cf = "CF",
-            /// `CG`
-            Cg = "CG",
-            /// `CH`
-            Ch = "CH",
-            /// `CI`
-            Ci = "CI",
-            /// `CK`
-            Ck = "CK",
-            /// `CL`
-            Cl = "CL",
-            /// `CM`
-            Cm = "CM",
-            /// `CN`
-            Cn = "CN",
-            /// `CO`
-            Co = "CO",
-            /// `CR`
-            Cr = "CR",
-            /// `CU`
-            Cu = "CU",
-            /// `CV`
-            Cv = "CV",
-            /// `CW`
-            Cw = "CW",
-            /// `CX`
-            Cx = "CX",
-            /// `CY`
-            Cy = "CY",
-            /// `CZ`
-            Cz = "CZ",
-            /// `DE`
-            De = "DE",
-            /// `DJ`
-            Dj = "DJ",
-            /// `DK`
-            Dk = "DK",
-            /// `DM`
-            Dm = "DM",
-            /// `DO`
-            Do = "DO",
-            /// `DZ`
-            Dz = "DZ",
-            /// `EC`
-            Ec = "EC",
-            /// `EE`
-            Ee = "EE",
-            /// `EG`
-            Eg = "EG",
-            /// `EH`
-            Eh = "EH",
-            /// `ER`
-            Er = "ER",
-            /// `ES`
-            Es = "ES",
-            /// `ET`
-            Et = "ET",
-            /// `FI`
-            Fi = "FI",
-            /// `FJ`
-            Fj = "FJ",
-            /// `FK`
-            Fk = "FK",
-            /// `FM`
-            Fm = "FM",
-            /// `FO`
-            Fo = "FO",
-            /// `FR`
-            Fr = "FR",
-            /// `GA`
-            Ga = "GA",
-            /// `GB`
-            Gb = "GB",
-            /// `GD`
-            Gd = "GD",
-            /// `GE`
-            Ge = "GE",
-            /// `GF`
-            Gf = "GF",
-            /// `GG`
-            Gg = "GG",
-            /// `GH`
-            Gh = "GH",
-            /// `GI`
-            Gi = "GI",
-            /// `GL`
-            Gl = "GL",
-            /// `GM`
-            Gm = "GM",
-            /// `GN`
-            Gn = "GN",
-            /// `GP`
-            Gp = "GP",
-            /// `GQ`
-            Gq = "GQ",
-            /// `GR`
-            Gr = "GR",
-            /// `GS`
-            Gs = "GS",
-            /// `GT`
-            Gt = "GT",
-            /// `GU`
-            Gu = "GU",
-            /// `GW`
-            Gw = "GW",
-            /// `GY`
-            Gy = "GY",
-            /// `HK`
-            Hk = "HK",
-            /// `HM`
-            Hm = "HM",
-            /// `HN`
-            Hn = "HN",
-            /// `HR`
-            Hr = "HR",
-            /// `HT`
-            Ht = "HT",
-            /// `HU`
-            Hu = "HU",
-            /// `ID`
-            Id = "ID",
-            /// `IE`
-            Ie = "IE",
-            /// `IL`
-            Il = "IL",
-            /// `IM`
-            Im = "IM",
-            /// `IN`
-            In = "IN",
-            /// `IO`
-            Io = "IO",
-            /// `IQ`
-            Iq = "IQ",
-            /// `IR`
-            Ir = "IR",
-            /// `IS`
-            Is = "IS",
-            /// `IT`
-            It = "IT",
-            /// `JE`
-            Je = "JE",
-            /// `JM`
-            Jm = "JM",
-            /// `JO`
-            Jo = "JO",
-            /// `JP`
-            Jp = "JP",
-            /// `KE`
-            Ke = "KE",
-            /// `KG`
-            Kg = "KG",
-            /// `KH`
-            Kh = "KH",
-            /// `KI`
-            Ki = "KI",
-            /// `KM`
-            Km = "KM",
-            /// `KN`
-            Kn = "KN",
-            /// `KP`
-            Kp = "KP",
-            /// `KR`
-            Kr = "KR",
-            /// `KW`
-            Kw = "KW",
-            /// `KY`
-            Ky = "KY",
-            /// `KZ`
-            Kz = "KZ",
-            /// `LA`
-            La = "LA",
-            /// `LB`
-            Lb = "LB",
-            /// `LC`
-            Lc = "LC",
-            /// `LI`
-            Li = "LI",
-            /// `LK`
-            Lk = "LK",
-            /// `LR`
-            Lr = "LR",
-            /// `LS`
-            Ls = "LS",
-            /// `LT`
-            Lt = "LT",
-            /// `LU`
-            Lu = "LU",
-            /// `LV`
-            Lv = "LV",
-            /// `LY`
-            Ly = "LY",
-            /// `MA`
-            Ma = "MA",
-            /// `MC`
-            Mc = "MC",
-            /// `MD`
-            Md = "MD",
-            /// `ME`
-            Me = "ME",
-            /// `MF`
-            Mf = "MF",
-            /// `MG`
-            Mg = "MG",
-            /// `MH`
-            Mh = "MH",
-            /// `MK`
-            Mk = "MK",
-            /// `ML`
-            Ml = "ML",
-            /// `MM`
-            Mm = "MM",
-            /// `MN`
-            Mn = "MN",
-            /// `MO`
-            Mo = "MO",
-            /// `MP`
-            Mp = "MP",
-            /// `MQ`
-            Mq = "MQ",
-            /// `MR`
-            Mr = "MR",
-            /// `MS`
-            Ms = "MS",
-            /// `MT`
-            Mt = "MT",
-            /// `MU`
-            Mu = "MU",
-            /// `MV`
-            Mv = "MV",
-            /// `MW`
-            Mw = "MW",
-            /// `MX`
-            Mx = "MX",
-            /// `MY`
-            My = "MY",
-            /// `MZ`
-            Mz = "MZ",
-            /// `NA`
-            Na = "NA",
-            /// `NC`
-            Nc = "NC",
-            /// `NE`
-            Ne = "NE",
-            /// `NF`
-            Nf = "NF",
-            /// `NG`
-            Ng = "NG",
-            /// `NI`
-            Ni = "NI",
-            /// `NL`
-            Nl = "NL",
-            /// `NO`
-            No = "NO",
-            /// `NP`
-            Np = "NP",
-            /// `NR`
-            Nr = "NR",
-            /// `NU`
-            Nu = "NU",
-            /// `NZ`
-            Nz = "NZ",
-            /// `OM`
-            Om = "OM",
-            /// `PA`
-            Pa = "PA",
-            /// `PE`
-            Pe = "PE",
-            /// `PF`
-            Pf = "PF",
-            /// `PG`
-            Pg = "PG",
-            /// `PH`
-            Ph = "PH",
-            /// `PK`
-            Pk = "PK",
-            /// `PL`
-            Pl = "PL",
-            /// `PM`
-            Pm = "PM",
-            /// `PN`
-            Pn = "PN",
-            /// `PR`
-            Pr = "PR",
-            /// `PS`
-            Ps = "PS",
-            /// `PT`
-            Pt = "PT",
-            /// `PW`
-            Pw = "PW",
-            /// `PY`
-            Py = "PY",
-            /// `QA`
-            Qa = "QA",
-            /// `RE`
-            Re = "RE",
-            /// `RO`
-            Ro = "RO",
-            /// `RS`
-            Rs = "RS",
-            /// `RU`
-            Ru = "RU",
-            /// `RW`
-            Rw = "RW",
-            /// `SA`
-            Sa = "SA",
-            /// `SB`
-            Sb = "SB",
-            /// `SC`
-            Sc = "SC",
-            /// `SD`
-            Sd = "SD",
-            /// `SE`
-            Se = "SE",
-            /// `SG`
-            Sg = "SG",
-            /// `SH`
-            Sh = "SH",
-            /// `SI`
-            Si = "SI",
-            /// `SJ`
-            Sj = "SJ",
-            /// `SK`
-            Sk = "SK",
-            /// `SL`
-            Sl = "SL",
-            /// `SM`
-            Sm = "SM",
-            /// `SN`
-            Sn = "SN",
-            /// `SO`
-            So = "SO",
-            /// `SR`
-            Sr = "SR",
-            /// `SS`
-            Ss = "SS",
-            /// `ST`
-            St = "ST",
-            /// `SV`
-            Sv = "SV",
-            /// `SX`
-            Sx = "SX",
-            /// `SY`
-            Sy = "SY",
-            /// `SZ`
-            Sz = "SZ",
-            /// `TC`
-            Tc = "TC",
-            /// `TD`
-            Td = "TD",
-            /// `TF`
-            Tf = "TF",
-            /// `TG`
-            Tg = "TG",
-            /// `TH`
-            Th = "TH",
-            /// `TJ`
-            Tj = "TJ",
-            /// `TK`
-            Tk = "TK",
-            /// `TL`
-            Tl = "TL",
-            /// `TM`
-            Tm = "TM",
-            /// `TN`
-            Tn = "TN",
-            /// `TO`
-            To = "TO",
-            /// `TR`
-            Tr = "TR",
-            /// `TT`
-            Tt = "TT",
-            /// `TV`
-            Tv = "TV",
-            /// `TW`
-            Tw = "TW",
-            /// `TZ`
-            Tz = "TZ",
-            /// `UA`
-            Ua = "UA",
-            /// `UG`
-            Ug = "UG",
-            /// `UM`
-            Um = "UM",
-            /// `US`
-            Us = "US",
-            /// `UY`
-            Uy = "UY",
-            /// `UZ`
-            Uz = "UZ",
-            /// `VA`
-            Va = "VA",
-            /// `VC`
-            Vc = "VC",
-            /// `VE`
-            Ve = "VE",
-            /// `VG`
-            Vg = "VG",
-            /// `VI`
-            Vi = "VI",
-            /// `VN`
-            Vn = "VN",
-            /// `VU`
-            Vu = "VU",
-            /// `WF`
-            Wf = "WF",
-            /// `WS`
-            Ws = "WS",
-            /// `XK`
-            Xk = "XK",
-            /// `YE`
-            Ye = "YE",
-            /// `YT`
-            Yt = "YT",
-            /// `ZA`
-            Za = "ZA",
-            /// `ZM`
-            Zm = "ZM",
-            /// `ZW`
-            Zw = "ZW",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetreferencestatement.html).
-        pub struct IpSetReferenceStatement;
-        new {
-            /// Creates `IpSetReferenceStatement` from its required properties:
-            ///
-            /// - `arn` (`Arn`, `String`): ARN of the WAF entity.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetreferencestatement.html#cfn-wafv2-webacl-ipsetreferencestatement-arn)
-        }
-        required {
-            arn("Arn"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetreferencestatement.html#cfn-wafv2-webacl-ipsetreferencestatement-ipsetforwardedipconfig)
-            ip_set_forwarded_ip_config("IPSetForwardedIPConfig"): IpSetForwardedIpConfiguration,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetforwardedipconfiguration.html).
-        pub struct IpSetForwardedIpConfiguration;
-        new {
-            /// Creates `IpSetForwardedIpConfiguration` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetforwardedipconfiguration.html#cfn-wafv2-webacl-ipsetforwardedipconfiguration-fallbackbehavior)
-            /// - `header_name` (`HeaderName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetforwardedipconfiguration.html#cfn-wafv2-webacl-ipsetforwardedipconfiguration-headername)
-            /// - `position` (`Position`, `Position`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetforwardedipconfiguration.html#cfn-wafv2-webacl-ipsetforwardedipconfiguration-position)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-            header_name("HeaderName"): String,
-            position("Position"): Position,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum Position {
-            /// `FIRST`
-            First = "FIRST",
-            /// `LAST`
-            Last = "LAST",
-            /// `ANY`
-            Any = "ANY",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-labelmatchstatement.html).
-        pub struct LabelMatchStatement;
-        new {
-            /// Creates `LabelMatchStatement` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-labelmatchstatement.html#cfn-wafv2-webacl-labelmatchstatement-key)
-            /// - `scope` (`Scope`, `LabelMatchScope`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-labelmatchstatement.html#cfn-wafv2-webacl-labelmatchstatement-scope)
-        }
-        required {
-            key("Key"): String,
-            scope("Scope"): LabelMatchScope,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum LabelMatchScope {
-            /// `LABEL`
-            Label = "LABEL",
-            /// `NAMESPACE`
-            Namespace = "NAMESPACE",
         }
     }
 
@@ -5227,199 +1921,6 @@ pub mod web_acl {
     }
 
     property! {
-        /// Specifies a single custom aggregate key for a rate-base rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html).
-        pub struct RateBasedStatementCustomKey;
-        new {
-            /// Creates `RateBasedStatementCustomKey` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Specifies the request's ASN as an aggregate key for a rate-based rule.
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-asn)
-            asn("ASN"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-cookie)
-            cookie("Cookie"): RateLimitCookie,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-forwardedip)
-            forwarded_ip("ForwardedIP"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-httpmethod)
-            http_method("HTTPMethod"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-header)
-            header("Header"): RateLimitHeader,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ip)
-            ip("IP"): Json,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ja3fingerprint)
-            ja3_fingerprint("JA3Fingerprint"): RateLimitJa3Fingerprint,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-ja4fingerprint)
-            ja4_fingerprint("JA4Fingerprint"): RateLimitJa4Fingerprint,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-labelnamespace)
-            label_namespace("LabelNamespace"): RateLimitLabelNamespace,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-queryargument)
-            query_argument("QueryArgument"): RateLimitQueryArgument,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-querystring)
-            query_string("QueryString"): RateLimitQueryString,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatementcustomkey.html#cfn-wafv2-webacl-ratebasedstatementcustomkey-uripath)
-            uri_path("UriPath"): RateLimitUriPath,
-        }
-    }
-
-    property! {
-        /// Specifies a cookie as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitcookie.html).
-        pub struct RateLimitCookie;
-        new {
-            /// Creates `RateLimitCookie` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the cookie to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitcookie.html#cfn-wafv2-webacl-ratelimitcookie-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitcookie.html#cfn-wafv2-webacl-ratelimitcookie-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a header as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitheader.html).
-        pub struct RateLimitHeader;
-        new {
-            /// Creates `RateLimitHeader` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the header to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitheader.html#cfn-wafv2-webacl-ratelimitheader-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitheader.html#cfn-wafv2-webacl-ratelimitheader-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitja3fingerprint.html).
-        pub struct RateLimitJa3Fingerprint;
-        new {
-            /// Creates `RateLimitJa3Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitja3fingerprint.html#cfn-wafv2-webacl-ratelimitja3fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitja4fingerprint.html).
-        pub struct RateLimitJa4Fingerprint;
-        new {
-            /// Creates `RateLimitJa4Fingerprint` from its required properties:
-            ///
-            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitja4fingerprint.html#cfn-wafv2-webacl-ratelimitja4fingerprint-fallbackbehavior)
-        }
-        required {
-            fallback_behavior("FallbackBehavior"): FallbackBehavior,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitlabelnamespace.html).
-        pub struct RateLimitLabelNamespace;
-        new {
-            /// Creates `RateLimitLabelNamespace` from its required properties:
-            ///
-            /// - `namespace` (`Namespace`, `String`): The namespace to use for aggregation.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitlabelnamespace.html#cfn-wafv2-webacl-ratelimitlabelnamespace-namespace)
-        }
-        required {
-            namespace("Namespace"): String,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitqueryargument.html).
-        pub struct RateLimitQueryArgument;
-        new {
-            /// Creates `RateLimitQueryArgument` from its required properties:
-            ///
-            /// - `name` (`Name`, `String`): The name of the query argument to use.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitqueryargument.html#cfn-wafv2-webacl-ratelimitqueryargument-name)
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitqueryargument.html#cfn-wafv2-webacl-ratelimitqueryargument-texttransformations)
-        }
-        required {
-            name("Name"): String,
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's query string as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitquerystring.html).
-        pub struct RateLimitQueryString;
-        new {
-            /// Creates `RateLimitQueryString` from its required properties:
-            ///
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimitquerystring.html#cfn-wafv2-webacl-ratelimitquerystring-texttransformations)
-        }
-        required {
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimituripath.html).
-        pub struct RateLimitUriPath;
-        new {
-            /// Creates `RateLimitUriPath` from its required properties:
-            ///
-            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratelimituripath.html#cfn-wafv2-webacl-ratelimituripath-texttransformations)
-        }
-        required {
-            text_transformations("TextTransformations"): Vec<TextTransformation>,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-regexmatchstatement.html).
         pub struct RegexMatchStatement;
         new {
@@ -5518,24 +2019,6 @@ pub mod web_acl {
         }
     }
 
-    string_enum! {
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum ComparisonOperator {
-            /// `EQ`
-            Eq = "EQ",
-            /// `NE`
-            Ne = "NE",
-            /// `LE`
-            Le = "LE",
-            /// `LT`
-            Lt = "LT",
-            /// `GE`
-            Ge = "GE",
-            /// `GT`
-            Gt = "GT",
-        }
-    }
-
     property! {
         /// Sqli Match Statement.
         ///
@@ -5563,18 +2046,6 @@ pub mod web_acl {
         }
     }
 
-    string_enum! {
-        /// Sensitivity Level current only used for sqli match statements.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum SensitivityLevel {
-            /// `LOW`
-            Low = "LOW",
-            /// `HIGH`
-            High = "HIGH",
-        }
-    }
-
     property! {
         /// Xss Match Statement.
         ///
@@ -5598,57 +2069,8 @@ pub mod web_acl {
         }
     }
 
-    property! {
-        /// Visibility Metric of the WebACL.
-        ///
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-visibilityconfig.html).
-        pub struct VisibilityConfig;
-        new {
-            /// Creates `VisibilityConfig` from its required properties:
-            ///
-            /// - `cloud_watch_metrics_enabled` (`CloudWatchMetricsEnabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-visibilityconfig.html#cfn-wafv2-webacl-visibilityconfig-cloudwatchmetricsenabled)
-            /// - `metric_name` (`MetricName`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-visibilityconfig.html#cfn-wafv2-webacl-visibilityconfig-metricname)
-            /// - `sampled_requests_enabled` (`SampledRequestsEnabled`, `bool`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-visibilityconfig.html#cfn-wafv2-webacl-visibilityconfig-sampledrequestsenabled)
-        }
-        required {
-            cloud_watch_metrics_enabled("CloudWatchMetricsEnabled"): bool,
-            metric_name("MetricName"): String,
-            sampled_requests_enabled("SampledRequestsEnabled"): bool,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// Use CLOUDFRONT for CloudFront WebACL, use REGIONAL for Application Load Balancer and API Gateway.
-        ///
-        /// Values allowed by `AWS::WAFv2::WebACL`.
-        pub enum Scope {
-            /// `CLOUDFRONT`
-            Cloudfront = "CLOUDFRONT",
-            /// `REGIONAL`
-            Regional = "REGIONAL",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-tag.html#cfn-wafv2-webacl-tag-key)
-            key("Key"): String,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-tag.html#cfn-wafv2-webacl-tag-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -5671,5 +2093,1769 @@ resource! {
     optional {
     }
     attributes {
+    }
+}
+
+pub mod shared {
+    //! Property types of several `AWS::WAFv2` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
+    string_enum! {
+        /// Use CLOUDFRONT for CloudFront IPSet, use REGIONAL for Application Load Balancer and API Gateway.
+        ///
+        /// Values allowed by `AWS::WAFv2::IPSet`, `AWS::WAFv2::RegexPatternSet`, `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum Scope {
+            /// `CLOUDFRONT`
+            Cloudfront = "CLOUDFRONT",
+            /// `REGIONAL`
+            Regional = "REGIONAL",
+        }
+    }
+
+    property! {
+        /// Inspect a single header. Provide the name of the header to inspect, for example, User-Agent or Referer. This setting isn't case sensitive.
+        ///
+        /// Part of `AWS::WAFv2::LoggingConfiguration`, `AWS::WAFv2::RuleGroup`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-loggingconfiguration-singleheader.html).
+        pub struct SingleHeader;
+        new {
+            /// Creates `SingleHeader` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the query header to inspect.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-loggingconfiguration-singleheader.html#cfn-wafv2-loggingconfiguration-singleheader-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Custom response body.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html).
+        pub struct CustomResponseBody;
+        new {
+            /// Creates `CustomResponseBody` from its required properties:
+            ///
+            /// - `content` (`Content`, `String`): Response content.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html#cfn-wafv2-rulegroup-customresponsebody-content)
+            /// - `content_type` (`ContentType`, `ResponseContentType`): Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponsebody.html#cfn-wafv2-rulegroup-customresponsebody-contenttype)
+        }
+        required {
+            content("Content"): String,
+            content_type("ContentType"): ResponseContentType,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Valid values are TEXT_PLAIN, TEXT_HTML, and APPLICATION_JSON.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum ResponseContentType {
+            /// `TEXT_PLAIN`
+            TextPlain = "TEXT_PLAIN",
+            /// `TEXT_HTML`
+            TextHtml = "TEXT_HTML",
+            /// `APPLICATION_JSON`
+            ApplicationJson = "APPLICATION_JSON",
+        }
+    }
+
+    property! {
+        /// Configures monetization for the web ACL or rule group.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html).
+        pub struct MonetizationConfig;
+        new {
+            /// Creates `MonetizationConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html#cfn-wafv2-rulegroup-monetizationconfig-cryptoconfig)
+            crypto_config("CryptoConfig"): CryptoConfig,
+            /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizationconfig.html#cfn-wafv2-rulegroup-monetizationconfig-currencymode)
+            currency_mode("CurrencyMode"): CurrencyMode,
+        }
+    }
+
+    property! {
+        /// Configures cryptocurrency payment settings.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cryptoconfig.html).
+        pub struct CryptoConfig;
+        new {
+            /// Creates `CryptoConfig` from its required properties:
+            ///
+            /// - `payment_networks` (`PaymentNetworks`, `Vec<PaymentNetwork>`): List of payment network configurations.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cryptoconfig.html#cfn-wafv2-rulegroup-cryptoconfig-paymentnetworks)
+        }
+        required {
+            payment_networks("PaymentNetworks"): Vec<PaymentNetwork>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Configuration for a single payment network.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html).
+        pub struct PaymentNetwork;
+        new {
+            /// Creates `PaymentNetwork` from its required properties:
+            ///
+            /// - `chain` (`Chain`, `BlockchainChain`): The blockchain chain to use.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-chain)
+            /// - `prices` (`Prices`, `Vec<Price>`): List of price configurations.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-prices)
+            /// - `wallet_address` (`WalletAddress`, `String`): The wallet address for receiving payments.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-paymentnetwork.html#cfn-wafv2-rulegroup-paymentnetwork-walletaddress)
+        }
+        required {
+            chain("Chain"): BlockchainChain,
+            prices("Prices"): Vec<Price>,
+            wallet_address("WalletAddress"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The blockchain chain to use.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum BlockchainChain {
+            /// `BASE`
+            Base = "BASE",
+            /// `SOLANA`
+            Solana = "SOLANA",
+            /// `BASE_SEPOLIA`
+            BaseSepolia = "BASE_SEPOLIA",
+            /// `SOLANA_DEVNET`
+            SolanaDevnet = "SOLANA_DEVNET",
+        }
+    }
+
+    property! {
+        /// A price configuration.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html).
+        pub struct Price;
+        new {
+            /// Creates `Price` from its required properties:
+            ///
+            /// - `amount` (`Amount`, `String`): The price amount.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html#cfn-wafv2-rulegroup-price-amount)
+            /// - `currency` (`Currency`, `CryptoCurrency`): The cryptocurrency to use for payment.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-price.html#cfn-wafv2-rulegroup-price-currency)
+        }
+        required {
+            amount("Amount"): String,
+            currency("Currency"): CryptoCurrency,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// The cryptocurrency to use for payment.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum CryptoCurrency {
+            /// `USDC`
+            Usdc = "USDC",
+        }
+    }
+
+    string_enum! {
+        /// The currency mode for monetization. Use REAL for production payments and TEST for testing with testnet currencies.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum CurrencyMode {
+            /// `REAL`
+            Real = "REAL",
+            /// `TEST`
+            Test = "TEST",
+        }
+    }
+
+    property! {
+        /// Action taken when Rule matches its condition.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html).
+        pub struct RuleAction;
+        new {
+            /// Creates `RuleAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-allow)
+            allow("Allow"): AllowAction,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-block)
+            block("Block"): BlockAction,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-captcha)
+            captcha("Captcha"): CaptchaAction,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-challenge)
+            challenge("Challenge"): ChallengeAction,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-count)
+            count("Count"): CountAction,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ruleaction.html#cfn-wafv2-rulegroup-ruleaction-monetize)
+            monetize("Monetize"): MonetizeAction,
+        }
+    }
+
+    property! {
+        /// Allow traffic towards application.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-allowaction.html).
+        pub struct AllowAction;
+        new {
+            /// Creates `AllowAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-allowaction.html#cfn-wafv2-rulegroup-allowaction-customrequesthandling)
+            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
+        }
+    }
+
+    property! {
+        /// Custom request handling.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customrequesthandling.html).
+        pub struct CustomRequestHandling;
+        new {
+            /// Creates `CustomRequestHandling` from its required properties:
+            ///
+            /// - `insert_headers` (`InsertHeaders`, `Vec<CustomHttpHeader>`): Collection of HTTP headers.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customrequesthandling.html#cfn-wafv2-rulegroup-customrequesthandling-insertheaders)
+        }
+        required {
+            insert_headers("InsertHeaders"): Vec<CustomHttpHeader>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// HTTP header.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html).
+        pub struct CustomHttpHeader;
+        new {
+            /// Creates `CustomHttpHeader` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): HTTP header name.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html#cfn-wafv2-rulegroup-customhttpheader-name)
+            /// - `value` (`Value`, `String`): HTTP header value.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customhttpheader.html#cfn-wafv2-rulegroup-customhttpheader-value)
+        }
+        required {
+            name("Name"): String,
+            value("Value"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Block traffic towards application.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-blockaction.html).
+        pub struct BlockAction;
+        new {
+            /// Creates `BlockAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-blockaction.html#cfn-wafv2-rulegroup-blockaction-customresponse)
+            custom_response("CustomResponse"): CustomResponse,
+        }
+    }
+
+    property! {
+        /// Custom response.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html).
+        pub struct CustomResponse;
+        new {
+            /// Creates `CustomResponse` from its required properties:
+            ///
+            /// - `response_code` (`ResponseCode`, `i64`): Custom response code.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responsecode)
+        }
+        required {
+            response_code("ResponseCode"): i64,
+        }
+        optional {
+            /// Custom response body key.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-customresponsebodykey)
+            custom_response_body_key("CustomResponseBodyKey"): String,
+            /// Collection of HTTP headers.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responseheaders)
+            response_headers("ResponseHeaders"): Vec<CustomHttpHeader>,
+        }
+    }
+
+    property! {
+        /// Checks valid token exists with request.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaaction.html).
+        pub struct CaptchaAction;
+        new {
+            /// Creates `CaptchaAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaaction.html#cfn-wafv2-rulegroup-captchaaction-customrequesthandling)
+            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
+        }
+    }
+
+    property! {
+        /// Checks that the request has a valid token with an unexpired challenge timestamp and, if not, returns a browser challenge to the client.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeaction.html).
+        pub struct ChallengeAction;
+        new {
+            /// Creates `ChallengeAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeaction.html#cfn-wafv2-rulegroup-challengeaction-customrequesthandling)
+            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
+        }
+    }
+
+    property! {
+        /// Count traffic towards application.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-countaction.html).
+        pub struct CountAction;
+        new {
+            /// Creates `CountAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-countaction.html#cfn-wafv2-rulegroup-countaction-customrequesthandling)
+            custom_request_handling("CustomRequestHandling"): CustomRequestHandling,
+        }
+    }
+
+    property! {
+        /// Monetize action for rules.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizeaction.html).
+        pub struct MonetizeAction;
+        new {
+            /// Creates `MonetizeAction` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// The price multiplier for the monetize action.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-monetizeaction.html#cfn-wafv2-rulegroup-monetizeaction-pricemultiplier)
+            price_multiplier("PriceMultiplier"): String,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaconfig.html).
+        pub struct CaptchaConfig;
+        new {
+            /// Creates `CaptchaConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-captchaconfig.html#cfn-wafv2-rulegroup-captchaconfig-immunitytimeproperty)
+            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-immunitytimeproperty.html).
+        pub struct ImmunityTimeProperty;
+        new {
+            /// Creates `ImmunityTimeProperty` from its required properties:
+            ///
+            /// - `immunity_time` (`ImmunityTime`, `i64`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-immunitytimeproperty.html#cfn-wafv2-rulegroup-immunitytimeproperty-immunitytime)
+        }
+        required {
+            immunity_time("ImmunityTime"): i64,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeconfig.html).
+        pub struct ChallengeConfig;
+        new {
+            /// Creates `ChallengeConfig` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-challengeconfig.html#cfn-wafv2-rulegroup-challengeconfig-immunitytimeproperty)
+            immunity_time_property("ImmunityTimeProperty"): ImmunityTimeProperty,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-label.html).
+        pub struct Label;
+        new {
+            /// Creates `Label` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): Name of the Label.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-label.html#cfn-wafv2-rulegroup-label-name)
+        }
+        required {
+            name("Name"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html).
+        pub struct AsnMatchStatement;
+        new {
+            /// Creates `AsnMatchStatement` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-asnlist)
+            asn_list("AsnList"): Vec<i64>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-asnmatchstatement.html#cfn-wafv2-rulegroup-asnmatchstatement-forwardedipconfig)
+            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html).
+        pub struct ForwardedIpConfiguration;
+        new {
+            /// Creates `ForwardedIpConfiguration` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html#cfn-wafv2-rulegroup-forwardedipconfiguration-fallbackbehavior)
+            /// - `header_name` (`HeaderName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-forwardedipconfiguration.html#cfn-wafv2-rulegroup-forwardedipconfiguration-headername)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+            header_name("HeaderName"): String,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum FallbackBehavior {
+            /// `MATCH`
+            Match = "MATCH",
+            /// `NO_MATCH`
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    property! {
+        /// The body of a web request. This immediately follows the request headers.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-body.html).
+        pub struct Body;
+        new {
+            /// Creates `Body` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Handling of requests containing oversize fields
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-body.html#cfn-wafv2-rulegroup-body-oversizehandling)
+            oversize_handling("OversizeHandling"): OversizeHandling,
+        }
+    }
+
+    string_enum! {
+        /// Handling of requests containing oversize fields
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum OversizeHandling {
+            /// `CONTINUE`
+            Continue = "CONTINUE",
+            /// `MATCH`
+            Match = "MATCH",
+            /// `NO_MATCH`
+            NoMatch = "NO_MATCH",
+        }
+    }
+
+    property! {
+        /// Includes cookies of a web request.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html).
+        pub struct Cookies;
+        new {
+            /// Creates `Cookies` from its required properties:
+            ///
+            /// - `match_pattern` (`MatchPattern`, `CookieMatchPattern`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-matchpattern)
+            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-matchscope)
+            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookies.html#cfn-wafv2-rulegroup-cookies-oversizehandling)
+        }
+        required {
+            match_pattern("MatchPattern"): CookieMatchPattern,
+            match_scope("MatchScope"): MapMatchScope,
+            oversize_handling("OversizeHandling"): OversizeHandling,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The pattern to look for in the request cookies.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html).
+        pub struct CookieMatchPattern;
+        new {
+            /// Creates `CookieMatchPattern` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-all)
+            all("All"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-excludedcookies)
+            excluded_cookies("ExcludedCookies"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-cookiematchpattern.html#cfn-wafv2-rulegroup-cookiematchpattern-includedcookies)
+            included_cookies("IncludedCookies"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The parts of the request to match against using the MatchPattern.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum MapMatchScope {
+            /// `ALL`
+            All = "ALL",
+            /// `KEY`
+            Key = "KEY",
+            /// `VALUE`
+            Value = "VALUE",
+        }
+    }
+
+    property! {
+        /// The string containing the list of a web request's header names, ordered as they appear in the web request, separated by colons.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headerorder.html).
+        pub struct HeaderOrder;
+        new {
+            /// Creates `HeaderOrder` from its required properties:
+            ///
+            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headerorder.html#cfn-wafv2-rulegroup-headerorder-oversizehandling)
+        }
+        required {
+            oversize_handling("OversizeHandling"): OversizeHandling,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Includes headers of a web request.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html).
+        pub struct Headers;
+        new {
+            /// Creates `Headers` from its required properties:
+            ///
+            /// - `match_pattern` (`MatchPattern`, `HeaderMatchPattern`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-matchpattern)
+            /// - `match_scope` (`MatchScope`, `MapMatchScope`): The parts of the request to match against using the MatchPattern.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-matchscope)
+            /// - `oversize_handling` (`OversizeHandling`, `OversizeHandling`): Handling of requests containing oversize fields
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headers.html#cfn-wafv2-rulegroup-headers-oversizehandling)
+        }
+        required {
+            match_pattern("MatchPattern"): HeaderMatchPattern,
+            match_scope("MatchScope"): MapMatchScope,
+            oversize_handling("OversizeHandling"): OversizeHandling,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// The pattern to look for in the request headers.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html).
+        pub struct HeaderMatchPattern;
+        new {
+            /// Creates `HeaderMatchPattern` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-all)
+            all("All"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-excludedheaders)
+            excluded_headers("ExcludedHeaders"): Vec<String>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-headermatchpattern.html#cfn-wafv2-rulegroup-headermatchpattern-includedheaders)
+            included_headers("IncludedHeaders"): Vec<String>,
+        }
+    }
+
+    property! {
+        /// Includes the JA3 fingerprint of a web request.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja3fingerprint.html).
+        pub struct Ja3Fingerprint;
+        new {
+            /// Creates `Ja3Fingerprint` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja3fingerprint.html#cfn-wafv2-rulegroup-ja3fingerprint-fallbackbehavior)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Includes the JA4 fingerprint of a web request.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja4fingerprint.html).
+        pub struct Ja4Fingerprint;
+        new {
+            /// Creates `Ja4Fingerprint` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ja4fingerprint.html#cfn-wafv2-rulegroup-ja4fingerprint-fallbackbehavior)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Inspect the request body as JSON. The request body immediately follows the request headers.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html).
+        pub struct JsonBody;
+        new {
+            /// Creates `JsonBody` from its required properties:
+            ///
+            /// - `match_pattern` (`MatchPattern`, `JsonMatchPattern`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-matchpattern)
+            /// - `match_scope` (`MatchScope`, `JsonMatchScope`): The parts of the JSON to match against using the MatchPattern.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-matchscope)
+        }
+        required {
+            match_pattern("MatchPattern"): JsonMatchPattern,
+            match_scope("MatchScope"): JsonMatchScope,
+        }
+        optional {
+            /// The inspection behavior to fall back to if the JSON in the request body is invalid.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-invalidfallbackbehavior)
+            invalid_fallback_behavior("InvalidFallbackBehavior"): BodyParsingFallbackBehavior,
+            /// Handling of requests containing oversize fields
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonbody.html#cfn-wafv2-rulegroup-jsonbody-oversizehandling)
+            oversize_handling("OversizeHandling"): OversizeHandling,
+        }
+    }
+
+    string_enum! {
+        /// The inspection behavior to fall back to if the JSON in the request body is invalid.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum BodyParsingFallbackBehavior {
+            /// `MATCH`
+            Match = "MATCH",
+            /// `NO_MATCH`
+            NoMatch = "NO_MATCH",
+            /// `EVALUATE_AS_STRING`
+            EvaluateAsString = "EVALUATE_AS_STRING",
+        }
+    }
+
+    property! {
+        /// The pattern to look for in the JSON body.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html).
+        pub struct JsonMatchPattern;
+        new {
+            /// Creates `JsonMatchPattern` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-all)
+            all("All"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-includedpaths)
+            included_paths("IncludedPaths"): Vec<String>,
+        }
+    }
+
+    string_enum! {
+        /// The parts of the JSON to match against using the MatchPattern.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum JsonMatchScope {
+            /// `ALL`
+            All = "ALL",
+            /// `KEY`
+            Key = "KEY",
+            /// `VALUE`
+            Value = "VALUE",
+        }
+    }
+
+    property! {
+        /// The path component of the URI Fragment. This is the part of a web request that identifies a fragment uri, for example, /abcd#introduction
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-urifragment.html).
+        pub struct UriFragment;
+        new {
+            /// Creates `UriFragment` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-urifragment.html#cfn-wafv2-rulegroup-urifragment-fallbackbehavior)
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+        }
+    }
+
+    string_enum! {
+        /// Position of the evaluation in the FieldToMatch of request.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum PositionalConstraint {
+            /// `EXACTLY`
+            Exactly = "EXACTLY",
+            /// `STARTS_WITH`
+            StartsWith = "STARTS_WITH",
+            /// `ENDS_WITH`
+            EndsWith = "ENDS_WITH",
+            /// `CONTAINS`
+            Contains = "CONTAINS",
+            /// `CONTAINS_WORD`
+            ContainsWord = "CONTAINS_WORD",
+        }
+    }
+
+    property! {
+        /// Text Transformation applied before parsing the query string.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html).
+        pub struct PreParseTextTransformation;
+        new {
+            /// Creates `PreParseTextTransformation` from its required properties:
+            ///
+            /// - `priority` (`Priority`, `i64`): Priority of PreParseTextTransformation being applied.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html#cfn-wafv2-rulegroup-preparsetexttransformation-priority)
+            /// - `type` (`Type`, `PreParseTextTransformationType`): Type of pre-parse text transformation.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-preparsetexttransformation.html#cfn-wafv2-rulegroup-preparsetexttransformation-type)
+        }
+        required {
+            priority("Priority"): i64,
+            r#type("Type"): PreParseTextTransformationType,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Type of pre-parse text transformation.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum PreParseTextTransformationType {
+            /// `NONE`
+            None = "NONE",
+            /// `URL_DECODE`
+            UrlDecode = "URL_DECODE",
+            /// `URL_DECODE_UNI`
+            UrlDecodeUni = "URL_DECODE_UNI",
+            /// `COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA`
+            CombineDuplicateQueryArgsByComma = "COMBINE_DUPLICATE_QUERY_ARGS_BY_COMMA",
+            /// `REPLACE_SEMICOLONS_WITH_AMPERSANDS`
+            ReplaceSemicolonsWithAmpersands = "REPLACE_SEMICOLONS_WITH_AMPERSANDS",
+        }
+    }
+
+    property! {
+        /// Text Transformation on the Search String before match.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html).
+        pub struct TextTransformation;
+        new {
+            /// Creates `TextTransformation` from its required properties:
+            ///
+            /// - `priority` (`Priority`, `i64`): Priority of Rule being evaluated.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html#cfn-wafv2-rulegroup-texttransformation-priority)
+            /// - `type` (`Type`, `TextTransformationType`): Type of text transformation.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-texttransformation.html#cfn-wafv2-rulegroup-texttransformation-type)
+        }
+        required {
+            priority("Priority"): i64,
+            r#type("Type"): TextTransformationType,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Type of text transformation.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum TextTransformationType {
+            /// `NONE`
+            None = "NONE",
+            /// `COMPRESS_WHITE_SPACE`
+            CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
+            /// `HTML_ENTITY_DECODE`
+            HtmlEntityDecode = "HTML_ENTITY_DECODE",
+            /// `LOWERCASE`
+            Lowercase = "LOWERCASE",
+            /// `CMD_LINE`
+            CmdLine = "CMD_LINE",
+            /// `URL_DECODE`
+            UrlDecode = "URL_DECODE",
+            /// `BASE64_DECODE`
+            Base64Decode = "BASE64_DECODE",
+            /// `HEX_DECODE`
+            HexDecode = "HEX_DECODE",
+            /// `MD5`
+            Md5 = "MD5",
+            /// `REPLACE_COMMENTS`
+            ReplaceComments = "REPLACE_COMMENTS",
+            /// `ESCAPE_SEQ_DECODE`
+            EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
+            /// `SQL_HEX_DECODE`
+            SqlHexDecode = "SQL_HEX_DECODE",
+            /// `CSS_DECODE`
+            CssDecode = "CSS_DECODE",
+            /// `JS_DECODE`
+            JsDecode = "JS_DECODE",
+            /// `NORMALIZE_PATH`
+            NormalizePath = "NORMALIZE_PATH",
+            /// `NORMALIZE_PATH_WIN`
+            NormalizePathWin = "NORMALIZE_PATH_WIN",
+            /// `REMOVE_NULLS`
+            RemoveNulls = "REMOVE_NULLS",
+            /// `REPLACE_NULLS`
+            ReplaceNulls = "REPLACE_NULLS",
+            /// `BASE64_DECODE_EXT`
+            Base64DecodeExt = "BASE64_DECODE_EXT",
+            /// `URL_DECODE_UNI`
+            UrlDecodeUni = "URL_DECODE_UNI",
+            /// `UTF8_TO_UNICODE`
+            Utf8ToUnicode = "UTF8_TO_UNICODE",
+            /// `REMOVE_WHITESPACE`
+            RemoveWhitespace = "REMOVE_WHITESPACE",
+            /// `TRIM`
+            Trim = "TRIM",
+            /// `TRIM_LEFT`
+            TrimLeft = "TRIM_LEFT",
+            /// `TRIM_RIGHT`
+            TrimRight = "TRIM_RIGHT",
+            /// `REMOVE_COMMENTS_CHAR`
+            RemoveCommentsChar = "REMOVE_COMMENTS_CHAR",
+            /// `UPPERCASE`
+            Uppercase = "UPPERCASE",
+            /// `CMD_LINE_WIN`
+            CmdLineWin = "CMD_LINE_WIN",
+            /// `CMD_LINE_UNIX`
+            CmdLineUnix = "CMD_LINE_UNIX",
+            /// `JS_DECODE_EXT`
+            JsDecodeExt = "JS_DECODE_EXT",
+            /// `SHA256`
+            Sha256 = "SHA256",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html).
+        pub struct GeoMatchStatement;
+        new {
+            /// Creates `GeoMatchStatement` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-countrycodes)
+            country_codes("CountryCodes"): Vec<CountryCodes>,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-geomatchstatement.html#cfn-wafv2-rulegroup-geomatchstatement-forwardedipconfig)
+            forwarded_ip_config("ForwardedIPConfig"): ForwardedIpConfiguration,
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum CountryCodes {
+            /// `AD`
+            Ad = "AD",
+            /// `AE`
+            Ae = "AE",
+            /// `AF`
+            Af = "AF",
+            /// `AG`
+            Ag = "AG",
+            /// `AI`
+            Ai = "AI",
+            /// `AL`
+            Al = "AL",
+            /// `AM`
+            Am = "AM",
+            /// `AO`
+            Ao = "AO",
+            /// `AQ`
+            Aq = "AQ",
+            /// `AR`
+            Ar = "AR",
+            /// `AS`
+            As = "AS",
+            /// `AT`
+            At = "AT",
+            /// `AU`
+            Au = "AU",
+            /// `AW`
+            Aw = "AW",
+            /// `AX`
+            Ax = "AX",
+            /// `AZ`
+            Az = "AZ",
+            /// `BA`
+            Ba = "BA",
+            /// `BB`
+            Bb = "BB",
+            /// `BD`
+            Bd = "BD",
+            /// `BE`
+            Be = "BE",
+            /// `BF`
+            Bf = "BF",
+            /// `BG`
+            Bg = "BG",
+            /// `BH`
+            Bh = "BH",
+            /// `BI`
+            Bi = "BI",
+            /// `BJ`
+            Bj = "BJ",
+            /// `BL`
+            Bl = "BL",
+            /// `BM`
+            Bm = "BM",
+            /// `BN`
+            Bn = "BN",
+            /// `BO`
+            Bo = "BO",
+            /// `BQ`
+            Bq = "BQ",
+            /// `BR`
+            Br = "BR",
+            /// `BS`
+            Bs = "BS",
+            /// `BT`
+            Bt = "BT",
+            /// `BV`
+            Bv = "BV",
+            /// `BW`
+            Bw = "BW",
+            /// `BY`
+            By = "BY",
+            /// `BZ`
+            Bz = "BZ",
+            /// `CA`
+            Ca = "CA",
+            /// `CC`
+            Cc = "CC",
+            /// `CD`
+            Cd = "CD",
+            /// `CF`
+            Cf = "CF",
+            /// `CG`
+            Cg = "CG",
+            /// `CH`
+            Ch = "CH",
+            /// `CI`
+            Ci = "CI",
+            /// `CK`
+            Ck = "CK",
+            /// `CL`
+            Cl = "CL",
+            /// `CM`
+            Cm = "CM",
+            /// `CN`
+            Cn = "CN",
+            /// `CO`
+            Co = "CO",
+            /// `CR`
+            Cr = "CR",
+            /// `CU`
+            Cu = "CU",
+            /// `CV`
+            Cv = "CV",
+            /// `CW`
+            Cw = "CW",
+            /// `CX`
+            Cx = "CX",
+            /// `CY`
+            Cy = "CY",
+            /// `CZ`
+            Cz = "CZ",
+            /// `DE`
+            De = "DE",
+            /// `DJ`
+            Dj = "DJ",
+            /// `DK`
+            Dk = "DK",
+            /// `DM`
+            Dm = "DM",
+            /// `DO`
+            Do = "DO",
+            /// `DZ`
+            Dz = "DZ",
+            /// `EC`
+            Ec = "EC",
+            /// `EE`
+            Ee = "EE",
+            /// `EG`
+            Eg = "EG",
+            /// `EH`
+            Eh = "EH",
+            /// `ER`
+            Er = "ER",
+            /// `ES`
+            Es = "ES",
+            /// `ET`
+            Et = "ET",
+            /// `FI`
+            Fi = "FI",
+            /// `FJ`
+            Fj = "FJ",
+            /// `FK`
+            Fk = "FK",
+            /// `FM`
+            Fm = "FM",
+            /// `FO`
+            Fo = "FO",
+            /// `FR`
+            Fr = "FR",
+            /// `GA`
+            Ga = "GA",
+            /// `GB`
+            Gb = "GB",
+            /// `GD`
+            Gd = "GD",
+            /// `GE`
+            Ge = "GE",
+            /// `GF`
+            Gf = "GF",
+            /// `GG`
+            Gg = "GG",
+            /// `GH`
+            Gh = "GH",
+            /// `GI`
+            Gi = "GI",
+            /// `GL`
+            Gl = "GL",
+            /// `GM`
+            Gm = "GM",
+            /// `GN`
+            Gn = "GN",
+            /// `GP`
+            Gp = "GP",
+            /// `GQ`
+            Gq = "GQ",
+            /// `GR`
+            Gr = "GR",
+            /// `GS`
+            Gs = "GS",
+            /// `GT`
+            Gt = "GT",
+            /// `GU`
+            Gu = "GU",
+            /// `GW`
+            Gw = "GW",
+            /// `GY`
+            Gy = "GY",
+            /// `HK`
+            Hk = "HK",
+            /// `HM`
+            Hm = "HM",
+            /// `HN`
+            Hn = "HN",
+            /// `HR`
+            Hr = "HR",
+            /// `HT`
+            Ht = "HT",
+            /// `HU`
+            Hu = "HU",
+            /// `ID`
+            Id = "ID",
+            /// `IE`
+            Ie = "IE",
+            /// `IL`
+            Il = "IL",
+            /// `IM`
+            Im = "IM",
+            /// `IN`
+            In = "IN",
+            /// `IO`
+            Io = "IO",
+            /// `IQ`
+            Iq = "IQ",
+            /// `IR`
+            Ir = "IR",
+            /// `IS`
+            Is = "IS",
+            /// `IT`
+            It = "IT",
+            /// `JE`
+            Je = "JE",
+            /// `JM`
+            Jm = "JM",
+            /// `JO`
+            Jo = "JO",
+            /// `JP`
+            Jp = "JP",
+            /// `KE`
+            Ke = "KE",
+            /// `KG`
+            Kg = "KG",
+            /// `KH`
+            Kh = "KH",
+            /// `KI`
+            Ki = "KI",
+            /// `KM`
+            Km = "KM",
+            /// `KN`
+            Kn = "KN",
+            /// `KP`
+            Kp = "KP",
+            /// `KR`
+            Kr = "KR",
+            /// `KW`
+            Kw = "KW",
+            /// `KY`
+            Ky = "KY",
+            /// `KZ`
+            Kz = "KZ",
+            /// `LA`
+            La = "LA",
+            /// `LB`
+            Lb = "LB",
+            /// `LC`
+            Lc = "LC",
+            /// `LI`
+            Li = "LI",
+            /// `LK`
+            Lk = "LK",
+            /// `LR`
+            Lr = "LR",
+            /// `LS`
+            Ls = "LS",
+            /// `LT`
+            Lt = "LT",
+            /// `LU`
+            Lu = "LU",
+            /// `LV`
+            Lv = "LV",
+            /// `LY`
+            Ly = "LY",
+            /// `MA`
+            Ma = "MA",
+            /// `MC`
+            Mc = "MC",
+            /// `MD`
+            Md = "MD",
+            /// `ME`
+            Me = "ME",
+            /// `MF`
+            Mf = "MF",
+            /// `MG`
+            Mg = "MG",
+            /// `MH`
+            Mh = "MH",
+            /// `MK`
+            Mk = "MK",
+            /// `ML`
+            Ml = "ML",
+            /// `MM`
+            Mm = "MM",
+            /// `MN`
+            Mn = "MN",
+            /// `MO`
+            Mo = "MO",
+            /// `MP`
+            Mp = "MP",
+            /// `MQ`
+            Mq = "MQ",
+            /// `MR`
+            Mr = "MR",
+            /// `MS`
+            Ms = "MS",
+            /// `MT`
+            Mt = "MT",
+            /// `MU`
+            Mu = "MU",
+            /// `MV`
+            Mv = "MV",
+            /// `MW`
+            Mw = "MW",
+            /// `MX`
+            Mx = "MX",
+            /// `MY`
+            My = "MY",
+            /// `MZ`
+            Mz = "MZ",
+            /// `NA`
+            Na = "NA",
+            /// `NC`
+            Nc = "NC",
+            /// `NE`
+            Ne = "NE",
+            /// `NF`
+            Nf = "NF",
+            /// `NG`
+            Ng = "NG",
+            /// `NI`
+            Ni = "NI",
+            /// `NL`
+            Nl = "NL",
+            /// `NO`
+            No = "NO",
+            /// `NP`
+            Np = "NP",
+            /// `NR`
+            Nr = "NR",
+            /// `NU`
+            Nu = "NU",
+            /// `NZ`
+            Nz = "NZ",
+            /// `OM`
+            Om = "OM",
+            /// `PA`
+            Pa = "PA",
+            /// `PE`
+            Pe = "PE",
+            /// `PF`
+            Pf = "PF",
+            /// `PG`
+            Pg = "PG",
+            /// `PH`
+            Ph = "PH",
+            /// `PK`
+            Pk = "PK",
+            /// `PL`
+            Pl = "PL",
+            /// `PM`
+            Pm = "PM",
+            /// `PN`
+            Pn = "PN",
+            /// `PR`
+            Pr = "PR",
+            /// `PS`
+            Ps = "PS",
+            /// `PT`
+            Pt = "PT",
+            /// `PW`
+            Pw = "PW",
+            /// `PY`
+            Py = "PY",
+            /// `QA`
+            Qa = "QA",
+            /// `RE`
+            Re = "RE",
+            /// `RO`
+            Ro = "RO",
+            /// `RS`
+            Rs = "RS",
+            /// `RU`
+            Ru = "RU",
+            /// `RW`
+            Rw = "RW",
+            /// `SA`
+            Sa = "SA",
+            /// `SB`
+            Sb = "SB",
+            /// `SC`
+            Sc = "SC",
+            /// `SD`
+            Sd = "SD",
+            /// `SE`
+            Se = "SE",
+            /// `SG`
+            Sg = "SG",
+            /// `SH`
+            Sh = "SH",
+            /// `SI`
+            Si = "SI",
+            /// `SJ`
+            Sj = "SJ",
+            /// `SK`
+            Sk = "SK",
+            /// `SL`
+            Sl = "SL",
+            /// `SM`
+            Sm = "SM",
+            /// `SN`
+            Sn = "SN",
+            /// `SO`
+            So = "SO",
+            /// `SR`
+            Sr = "SR",
+            /// `SS`
+            Ss = "SS",
+            /// `ST`
+            St = "ST",
+            /// `SV`
+            Sv = "SV",
+            /// `SX`
+            Sx = "SX",
+            /// `SY`
+            Sy = "SY",
+            /// `SZ`
+            Sz = "SZ",
+            /// `TC`
+            Tc = "TC",
+            /// `TD`
+            Td = "TD",
+            /// `TF`
+            Tf = "TF",
+            /// `TG`
+            Tg = "TG",
+            /// `TH`
+            Th = "TH",
+            /// `TJ`
+            Tj = "TJ",
+            /// `TK`
+            Tk = "TK",
+            /// `TL`
+            Tl = "TL",
+            /// `TM`
+            Tm = "TM",
+            /// `TN`
+            Tn = "TN",
+            /// `TO`
+            To = "TO",
+            /// `TR`
+            Tr = "TR",
+            /// `TT`
+            Tt = "TT",
+            /// `TV`
+            Tv = "TV",
+            /// `TW`
+            Tw = "TW",
+            /// `TZ`
+            Tz = "TZ",
+            /// `UA`
+            Ua = "UA",
+            /// `UG`
+            Ug = "UG",
+            /// `UM`
+            Um = "UM",
+            /// `US`
+            Us = "US",
+            /// `UY`
+            Uy = "UY",
+            /// `UZ`
+            Uz = "UZ",
+            /// `VA`
+            Va = "VA",
+            /// `VC`
+            Vc = "VC",
+            /// `VE`
+            Ve = "VE",
+            /// `VG`
+            Vg = "VG",
+            /// `VI`
+            Vi = "VI",
+            /// `VN`
+            Vn = "VN",
+            /// `VU`
+            Vu = "VU",
+            /// `WF`
+            Wf = "WF",
+            /// `WS`
+            Ws = "WS",
+            /// `XK`
+            Xk = "XK",
+            /// `YE`
+            Ye = "YE",
+            /// `YT`
+            Yt = "YT",
+            /// `ZA`
+            Za = "ZA",
+            /// `ZM`
+            Zm = "ZM",
+            /// `ZW`
+            Zw = "ZW",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html).
+        pub struct IpSetReferenceStatement;
+        new {
+            /// Creates `IpSetReferenceStatement` from its required properties:
+            ///
+            /// - `arn` (`Arn`, `String`): ARN of the WAF entity.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html#cfn-wafv2-rulegroup-ipsetreferencestatement-arn)
+        }
+        required {
+            arn("Arn"): String,
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetreferencestatement.html#cfn-wafv2-rulegroup-ipsetreferencestatement-ipsetforwardedipconfig)
+            ip_set_forwarded_ip_config("IPSetForwardedIPConfig"): IpSetForwardedIpConfiguration,
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html).
+        pub struct IpSetForwardedIpConfiguration;
+        new {
+            /// Creates `IpSetForwardedIpConfiguration` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-fallbackbehavior)
+            /// - `header_name` (`HeaderName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-headername)
+            /// - `position` (`Position`, `Position`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-position)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+            header_name("HeaderName"): String,
+            position("Position"): Position,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum Position {
+            /// `FIRST`
+            First = "FIRST",
+            /// `LAST`
+            Last = "LAST",
+            /// `ANY`
+            Any = "ANY",
+        }
+    }
+
+    property! {
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html).
+        pub struct LabelMatchStatement;
+        new {
+            /// Creates `LabelMatchStatement` from its required properties:
+            ///
+            /// - `key` (`Key`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html#cfn-wafv2-rulegroup-labelmatchstatement-key)
+            /// - `scope` (`Scope`, `LabelMatchScope`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-labelmatchstatement.html#cfn-wafv2-rulegroup-labelmatchstatement-scope)
+        }
+        required {
+            key("Key"): String,
+            scope("Scope"): LabelMatchScope,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum LabelMatchScope {
+            /// `LABEL`
+            Label = "LABEL",
+            /// `NAMESPACE`
+            Namespace = "NAMESPACE",
+        }
+    }
+
+    property! {
+        /// Specifies a single custom aggregate key for a rate-base rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html).
+        pub struct RateBasedStatementCustomKey;
+        new {
+            /// Creates `RateBasedStatementCustomKey` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Specifies the request's ASN as an aggregate key for a rate-based rule.
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-asn)
+            asn("ASN"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-cookie)
+            cookie("Cookie"): RateLimitCookie,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-forwardedip)
+            forwarded_ip("ForwardedIP"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-httpmethod)
+            http_method("HTTPMethod"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-header)
+            header("Header"): RateLimitHeader,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ip)
+            ip("IP"): Json,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja3fingerprint)
+            ja3_fingerprint("JA3Fingerprint"): RateLimitJa3Fingerprint,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-ja4fingerprint)
+            ja4_fingerprint("JA4Fingerprint"): RateLimitJa4Fingerprint,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-labelnamespace)
+            label_namespace("LabelNamespace"): RateLimitLabelNamespace,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-queryargument)
+            query_argument("QueryArgument"): RateLimitQueryArgument,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-querystring)
+            query_string("QueryString"): RateLimitQueryString,
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatementcustomkey.html#cfn-wafv2-rulegroup-ratebasedstatementcustomkey-uripath)
+            uri_path("UriPath"): RateLimitUriPath,
+        }
+    }
+
+    property! {
+        /// Specifies a cookie as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html).
+        pub struct RateLimitCookie;
+        new {
+            /// Creates `RateLimitCookie` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the cookie to use.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html#cfn-wafv2-rulegroup-ratelimitcookie-name)
+            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitcookie.html#cfn-wafv2-rulegroup-ratelimitcookie-texttransformations)
+        }
+        required {
+            name("Name"): String,
+            text_transformations("TextTransformations"): Vec<TextTransformation>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies a header as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html).
+        pub struct RateLimitHeader;
+        new {
+            /// Creates `RateLimitHeader` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the header to use.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html#cfn-wafv2-rulegroup-ratelimitheader-name)
+            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitheader.html#cfn-wafv2-rulegroup-ratelimitheader-texttransformations)
+        }
+        required {
+            name("Name"): String,
+            text_transformations("TextTransformations"): Vec<TextTransformation>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies the request's JA3 fingerprint as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja3fingerprint.html).
+        pub struct RateLimitJa3Fingerprint;
+        new {
+            /// Creates `RateLimitJa3Fingerprint` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja3fingerprint.html#cfn-wafv2-rulegroup-ratelimitja3fingerprint-fallbackbehavior)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies the request's JA4 fingerprint as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja4fingerprint.html).
+        pub struct RateLimitJa4Fingerprint;
+        new {
+            /// Creates `RateLimitJa4Fingerprint` from its required properties:
+            ///
+            /// - `fallback_behavior` (`FallbackBehavior`, `FallbackBehavior`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitja4fingerprint.html#cfn-wafv2-rulegroup-ratelimitja4fingerprint-fallbackbehavior)
+        }
+        required {
+            fallback_behavior("FallbackBehavior"): FallbackBehavior,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies a label namespace to use as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitlabelnamespace.html).
+        pub struct RateLimitLabelNamespace;
+        new {
+            /// Creates `RateLimitLabelNamespace` from its required properties:
+            ///
+            /// - `namespace` (`Namespace`, `String`): The namespace to use for aggregation.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitlabelnamespace.html#cfn-wafv2-rulegroup-ratelimitlabelnamespace-namespace)
+        }
+        required {
+            namespace("Namespace"): String,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies a query argument in the request as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html).
+        pub struct RateLimitQueryArgument;
+        new {
+            /// Creates `RateLimitQueryArgument` from its required properties:
+            ///
+            /// - `name` (`Name`, `String`): The name of the query argument to use.
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html#cfn-wafv2-rulegroup-ratelimitqueryargument-name)
+            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitqueryargument.html#cfn-wafv2-rulegroup-ratelimitqueryargument-texttransformations)
+        }
+        required {
+            name("Name"): String,
+            text_transformations("TextTransformations"): Vec<TextTransformation>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies the request's query string as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitquerystring.html).
+        pub struct RateLimitQueryString;
+        new {
+            /// Creates `RateLimitQueryString` from its required properties:
+            ///
+            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimitquerystring.html#cfn-wafv2-rulegroup-ratelimitquerystring-texttransformations)
+        }
+        required {
+            text_transformations("TextTransformations"): Vec<TextTransformation>,
+        }
+        optional {
+        }
+    }
+
+    property! {
+        /// Specifies the request's URI Path as an aggregate key for a rate-based rule.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimituripath.html).
+        pub struct RateLimitUriPath;
+        new {
+            /// Creates `RateLimitUriPath` from its required properties:
+            ///
+            /// - `text_transformations` (`TextTransformations`, `Vec<TextTransformation>`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratelimituripath.html#cfn-wafv2-rulegroup-ratelimituripath-texttransformations)
+        }
+        required {
+            text_transformations("TextTransformations"): Vec<TextTransformation>,
+        }
+        optional {
+        }
+    }
+
+    string_enum! {
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum ComparisonOperator {
+            /// `EQ`
+            Eq = "EQ",
+            /// `NE`
+            Ne = "NE",
+            /// `LE`
+            Le = "LE",
+            /// `LT`
+            Lt = "LT",
+            /// `GE`
+            Ge = "GE",
+            /// `GT`
+            Gt = "GT",
+        }
+    }
+
+    string_enum! {
+        /// Sensitivity Level current only used for sqli match statements.
+        ///
+        /// Values allowed by `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`.
+        pub enum SensitivityLevel {
+            /// `LOW`
+            Low = "LOW",
+            /// `HIGH`
+            High = "HIGH",
+        }
+    }
+
+    property! {
+        /// Visibility Metric of the RuleGroup.
+        ///
+        /// Part of `AWS::WAFv2::RuleGroup`, `AWS::WAFv2::WebACL`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html).
+        pub struct VisibilityConfig;
+        new {
+            /// Creates `VisibilityConfig` from its required properties:
+            ///
+            /// - `cloud_watch_metrics_enabled` (`CloudWatchMetricsEnabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-cloudwatchmetricsenabled)
+            /// - `metric_name` (`MetricName`, `String`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-metricname)
+            /// - `sampled_requests_enabled` (`SampledRequestsEnabled`, `bool`)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-visibilityconfig.html#cfn-wafv2-rulegroup-visibilityconfig-sampledrequestsenabled)
+        }
+        required {
+            cloud_watch_metrics_enabled("CloudWatchMetricsEnabled"): bool,
+            metric_name("MetricName"): String,
+            sampled_requests_enabled("SampledRequestsEnabled"): bool,
+        }
+        optional {
+        }
     }
 }

@@ -52,13 +52,13 @@ pub mod ai_agent {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-aiagentconfigurationaiagentconfiguration.html).
-        pub struct AiAgentConfigurationAiAgentConfiguration;
+        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-aiagentconfiguration.html).
+        pub struct AiAgentConfiguration;
         new {
-            /// Creates `AiAgentConfigurationAiAgentConfiguration` from its required properties:
+            /// Creates `AiAgentConfiguration` from its required properties:
             ///
             /// - `manual_search_ai_agent_configuration` (`ManualSearchAIAgentConfiguration`, `ManualSearchAiAgentConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-aiagentconfigurationaiagentconfiguration.html#cfn-wisdom-aiagent-aiagentconfigurationaiagentconfiguration-manualsearchaiagentconfiguration)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-aiagentconfiguration.html#cfn-wisdom-aiagent-aiagentconfiguration-manualsearchaiagentconfiguration)
         }
         required {
             manual_search_ai_agent_configuration("ManualSearchAIAgentConfiguration"): ManualSearchAiAgentConfiguration,
@@ -106,13 +106,13 @@ pub mod ai_agent {
     }
 
     property! {
-        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-associationconfigurationdataassociationconfigurationdata.html).
-        pub struct AssociationConfigurationDataAssociationConfigurationData;
+        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-associationconfigurationdata.html).
+        pub struct AssociationConfigurationData;
         new {
-            /// Creates `AssociationConfigurationDataAssociationConfigurationData` from its required properties:
+            /// Creates `AssociationConfigurationData` from its required properties:
             ///
             /// - `knowledge_base_association_configuration_data` (`KnowledgeBaseAssociationConfigurationData`, `KnowledgeBaseAssociationConfigurationData`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-associationconfigurationdataassociationconfigurationdata.html#cfn-wisdom-aiagent-associationconfigurationdataassociationconfigurationdata-knowledgebaseassociationconfigurationdata)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-associationconfigurationdata.html#cfn-wisdom-aiagent-associationconfigurationdata-knowledgebaseassociationconfigurationdata)
         }
         required {
             knowledge_base_association_configuration_data("KnowledgeBaseAssociationConfigurationData"): KnowledgeBaseAssociationConfigurationData,
@@ -140,13 +140,13 @@ pub mod ai_agent {
     }
 
     property! {
-        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagfiltertagfilter.html).
-        pub struct TagFilterTagFilter;
+        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagfilter.html).
+        pub struct TagFilter;
         new {
-            /// Creates `TagFilterTagFilter` from its required properties:
+            /// Creates `TagFilter` from its required properties:
             ///
             /// - `tag_condition` (`TagCondition`, `TagCondition`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagfiltertagfilter.html#cfn-wisdom-aiagent-tagfiltertagfilter-tagcondition)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagfilter.html#cfn-wisdom-aiagent-tagfilter-tagcondition)
         }
         required {
             tag_condition("TagCondition"): TagCondition,
@@ -155,23 +155,8 @@ pub mod ai_agent {
         }
     }
 
-    property! {
-        /// Part of `AWS::Wisdom::AIAgent`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagcondition.html).
-        pub struct TagCondition;
-        new {
-            /// Creates `TagCondition` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagcondition.html#cfn-wisdom-aiagent-tagcondition-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-tagcondition.html#cfn-wisdom-aiagent-tagcondition-value)
-            value("Value"): String,
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub type TagCondition = crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::Wisdom::AIAgent`.
@@ -922,39 +907,11 @@ pub mod assistant {
     //! Property types of [`Assistant`](super::Assistant).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Wisdom` resources (identical schema).
+    pub use super::shared::ServerSideEncryptionConfiguration;
 
-    property! {
-        /// Part of `AWS::Wisdom::Assistant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-serversideencryptionconfiguration.html).
-        pub struct ServerSideEncryptionConfiguration;
-        new {
-            /// Creates `ServerSideEncryptionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-serversideencryptionconfiguration.html#cfn-wisdom-assistant-serversideencryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Wisdom::Assistant`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-tag.html#cfn-wisdom-assistant-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-tag.html#cfn-wisdom-assistant-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     string_enum! {
         /// Values allowed by `AWS::Wisdom::Assistant`.
@@ -1005,13 +962,13 @@ pub mod assistant_association {
     use crate::rt::prelude::*;
 
     property! {
-        /// Part of `AWS::Wisdom::AssistantAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-associationdataassociationdata.html).
-        pub struct AssociationDataAssociationData;
+        /// Part of `AWS::Wisdom::AssistantAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-associationdata.html).
+        pub struct AssociationData;
         new {
-            /// Creates `AssociationDataAssociationData` from its required properties:
+            /// Creates `AssociationData` from its required properties:
             ///
             /// - `knowledge_base_id` (`KnowledgeBaseId`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-associationdataassociationdata.html#cfn-wisdom-assistantassociation-associationdataassociationdata-knowledgebaseid)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-associationdata.html#cfn-wisdom-assistantassociation-associationdata-knowledgebaseid)
         }
         required {
             knowledge_base_id("KnowledgeBaseId"): String,
@@ -1030,24 +987,8 @@ pub mod assistant_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::Wisdom::AssistantAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-tag.html#cfn-wisdom-assistantassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistantassociation-tag.html#cfn-wisdom-assistantassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1126,24 +1067,8 @@ pub mod content {
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
 
-    property! {
-        /// Part of `AWS::Wisdom::Content`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-content-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-content-tag.html#cfn-wisdom-content-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-content-tag.html#cfn-wisdom-content-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1240,24 +1165,8 @@ pub mod content_association {
         }
     }
 
-    property! {
-        /// Part of `AWS::Wisdom::ContentAssociation`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-contentassociation-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-contentassociation-tag.html#cfn-wisdom-contentassociation-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-contentassociation-tag.html#cfn-wisdom-contentassociation-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -1303,6 +1212,8 @@ pub mod knowledge_base {
     //! Property types of [`KnowledgeBase`](super::KnowledgeBase).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Wisdom` resources (identical schema).
+    pub use super::shared::ServerSideEncryptionConfiguration;
 
     string_enum! {
         /// Values allowed by `AWS::Wisdom::KnowledgeBase`.
@@ -1335,27 +1246,13 @@ pub mod knowledge_base {
     }
 
     property! {
-        /// Part of `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-serversideencryptionconfiguration.html).
-        pub struct ServerSideEncryptionConfiguration;
+        /// Part of `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-sourceconfiguration.html).
+        pub struct SourceConfiguration;
         new {
-            /// Creates `ServerSideEncryptionConfiguration` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-serversideencryptionconfiguration.html#cfn-wisdom-knowledgebase-serversideencryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
-        }
-    }
-
-    property! {
-        /// Part of `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-sourceconfigurationsourceconfiguration.html).
-        pub struct SourceConfigurationSourceConfiguration;
-        new {
-            /// Creates `SourceConfigurationSourceConfiguration` from its required properties:
+            /// Creates `SourceConfiguration` from its required properties:
             ///
             /// - `app_integrations` (`AppIntegrations`, `AppIntegrationsConfiguration`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-sourceconfigurationsourceconfiguration.html#cfn-wisdom-knowledgebase-sourceconfigurationsourceconfiguration-appintegrations)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-sourceconfiguration.html#cfn-wisdom-knowledgebase-sourceconfiguration-appintegrations)
         }
         required {
             app_integrations("AppIntegrations"): AppIntegrationsConfiguration,
@@ -1382,24 +1279,8 @@ pub mod knowledge_base {
         }
     }
 
-    property! {
-        /// Part of `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-tag.html#cfn-wisdom-knowledgebase-tag-key)
-            /// - `value` (`Value`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-tag.html#cfn-wisdom-knowledgebase-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 
     property! {
         /// Part of `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-vectoringestionconfiguration.html).
@@ -1655,6 +1536,8 @@ pub mod message_template {
     //! Property types of [`MessageTemplate`](super::MessageTemplate).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Wisdom` resources (identical schema).
+    pub use super::shared::GroupingConfiguration;
 
     string_enum! {
         /// The channel subtype this message template applies to.
@@ -2141,27 +2024,6 @@ pub mod message_template {
     }
 
     property! {
-        /// The configuration information of the user groups that the message template is accessible to.
-        ///
-        /// Part of `AWS::Wisdom::MessageTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html).
-        pub struct GroupingConfiguration;
-        new {
-            /// Creates `GroupingConfiguration` from its required properties:
-            ///
-            /// - `criteria` (`Criteria`, `String`): The criteria used for grouping Amazon Q in Connect users.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html#cfn-wisdom-messagetemplate-groupingconfiguration-criteria)
-            /// - `values` (`Values`, `Vec<String>`): The list of values that define different groups of Amazon Q in Connect users.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html#cfn-wisdom-messagetemplate-groupingconfiguration-values)
-        }
-        required {
-            criteria("Criteria"): String,
-            values("Values"): Vec<String>,
-        }
-        optional {
-        }
-    }
-
-    property! {
         /// Part of `AWS::Wisdom::MessageTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-messagetemplateattachment.html).
         pub struct MessageTemplateAttachment;
         new {
@@ -2180,26 +2042,8 @@ pub mod message_template {
         }
     }
 
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Wisdom::MessageTemplate`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-tag.html#cfn-wisdom-messagetemplate-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-tag.html#cfn-wisdom-messagetemplate-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -2310,6 +2154,8 @@ pub mod quick_response {
     //! Property types of [`QuickResponse`](super::QuickResponse).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::Wisdom` resources (identical schema).
+    pub use super::shared::GroupingConfiguration;
 
     string_enum! {
         /// Values allowed by `AWS::Wisdom::QuickResponse`.
@@ -2339,43 +2185,46 @@ pub mod quick_response {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::Wisdom` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+
     property! {
-        /// The configuration information of the user groups that the quick response is accessible to.
+        /// Part of `AWS::Wisdom::Assistant`, `AWS::Wisdom::KnowledgeBase`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-serversideencryptionconfiguration.html).
+        pub struct ServerSideEncryptionConfiguration;
+        new {
+            /// Creates `ServerSideEncryptionConfiguration` (it has no required properties).
+        }
+        required {
+        }
+        optional {
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-assistant-serversideencryptionconfiguration.html#cfn-wisdom-assistant-serversideencryptionconfiguration-kmskeyid)
+            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        }
+    }
+
+    property! {
+        /// The configuration information of the user groups that the message template is accessible to.
         ///
-        /// Part of `AWS::Wisdom::QuickResponse`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-groupingconfiguration.html).
+        /// Part of `AWS::Wisdom::MessageTemplate`, `AWS::Wisdom::QuickResponse`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html).
         pub struct GroupingConfiguration;
         new {
             /// Creates `GroupingConfiguration` from its required properties:
             ///
             /// - `criteria` (`Criteria`, `String`): The criteria used for grouping Amazon Q in Connect users.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-groupingconfiguration.html#cfn-wisdom-quickresponse-groupingconfiguration-criteria)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html#cfn-wisdom-messagetemplate-groupingconfiguration-criteria)
             /// - `values` (`Values`, `Vec<String>`): The list of values that define different groups of Amazon Q in Connect users.
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-groupingconfiguration.html#cfn-wisdom-quickresponse-groupingconfiguration-values)
+            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-messagetemplate-groupingconfiguration.html#cfn-wisdom-messagetemplate-groupingconfiguration-values)
         }
         required {
             criteria("Criteria"): String,
             values("Values"): Vec<String>,
-        }
-        optional {
-        }
-    }
-
-    property! {
-        /// A key-value pair to associate with a resource.
-        ///
-        /// Part of `AWS::Wisdom::QuickResponse`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag. You can specify a value that is 1 to 128 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-tag.html#cfn-wisdom-quickresponse-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag. You can specify a value that is 0 to 256 Unicode characters in length and cannot be prefixed with aws:. You can use any of the following characters: the set of Unicode letters, digits, whitespace, _, ., /, =, +, and -
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-quickresponse-tag.html#cfn-wisdom-quickresponse-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
         }
         optional {
         }

@@ -66,79 +66,11 @@ pub mod volume {
     //! Property types of [`Volume`](super::Volume).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WorkspacesInstances` resources (identical schema).
+    pub use super::shared::{TagSpecification, ResourceType, VolumeType};
 
-    property! {
-        /// Part of `AWS::WorkspacesInstances::Volume`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html).
-        pub struct TagSpecification;
-        new {
-            /// Creates `TagSpecification` (it has no required properties).
-        }
-        required {
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-resourcetype)
-            resource_type("ResourceType"): ResourceType,
-            /// The tags to apply to the resource
-            ///
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-tags)
-            tags("Tags"): Vec<Tag>,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WorkspacesInstances::Volume`.
-        pub enum ResourceType {
-            /// `instance`
-            Instance = "instance",
-            /// `volume`
-            Volume = "volume",
-            /// `spot-instances-request`
-            SpotInstancesRequest = "spot-instances-request",
-            /// `network-interface`
-            NetworkInterface = "network-interface",
-        }
-    }
-
-    property! {
-        /// Part of `AWS::WorkspacesInstances::Volume`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`): The key name of the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tag.html#cfn-workspacesinstances-volume-tag-key)
-            /// - `value` (`Value`, `String`): The value for the tag
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tag.html#cfn-workspacesinstances-volume-tag-value)
-        }
-        required {
-            key("Key"): String,
-            value("Value"): String,
-        }
-        optional {
-        }
-    }
-
-    string_enum! {
-        /// The volume type
-        ///
-        /// Values allowed by `AWS::WorkspacesInstances::Volume`.
-        pub enum VolumeType {
-            /// `standard`
-            Standard = "standard",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-            /// `gp3`
-            Gp3 = "gp3",
-        }
-    }
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
 }
 
 resource! {
@@ -225,6 +157,8 @@ pub mod workspace_instance {
     //! Property types of [`WorkspaceInstance`](super::WorkspaceInstance).
     #[allow(unused_imports)]
     use crate::rt::prelude::*;
+    /// Shared with other `AWS::WorkspacesInstances` resources (identical schema).
+    pub use super::shared::{VolumeType, TagSpecification, ResourceType};
 
     property! {
         /// Part of `AWS::WorkspacesInstances::WorkspaceInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-managedinstance.html).
@@ -332,26 +266,6 @@ pub mod workspace_instance {
             volume_size("VolumeSize"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-volumetype)
             volume_type("VolumeType"): VolumeType,
-        }
-    }
-
-    string_enum! {
-        /// Values allowed by `AWS::WorkspacesInstances::WorkspaceInstance`.
-        pub enum VolumeType {
-            /// `standard`
-            Standard = "standard",
-            /// `io1`
-            Io1 = "io1",
-            /// `io2`
-            Io2 = "io2",
-            /// `gp2`
-            Gp2 = "gp2",
-            /// `sc1`
-            Sc1 = "sc1",
-            /// `st1`
-            St1 = "st1",
-            /// `gp3`
-            Gp3 = "gp3",
         }
     }
 
@@ -705,8 +619,19 @@ pub mod workspace_instance {
         }
     }
 
+    /// The shared tag type: [`crate::Tag`].
+    pub use crate::Tag;
+}
+
+pub mod shared {
+    //! Property types of several `AWS::WorkspacesInstances` resources: emitted once, re-exported
+    //! by each resource's submodule (the paths to use).
+    #[allow(unused_imports)]
+    use crate::rt::prelude::*;
+    use crate::Tag;
+
     property! {
-        /// Part of `AWS::WorkspacesInstances::WorkspaceInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tagspecification.html).
+        /// Part of `AWS::WorkspacesInstances::Volume`, `AWS::WorkspacesInstances::WorkspaceInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html).
         pub struct TagSpecification;
         new {
             /// Creates `TagSpecification` (it has no required properties).
@@ -714,15 +639,17 @@ pub mod workspace_instance {
         required {
         }
         optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tagspecification.html#cfn-workspacesinstances-workspaceinstance-tagspecification-resourcetype)
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-resourcetype)
             resource_type("ResourceType"): ResourceType,
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tagspecification.html#cfn-workspacesinstances-workspaceinstance-tagspecification-tags)
+            /// The tags to apply to the resource
+            ///
+            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-volume-tagspecification.html#cfn-workspacesinstances-volume-tagspecification-tags)
             tags("Tags"): Vec<Tag>,
         }
     }
 
     string_enum! {
-        /// Values allowed by `AWS::WorkspacesInstances::WorkspaceInstance`.
+        /// Values allowed by `AWS::WorkspacesInstances::Volume`, `AWS::WorkspacesInstances::WorkspaceInstance`.
         pub enum ResourceType {
             /// `instance`
             Instance = "instance",
@@ -735,21 +662,25 @@ pub mod workspace_instance {
         }
     }
 
-    property! {
-        /// Part of `AWS::WorkspacesInstances::WorkspaceInstance`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tag.html).
-        pub struct Tag;
-        new {
-            /// Creates `Tag` from its required properties:
-            ///
-            /// - `key` (`Key`, `String`)
-            ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tag.html#cfn-workspacesinstances-workspaceinstance-tag-key)
-        }
-        required {
-            key("Key"): String,
-        }
-        optional {
-            /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-tag.html#cfn-workspacesinstances-workspaceinstance-tag-value)
-            value("Value"): String,
+    string_enum! {
+        /// The volume type
+        ///
+        /// Values allowed by `AWS::WorkspacesInstances::Volume`, `AWS::WorkspacesInstances::WorkspaceInstance`.
+        pub enum VolumeType {
+            /// `standard`
+            Standard = "standard",
+            /// `io1`
+            Io1 = "io1",
+            /// `io2`
+            Io2 = "io2",
+            /// `gp2`
+            Gp2 = "gp2",
+            /// `sc1`
+            Sc1 = "sc1",
+            /// `st1`
+            St1 = "st1",
+            /// `gp3`
+            Gp3 = "gp3",
         }
     }
 }

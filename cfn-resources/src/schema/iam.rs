@@ -48,15 +48,40 @@ impl ActionFact {
     }
 }
 
-fn all() -> &'static [ActionFact] {
-    static ALL: OnceLock<Vec<ActionFact>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let mut formats: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
+/// The ARN formats of every resource type, by `service:type`.
+fn formats() -> &'static BTreeMap<&'static str, Vec<&'static str>> {
+    static FORMATS: OnceLock<BTreeMap<&'static str, Vec<&'static str>>> = OnceLock::new();
+    FORMATS.get_or_init(|| {
+        let mut formats = BTreeMap::new();
         for l in CATALOGUE.lines().filter_map(|l| l.strip_prefix('@')) {
             let mut parts = l.split('\t');
             let name = parts.next().unwrap_or_default();
             formats.insert(name, parts.collect());
         }
+        formats
+    })
+}
+
+/// The ARN formats of the resource type `resource_type` of `service`
+/// (`dynamodb`, `table`; any case), as regular expressions over
+/// `${Partition}`, `${Region}`, `${Account}`
+/// (`arn:${Partition}:dynamodb:${Region}:${Account}:table/.*`); empty when
+/// the catalogue does not have the type.
+///
+/// ```
+/// use cfn_resources::schema::iam;
+/// assert_eq!(iam::arn_formats("SQS", "queue"), ["arn:${Partition}:sqs:${Region}:${Account}:.*"]);
+/// assert!(iam::arn_formats("sqs", "table").is_empty());
+/// ```
+pub fn arn_formats(service: &str, resource_type: &str) -> &'static [&'static str] {
+    let key = format!("{service}:{resource_type}").to_ascii_lowercase();
+    formats().get(key.as_str()).map_or(&[], Vec::as_slice)
+}
+
+fn all() -> &'static [ActionFact] {
+    static ALL: OnceLock<Vec<ActionFact>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        let formats = formats();
         let mut v: Vec<ActionFact> = CATALOGUE
             .lines()
             .filter(|l| !l.starts_with('#') && !l.starts_with('@') && !l.is_empty())

@@ -4,6 +4,8 @@
 //! The facts are the registry schemas without documentation
 //! (`src/generated/schema_facts.txt`, one line per type); a type's line is
 //! parsed on its first [`lookup`] and kept for the life of the process.
+//! SAM's resource types and `Globals` come from SAM's own schema
+//! (`sam/sam_facts.txt`, [`validate_sam_properties`], [`validate_sam_globals`]).
 //! They are always compiled in because tools (validate, diff) meet types of
 //! any service in templates they read, not only the types of the enabled
 //! features; embedding costs ~7 MB of binary and no compile time to speak of.
@@ -29,7 +31,10 @@ mod sam;
 mod stateful;
 mod validate;
 
-pub use sam::{is_sam_type, SAM_TYPES};
+pub use sam::{
+    is_sam_type, sam_globals_sections, sam_type_names, sam_version, validate_sam_globals,
+    validate_sam_properties,
+};
 pub use stateful::{is_stateful, stateful, Stateful, STATEFUL, STATEFUL_TYPES};
 pub use validate::{validate_properties, Problem, ProblemKind};
 

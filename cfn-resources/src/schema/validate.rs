@@ -88,6 +88,42 @@ pub enum ProblemKind {
         /// Maximum.
         max: u64,
     },
+    /// A `Globals` section SAM does not know.
+    #[error("unknown Globals section `{name}` (SAM's Globals take {}){}", sections.join(", "), suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_else(|| "; remove it".into()))]
+    UnknownGlobalsSection {
+        /// The section.
+        name: String,
+        /// The closest known section.
+        suggestion: Option<String>,
+        /// The sections SAM knows.
+        sections: Vec<String>,
+    },
+    /// A map in SAM's `Policies` that is no policy document (no `Statement`)
+    /// and no policy template SAM knows.
+    #[error("`{name}` is not one of SAM's policy templates{}; a policy is a managed policy name or ARN, a document with `Statement`, or a policy template", suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default())]
+    UnknownPolicyTemplate {
+        /// The map's key (or keys, joined).
+        name: String,
+        /// The closest policy template.
+        suggestion: Option<String>,
+    },
+    /// A SAM policy template without values for all its parameters.
+    #[error("policy template `{template}` needs {}", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+    MissingPolicyParameters {
+        /// The template.
+        template: String,
+        /// The parameters without a value.
+        missing: Vec<String>,
+    },
+    /// A property SAM does not take from `Globals` (it is valid on the
+    /// resource itself).
+    #[error("`{name}` cannot be set in Globals (SAM does not copy it into resources); set it on each `{type_name}` instead")]
+    NotInGlobals {
+        /// The property.
+        name: String,
+        /// The SAM resource type of the section.
+        type_name: String,
+    },
     /// A number out of range.
     #[error("{value} is outside {min}..={max}")]
     Range {
@@ -138,14 +174,14 @@ pub fn validate_properties(schema: &TypeSchema, properties: &ExprMap) -> Vec<Pro
 
 /// The closest known name ("did you mean"): `cfn_core::error::closest`,
 /// the one home of the rule.
-fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
+pub(super) fn suggest<'a>(name: &str, known: impl Iterator<Item = &'a String>) -> Option<String> {
     cfn_core::error::closest(name, known.map(String::as_str)).map(str::to_owned)
 }
 
 /// Whether `value` matches a registry pattern; `None` when the pattern
 /// cannot be evaluated (then it is not checked). The engine and the
 /// rewrite of ECMAScript syntax live in `cfn_core::pattern`.
-fn regex_matches(pattern: &str, value: &str) -> Option<bool> {
+pub(super) fn regex_matches(pattern: &str, value: &str) -> Option<bool> {
     cfn_core::pattern::matches(pattern, value)
 }
 
@@ -155,7 +191,7 @@ struct Validator<'a> {
     depth: usize,
 }
 
-fn found(e: &Expr) -> &'static str {
+pub(super) fn found(e: &Expr) -> &'static str {
     match e {
         Expr::Null => "null",
         Expr::Bool(_) => "a boolean",
@@ -167,7 +203,7 @@ fn found(e: &Expr) -> &'static str {
     }
 }
 
-fn accepts(t: JsonType, e: &Expr) -> bool {
+pub(super) fn accepts(t: JsonType, e: &Expr) -> bool {
     // CloudFormation converts scalars: "5" is a fine integer, 5 a fine string.
     match (t, e) {
         (JsonType::String, Expr::String(_) | Expr::Number(_) | Expr::Bool(_)) => true,
@@ -188,7 +224,7 @@ fn accepts(t: JsonType, e: &Expr) -> bool {
     }
 }
 
-fn scalar_string(e: &Expr) -> Option<String> {
+pub(super) fn scalar_string(e: &Expr) -> Option<String> {
     match e {
         Expr::String(s) => Some(s.clone()),
         Expr::Number(n) => Some(n.to_string()),

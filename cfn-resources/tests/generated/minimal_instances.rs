@@ -275,7 +275,7 @@ fn ec2_fpga_image() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_gateway_route_table_association() {
-    support::check("AWS::EC2::GatewayRouteTableAssociation", "aws-ec2-gatewayroutetableassociation.json", cfn_resources::ec2::GatewayRouteTableAssociation::new("placeholder", "placeholder"));
+    support::check("AWS::EC2::GatewayRouteTableAssociation", "aws-ec2-gatewayroutetableassociation.json", cfn_resources::ec2::GatewayRouteTableAssociation::new("placeholder", Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -317,7 +317,7 @@ fn ec2_ipam_prefix_list_resolver() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_ipam_prefix_list_resolver_target() {
-    support::check("AWS::EC2::IPAMPrefixListResolverTarget", "aws-ec2-ipamprefixlistresolvertarget.json", cfn_resources::ec2::IpamPrefixListResolverTarget::new("placeholder", "placeholder", "placeholder", true));
+    support::check("AWS::EC2::IPAMPrefixListResolverTarget", "aws-ec2-ipamprefixlistresolvertarget.json", cfn_resources::ec2::IpamPrefixListResolverTarget::new("placeholder", Value::existing("placeholder"), "placeholder", true));
 }
 
 #[cfg(feature = "ec2")]
@@ -371,7 +371,7 @@ fn ec2_internet_gateway() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_ip_pool_route_table_association() {
-    support::check("AWS::EC2::IpPoolRouteTableAssociation", "aws-ec2-ippoolroutetableassociation.json", cfn_resources::ec2::IpPoolRouteTableAssociation::new("placeholder", "placeholder"));
+    support::check("AWS::EC2::IpPoolRouteTableAssociation", "aws-ec2-ippoolroutetableassociation.json", cfn_resources::ec2::IpPoolRouteTableAssociation::new("placeholder", Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -515,7 +515,7 @@ fn ec2_prefix_list() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_route() {
-    support::check("AWS::EC2::Route", "aws-ec2-route.json", cfn_resources::ec2::Route::new("placeholder"));
+    support::check("AWS::EC2::Route", "aws-ec2-route.json", cfn_resources::ec2::Route::new(Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -545,7 +545,7 @@ fn ec2_route_server_peer() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_route_server_propagation() {
-    support::check("AWS::EC2::RouteServerPropagation", "aws-ec2-routeserverpropagation.json", cfn_resources::ec2::RouteServerPropagation::new("placeholder", "placeholder"));
+    support::check("AWS::EC2::RouteServerPropagation", "aws-ec2-routeserverpropagation.json", cfn_resources::ec2::RouteServerPropagation::new("placeholder", Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -629,7 +629,7 @@ fn ec2_subnet_network_acl_association() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_subnet_route_table_association() {
-    support::check("AWS::EC2::SubnetRouteTableAssociation", "aws-ec2-subnetroutetableassociation.json", cfn_resources::ec2::SubnetRouteTableAssociation::new("placeholder", Value::existing("placeholder")));
+    support::check("AWS::EC2::SubnetRouteTableAssociation", "aws-ec2-subnetroutetableassociation.json", cfn_resources::ec2::SubnetRouteTableAssociation::new(Value::existing("placeholder"), Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -647,7 +647,7 @@ fn ec2_traffic_mirror_filter_rule() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_traffic_mirror_session() {
-    support::check("AWS::EC2::TrafficMirrorSession", "aws-ec2-trafficmirrorsession.json", cfn_resources::ec2::TrafficMirrorSession::new("placeholder", 1_i64, "placeholder", "placeholder"));
+    support::check("AWS::EC2::TrafficMirrorSession", "aws-ec2-trafficmirrorsession.json", cfn_resources::ec2::TrafficMirrorSession::new(Value::existing("placeholder"), 1_i64, "placeholder", "placeholder"));
 }
 
 #[cfg(feature = "ec2")]
@@ -683,7 +683,7 @@ fn ec2_transit_gateway_connect_peer() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_transit_gateway_metering_policy() {
-    support::check("AWS::EC2::TransitGatewayMeteringPolicy", "aws-ec2-transitgatewaymeteringpolicy.json", cfn_resources::ec2::TransitGatewayMeteringPolicy::new("placeholder"));
+    support::check("AWS::EC2::TransitGatewayMeteringPolicy", "aws-ec2-transitgatewaymeteringpolicy.json", cfn_resources::ec2::TransitGatewayMeteringPolicy::new(Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -695,7 +695,7 @@ fn ec2_transit_gateway_metering_policy_entry() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_transit_gateway_multicast_domain() {
-    support::check("AWS::EC2::TransitGatewayMulticastDomain", "aws-ec2-transitgatewaymulticastdomain.json", cfn_resources::ec2::TransitGatewayMulticastDomain::new("placeholder"));
+    support::check("AWS::EC2::TransitGatewayMulticastDomain", "aws-ec2-transitgatewaymulticastdomain.json", cfn_resources::ec2::TransitGatewayMulticastDomain::new(Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -719,13 +719,13 @@ fn ec2_transit_gateway_multicast_group_source() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_transit_gateway_peering_attachment() {
-    support::check("AWS::EC2::TransitGatewayPeeringAttachment", "aws-ec2-transitgatewaypeeringattachment.json", cfn_resources::ec2::TransitGatewayPeeringAttachment::new("placeholder", "placeholder", "placeholder", "placeholder"));
+    support::check("AWS::EC2::TransitGatewayPeeringAttachment", "aws-ec2-transitgatewaypeeringattachment.json", cfn_resources::ec2::TransitGatewayPeeringAttachment::new("placeholder", "placeholder", Value::existing("placeholder"), Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_transit_gateway_policy_table() {
-    support::check("AWS::EC2::TransitGatewayPolicyTable", "aws-ec2-transitgatewaypolicytable.json", cfn_resources::ec2::TransitGatewayPolicyTable::new("placeholder"));
+    support::check("AWS::EC2::TransitGatewayPolicyTable", "aws-ec2-transitgatewaypolicytable.json", cfn_resources::ec2::TransitGatewayPolicyTable::new(Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -749,7 +749,7 @@ fn ec2_transit_gateway_route() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_transit_gateway_route_table() {
-    support::check("AWS::EC2::TransitGatewayRouteTable", "aws-ec2-transitgatewayroutetable.json", cfn_resources::ec2::TransitGatewayRouteTable::new("placeholder"));
+    support::check("AWS::EC2::TransitGatewayRouteTable", "aws-ec2-transitgatewayroutetable.json", cfn_resources::ec2::TransitGatewayRouteTable::new(Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -839,7 +839,7 @@ fn ec2_vpc_gateway_attachment() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_vpc_peering_connection() {
-    support::check("AWS::EC2::VPCPeeringConnection", "aws-ec2-vpcpeeringconnection.json", cfn_resources::ec2::VpcPeeringConnection::new("placeholder", Value::existing("placeholder")));
+    support::check("AWS::EC2::VPCPeeringConnection", "aws-ec2-vpcpeeringconnection.json", cfn_resources::ec2::VpcPeeringConnection::new(Value::existing("placeholder"), Value::existing("placeholder")));
 }
 
 #[cfg(feature = "ec2")]
@@ -869,7 +869,7 @@ fn ec2_vpn_gateway() {
 #[cfg(feature = "ec2")]
 #[test]
 fn ec2_vpn_gateway_route_propagation() {
-    support::check("AWS::EC2::VPNGatewayRoutePropagation", "aws-ec2-vpngatewayroutepropagation.json", cfn_resources::ec2::VpnGatewayRoutePropagation::new(vec!["placeholder"], "placeholder"));
+    support::check("AWS::EC2::VPNGatewayRoutePropagation", "aws-ec2-vpngatewayroutepropagation.json", cfn_resources::ec2::VpnGatewayRoutePropagation::new(vec![Value::existing("placeholder")], "placeholder"));
 }
 
 #[cfg(feature = "ec2")]
@@ -917,7 +917,7 @@ fn elasticloadbalancing_load_balancer() {
 #[cfg(feature = "elasticloadbalancingv2")]
 #[test]
 fn elasticloadbalancingv2_listener() {
-    support::check("AWS::ElasticLoadBalancingV2::Listener", "aws-elasticloadbalancingv2-listener.json", cfn_resources::elasticloadbalancingv2::Listener::new(vec![cfn_resources::elasticloadbalancingv2::listener::Action::new(cfn_resources::elasticloadbalancingv2::listener::Type::AuthenticateCognito)], "placeholder"));
+    support::check("AWS::ElasticLoadBalancingV2::Listener", "aws-elasticloadbalancingv2-listener.json", cfn_resources::elasticloadbalancingv2::Listener::new(vec![cfn_resources::elasticloadbalancingv2::listener::Action::new(cfn_resources::elasticloadbalancingv2::listener::Type::AuthenticateCognito)], Value::existing("placeholder")));
 }
 
 #[cfg(feature = "elasticloadbalancingv2")]
@@ -1199,7 +1199,7 @@ fn s3_bucket() {
 #[cfg(feature = "s3")]
 #[test]
 fn s3_bucket_policy() {
-    support::check("AWS::S3::BucketPolicy", "aws-s3-bucketpolicy.json", cfn_resources::s3::BucketPolicy::new("placeholder", serde_json::json!({})));
+    support::check("AWS::S3::BucketPolicy", "aws-s3-bucketpolicy.json", cfn_resources::s3::BucketPolicy::new(Value::existing("placeholder"), serde_json::json!({})));
 }
 
 #[cfg(feature = "s3")]
@@ -1247,5 +1247,5 @@ fn sns_topic_inline_policy() {
 #[cfg(feature = "sns")]
 #[test]
 fn sns_topic_policy() {
-    support::check("AWS::SNS::TopicPolicy", "aws-sns-topicpolicy.json", cfn_resources::sns::TopicPolicy::new(serde_json::json!({}), vec!["placeholder"]));
+    support::check("AWS::SNS::TopicPolicy", "aws-sns-topicpolicy.json", cfn_resources::sns::TopicPolicy::new(serde_json::json!({}), vec![Value::existing("placeholder")]));
 }

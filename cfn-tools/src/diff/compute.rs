@@ -1,169 +1,20 @@
-//! Computing the diff: leaf comparison under CloudFormation's equivalences,
-//! impact from create-only facts, replacement travelling through references,
-//! section entries, IAM statements and security-group rules.
+//! Computing the diff: resources compared property by property (leaves in
+//! `leaves.rs`, impact in `impact.rs`), section entries, and the IAM and
+//! security-group tables (`tables.rs`).
 
+use super::impact::{classify, propagate_replacement};
+use super::leaves::{json, leaves, map_leaves};
+use super::tables::{compact, set_diff, sg_rules_of, statements_of};
 use super::*;
-use cfn_core::graph::RefKind;
 use cfn_core::{Expr, Resource, Template};
 use cfn_resources::schema::is_stateful;
 use indexmap::{IndexMap, IndexSet};
 
-fn json(e: &Expr) -> Json {
-    e.to_json()
-}
-
-fn keeps(p: &Option<Expr>) -> bool {
+pub(super) fn keeps(p: &Option<Expr>) -> bool {
     matches!(
         p.as_ref().and_then(Expr::as_str),
         Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")
     )
-}
-
-/// Leaf-level differences between two expressions.
-fn leaves(
-    old: Option<&Expr>,
-    new: Option<&Expr>,
-    path: &mut Vec<String>,
-    out: &mut Vec<(Vec<String>, Option<Json>, Option<Json>)>,
-) {
-    if old == new {
-        return;
-    }
-    if let (Some(a), Some(b)) = (old, new) {
-        if scalar_equivalent(a, b) {
-            return;
-        }
-    }
-    match (old, new) {
-        (Some(Expr::Map(a)), Some(Expr::Map(b))) => map_leaves(a, b, path, out),
-        (Some(Expr::List(a)), Some(Expr::List(b))) if is_tag_list(a) && is_tag_list(b) => {
-            tag_leaves(a, b, path, out)
-        }
-        (Some(Expr::List(a)), Some(Expr::List(b))) if a.len() == b.len() => {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                path.push(i.to_string());
-                leaves(Some(x), Some(y), path, out);
-                path.pop();
-            }
-        }
-        _ => out.push((path.clone(), old.map(json), new.map(json))),
-    }
-}
-
-/// Whether two scalars are the same to CloudFormation, which hands every
-/// scalar property to the resource as text: `5` and `"5"`, `90` and `90.0`,
-/// `true` and `"true"` are no change.
-fn scalar_equivalent(a: &Expr, b: &Expr) -> bool {
-    let num = |e: &Expr| match e {
-        Expr::Number(n) => n.as_f64(),
-        Expr::String(s) if !s.trim().is_empty() && s.trim() == s => s.parse::<f64>().ok(),
-        _ => None,
-    };
-    let boolean = |e: &Expr| match e {
-        Expr::Bool(b) => Some(*b),
-        Expr::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Expr::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    };
-    let literal = |e: &Expr| matches!(e, Expr::Number(_) | Expr::Bool(_) | Expr::String(_));
-    if !literal(a) || !literal(b) || matches!((a, b), (Expr::String(_), Expr::String(_))) {
-        return false;
-    }
-    match (num(a), num(b)) {
-        (Some(x), Some(y)) => return x == y,
-        (Some(_), None) | (None, Some(_)) => return false,
-        _ => {}
-    }
-    matches!((boolean(a), boolean(b)), (Some(x), Some(y)) if x == y)
-}
-
-/// A list of `{Key, Value}` maps with literal, distinct keys: tags.
-fn is_tag_list(items: &[Expr]) -> bool {
-    let mut keys = IndexSet::new();
-    !items.is_empty()
-        && items.iter().all(|i| match i {
-            Expr::Map(m) => {
-                m.len() == 2
-                    && m.contains_key("Value")
-                    && matches!(m.get("Key"), Some(Expr::String(k)) if keys.insert(k.as_str()))
-            }
-            _ => false,
-        })
-}
-
-/// Tags compared by key (`Tags/env`), each value in full: a tag added in
-/// the middle of the list changes one tag, not the list.
-fn tag_leaves(
-    a: &[Expr],
-    b: &[Expr],
-    path: &mut Vec<String>,
-    out: &mut Vec<(Vec<String>, Option<Json>, Option<Json>)>,
-) {
-    let by_key = |items: &[Expr]| -> IndexMap<String, Expr> {
-        items
-            .iter()
-            .filter_map(|i| match i {
-                Expr::Map(m) => Some((m.get("Key")?.as_str()?.to_owned(), m.get("Value")?.clone())),
-                _ => None,
-            })
-            .collect()
-    };
-    let (old, new) = (by_key(a), by_key(b));
-    let keys: IndexSet<&String> = old.keys().chain(new.keys()).collect();
-    for k in keys {
-        path.push(k.clone());
-        let (o, n) = (old.get(k), new.get(k));
-        if o != n && !matches!((o, n), (Some(x), Some(y)) if scalar_equivalent(x, y)) {
-            out.push((path.clone(), o.map(json), n.map(json)));
-        }
-        path.pop();
-    }
-}
-
-/// Leaf-level differences between two maps.
-fn map_leaves(
-    a: &cfn_core::ExprMap,
-    b: &cfn_core::ExprMap,
-    path: &mut Vec<String>,
-    out: &mut Vec<(Vec<String>, Option<Json>, Option<Json>)>,
-) {
-    let keys: IndexSet<&String> = a.keys().chain(b.keys()).collect();
-    for k in keys {
-        path.push(k.clone());
-        leaves(a.get(k), b.get(k), path, out);
-        path.pop();
-    }
-}
-
-fn pointer_segments(p: &str) -> Vec<&str> {
-    p.trim_start_matches("/properties/").split('/').collect()
-}
-
-fn matches_prefix(pattern: &[&str], path: &[String]) -> bool {
-    pattern.len() <= path.len() && pattern.iter().zip(path).all(|(p, s)| *p == "*" || p == s)
-}
-
-fn classify(path: &[String], create_only: &Option<Vec<String>>, conditional: &[String]) -> Impact {
-    let Some(create_only) = create_only else {
-        return Impact::Conditional;
-    };
-    let hit = |pointers: &[String]| {
-        pointers.iter().any(|p| {
-            let seg = pointer_segments(p);
-            matches_prefix(&seg, path)
-                || matches_prefix(
-                    &path.iter().map(String::as_str).collect::<Vec<_>>(),
-                    &seg.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
-                )
-        })
-    };
-    if hit(create_only) {
-        Impact::Replacement
-    } else if hit(conditional) {
-        Impact::Conditional
-    } else {
-        Impact::InPlace
-    }
 }
 
 fn resource_diff(
@@ -271,115 +122,6 @@ fn resource_diff(
     })
 }
 
-/// The property path of a reference (`SubnetIds/0` for
-/// `SubnetIds/0/Ref`): the segments before the first intrinsic.
-fn reference_property_path(path: &str) -> Vec<String> {
-    path.split('/')
-        .take_while(|s| *s != "Ref" && !s.starts_with("Fn::"))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Replacement travels through references: a resource that references a
-/// replaced one (`Ref` gives the new id, `Fn::GetAtt` its new attributes)
-/// in a create-only property is replaced too, even though its own text did
-/// not change. Repeats until nothing new is replaced, so chains (VPC ->
-/// subnet -> NAT gateway) come out whole, each link naming its cause.
-fn propagate_replacement(
-    old: &Template,
-    new: &Template,
-    facts: &dyn SchemaFacts,
-    d: &mut TemplateDiff,
-) {
-    loop {
-        let replaced: IndexSet<String> = d
-            .resources
-            .iter()
-            .filter(|r| r.kind == ChangeKind::Modified && r.impact == Impact::Replacement)
-            .map(|r| r.id.clone())
-            .collect();
-        let mut grew = false;
-        for (id, n) in &new.resources {
-            let id = id.as_str();
-            let Some(o) = old.resources.get(id) else {
-                continue;
-            };
-            let pos = d.resources.iter().position(|r| r.id == id);
-            if pos.is_some_and(|i| d.resources[i].impact == Impact::Replacement) {
-                continue;
-            }
-            let create_only = facts.create_only(&n.type_name);
-            if create_only.is_none() {
-                continue; // unknown type: its own diff already says "may replace"
-            }
-            let conditional = facts.conditional_create_only(&n.type_name);
-            let mut found: Option<(Impact, String, Vec<String>, Json)> = None;
-            for (k, v) in n.properties.iter().flatten() {
-                for r in cfn_core::graph::references(v, k) {
-                    if !matches!(r.kind, RefKind::Ref | RefKind::GetAtt | RefKind::Sub)
-                        || !replaced.contains(&r.target)
-                    {
-                        continue;
-                    }
-                    let path = reference_property_path(&r.path);
-                    let impact = classify(&path, &create_only, &conditional);
-                    if impact != Impact::InPlace && found.as_ref().is_none_or(|(i, ..)| impact > *i)
-                    {
-                        found = Some((impact, r.target.clone(), path, json(v)));
-                    }
-                }
-            }
-            let Some((impact, cause, path, value)) = found else {
-                continue;
-            };
-            let change = PropertyChange {
-                path: format!("Properties/{}", path.join("/")),
-                old: Some(value.clone()),
-                new: Some(value),
-                impact,
-            };
-            match pos {
-                Some(i) => {
-                    let r = &mut d.resources[i];
-                    if impact <= r.impact {
-                        continue;
-                    }
-                    r.impact = impact;
-                    r.replaced_because = Some(cause);
-                    r.changes.push(change);
-                }
-                None => d.resources.push(ResourceDiff {
-                    id: id.to_owned(),
-                    type_name: n.type_name.clone(),
-                    kind: ChangeKind::Modified,
-                    impact,
-                    stateful: is_stateful(&o.type_name) || is_stateful(&n.type_name),
-                    retained: keeps(&o.deletion_policy) && keeps(&o.update_replace_policy),
-                    changes: vec![change],
-                    replaced_because: Some(cause),
-                }),
-            }
-            grew |= impact == Impact::Replacement;
-        }
-        if !grew {
-            break;
-        }
-    }
-    // Template order, as for every other change.
-    let order: IndexMap<&str, usize> = old
-        .resources
-        .keys()
-        .chain(new.resources.keys())
-        .map(|k| k.as_str())
-        .collect::<IndexSet<&str>>()
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| (k, i))
-        .collect();
-    d.resources
-        .sort_by_key(|r| order.get(r.id.as_str()).copied().unwrap_or(usize::MAX));
-}
-
 fn entries<K, V>(
     old: &IndexMap<K, V>,
     new: &IndexMap<K, V>,
@@ -417,92 +159,6 @@ where
                 old: None,
                 new: Some(n.clone()),
             });
-        }
-    }
-    out
-}
-
-fn compact(v: Option<&Expr>) -> String {
-    v.map(|e| serde_json::to_string(e).unwrap_or_default())
-        .unwrap_or_default()
-}
-
-fn plain(v: Option<&Expr>) -> String {
-    match v {
-        Some(Expr::String(s)) => s.clone(),
-        Some(Expr::List(l)) if l.iter().all(|x| matches!(x, Expr::String(_))) => l
-            .iter()
-            .filter_map(Expr::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
-        other => compact(other),
-    }
-}
-
-/// Every policy statement of a resource (any kind of document), as table
-/// rows.
-fn statements_of(id: &str, r: &Resource) -> Vec<StatementChange> {
-    let mut out = Vec::new();
-    for (_, _, doc) in crate::policy::documents(r) {
-        for (_, s) in crate::policy::statements(doc) {
-            out.push(StatementChange {
-                resource: id.to_owned(),
-                kind: ChangeKind::Added,
-                effect: plain(s.get("Effect")),
-                principal: compact(s.get("Principal").or(s.get("NotPrincipal"))),
-                action: plain(s.get("Action").or(s.get("NotAction"))),
-                target: plain(s.get("Resource").or(s.get("NotResource"))),
-                condition: compact(s.get("Condition")),
-            });
-        }
-    }
-    out
-}
-
-/// Every security-group rule of a resource, as table rows.
-fn sg_rules_of(id: &str, r: &Resource) -> Vec<SgRuleChange> {
-    crate::policy::sg_rules(r)
-        .into_iter()
-        .map(|rule| {
-            let m = rule.rule;
-            let from = plain(m.get("FromPort"));
-            let to = plain(m.get("ToPort"));
-            let peer = crate::policy::PEER_KEYS
-                .iter()
-                .find_map(|k| m.get(*k).map(|v| plain(Some(v))))
-                .unwrap_or_default();
-            SgRuleChange {
-                resource: id.to_owned(),
-                kind: ChangeKind::Added,
-                direction: rule.direction.as_str(),
-                protocol: plain(m.get("IpProtocol")),
-                ports: if from == to {
-                    from
-                } else {
-                    format!("{from}-{to}")
-                },
-                peer,
-            }
-        })
-        .collect()
-}
-
-fn set_diff<T: PartialEq + Clone>(
-    old: &[T],
-    new: &[T],
-    mut set_kind: impl FnMut(&mut T, ChangeKind),
-) -> Vec<T> {
-    let mut out = Vec::new();
-    for o in old {
-        if !new.contains(o) {
-            let mut o = o.clone();
-            set_kind(&mut o, ChangeKind::Removed);
-            out.push(o);
-        }
-    }
-    for n in new {
-        if !old.contains(n) {
-            out.push(n.clone());
         }
     }
     out
@@ -626,18 +282,5 @@ mod tests {
         let a = Template::from_json(r#"{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"A": 1, "B": {"x": 1, "y": 2}}}}}"#).unwrap();
         let b = Template::from_yaml("Resources:\n  B:\n    Properties:\n      B: {y: 2, x: 1}\n      A: 1\n    Type: AWS::S3::Bucket\n").unwrap();
         assert!(diff(&a, &b, &StaticFacts::new()).is_empty());
-    }
-
-    #[test]
-    fn nested_create_only_pointers_match_through_lists() {
-        let path: Vec<String> = ["Rules", "3", "Id"].iter().map(|s| s.to_string()).collect();
-        let co = Some(vec!["/properties/Rules/*/Id".to_string()]);
-        assert_eq!(classify(&path, &co, &[]), Impact::Replacement);
-        let other: Vec<String> = ["Rules", "3", "Name"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(classify(&other, &co, &[]), Impact::InPlace);
-        assert_eq!(classify(&other, &None, &[]), Impact::Conditional);
     }
 }

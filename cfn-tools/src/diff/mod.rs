@@ -19,7 +19,10 @@
 //! ```
 
 mod compute;
+mod impact;
+mod leaves;
 mod render;
+mod tables;
 
 pub use compute::diff;
 pub use render::{render_json, render_markdown, render_text};

@@ -77,6 +77,23 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A finding's level in reports, on the one severity scale
+/// ([`cfn_core::Severity`]): high is an error, medium a warning, low a note.
+///
+/// ```
+/// use cfn_tools::lint::Severity;
+/// assert_eq!(cfn_core::Severity::from(Severity::Medium), cfn_core::Severity::Warning);
+/// ```
+impl From<Severity> for cfn_core::Severity {
+    fn from(s: Severity) -> Self {
+        match s {
+            Severity::High => cfn_core::Severity::Error,
+            Severity::Medium => cfn_core::Severity::Warning,
+            Severity::Low => cfn_core::Severity::Note,
+        }
+    }
+}
+
 /// A lint rule's description.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleInfo {

@@ -212,6 +212,11 @@ pub(super) const STATE001: Rule = rule!("STATE001", Medium, "stateful resource n
             if !cfn_resources::schema::is_stateful(&r.type_name) {
                 continue;
             }
+            // an Aurora instance holds no data: the cluster's volume does,
+            // and the cluster's own policy is checked
+            if r.type_name == "AWS::RDS::DBInstance" && prop(r, "DBClusterIdentifier").is_some() {
+                continue;
+            }
             let keeps = |e: &Option<Expr>| e.as_ref().is_some_and(|p| is_intrinsic(p) || matches!(lit_str(p), Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")));
             if !keeps(&r.deletion_policy) {
                 report(id.as_str(), format!("Resources/{id}/DeletionPolicy"), format!("{} without DeletionPolicy Retain", r.type_name));

@@ -5,6 +5,10 @@ use crate::model::{Field, Item, Markers, Resource, Ty};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 
+mod shared;
+
+pub use shared::{shared, Shared, SharedGroup};
+
 /// Renders a type as written in a generated table. `local` names the items
 /// of the scope (which shadow the prelude); `sub` is the resource's submodule
 /// when rendered from the service module.
@@ -160,7 +164,8 @@ pub fn service(header: &str, svc_name: &str, resources: &[Resource], markers: &M
         local.insert(r.name.clone());
         local.insert(format!("{}Attributes", r.name));
     }
-    for r in resources {
+    let shared = shared(resources);
+    for (ri, r) in resources.iter().enumerate() {
         out.push('\n');
         let sub = r.module.as_str();
         let mut d = r.doc.clone();
@@ -230,67 +235,134 @@ pub fn service(header: &str, svc_name: &str, resources: &[Resource], markers: &M
                 r.name, r.name
             );
             out.push_str("    #[allow(unused_imports)]\n    use crate::rt::prelude::*;\n");
-            let sublocal: HashSet<String> = r
+            let reexports: Vec<&str> = r
                 .items
                 .iter()
-                .map(|i| match i {
-                    Item::Struct(s) => s.name.clone(),
-                    Item::Enum(e) => e.name.clone(),
-                })
+                .enumerate()
+                .filter(|(i, _)| shared.is_shared(ri, *i))
+                .map(|(_, it)| it.name())
                 .collect();
-            for item in &r.items {
-                out.push('\n');
-                match item {
-                    Item::Struct(s) => {
-                        out.push_str("    property! {\n");
-                        let mut d = s.doc.clone();
-                        if !d.is_empty() {
-                            d.push_str("\n\n");
-                        }
-                        let _ = write!(
-                            d,
-                            "Part of `{}`: [CloudFormation documentation]({}).",
-                            r.type_name, s.url
-                        );
-                        doc(&mut out, "        ", &d);
-                        let _ = writeln!(out, "        pub struct {};", s.name);
-                        out.push_str("        new {\n");
-                        let req: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-                        doc(
-                            &mut out,
-                            "            ",
-                            &new_doc(&format!("`{}`", s.name), &req, markers, &sublocal, None),
-                        );
-                        out.push_str("        }\n");
-                        fields_table(&mut out, "        ", &s.fields, markers, &sublocal, None);
-                        out.push_str("    }\n");
-                    }
-                    Item::Enum(e) => {
-                        out.push_str("    string_enum! {\n");
-                        let mut d = e.doc.clone();
-                        if !d.is_empty() {
-                            d.push_str("\n\n");
-                        }
-                        let _ = write!(d, "Values allowed by `{}`.", r.type_name);
-                        doc(&mut out, "        ", &d);
-                        let _ = writeln!(out, "        pub enum {} {{", e.name);
-                        for (v, val) in &e.variants {
-                            if val.is_empty() {
-                                let _ = writeln!(out, "            /// The empty string.");
-                            } else {
-                                let _ =
-                                    writeln!(out, "            /// `{}`", val.replace('`', "'"));
-                            }
-                            let _ = writeln!(out, "            {v} = {val:?},");
-                        }
-                        out.push_str("        }\n    }\n");
-                    }
+            if !reexports.is_empty() {
+                let list = match reexports.as_slice() {
+                    [one] => (*one).to_owned(),
+                    many => format!("{{{}}}", many.join(", ")),
+                };
+                let _ = writeln!(
+                    out,
+                    "    /// Shared with other `{svc_name}` resources (identical schema).\n    pub use super::{}::{list};",
+                    shared.module
+                );
+            }
+            let sublocal: HashSet<String> = r.items.iter().map(|i| i.name().to_owned()).collect();
+            for (i, item) in r.items.iter().enumerate() {
+                if shared.is_shared(ri, i) {
+                    continue;
                 }
+                out.push('\n');
+                let part_of = format!("`{}`", r.type_name);
+                item_out(&mut out, item, &part_of, markers, &sublocal);
             }
             out.push_str("}\n");
         }
     }
+    if !shared.groups.is_empty() {
+        let _ = writeln!(out, "\npub mod {} {{", shared.module);
+        let _ = writeln!(
+            out,
+            "    //! Property types of several `{svc_name}` resources: emitted once, re-exported\n    //! by each resource's submodule (the paths to use)."
+        );
+        out.push_str("    #[allow(unused_imports)]\n    use crate::rt::prelude::*;\n");
+        for t in &shared.tag_imports {
+            if t == "Tag" {
+                out.push_str("    use crate::Tag;\n");
+            } else {
+                let _ = writeln!(out, "    use crate::Tag as {t};");
+            }
+        }
+        let mut sharedlocal: HashSet<String> = shared.tag_imports.iter().cloned().collect();
+        for g in &shared.groups {
+            sharedlocal.insert(resources[g.first.0].items[g.first.1].name().to_owned());
+        }
+        for g in &shared.groups {
+            out.push('\n');
+            let item = &resources[g.first.0].items[g.first.1];
+            let names: Vec<String> = g
+                .members
+                .iter()
+                .map(|ri| format!("`{}`", resources[*ri].type_name))
+                .collect();
+            item_out(&mut out, item, &names.join(", "), markers, &sharedlocal);
+        }
+        out.push_str("}\n");
+    }
     out
+}
+
+/// One nested item; `part_of` lists the resource types using it.
+fn item_out(
+    out: &mut String,
+    item: &Item,
+    part_of: &str,
+    markers: &Markers,
+    local: &HashSet<String>,
+) {
+    match item {
+        Item::Tag(s) if s.name == "Tag" => {
+            out.push_str("    /// The shared tag type: [`crate::Tag`].\n    pub use crate::Tag;\n");
+        }
+        Item::Tag(s) => {
+            // An alias, not a renaming `use`: compiler messages keep
+            // calling the type `Tag`.
+            let _ = writeln!(
+                out,
+                "    /// The shared tag type: [`crate::Tag`].\n    pub type {} = crate::Tag;",
+                s.name
+            );
+        }
+        Item::Struct(s) => {
+            out.push_str("    property! {\n");
+            let mut d = s.doc.clone();
+            if !d.is_empty() {
+                d.push_str("\n\n");
+            }
+            let _ = write!(
+                d,
+                "Part of {part_of}: [CloudFormation documentation]({}).",
+                s.url
+            );
+            doc(out, "        ", &d);
+            let _ = writeln!(out, "        pub struct {};", s.name);
+            out.push_str("        new {\n");
+            let req: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+            doc(
+                out,
+                "            ",
+                &new_doc(&format!("`{}`", s.name), &req, markers, local, None),
+            );
+            out.push_str("        }\n");
+            fields_table(out, "        ", &s.fields, markers, local, None);
+            out.push_str("    }\n");
+        }
+        Item::Enum(e) => {
+            out.push_str("    string_enum! {\n");
+            let mut d = e.doc.clone();
+            if !d.is_empty() {
+                d.push_str("\n\n");
+            }
+            let _ = write!(d, "Values allowed by {part_of}.");
+            doc(out, "        ", &d);
+            let _ = writeln!(out, "        pub enum {} {{", e.name);
+            for (v, val) in &e.variants {
+                if val.is_empty() {
+                    let _ = writeln!(out, "            /// The empty string.");
+                } else {
+                    let _ = writeln!(out, "            /// `{}`", val.replace('`', "'"));
+                }
+                let _ = writeln!(out, "            {v} = {val:?},");
+            }
+            out.push_str("        }\n    }\n");
+        }
+    }
 }
 
 /// The always-compiled `ids` module.
