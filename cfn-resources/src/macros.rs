@@ -197,6 +197,31 @@ macro_rules! string_enum {
     };
 }
 
+/// Union identifier markers: a marker type that each member's `Value`
+/// converts into (a field whose pattern admits several forms of an id).
+macro_rules! union_ids {
+    ( $( $(#[$doc:meta])* $name:ident = $key:literal [ $( $member:path ),+ ]; )* ) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum $name {}
+            impl $crate::rt::Identifier for $name {
+                const DESCRIPTION: &'static str = $key;
+            }
+            $(
+                // kept out of the "other types implement" list of unrelated
+                // mismatches (`SubnetId` where a `VpcId` belongs)
+                #[diagnostic::do_not_recommend]
+                impl $crate::rt::IntoValue<$name> for $crate::rt::Value<$member> {
+                    fn into_value(self) -> $crate::rt::Value<$name> {
+                        self.cast_unchecked()
+                    }
+                }
+            )+
+        )*
+    };
+}
+
 /// Identifier marker types.
 macro_rules! ids {
     ( $( $(#[$doc:meta])* $name:ident = $key:literal; )* ) => {

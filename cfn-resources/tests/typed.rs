@@ -53,8 +53,8 @@ fn stack() -> Template {
         s3::Bucket::new().bucket_encryption(s3::bucket::BucketEncryption::new(vec![
             s3::bucket::ServerSideEncryptionRule::new().server_side_encryption_by_default(
                 s3::bucket::ServerSideEncryptionByDefault::new(s3::bucket::SseAlgorithm::AwsKms)
-                    // The field takes a key id; an ARN is accepted too, said explicitly.
-                    .kms_master_key_id(Value::from_string(key.arn().into())),
+                    // The field admits a key id, a key ARN or an alias: each converts.
+                    .kms_master_key_id(key.arn()),
             ),
         ])),
     )
@@ -104,4 +104,42 @@ fn every_resource_passes_its_schema_facts() {
         let problems = schema::validate_properties(facts, &props);
         assert!(problems.is_empty(), "{id}: {problems:?}");
     }
+}
+
+#[test]
+fn a_field_that_admits_several_key_forms_takes_each() {
+    use cfn_resources::ids::kms::KeyIdArnOrAlias;
+    use cfn_resources::rt::IntoValue;
+    let mut t = Template::new();
+    let key = t.add("Key", kms::Key::new()).unwrap();
+    let alias = t
+        .add("Alias", kms::Alias::new("alias/app", key.reference()))
+        .unwrap();
+    // S3's KMSMasterKeyID admits a key id, a key ARN or an alias (its
+    // schema lists the three formats and no pattern narrows them).
+    let forms: Vec<Value<KeyIdArnOrAlias>> = vec![
+        key.reference().into_value(),
+        key.arn().into_value(),
+        alias.reference().into_value(),
+    ];
+    let rendered: Vec<String> = forms
+        .into_iter()
+        .map(|v| {
+            let d =
+                s3::bucket::ServerSideEncryptionByDefault::new(s3::bucket::SseAlgorithm::AwsKms)
+                    .kms_master_key_id(v);
+            serde_json::to_string(&cfn_core::ToExpr::to_expr(&d).to_json()).unwrap()
+        })
+        .collect();
+    assert!(rendered[0].contains(r#"{"Ref":"Key"}"#), "{}", rendered[0]);
+    assert!(
+        rendered[1].contains(r#"{"Fn::GetAtt":["Key","Arn"]}"#),
+        "{}",
+        rendered[1]
+    );
+    assert!(
+        rendered[2].contains(r#"{"Ref":"Alias"}"#),
+        "{}",
+        rendered[2]
+    );
 }

@@ -385,6 +385,7 @@ pub fn ids(header: &str, markers: &Markers, produced_by: &BTreeMap<String, Vec<S
         );
         let _ = writeln!(out, "pub mod {svc} {{");
         out.push_str("    ids! {\n");
+        let (unions, ms): (Vec<_>, Vec<_>) = ms.into_iter().partition(|m| !m.members.is_empty());
         for m in ms {
             let key = m.key();
             let mut d = format!("`{key}`: the `{}` of a `{}`.", m.attr, m.type_name);
@@ -398,7 +399,34 @@ pub fn ids(header: &str, markers: &Markers, produced_by: &BTreeMap<String, Vec<S
             doc(&mut out, "        ", &d);
             let _ = writeln!(out, "        {} = {:?};", m.name, key);
         }
-        out.push_str("    }\n}\n\n");
+        out.push_str("    }\n");
+        if !unions.is_empty() {
+            out.push_str("    union_ids! {\n");
+            for u in unions {
+                let paths: Vec<String> = u
+                    .members
+                    .iter()
+                    .map(|k| {
+                        let m = &markers.by_key[k];
+                        format!("super::{}::{}", m.service, m.name)
+                    })
+                    .collect();
+                let d = format!(
+                    "Any of {}: for a field whose pattern admits each. `Value`s of those markers convert into it.",
+                    u.members.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                );
+                doc(&mut out, "        ", &d);
+                let _ = writeln!(
+                    out,
+                    "        {} = {:?} [{}];",
+                    u.name,
+                    u.key(),
+                    paths.join(", ")
+                );
+            }
+            out.push_str("    }\n");
+        }
+        out.push_str("}\n\n");
     }
     out
 }

@@ -95,6 +95,27 @@ impl Markers {
                 name,
                 type_name: t.clone(),
                 attr: attr.clone(),
+                members: Vec::new(),
+            };
+            by_key.insert(m.key(), m);
+        }
+        // Union markers whose members all exist.
+        for (name, members) in refs::UNIONS {
+            if !members.iter().all(|k| by_key.contains_key(*k)) {
+                continue;
+            }
+            let first = &by_key[members[0]];
+            let service = first.service.clone();
+            assert!(
+                names.insert((service.clone(), (*name).to_owned())),
+                "marker clash {service}::{name}"
+            );
+            let m = Marker {
+                service,
+                name: (*name).to_owned(),
+                type_name: first.type_name.clone(),
+                attr: String::new(),
+                members: members.iter().map(|k| (*k).to_owned()).collect(),
             };
             by_key.insert(m.key(), m);
         }
@@ -106,7 +127,7 @@ impl Markers {
     pub fn without_example(&self) -> Vec<&str> {
         self.by_key
             .keys()
-            .filter(|k| refs::example(k).is_none())
+            .filter(|k| !k.contains('|') && refs::example(k).is_none())
             .map(String::as_str)
             .collect()
     }
@@ -146,6 +167,22 @@ impl Markers {
         // (`load` refuses registry markers without an example; fixture
         // markers have none and are taken as they are.)
         cands.retain(|(k, _)| refs::example(k).is_none_or(|e| refs::fits(node, e)));
+        // Several forms fit: the union marker of exactly those, if reviewed.
+        let mut fitting: Vec<&str> = cands.iter().map(|(k, _)| k.as_str()).collect();
+        fitting.sort_unstable();
+        fitting.dedup();
+        if fitting.len() > 1 {
+            if let Some((_, members)) = refs::UNIONS.iter().find(|(_, ms)| {
+                let mut ms: Vec<&str> = ms.to_vec();
+                ms.sort_unstable();
+                ms == fitting
+            }) {
+                let key = members.join("|");
+                if self.by_key.contains_key(&key) {
+                    return Some((key, cands[0].1));
+                }
+            }
+        }
         cands
             .iter()
             .find(|(k, _)| k.ends_with(".Id"))

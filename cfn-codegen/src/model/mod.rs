@@ -45,6 +45,9 @@ pub struct Marker {
     pub type_name: String,
     /// Attribute (`Id`).
     pub attr: String,
+    /// For a union marker (a field that accepts several forms, see
+    /// `refs::UNIONS`): the member keys; empty otherwise.
+    pub members: Vec<String>,
 }
 
 impl Marker {
@@ -54,6 +57,9 @@ impl Marker {
     }
     /// The format key (`AWS::EC2::VPC.Id`).
     pub fn key(&self) -> String {
+        if !self.members.is_empty() {
+            return self.members.join("|");
+        }
         format!("{}.{}", self.type_name, self.attr)
     }
 }

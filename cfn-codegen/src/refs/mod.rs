@@ -24,7 +24,7 @@
 
 mod table;
 
-pub use table::{OverlayEntry, Rule, EXAMPLES, OVERLAY, RULES};
+pub use table::{OverlayEntry, Rule, EXAMPLES, OVERLAY, RULES, UNIONS};
 
 use crate::model::Markers;
 use serde_json::Value as J;
@@ -348,13 +348,19 @@ impl Walk<'_> {
                     .get(&(self.tn.to_owned(), ptr.clone()))
                     .cloned()
                     .unwrap_or((Source::Schema, String::new()));
-                self.out.insert(TypedField {
-                    type_name: self.tn.to_owned(),
-                    path: path.clone(),
-                    key,
-                    source,
-                    cites,
-                });
+                let members = match self.markers.by_key.get(&key) {
+                    Some(m) if !m.members.is_empty() => m.members.clone(),
+                    _ => vec![key],
+                };
+                for key in members {
+                    self.out.insert(TypedField {
+                        type_name: self.tn.to_owned(),
+                        path: path.clone(),
+                        key,
+                        source: source.clone(),
+                        cites: cites.clone(),
+                    });
+                }
                 return;
             }
         }

@@ -139,6 +139,35 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Union markers: a field whose pattern admits several forms of one
+/// resource's identifier takes each of them (`Value<KeyId>`, `Value<KeyArn>`
+/// and `Value<AliasName>` all convert into `Value<KeyIdArnOrAlias>`).
+/// `(name, member keys)`; a field takes a union only when exactly its
+/// members fit; other combinations fall back to one form.
+pub const UNIONS: &[(&str, &[&str])] = &[
+    (
+        "KeyIdArnOrAlias",
+        &[
+            "AWS::KMS::Key.Id",
+            "AWS::KMS::Key.Arn",
+            "AWS::KMS::Alias.AliasName",
+        ],
+    ),
+    ("KeyIdOrArn", &["AWS::KMS::Key.Id", "AWS::KMS::Key.Arn"]),
+    (
+        "KeyArnOrAlias",
+        &["AWS::KMS::Key.Arn", "AWS::KMS::Alias.AliasName"],
+    ),
+    (
+        "KeyIdOrAlias",
+        &["AWS::KMS::Key.Id", "AWS::KMS::Alias.AliasName"],
+    ),
+    (
+        "SecurityGroupIdOrName",
+        &["AWS::EC2::SecurityGroup.Id", "AWS::EC2::SecurityGroup.Name"],
+    ),
+];
+
 /// A reviewed overlay entry: the field at `pointer` of `type_name` names a
 /// resource of the marker `format`, as the quoted description text says.
 pub struct OverlayEntry {

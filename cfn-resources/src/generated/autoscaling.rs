@@ -1787,7 +1787,7 @@ resource! {
         /// A list that contains the security groups to assign to the instances in the Auto Scaling group.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-securitygroups)
-        security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupId>,
+        security_groups("SecurityGroups"): Vec<ids::ec2::SecurityGroupIdOrName>,
         /// The maximum hourly price you are willing to pay for any Spot Instances launched to fulfill the request.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-spotprice)

@@ -28,7 +28,7 @@ resource! {
         /// The ID of the AWS Key Management Service encryption key used to encrypt and decrypt the repository.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#cfn-codecommit-repository-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// A comment or description about the new repository.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#cfn-codecommit-repository-repositorydescription)

@@ -422,11 +422,11 @@ pub mod global_table {
         new {
             /// Creates `ReplicaSseSpecification` from its required properties:
             ///
-            /// - `kms_master_key_id` (`KMSMasterKeyId`, `ids::kms::KeyId`)
+            /// - `kms_master_key_id` (`KMSMasterKeyId`, `ids::kms::KeyIdArnOrAlias`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicassespecification.html#cfn-dynamodb-globaltable-replicassespecification-kmsmasterkeyid)
         }
         required {
-            kms_master_key_id("KMSMasterKeyId"): ids::kms::KeyId,
+            kms_master_key_id("KMSMasterKeyId"): ids::kms::KeyIdArnOrAlias,
         }
         optional {
         }
@@ -873,7 +873,7 @@ pub mod table {
             /// The KMS key that should be used for the KMS encryption. To specify a key, use its key ID, Amazon Resource Name (ARN), alias name, or alias ARN. Note that you should only provide this parameter if the key is different from the default DynamoDB key `alias/aws/dynamodb`.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-ssespecification.html#cfn-dynamodb-table-ssespecification-kmsmasterkeyid)
-            kms_master_key_id("KMSMasterKeyId"): ids::kms::KeyId,
+            kms_master_key_id("KMSMasterKeyId"): ids::kms::KeyIdArnOrAlias,
             /// Server-side encryption type. The only supported value is:
             /// +  `KMS` - Server-side encryption that uses KMSlong. The key is stored in your account and is managed by KMS (KMS charges apply).
             ///

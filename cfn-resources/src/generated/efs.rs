@@ -178,7 +178,7 @@ resource! {
         /// If `KmsKeyId` is specified, the `Encrypted` parameter must be set to true.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#cfn-efs-filesystem-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// An array of `LifecyclePolicy` objects that define the file system's `LifecycleConfiguration` object. A `LifecycleConfiguration` object informs Lifecycle management of the following:
         /// +  When to move files in the file system from primary storage to IA storage.
         /// +  When to move files in the file system from primary storage or IA storage to Archive storage.
@@ -444,7 +444,7 @@ pub mod file_system {
             /// The ID of an kms-key-long used to protect the encrypted file system.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-replicationdestination.html#cfn-efs-filesystem-replicationdestination-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
             /// The AWS-Region in which the destination file system is located.
             /// For One Zone file systems, the replication configuration must specify the AWS-Region in which the destination file system is located.
             ///

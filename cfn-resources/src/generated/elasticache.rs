@@ -430,7 +430,7 @@ resource! {
         /// The ID of the KMS key used to encrypt the disk on the cluster.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// Specifies the destination, format and type of the logs.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-logdeliveryconfigurations)
@@ -648,7 +648,7 @@ resource! {
         /// The ID of the KMS key used to encrypt the disk on the cluster.
         ///
         /// `Fn::GetAtt` `KmsKeyId`.
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// Specifies the destination, format and type of the logs.
         ///
         /// `Fn::GetAtt` `LogDeliveryConfigurations`.
@@ -894,7 +894,7 @@ resource! {
         /// The ID of the KMS key used to encrypt the cluster.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The major engine version of the Serverless Cache.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#cfn-elasticache-serverlesscache-majorengineversion)
@@ -1076,7 +1076,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the AWS KMS key used to encrypt the snapshot. Provide the key ARN: the resource returns the key ARN on read, so supplying a bare key ID or alias for this createOnly property may be reported as drift by CloudFormation.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#cfn-elasticache-serverlesscachesnapshot-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// A list of tags to be added to the serverless cache snapshot resource.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#cfn-elasticache-serverlesscachesnapshot-tags)
@@ -1141,7 +1141,7 @@ resource! {
         /// The ID of the KMS key used to encrypt the snapshot.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-snapshot.html#cfn-elasticache-snapshot-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The identifier of an existing replication group to create a snapshot from. The snapshot is created from this replication group.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-snapshot.html#cfn-elasticache-snapshot-replicationgroupid)

@@ -839,7 +839,7 @@ pub mod security_configuration {
             /// The KMS key ID for encryption.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrcontainers-securityconfiguration-s3encryptionconfiguration.html#cfn-emrcontainers-securityconfiguration-s3encryptionconfiguration-kmskeyid)
-            kms_key_id("KMSKeyId"): ids::kms::KeyId,
+            kms_key_id("KMSKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

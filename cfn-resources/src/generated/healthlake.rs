@@ -27,7 +27,7 @@ resource! {
         /// The identifier (key ID or ARN) of a customer-managed KMS key used to encrypt the profile's template content at rest. If omitted, an AWS owned key is used.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-datatransformationprofile.html#cfn-healthlake-datatransformationprofile-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// A human-readable description of the profile's purpose.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-datatransformationprofile.html#cfn-healthlake-datatransformationprofile-profiledescription)
@@ -410,7 +410,7 @@ pub mod fhir_datastore {
             /// The KMS encryption key id/alias used to encrypt the Data Store contents at rest.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-healthlake-fhirdatastore-kmsencryptionconfig.html#cfn-healthlake-fhirdatastore-kmsencryptionconfig-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

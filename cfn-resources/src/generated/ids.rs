@@ -159,6 +159,10 @@ pub mod ec2 {
         /// Produced by `Ref` of `AWS::EC2::VPNGateway`, `Fn::GetAtt` `VPNGatewayId` of `AWS::EC2::VPNGateway`.
         VpnGatewayId = "AWS::EC2::VPNGateway.VPNGatewayId";
     }
+    union_ids! {
+        /// Any of `AWS::EC2::SecurityGroup.Id`, `AWS::EC2::SecurityGroup.Name`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        SecurityGroupIdOrName = "AWS::EC2::SecurityGroup.Id|AWS::EC2::SecurityGroup.Name" [super::ec2::SecurityGroupId, super::ec2::SecurityGroupName];
+    }
 }
 
 /// Identifiers of `AWS::ElasticLoadBalancingV2` resources.
@@ -230,8 +234,18 @@ pub mod kms {
         KeyArn = "AWS::KMS::Key.Arn";
         /// `AWS::KMS::Key.Id`: the `Id` of a `AWS::KMS::Key`.
         ///
-        /// Produced by `Fn::GetAtt` `KmsKeyId` of `AWS::DocDBElastic::ClusterSnapshot`, `Fn::GetAtt` `KmsKeyId` of `AWS::ElastiCache::ReplicationGroup`, `Fn::GetAtt` `KmsKeyId` of `AWS::ImageBuilder::Component`, `Fn::GetAtt` `KmsKeyId` of `AWS::ImageBuilder::ContainerRecipe`, `Ref` of `AWS::KMS::Key`, `Fn::GetAtt` `KeyId` of `AWS::KMS::Key`, `Fn::GetAtt` `KmsKeyId` of `AWS::Neptune::DBCluster`, `Fn::GetAtt` `KmsKeyId` of `AWS::RDS::ClusterSnapshot`, `Fn::GetAtt` `KmsKeyId` of `AWS::RDS::DBInstance`, `Fn::GetAtt` `MasterUserSecret.KmsKeyId` of `AWS::RDS::DBInstance`, `Fn::GetAtt` `KmsKeyId` of `AWS::RDS::DBSnapshot`, `Fn::GetAtt` `KmsKeyId` of `AWS::Redshift::Snapshot`, `Fn::GetAtt` `Namespace.KmsKeyId` of `AWS::RedshiftServerless::Namespace`, `Fn::GetAtt` `Snapshot.KmsKeyId` of `AWS::RedshiftServerless::Snapshot`, `Fn::GetAtt` `DataQualityJobOutputConfig.KmsKeyId` of `AWS::SageMaker::DataQualityJobDefinition`, `Fn::GetAtt` `ModelBiasJobOutputConfig.KmsKeyId` of `AWS::SageMaker::ModelBiasJobDefinition`, `Fn::GetAtt` `ModelExplainabilityJobOutputConfig.KmsKeyId` of `AWS::SageMaker::ModelExplainabilityJobDefinition`, `Fn::GetAtt` `ModelQualityJobOutputConfig.KmsKeyId` of `AWS::SageMaker::ModelQualityJobDefinition`, `Fn::GetAtt` `MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId` of `AWS::SageMaker::MonitoringSchedule`, `Fn::GetAtt` `KmsMasterKeyId` of `AWS::SNS::Topic`, `Fn::GetAtt` `KmsMasterKeyId` of `AWS::SQS::Queue`, `Fn::GetAtt` `EncryptionConfiguration.KmsKeyId` of `AWS::StepFunctions::Activity`, `Fn::GetAtt` `KmsKeyId` of `AWS::Timestream::InfluxDBBackup`.
+        /// Produced by `Ref` of `AWS::KMS::Key`, `Fn::GetAtt` `KeyId` of `AWS::KMS::Key`.
         KeyId = "AWS::KMS::Key.Id";
+    }
+    union_ids! {
+        /// Any of `AWS::KMS::Key.Arn`, `AWS::KMS::Alias.AliasName`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        KeyArnOrAlias = "AWS::KMS::Key.Arn|AWS::KMS::Alias.AliasName" [super::kms::KeyArn, super::kms::AliasName];
+        /// Any of `AWS::KMS::Key.Id`, `AWS::KMS::Alias.AliasName`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        KeyIdOrAlias = "AWS::KMS::Key.Id|AWS::KMS::Alias.AliasName" [super::kms::KeyId, super::kms::AliasName];
+        /// Any of `AWS::KMS::Key.Id`, `AWS::KMS::Key.Arn`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        KeyIdOrArn = "AWS::KMS::Key.Id|AWS::KMS::Key.Arn" [super::kms::KeyId, super::kms::KeyArn];
+        /// Any of `AWS::KMS::Key.Id`, `AWS::KMS::Key.Arn`, `AWS::KMS::Alias.AliasName`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        KeyIdArnOrAlias = "AWS::KMS::Key.Id|AWS::KMS::Key.Arn|AWS::KMS::Alias.AliasName" [super::kms::KeyId, super::kms::KeyArn, super::kms::AliasName];
     }
 }
 

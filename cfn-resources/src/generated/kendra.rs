@@ -1849,7 +1849,7 @@ pub mod index {
         }
         optional {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-serversideencryptionconfiguration.html#cfn-kendra-index-serversideencryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

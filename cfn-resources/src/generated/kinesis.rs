@@ -573,12 +573,12 @@ pub mod stream {
             ///
             /// - `encryption_type` (`EncryptionType`, `EncryptionType`): The encryption type to use. The only valid value is KMS.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-stream-streamencryption.html#cfn-kinesis-stream-streamencryption-encryptiontype)
-            /// - `key_id` (`KeyId`, `ids::kms::KeyId`): The GUID for the customer-managed AWS KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
+            /// - `key_id` (`KeyId`, `ids::kms::KeyIdOrArn`): The GUID for the customer-managed AWS KMS key to use for encryption. This value can be a globally unique identifier, a fully specified Amazon Resource Name (ARN) to either an alias or a key, or an alias name prefixed by "alias/".You can also use a master key owned by Kinesis Data Streams by specifying the alias aws/kinesis.
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesis-stream-streamencryption.html#cfn-kinesis-stream-streamencryption-keyid)
         }
         required {
             encryption_type("EncryptionType"): EncryptionType,
-            key_id("KeyId"): ids::kms::KeyId,
+            key_id("KeyId"): ids::kms::KeyIdOrArn,
         }
         optional {
         }

@@ -80,7 +80,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the database instances in the DB cluster, such as arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you enable the StorageEncrypted property but don't specify this property, the default KMS key is used. If you specify this property, you must set the StorageEncrypted property to true.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The network type of the DB cluster.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-networktype)
@@ -238,7 +238,7 @@ resource! {
         /// The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the database instances in the DB cluster, such as arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef. If you enable the StorageEncrypted property but don't specify this property, the default KMS key is used. If you specify this property, you must set the StorageEncrypted property to true.
         ///
         /// `Fn::GetAtt` `KmsKeyId`.
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The network type of the DB cluster.
         ///
         /// `Fn::GetAtt` `NetworkType`.

@@ -89,7 +89,7 @@ resource! {
         /// If StorageEncrypted is true, the AWS KMS key identifier for the encrypted DB cluster snapshot.
         ///
         /// `Fn::GetAtt` `KmsKeyId`.
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// Indicates whether mapping of AWS IAM accounts to database accounts is enabled.
         ///
         /// `Fn::GetAtt` `IAMDatabaseAuthenticationEnabled`.
@@ -163,7 +163,7 @@ resource! {
         /// You can choose the same symmetric encryption key when you create a CEV and a DB instance, or choose different keys.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-kmskeyid)
-        kms_key_id("KMSKeyId"): ids::kms::KeyId,
+        kms_key_id("KMSKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The CEV manifest, which is a JSON document that describes the installation .zip files stored in Amazon S3. Specify the name/value pairs in a file or a quoted string. RDS Custom applies the patches in the order in which they are listed.
         /// The following JSON fields are valid:
         /// + MediaImportTemplateVersion Version of the CEV manifest. The date is in the format YYYY-MM-DD. + databaseInstallationFileNames Ordered list of installation files for the CEV. + opatchFileNames Ordered list of OPatch installers used for the Oracle DB engine. + psuRuPatchFileNames The PSU and RU patches for this CEV. + OtherPatchFileNames The patches that are not in the list of PSU and RU patches. Amazon RDS applies these patches after applying the PSU and RU patches.
@@ -486,7 +486,7 @@ resource! {
         /// Valid for: Aurora DB clusters and Multi-AZ DB clusters
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// Specifies whether to manage the master user password with AWS Secrets Manager.
         /// For more information, see [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html) in the *Amazon RDS User Guide* and [Password management with Secrets Manager](https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/rds-secrets-manager.html) in the *Amazon Aurora User Guide.*
         /// Valid for Cluster Type: Aurora DB clusters and Multi-AZ DB clusters
@@ -1543,7 +1543,7 @@ resource! {
         /// Not applicable. The KMS key identifier is managed by the DB cluster.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// License model information for this DB instance.
         /// Valid Values:
         /// +  Aurora MySQL - `general-public-license`
@@ -2414,7 +2414,7 @@ resource! {
         /// Not applicable. The KMS key identifier is managed by the DB cluster.
         ///
         /// `Fn::GetAtt` `KmsKeyId`.
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// License model information for this DB instance.
         /// Valid Values:
         /// +  Aurora MySQL - `general-public-license`
@@ -2467,7 +2467,7 @@ resource! {
         /// The AWS KMS key identifier that is used to encrypt the secret.
         ///
         /// `Fn::GetAtt` `MasterUserSecret.KmsKeyId`.
-        master_user_secret_kms_key_id("MasterUserSecret.KmsKeyId"): ids::kms::KeyId,
+        master_user_secret_kms_key_id("MasterUserSecret.KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The master user name for the DB instance.
         /// If you specify the `SourceDBInstanceIdentifier` or `DBSnapshotIdentifier` property, don't specify this property. The value is inherited from the source DB instance or snapshot.
         /// When migrating a self-managed Db2 database, we recommend that you use the same master username as your self-managed Db2 instance name.
@@ -3591,7 +3591,7 @@ resource! {
         /// If Encrypted is true, the AWS KMS key identifier for the encrypted DB snapshot.
         ///
         /// `Fn::GetAtt` `KmsKeyId`.
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The storage type associated with the DB snapshot.
         ///
         /// `Fn::GetAtt` `StorageType`.
@@ -3956,7 +3956,7 @@ resource! {
         /// The AWS Key Management System (AWS KMS) key identifier for the key to use to encrypt the integration. If you don't specify an encryption key, RDS uses a default AWS owned key.
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html#cfn-rds-integration-kmskeyid)
-        kms_key_id("KMSKeyId"): ids::kms::KeyId,
+        kms_key_id("KMSKeyId"): ids::kms::KeyIdArnOrAlias,
         /// A list of tags. For more information, see [Tagging Amazon RDS Resources](https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Tagging.html) in the *Amazon RDS User Guide.*.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html#cfn-rds-integration-tags)
@@ -4159,7 +4159,7 @@ pub mod shared {
             /// The AWS KMS key identifier that is used to encrypt the secret.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-masterusersecret.html#cfn-rds-dbcluster-masterusersecret-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

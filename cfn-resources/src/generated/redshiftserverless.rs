@@ -56,7 +56,7 @@ resource! {
         /// The AWS Key Management Service (KMS) key ID of the encryption key that you want to use to encrypt data in the namespace.
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The collection of log types to be exported provided by the customer. Should only be one of the three supported log types: userlog, useractivitylog and connectionlog
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-logexports)
@@ -96,7 +96,7 @@ resource! {
         /// `Fn::GetAtt` `Namespace.DbName`.
         namespace_db_name("Namespace.DbName"): String,
         /// `Fn::GetAtt` `Namespace.KmsKeyId`.
-        namespace_kms_key_id("Namespace.KmsKeyId"): ids::kms::KeyId,
+        namespace_kms_key_id("Namespace.KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// `Fn::GetAtt` `Namespace.DefaultIamRoleArn`.
         namespace_default_iam_role_arn("Namespace.DefaultIamRoleArn"): ids::iam::RoleArn,
         /// `Fn::GetAtt` `Namespace.IamRoles`.
@@ -203,7 +203,7 @@ resource! {
         /// `Fn::GetAtt` `Snapshot.AdminUsername`.
         snapshot_admin_username("Snapshot.AdminUsername"): String,
         /// `Fn::GetAtt` `Snapshot.KmsKeyId`.
-        snapshot_kms_key_id("Snapshot.KmsKeyId"): ids::kms::KeyId,
+        snapshot_kms_key_id("Snapshot.KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// `Fn::GetAtt` `Snapshot.OwnerAccount`.
         snapshot_owner_account("Snapshot.OwnerAccount"): String,
         /// `Fn::GetAtt` `Snapshot.RetentionPeriod`.

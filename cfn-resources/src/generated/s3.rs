@@ -829,7 +829,7 @@ pub mod bucket {
             /// Amazon S3 only supports symmetric encryption KMS keys. For more information, see [Asymmetric keys in KMS](https://docs.aws.amazon.com//kms/latest/developerguide/symmetric-asymmetric.html) in the *Key Management Service Developer Guide*.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-serversideencryptionbydefault.html#cfn-s3-bucket-serversideencryptionbydefault-kmsmasterkeyid)
-            kms_master_key_id("KMSMasterKeyID"): ids::kms::KeyId,
+            kms_master_key_id("KMSMasterKeyID"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

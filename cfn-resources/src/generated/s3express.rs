@@ -297,7 +297,7 @@ pub mod directory_bucket {
             /// AWS Key Management Service (KMS) customer managed key ID to use for the default encryption. This parameter is allowed only if SSEAlgorithm is set to aws:kms. You can specify this parameter with the key ID or the Amazon Resource Name (ARN) of the KMS key
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-serversideencryptionbydefault.html#cfn-s3express-directorybucket-serversideencryptionbydefault-kmsmasterkeyid)
-            kms_master_key_id("KMSMasterKeyID"): ids::kms::KeyId,
+            kms_master_key_id("KMSMasterKeyID"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

@@ -91,7 +91,7 @@ pub mod data_lake {
             /// The id of KMS encryption key used by Amazon Security Lake to encrypt the Security Lake object.
             ///
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securitylake-datalake-encryptionconfiguration.html#cfn-securitylake-datalake-encryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

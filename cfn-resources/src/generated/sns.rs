@@ -117,7 +117,7 @@ resource! {
         /// This property applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#cfn-sns-topic-kmsmasterkeyid)
-        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyId,
+        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyIdArnOrAlias,
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#cfn-sns-topic-maximummessagesize)
         maximum_message_size("MaximumMessageSize"): i64,
         /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.
@@ -179,7 +179,7 @@ resource! {
         /// This property applies only to [server-side-encryption](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html).
         ///
         /// `Fn::GetAtt` `KmsMasterKeyId`.
-        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyId,
+        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyIdArnOrAlias,
         /// `Fn::GetAtt` `MaximumMessageSize`.
         maximum_message_size("MaximumMessageSize"): i64,
         /// The signature version corresponds to the hashing algorithm used while creating the signature of the notifications, subscription confirmations, or unsubscribe confirmation messages sent by Amazon SNS. By default, `SignatureVersion` is set to `1`.

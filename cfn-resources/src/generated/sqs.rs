@@ -59,7 +59,7 @@ resource! {
         /// +   The Key Management Service (KMS) section of the [Security best practices for Key Management Service](https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html) in the *Key Management Service Developer Guide*
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-kmsmasterkeyid)
-        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyId,
+        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The limit of how many bytes that a message can contain before SQS rejects it. You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
         ///
         /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-maximummessagesize)
@@ -155,7 +155,7 @@ resource! {
         /// +   The Key Management Service (KMS) section of the [Security best practices for Key Management Service](https://docs.aws.amazon.com/kms/latest/developerguide/best-practices.html) in the *Key Management Service Developer Guide*
         ///
         /// `Fn::GetAtt` `KmsMasterKeyId`.
-        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyId,
+        kms_master_key_id("KmsMasterKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The limit of how many bytes that a message can contain before SQS rejects it. You can specify an integer from 1,024 bytes (1 KiB) to 1,048,576 bytes (1 MiB). Default: 1,048,576 bytes (1 MiB).
         ///
         /// `Fn::GetAtt` `MaximumMessageSize`.

@@ -32,7 +32,7 @@ resource! {
         /// `Fn::GetAtt` `EncryptionConfiguration.KmsDataKeyReusePeriodSeconds`.
         encryption_configuration_kms_data_key_reuse_period_seconds("EncryptionConfiguration.KmsDataKeyReusePeriodSeconds"): i64,
         /// `Fn::GetAtt` `EncryptionConfiguration.KmsKeyId`.
-        encryption_configuration_kms_key_id("EncryptionConfiguration.KmsKeyId"): ids::kms::KeyId,
+        encryption_configuration_kms_key_id("EncryptionConfiguration.KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// `Fn::GetAtt` `EncryptionConfiguration.Type`.
         encryption_configuration_type("EncryptionConfiguration.Type"): String,
         /// `Fn::GetAtt` `Name`.
@@ -371,7 +371,7 @@ pub mod shared {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmsdatakeyreuseperiodseconds)
             kms_data_key_reuse_period_seconds("KmsDataKeyReusePeriodSeconds"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-activity-encryptionconfiguration.html#cfn-stepfunctions-activity-encryptionconfiguration-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
     }
 

@@ -46,11 +46,11 @@ pub mod domain {
         new {
             /// Creates `ServerSideEncryptionConfiguration` from its required properties:
             ///
-            /// - `kms_key_id` (`KmsKeyId`, `ids::kms::KeyId`)
+            /// - `kms_key_id` (`KmsKeyId`, `ids::kms::KeyIdArnOrAlias`)
             ///   Required. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-voiceid-domain-serversideencryptionconfiguration.html#cfn-voiceid-domain-serversideencryptionconfiguration-kmskeyid)
         }
         required {
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         }
         optional {
         }

@@ -32,7 +32,7 @@ resource! {
         /// The identifier of the AWS Key Management Service (AWS KMS) customer master key (CMK) to use for Amazon EBS encryption
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-kmskeyid)
-        kms_key_id("KmsKeyId"): ids::kms::KeyId,
+        kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
         /// The size of the volume, in GiBs
         ///
         /// Optional. Changing this replaces the resource. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volume.html#cfn-workspacesinstances-volume-sizeingb)
@@ -259,7 +259,7 @@ pub mod workspace_instance {
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-iops)
             iops("Iops"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-kmskeyid)
-            kms_key_id("KmsKeyId"): ids::kms::KeyId,
+            kms_key_id("KmsKeyId"): ids::kms::KeyIdArnOrAlias,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-throughput)
             throughput("Throughput"): i64,
             /// Optional. [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-workspacesinstances-workspaceinstance-ebsblockdevice.html#cfn-workspacesinstances-workspaceinstance-ebsblockdevice-volumesize)
