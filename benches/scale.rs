@@ -19,6 +19,7 @@
 #[path = "common/units.rs"]
 mod units;
 
+use cfn_cli::report;
 use cfn_core::Template;
 use cfn_tools::diff::diff;
 use cfn_tools::lint::Linter;
@@ -162,7 +163,7 @@ fn with_commas(n: usize) -> String {
     groups.join(",")
 }
 
-const OPS: [&str; 9] = [
+const OPS: [&str; 12] = [
     "synthesize",
     "render JSON",
     "render YAML",
@@ -172,6 +173,9 @@ const OPS: [&str; 9] = [
     "validate (schemas)",
     "lint",
     "diff",
+    "cfnkit validate (text in, report out)",
+    "cfnkit lint (text in, report out)",
+    "cfnkit diff (two texts in, report out)",
 ];
 
 fn bench_size(n: usize, runs: usize, notes: &mut Vec<String>) -> Vec<Sample> {
@@ -179,6 +183,7 @@ fn bench_size(n: usize, runs: usize, notes: &mut Vec<String>) -> Vec<Sample> {
     let t = build(false);
     let changed = build(true);
     let json = t.to_json_pretty();
+    let changed_json = changed.to_json_pretty();
     let yaml = t.to_yaml();
 
     // What each tool found, once, so the work measured is visible.
@@ -214,7 +219,46 @@ fn bench_size(n: usize, runs: usize, notes: &mut Vec<String>) -> Vec<Sample> {
         measure(OPS[6], n, runs, || schema::validate(&t)),
         measure(OPS[7], n, runs, || Linter::new().run(&t)),
         measure(OPS[8], n, runs, || diff(&t, &changed, &RegistryFacts)),
+        measure(OPS[9], n, runs, || validate_file(&json)),
+        measure(OPS[10], n, runs, || lint_file(&json)),
+        measure(OPS[11], n, runs, || diff_files(&json, &changed_json)),
     ]
+}
+
+/// What `cfnkit validate FILE` does in memory: the text (a copy stands for
+/// the file read), the template parsed from it, every check, the problems
+/// placed in the text, the human report written (to a sink).
+fn validate_file(json: &str) -> usize {
+    let src = json.to_owned();
+    let t = Template::parse_str(&src, cfn_core::Format::Json, Some("t.json")).unwrap();
+    let diagnostics = cfn_tools::verdict::check(&t).diagnostics;
+    let problems = report::from_validation("t.json", Some("t.json"), Some(&src), &diagnostics);
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    report::write_human(&mut out, &problems, false).unwrap();
+    problems.len()
+}
+
+/// `cfnkit lint FILE`, likewise.
+fn lint_file(json: &str) -> usize {
+    let src = json.to_owned();
+    let t = Template::parse_str(&src, cfn_core::Format::Json, Some("t.json")).unwrap();
+    let r = Linter::new().run(&t);
+    let (problems, _) = report::from_lint_owned("t.json", Some("t.json"), Some(&src), r);
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    report::write_human(&mut out, &problems, false).unwrap();
+    problems.len()
+}
+
+/// `cfnkit diff OLD NEW`: each text is dropped once parsed; both templates
+/// are held for the diff; the text report.
+fn diff_files(old: &str, new: &str) -> usize {
+    let load = |json: &str| {
+        let src = json.to_owned();
+        Template::parse_str(&src, cfn_core::Format::Json, Some("t.json")).unwrap()
+    };
+    let (a, b) = (load(old), load(new));
+    let d = diff(&a, &b, &RegistryFacts);
+    cfn_tools::diff::render_text(&d, false).len()
 }
 
 fn first_line(s: &str) -> String {

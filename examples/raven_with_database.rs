@@ -37,6 +37,7 @@ pub fn stacks() -> Result<Vec<RavenStack>> {
     let envs = environments().map_err(|e| {
         cfn_core::Error::new(cfn_core::ErrorKind::InvalidValue {
             value: e.file.clone(),
+            hint: cfn_core::error::Hint::None,
             reason: e.to_string(),
         })
     })?;

@@ -481,18 +481,9 @@ fn catalogue() -> Vec<Mistake> {
             "a role's name (its Ref) as a Lambda function's Role",
             "tests/mistakes/role_name_as_function_role.rs",
         ),
-        synth(
+        compile(
             "a queue's URL (its Ref) where the event source ARN belongs",
-            || {
-                let mut t = Template::new();
-                let f = function(&mut t)?;
-                let q = t.add("Jobs", sqs::Queue::new())?;
-                t.add(
-                    "Source",
-                    lambda::EventSourceMapping::new(f.reference()).event_source_arn(q.reference()),
-                )?;
-                Ok(t)
-            },
+            "tests/mistakes/queue_url_as_event_source.rs",
         ),
         synth("an unused DynamoDB attribute definition", || {
             let mut t = Template::new();
@@ -509,6 +500,23 @@ fn catalogue() -> Vec<Mistake> {
                         Raw::new("AWS::SNS::Topic")
                             .property("KmsMasterKeyId", fns::sub("${Key.Arn}").into_json()),
                     ),
+                )?;
+                Ok(t)
+            },
+        ),
+        synth(
+            "a Lambda runtime Lambda no longer creates functions with (`Runtime::Python36`)",
+            || {
+                let mut t = Template::new();
+                let role = t.add("FnRole", cfn_resources::iam::Role::new(json!({})))?;
+                t.add(
+                    "Fn",
+                    lambda::Function::new(
+                        lambda::function::Code::new().zip_file("def h(e, c): return e"),
+                        role.arn(),
+                    )
+                    .runtime(lambda::function::Runtime::Python36)
+                    .handler("index.h"),
                 )?;
                 Ok(t)
             },
@@ -638,5 +646,35 @@ fn tally_and_table() {
     assert!(
         doc.contains(&want),
         "docs/mistakes.md is out of date; it should contain:\n\n{want}"
+    );
+}
+
+/// The union the event-source field takes: each kind of source converts.
+#[test]
+fn an_event_source_takes_a_queue_a_stream_or_a_table_stream() {
+    let mut t = Template::new();
+    let f = function(&mut t).unwrap();
+    let q = t.add("Jobs", sqs::Queue::new()).unwrap();
+    let items = t.add("Items", ddb_table("pk", &["pk"])).unwrap();
+    t.add(
+        "FromQueue",
+        lambda::EventSourceMapping::new(f.reference()).event_source_arn(q.arn()),
+    )
+    .unwrap();
+    t.add(
+        "FromTable",
+        lambda::EventSourceMapping::new(f.reference())
+            .event_source_arn(items.stream_arn())
+            .starting_position("LATEST"),
+    )
+    .unwrap();
+    let json = serde_json::to_string(&t.to_json_value()).unwrap();
+    assert!(
+        json.contains(r#""EventSourceArn":{"Fn::GetAtt":["Jobs","Arn"]}"#),
+        "{json}"
+    );
+    assert!(
+        json.contains(r#""EventSourceArn":{"Fn::GetAtt":["Items","StreamArn"]}"#),
+        "{json}"
     );
 }

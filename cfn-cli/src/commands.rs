@@ -14,6 +14,7 @@ use cfn_tools::diff::{self, SchemaFacts};
 use cfn_tools::graph::{self, Clustering};
 use cfn_tools::lint::Linter;
 use clap::ValueEnum;
+use std::io::Write;
 use std::path::PathBuf;
 
 pub(crate) fn synth(stacks: &[Stack], a: &SynthArgs) -> Outcome {
@@ -92,8 +93,12 @@ fn emit(
 ) {
     match format {
         CheckFormat::Human => {
-            print!("{}", report::human(problems, color));
-            println!("{summary}");
+            // streamed: the text of many problems is not gathered first
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            report::write_human(&mut out, problems, color)
+                .and_then(|()| writeln!(out, "{summary}"))
+                .and_then(|()| out.flush())
+                .unwrap_or_else(|e| panic!("failed printing to stdout: {e}"));
         }
         CheckFormat::Json => print!("{}", report::json(results, problems)),
         CheckFormat::Sarif => print!("{}", report::sarif(tool, results, problems)),
@@ -156,13 +161,14 @@ pub(crate) fn lint(
             .clone()
             .min_severity(a.min_severity.into())
             .run(&l.template);
-        problems.extend(report::from_lint(
-            &l.name,
-            l.file.as_deref(),
-            l.src.as_deref(),
-            &r,
-        ));
-        for s in r.suppressed {
+        let (found, silenced) =
+            report::from_lint_owned(&l.name, l.file.as_deref(), l.src.as_deref(), r);
+        if problems.is_empty() {
+            problems = found; // no copy of a long list
+        } else {
+            problems.extend(found);
+        }
+        for s in silenced {
             suppressed.push(format!(
                 "suppressed [{}] {}: {}: {} ({})",
                 s.finding.rule, l.name, s.finding.path, s.reason, s.source

@@ -84,16 +84,23 @@ pub(crate) fn connect_options(c: &ConnectionArgs) -> ConnectOptions {
     o
 }
 
+/// The error's message with the flags that act on it (`cfn-deploy` names
+/// none), each on a `hint:` line.
+pub(crate) fn message(e: &Error) -> String {
+    let mut message = e.to_string();
+    if let Some(hint) = crate::deploy_inputs::flag_hint(e) {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    if let Some(hint) = approval_hint(e) {
+        message.push_str(&format!("\n  hint: {hint}"));
+    }
+    message
+}
+
 /// Maps a deploy error to an exit code: the deployment itself failed or was
 /// refused (1), or it could not be attempted (3).
 pub(crate) fn failure(e: Error) -> Failure {
-    let mut message = e.to_string();
-    if let Some(hint) = crate::deploy_inputs::flag_hint(&e) {
-        message.push_str(&format!("\n  hint: {hint}"));
-    }
-    if let Some(hint) = approval_hint(&e) {
-        message.push_str(&format!("\n  hint: {hint}"));
-    }
+    let message = message(&e);
     match e {
         Error::DeployFailed { .. }
         | Error::StatefulChangeRefused { .. }
@@ -138,6 +145,17 @@ fn approval_hint(e: &Error) -> Option<String> {
         }
         Error::UnknownLogicalIds { .. } => {
             Some("each --allow-replace takes a logical id of the template".into())
+        }
+        Error::DeleteRefused { refused, .. } => Some(format!(
+            "if the data may go, pass {}",
+            refused
+                .iter()
+                .map(|(id, _)| format!("--allow-delete {id}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
+        Error::UnknownAllowed { .. } => {
+            Some("each --allow-delete takes a logical id of the stack".into())
         }
         _ => None,
     }
@@ -194,4 +212,31 @@ pub fn deployed_template(stack_name: &str, c: &ConnectionArgs) -> Result<Templat
     })
     .map_err(failure)?
     .map_err(failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_adds_the_flags_to_refusals() {
+        let e = Error::DeleteRefused {
+            stack: "web".into(),
+            refused: vec![
+                ("Table".into(), "AWS::DynamoDB::Table".into()),
+                ("Db".into(), "AWS::RDS::DBInstance".into()),
+            ],
+        };
+        let m = message(&e);
+        assert!(
+            m.ends_with(
+                "\n  hint: if the data may go, pass --allow-delete Table --allow-delete Db"
+            ),
+            "{m}"
+        );
+        assert!(
+            !e.to_string().contains("--"),
+            "the library names no flag: {e}"
+        );
+    }
 }

@@ -41,6 +41,7 @@ impl LoadedFiles {
                         rule: "load/Io".into(),
                         path: String::new(),
                         message: format!("cannot read `{name}`: {e}; check the path"),
+                        suggestion: None,
                     });
                     continue;
                 }

@@ -94,7 +94,7 @@ fn lifecycle_failure(e: Error) -> Failure {
     match e {
         Error::Interrupted { .. } => Failure::Interrupted(e.to_string()),
         Error::ResourcesMissing { .. } | Error::DeleteRefused { .. } => {
-            Failure::Check(e.to_string())
+            Failure::Check(crate::deploy::message(&e))
         }
         e => failure(e),
     }
@@ -179,7 +179,7 @@ pub(crate) fn deploy(
         }
         other => format!(
             "{} ({})",
-            format!("{other:?}").to_lowercase(),
+            other.as_str(),
             report.status.as_deref().unwrap_or("unknown status")
         ),
     };
@@ -216,7 +216,7 @@ fn plan_json(r: &PlanReport) -> serde_json::Value {
         .collect();
     json!({
         "stack": r.stack_name,
-        "kind": format!("{:?}", p.kind).to_lowercase(),
+        "kind": p.kind.as_str(),
         "change_set_name": p.change_set_name,
         "change_set_id": p.change_set_id,
         "kept": r.kept,

@@ -53,10 +53,26 @@ pub struct ReleaseArgs {
 }
 
 fn failure(e: Error) -> Failure {
-    match e {
-        Error::DeploymentInProgress { .. } => Failure::Check(e.to_string()),
-        _ => Failure::Input(e.to_string()),
+    let mut message = e.to_string();
+    if let Some(hint) = flag_hint(&e) {
+        message.push_str(&format!("\n  hint: {hint}"));
     }
+    match e {
+        Error::DeploymentInProgress { .. } => Failure::Check(message),
+        _ => Failure::Input(message),
+    }
+}
+
+/// What to do on the command line about a release error, naming the
+/// flags (`cfn-release` names none), or `None`.
+fn flag_hint(e: &Error) -> Option<String> {
+    Some(match e {
+        Error::StackNotDeployed { env, .. } => {
+            format!("deploy it with `deploy --env {env}`, or check --region and --profile")
+        }
+        Error::NoRegion => "pass --region (e.g. --region us-east-1)".into(),
+        _ => return None,
+    })
 }
 
 /// Plans the release of `stack` (bundles, checks), then prints it
@@ -107,5 +123,35 @@ pub fn release(stack: &Stack, a: &ReleaseArgs) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::Check(report.subject()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_adds_the_flags() {
+        let e = Error::StackNotDeployed {
+            stack: "raven-dev".into(),
+            env: "dev".into(),
+            region: "eu-west-1".into(),
+        };
+        let Failure::Input(m) = failure(e) else {
+            panic!("an input failure")
+        };
+        assert!(
+            m.ends_with(
+                "\n  hint: deploy it with `deploy --env dev`, or check --region and --profile"
+            ),
+            "{m}"
+        );
+        let Failure::Input(m) = failure(Error::NoRegion) else {
+            panic!("an input failure")
+        };
+        assert!(
+            m.ends_with("hint: pass --region (e.g. --region us-east-1)"),
+            "{m}"
+        );
     }
 }

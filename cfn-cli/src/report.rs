@@ -23,6 +23,10 @@ pub struct Problem {
     pub path: String,
     /// The message (what, the bad value, the fix).
     pub message: String,
+    /// The name probably meant ("did you mean"), as data: the message
+    /// words it; JSON has it as `suggestion`, SARIF in the result's
+    /// `properties`.
+    pub suggestion: Option<String>,
 }
 
 /// Severity as output formats see it: the one severity type,
@@ -49,6 +53,7 @@ pub fn from_load_errors(file: &str, errors: &[cfn_core::Error]) -> Vec<Problem> 
                 rule: format!("load/{kind}"),
                 path: e.path().unwrap_or_default().to_owned(),
                 message: e.kind().to_string(),
+                suggestion: e.kind().suggestion().map(str::to_owned),
             }
         })
         .collect()
@@ -80,6 +85,7 @@ pub fn from_validation(
                 rule: kind_id(d),
                 path,
                 message: d.error.kind().to_string(),
+                suggestion: d.error.kind().suggestion().map(str::to_owned),
             }
         })
         .collect()
@@ -93,41 +99,105 @@ pub fn from_lint(
     src: Option<&str>,
     report: &LintReport,
 ) -> Vec<Problem> {
+    let mut out = from_findings(source, file, src, report.findings.clone());
+    out.extend(suppression_problems(
+        source,
+        file,
+        &report.suppression_errors,
+    ));
+    out
+}
+
+/// Like [`from_lint`], consuming the report: each finding is freed as its
+/// problem is made, so the two lists are never both whole in memory (175,000
+/// findings are about 50 MiB). Returns the problems and the suppressed
+/// findings.
+pub fn from_lint_owned(
+    source: &str,
+    file: Option<&str>,
+    src: Option<&str>,
+    report: LintReport,
+) -> (Vec<Problem>, Vec<cfn_tools::lint::Suppressed>) {
+    let LintReport {
+        findings,
+        suppressed,
+        suppression_errors,
+    } = report;
+    let mut out = from_findings(source, file, src, findings);
+    out.extend(suppression_problems(source, file, &suppression_errors));
+    (out, suppressed)
+}
+
+fn from_findings(
+    source: &str,
+    file: Option<&str>,
+    src: Option<&str>,
+    findings: Vec<cfn_tools::lint::Finding>,
+) -> Vec<Problem> {
     let map = src
-        .filter(|_| !report.findings.is_empty())
+        .filter(|_| !findings.is_empty())
         .and_then(SourceMap::new);
-    let mut out: Vec<Problem> = report
-        .findings
-        .iter()
-        .map(|f| Problem {
-            source: source.to_owned(),
-            file: file.map(str::to_owned),
-            line: map
-                .as_ref()
-                .and_then(|m| m.locate(&f.path))
-                .map(|l| (l.line, l.column)),
-            level: f.severity.into(),
-            rule: f.rule.to_owned(),
-            path: f.path.clone(),
-            message: format!("{} ({} severity); fix: {}", f.message, f.severity, f.fix),
-        })
-        .collect();
-    for e in &report.suppression_errors {
+    let mut findings = findings;
+    let mut out = Vec::with_capacity(findings.len());
+    // From the end, giving the findings' buffer back as it empties, so
+    // that it and the problems' are not both full at once; reversed below.
+    let mut shrink_at = findings.len() / 2;
+    while let Some(f) = findings.pop() {
+        if findings.len() < shrink_at {
+            findings.shrink_to_fit();
+            shrink_at /= 2;
+        }
+        let line = map
+            .as_ref()
+            .and_then(|m| m.locate(&f.path))
+            .map(|l| (l.line, l.column));
         out.push(Problem {
             source: source.to_owned(),
             file: file.map(str::to_owned),
-            line: None,
-            level: Level::Error,
-            rule: "suppression".into(),
-            path: String::new(),
-            message: e.clone(),
+            line,
+            level: f.severity.into(),
+            rule: f.rule.to_owned(),
+            message: format!("{} ({} severity); fix: {}", f.message, f.severity, f.fix),
+            path: f.path,
+            suggestion: f.suggestion,
         });
     }
+    out.reverse();
     out
+}
+
+fn suppression_problems<'a>(
+    source: &'a str,
+    file: Option<&'a str>,
+    errors: &'a [String],
+) -> impl Iterator<Item = Problem> + 'a {
+    errors.iter().map(move |e| Problem {
+        source: source.to_owned(),
+        file: file.map(str::to_owned),
+        line: None,
+        level: Level::Error,
+        rule: "suppression".into(),
+        path: String::new(),
+        message: e.clone(),
+        suggestion: None,
+    })
 }
 
 /// Human-readable lines.
 pub fn human(problems: &[Problem], color: bool) -> String {
+    let mut out = Vec::new();
+    // writing into a Vec cannot fail
+    let _ = write_human(&mut out, problems, color);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`human`], written to `w` line by line instead of gathered into one
+/// string (175,000 findings are about 35 MB of text).
+pub fn write_human(
+    w: &mut impl std::io::Write,
+    problems: &[Problem],
+    color: bool,
+) -> std::io::Result<()> {
     let paint = |code: &str, s: &str| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -135,7 +205,6 @@ pub fn human(problems: &[Problem], color: bool) -> String {
             s.to_owned()
         }
     };
-    let mut out = String::new();
     for p in problems {
         let level = match p.level {
             Level::Error => paint("1;31", "error"),
@@ -152,12 +221,9 @@ pub fn human(problems: &[Problem], color: bool) -> String {
         } else {
             format!("{}: ", paint("1", &p.path))
         };
-        out.push_str(&format!(
-            "{level}[{}]: {place}{path}{}\n",
-            p.rule, p.message
-        ));
+        writeln!(w, "{level}[{}]: {place}{path}{}", p.rule, p.message)?;
     }
-    out
+    Ok(())
 }
 
 /// The result of one input (file or stack) of `validate` or `lint`, for the
@@ -206,11 +272,12 @@ pub fn sam_note(source: &str, file: Option<&str>, t: &cfn_core::Template) -> Opt
         rule: "sam/ExpandedByAws".into(),
         path: "Transform".into(),
         message,
+        suggestion: None,
     })
 }
 
 fn problem_json(p: &Problem) -> Json {
-    json!({
+    let mut j = json!({
         "source": p.source,
         "file": p.file,
         "line": p.line.map(|l| l.0),
@@ -219,12 +286,19 @@ fn problem_json(p: &Problem) -> Json {
         "rule": p.rule,
         "path": p.path,
         "message": p.message,
-    })
+    });
+    if let Some(s) = &p.suggestion {
+        j["suggestion"] = json!(s);
+    }
+    j
 }
 
 /// JSON: `{"files": [...], "summary": {...}}`, one entry per input in
 /// order, each with its status (`ok`, `notes`, `warnings`, `errors`,
-/// `not-loaded`), its counts and its findings.
+/// `not-loaded`), its counts and its findings (`source`, `file`, `line`,
+/// `column`, `level`, `rule` (a stable code: `DanglingRef`,
+/// `load/Syntax`, `S3001`), `path`, `message`, and `suggestion`, the name
+/// probably meant, when there is one).
 pub fn json(results: &[FileResult], problems: &[Problem]) -> String {
     let files: Vec<Json> = results
         .iter()
@@ -288,7 +362,7 @@ pub fn sarif(tool: &str, results_in: &[FileResult], problems: &[Problem]) -> Str
             if let Some((line, column)) = p.line {
                 physical["region"] = json!({"startLine": line, "startColumn": column});
             }
-            json!({
+            let mut result = json!({
                 "ruleId": p.rule,
                 "level": p.level.as_str(),
                 "message": {"text": if p.path.is_empty() { p.message.clone() } else { format!("{}: {}", p.path, p.message) }},
@@ -296,7 +370,11 @@ pub fn sarif(tool: &str, results_in: &[FileResult], problems: &[Problem]) -> Str
                     "physicalLocation": physical,
                     "logicalLocations": [{"fullyQualifiedName": p.path}],
                 }],
-            })
+            });
+            if let Some(s) = &p.suggestion {
+                result["properties"] = json!({"suggestion": s});
+            }
+            result
         })
         .collect();
     let artifacts: Vec<Json> = results_in

@@ -378,4 +378,15 @@ fn sam_schema_findings_in_every_format() {
         .as_str()
         .unwrap()
         .contains("did you mean `Runtime`?"));
+    // the name meant is data too: `suggestion` in JSON, in SARIF's properties
+    let runtim_json = findings
+        .iter()
+        .find(|f| f["path"] == "Resources/Handler/Properties/Runtim")
+        .unwrap();
+    assert_eq!(runtim_json["suggestion"], "Runtime");
+    assert_eq!(runtim["properties"]["suggestion"], "Runtime");
+    assert!(findings
+        .iter()
+        .filter(|f| f["path"] == "Resources/Handler/Properties/Tracing")
+        .all(|f| f.get("suggestion").is_none()));
 }

@@ -71,6 +71,13 @@ fn cfn_lint_good_fixtures_give_no_error() {
     let good = root.join("good");
     let mut files = Vec::new();
     templates(&good, &mut files);
+    // and the public templates among the fixtures (AWS Quick Start and
+    // sample templates), named from `good` (`../quickstart/vpc.json`)
+    let mut public = Vec::new();
+    templates(&root.join("public"), &mut public);
+    templates(&root.join("quickstart"), &mut public);
+    assert!(public.len() >= 20, "only {} public templates", public.len());
+    files.extend(public);
     assert!(
         files.len() > 50,
         "only {} templates under `{}`; is CFN_LINT_FIXTURES the sdist's test/fixtures/templates?",
@@ -81,11 +88,16 @@ fn cfn_lint_good_fixtures_give_no_error() {
     let mut new_errors = Vec::new();
     let mut stale = Vec::new();
     for f in &files {
-        let rel = f
-            .strip_prefix(&good)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = match f.strip_prefix(&good) {
+            Ok(r) => r.to_string_lossy().replace('\\', "/"),
+            Err(_) => format!(
+                "../{}",
+                f.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            ),
+        };
         let out = Command::new(env!("CARGO_BIN_EXE_cfnkit"))
             .args(["validate", "--color", "never"])
             .arg(f)

@@ -17,6 +17,7 @@ pub mod naming;
 pub mod patches;
 pub mod placeholder;
 pub mod refs;
+pub mod runtimes;
 pub mod sam;
 pub mod stateful;
 pub mod testgen;
@@ -39,6 +40,9 @@ pub struct Input {
     /// cfn-lint's `Policies.json` (IAM actions), when present: the source of
     /// `src/generated/iam_actions.txt` ([`iam`]).
     pub policies: Option<J>,
+    /// cfn-lint's `LmbdRuntimeLifecycle.json`, when present: the source of
+    /// `src/generated/lambda_runtimes.rs` ([`runtimes`]).
+    pub runtimes: Option<J>,
 }
 
 /// Reads the unpacked wheel at `root` (the directory holding `cfnlint/`).
@@ -86,12 +90,14 @@ pub fn load(root: &Path, version: &str) -> Result<Input, String> {
     }
     let stateful = stateful::merge(&stateful::load_cfn_lint(root)?, &|t| types.contains_key(t))?;
     let policies = Some(read(&root.join(iam::SOURCE))?);
+    let runtimes = Some(read(&root.join(runtimes::SOURCE))?);
     Ok(Input {
         version: version.to_owned(),
         schema_date: date,
         types,
         stateful,
         policies,
+        runtimes,
     })
 }
 
@@ -228,6 +234,12 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
         files.insert(
             "src/generated/iam_actions.txt".into(),
             iam::catalogue(&input.version, p),
+        );
+    }
+    if let Some(r) = &input.runtimes {
+        files.insert(
+            "src/generated/lambda_runtimes.rs".into(),
+            runtimes::emit(&header, &input.schema_date, r),
         );
     }
     files.insert(

@@ -17,6 +17,7 @@ fn fixtures() -> Input {
         types,
         stateful: Vec::new(),
         policies: None,
+        runtimes: None,
     }
 }
 

@@ -44,6 +44,18 @@ fn invalid_message(errors: &[Error]) -> String {
     s
 }
 
+/// The reason of [`ErrorKind::InvalidValue`] with its hint after the why
+/// (the text before the first `; `), before the fix.
+fn reason_with_hint(reason: &str, hint: &Hint) -> String {
+    if hint.is_none() {
+        return reason.to_owned();
+    }
+    match reason.split_once("; ") {
+        Some((why, fix)) => format!("{why}{hint}; {fix}"),
+        None => format!("{reason}{hint}"),
+    }
+}
+
 /// Names, comma separated, or `none`.
 fn names_or_none(names: &[String]) -> String {
     if names.is_empty() {
@@ -118,8 +130,12 @@ pub enum ErrorKind {
     SchemaViolation {
         /// The resource type.
         type_name: String,
-        /// What is wrong and how to fix it.
+        /// What is wrong and how to fix it (the registry check's wording,
+        /// which names the suggestion too).
         message: String,
+        /// The name probably meant (an unknown property's closest known
+        /// one), as data; `message` words it.
+        suggestion: Option<String>,
     },
     /// A condition name that is not declared.
     #[error("condition `{name}` is not declared in Conditions; add it or correct the name{hint}")]
@@ -130,10 +146,12 @@ pub enum ErrorKind {
         hint: Hint,
     },
     /// `Fn::FindInMap` of a mapping (or key) that does not exist.
-    #[error("`Fn::FindInMap` looks up {what}, which does not exist; add it to Mappings or correct the name")]
+    #[error("`Fn::FindInMap` looks up {what}{hint}, which does not exist; add it to Mappings or correct the name")]
     DanglingMapping {
         /// What was looked up (`mapping `RegionMap``, `key `x` of mapping `M``).
         what: String,
+        /// A suggestion (rendered `` (did you mean `X`?)``), a note, or none.
+        hint: Hint,
     },
     /// `DependsOn` naming a resource that does not exist.
     #[error("`DependsOn` names `{target}`, which is not a resource; remove it or correct the name{hint}")]
@@ -254,12 +272,15 @@ pub enum ErrorKind {
         fix: String,
     },
     /// A literal value that CloudFormation would reject.
-    #[error("invalid value {value}: {reason}")]
+    #[error("invalid value {value}: {}", reason_with_hint(reason, hint))]
     InvalidValue {
         /// The value, JSON-encoded.
         value: String,
-        /// Why, and the fix.
+        /// Why, and the fix (`why; fix`).
         reason: String,
+        /// A suggestion (rendered `` (did you mean `X`?)`` after the why,
+        /// before the first `; `), a note, or none.
+        hint: Hint,
     },
     /// An export name used twice.
     #[error("export name `{name}` is also used by output `{other}`; export names must be unique in a region")]
@@ -529,6 +550,7 @@ mod tests {
         let b = Error::new(ErrorKind::InvalidValue {
             value: "1".into(),
             reason: "no".into(),
+            hint: Hint::None,
         });
         let e = Error::new(ErrorKind::Invalid {
             errors: vec![a.clone(), b],

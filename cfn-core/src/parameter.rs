@@ -190,9 +190,11 @@ impl FromStr for ParameterType {
             let hint = crate::error::suggest(s, names.iter().map(String::as_str));
             Error::new(ErrorKind::InvalidValue {
                 value: format!("{s:?}"),
-                reason: format!(
-                    "not a parameter type{hint}; use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type such as AWS::EC2::VPC::Id or List<AWS::EC2::Subnet::Id>, AWS::SSM::Parameter::Name or AWS::SSM::Parameter::Value<...>"
-                ),
+                hint,
+                reason: (
+                    "not a parameter type; use String, Number, List<Number>, CommaDelimitedList, an AWS-specific type such as AWS::EC2::VPC::Id or List<AWS::EC2::Subnet::Id>, AWS::SSM::Parameter::Name or AWS::SSM::Parameter::Value<...>"
+                )
+                    .into(),
             })
         })
     }

@@ -274,3 +274,44 @@ Outputs:
     assert_eq!(t.outputs.len(), 2);
     assert!(t.validate().is_ok(), "{}", t.validate());
 }
+
+/// Found on public templates (cfn-lint 1.58.0's `quickstart` and `issues`
+/// fixtures): what CloudFormation and SAM deploy is not refused.
+#[test]
+fn what_public_templates_deploy_is_not_refused() {
+    // AWS Quick Start VPC: condition names with `&` (the logical-id
+    // alphabet binds the other sections only)
+    let vpc = Template::from_yaml(
+        "Parameters:\n  N: {Type: Number, Default: 2}\nConditions:\n  NATGateway&3AZCondition: !Equals [!Ref N, 3]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: NATGateway&3AZCondition\n",
+    )
+    .unwrap();
+    assert!(vpc.validate().is_ok(), "{}", vpc.validate());
+    // but an over-long condition name still is refused
+    let long = "C".repeat(256);
+    let t = Template::from_yaml(&format!(
+        "Conditions:\n  {long}: !Equals [a, b]\nResources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: {long}\n"
+    ))
+    .unwrap();
+    assert!(
+        t.validate().to_string().contains("invalid logical id"),
+        "{}",
+        t.validate()
+    );
+    // SAM: an alarm on the function, listed in the function's
+    // DeploymentPreference, moves to the generated deployment group: no cycle
+    let sam = Template::from_yaml(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: a.b\n      InlineCode: x\n      AutoPublishAlias: live\n      DeploymentPreference:\n        Type: AllAtOnce\n        Alarms: [!Ref Errors]\n  Errors:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      MetricName: Errors\n      Namespace: AWS/Lambda\n      Statistic: Sum\n      Period: 60\n      EvaluationPeriods: 1\n      Threshold: 1\n      ComparisonOperator: GreaterThanThreshold\n      Dimensions: [{Name: FunctionName, Value: !Ref Fn}]\n",
+    )
+    .unwrap();
+    assert!(
+        !sam.validate().to_string().contains("DependencyCycle"),
+        "{}",
+        sam.validate()
+    );
+    // the same references between plain resources are a cycle
+    let plain = Template::from_yaml(
+        "Resources:\n  A:\n    Type: AWS::SNS::Topic\n    Properties: {DisplayName: !Ref B}\n  B:\n    Type: AWS::SNS::Topic\n    Properties: {DisplayName: !Ref A}\n",
+    )
+    .unwrap();
+    assert!(plain.validate().to_string().contains("circular dependency"));
+}

@@ -219,7 +219,7 @@ fn retained_by(template: Option<&Template>, id: &str) -> std::result::Result<Opt
     let Some(r) = template.and_then(|t| t.resources.get(id)) else {
         return Ok(None);
     };
-    match &r.deletion_policy {
+    match r.deletion_policy.as_deref() {
         None => Ok(None),
         Some(Expr::String(p)) if p == "Delete" => Ok(None),
         Some(Expr::String(p)) => Ok(Some(p.clone())),

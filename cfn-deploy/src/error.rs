@@ -1,5 +1,7 @@
 //! The one error type of this crate.
 
+mod code;
+
 use crate::approval::Approval;
 use crate::refusal::RefusedChange;
 use std::fmt;
@@ -201,8 +203,12 @@ pub enum Error {
     ParametersFile {
         /// The file.
         file: String,
-        /// What is wrong, and the accepted forms.
+        /// What is wrong, and the accepted forms (it words the suggestion
+        /// too).
         message: String,
+        /// The key probably meant (`ParameterKey` for `ParameterKye`), as
+        /// data.
+        suggestion: Option<String>,
         /// The I/O error, when the file could not be read.
         #[source]
         source: Option<std::io::Error>,
@@ -502,9 +508,9 @@ fn delete_refused_message(stack: &str, refused: &[(String, String)]) -> String {
         "\nnothing was deleted; if this is intended, allow each resource by name ({}) and destroy again, or set its DeletionPolicy to Retain or Snapshot and deploy first",
         refused
             .iter()
-            .map(|(id, _)| format!("--allow-delete {id}"))
+            .map(|(id, _)| id.as_str())
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(", ")
     ));
     s
 }

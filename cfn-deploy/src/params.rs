@@ -28,6 +28,7 @@ pub fn read_parameters_file(path: &Path) -> Result<Vec<(String, ParameterInput)>
     let text = std::fs::read_to_string(path).map_err(|e| Error::ParametersFile {
         file: file.clone(),
         message: "cannot read it".into(),
+        suggestion: None,
         source: Some(e),
     })?;
     parse_parameters(&text, &file)
@@ -50,11 +51,13 @@ pub fn read_parameters_file(path: &Path) -> Result<Vec<(String, ParameterInput)>
 /// assert_eq!(p[2], ("Zones".into(), ParameterInput::Value("a,b".into())));
 /// ```
 pub fn parse_parameters(text: &str, file: &str) -> Result<Vec<(String, ParameterInput)>> {
-    let bad = |message: String| Error::ParametersFile {
+    let bad_suggesting = |message: String, suggestion: Option<String>| Error::ParametersFile {
         file: file.to_owned(),
         message,
+        suggestion,
         source: None,
     };
+    let bad = |message: String| bad_suggesting(message, None);
     let doc: Json = if text.trim_start().starts_with(['{', '[']) {
         serde_json::from_str(text).map_err(|e| bad(format!("not valid JSON: {e}")))?
     } else {
@@ -75,6 +78,12 @@ pub fn parse_parameters(text: &str, file: &str) -> Result<Vec<(String, Parameter
         }
         Json::Array(items) => {
             for (i, item) in items.iter().enumerate() {
+                if let Some((k, hint)) = unknown_list_key(item) {
+                    return Err(bad_suggesting(
+                        format!("entry {}: unknown key `{k}`{hint}; {FORMS}", i + 1),
+                        hint.suggestion().map(str::to_owned),
+                    ));
+                }
                 out.push(
                     list_entry(item).map_err(|m| bad(format!("entry {}: {m}; {FORMS}", i + 1)))?,
                 );
@@ -85,20 +94,24 @@ pub fn parse_parameters(text: &str, file: &str) -> Result<Vec<(String, Parameter
     Ok(out)
 }
 
-fn list_entry(item: &Json) -> std::result::Result<(String, ParameterInput), String> {
-    let Json::Object(m) = item else {
-        return Err(format!("found {}, not an object", kind(item)));
-    };
-    if let Some(k) = m.keys().find(|k| {
+/// A key of a list entry that CloudFormation's list form does not have,
+/// with the key probably meant.
+fn unknown_list_key(item: &Json) -> Option<(&str, cfn_core::error::Hint)> {
+    let Json::Object(m) = item else { return None };
+    let k = m.keys().find(|k| {
         !matches!(
             k.as_str(),
             "ParameterKey" | "ParameterValue" | "UsePreviousValue" | "ResolvedValue"
         )
-    }) {
-        let hint =
-            cfn_core::error::suggest(k, ["ParameterKey", "ParameterValue", "UsePreviousValue"]);
-        return Err(format!("unknown key `{k}`{hint}"));
-    }
+    })?;
+    let hint = cfn_core::error::suggest(k, ["ParameterKey", "ParameterValue", "UsePreviousValue"]);
+    Some((k, hint))
+}
+
+fn list_entry(item: &Json) -> std::result::Result<(String, ParameterInput), String> {
+    let Json::Object(m) = item else {
+        return Err(format!("found {}, not an object", kind(item)));
+    };
     let Some(Json::String(key)) = m.get("ParameterKey") else {
         return Err("no `ParameterKey` text".into());
     };
@@ -263,8 +276,14 @@ mod tests {
             .contains("entry 1: `A` has neither `ParameterValue` nor `UsePreviousValue: true`"));
         assert!(
             err("[{\"ParameterKye\": \"A\", \"ParameterValue\": \"x\"}]")
-                .contains("unknown key `ParameterKye` (did you mean `ParameterKey`?)")
+                .contains("entry 1: unknown key `ParameterKye` (did you mean `ParameterKey`?); expected CloudFormation's list form")
         );
+        let e = parse_parameters("[{\"ParameterKye\": \"A\"}]", "p.json").unwrap_err();
+        assert!(
+            matches!(&e, Error::ParametersFile { suggestion: Some(s), .. } if s == "ParameterKey"),
+            "{e:?}"
+        );
+        assert_eq!(e.code(), "ParametersFile");
         assert!(err("\"x\"").contains("found text; expected CloudFormation's list form"));
         assert!(err("{\"A\": {\"b\": 1}}").contains("the value of `A` is a map"));
         assert!(err("{").starts_with("parameters file `p.json`: not valid JSON"));

@@ -70,6 +70,20 @@ pub enum ChangeSetKind {
     Update,
 }
 
+impl ChangeSetKind {
+    /// `create` or `update`: the stable name in JSON output.
+    ///
+    /// ```
+    /// assert_eq!(cfn_deploy::ChangeSetKind::Update.as_str(), "update");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeSetKind::Create => "create",
+            ChangeSetKind::Update => "update",
+        }
+    }
+}
+
 /// What the change set does to a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -183,6 +183,23 @@ pub enum Outcome {
     Declined,
 }
 
+impl Outcome {
+    /// `created`, `updated`, `no_changes` or `declined`: the stable name in
+    /// output.
+    ///
+    /// ```
+    /// assert_eq!(cfn_deploy::Outcome::NoChanges.as_str(), "no_changes");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::NoChanges => "no_changes",
+            Outcome::Declined => "declined",
+        }
+    }
+}
+
 /// The result of a deploy that did not fail.
 #[derive(Debug, Clone)]
 pub struct DeployReport {

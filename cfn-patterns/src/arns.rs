@@ -25,6 +25,7 @@
 //! ```
 
 use crate::iam::Statement;
+use cfn_core::error::Hint;
 use cfn_core::{fns, Error, ErrorKind, Result, Value};
 use cfn_resources::schema::iam;
 
@@ -40,6 +41,7 @@ pub struct ScopedArn {
 fn invalid(value: &str, reason: String) -> Error {
     Error::new(ErrorKind::InvalidValue {
         value: format!("{value:?}"),
+        hint: cfn_core::error::Hint::None,
         reason,
     })
 }
@@ -137,13 +139,12 @@ pub fn allow(actions: &[&str], resources: &[ScopedArn]) -> Result<Vec<Statement>
     let mut groups: Vec<(Option<Vec<usize>>, Vec<&str>)> = Vec::new();
     for &action in actions {
         let fact = iam::action(action).ok_or_else(|| {
-            let hint = iam::closest(action)
-                .map(|c| format!("; did you mean {c}?"))
-                .unwrap_or_default();
-            invalid(
-                action,
-                format!("the IAM action catalogue has no such action{hint}"),
-            )
+            let hint = iam::closest(action).map_or(Hint::None, Hint::did_you_mean);
+            Error::new(ErrorKind::InvalidValue {
+                value: format!("{action:?}"),
+                reason: "the IAM action catalogue has no such action".into(),
+                hint,
+            })
         })?;
         let scope = if fact.supports_resource_level {
             let fits: Vec<usize> = resources
@@ -266,8 +267,13 @@ mod tests {
 
     #[test]
     fn unknown_actions_and_missing_arns_are_errors() {
-        let e = allow(&["dynamodb:GetItme"], &[]).unwrap_err().to_string();
-        assert!(e.contains("did you mean dynamodb:getitem"), "{e}");
+        let e = allow(&["dynamodb:GetItme"], &[]).unwrap_err();
+        assert_eq!(e.kind().suggestion(), Some("dynamodb:getitem"));
+        let e = e.to_string();
+        assert!(
+            e.ends_with("no such action (did you mean `dynamodb:getitem`?)"),
+            "{e}"
+        );
         let key = ScopedArn::attribute("kms", "key", "K").unwrap();
         let e = allow(&["sqs:SendMessage"], &[key]).unwrap_err().to_string();
         assert!(e.contains("queue of sqs"), "{e}");

@@ -67,6 +67,7 @@ pub fn grant(
             path.clone(),
             ErrorKind::InvalidValue {
                 value: format!("{name:?}"),
+                hint: cfn_core::error::Hint::None,
                 reason: reason.to_owned(),
             },
         )

@@ -170,6 +170,7 @@ impl HttpApi {
                 format!("Resources/{id}{name}Route/Properties/RouteKey"),
                 ErrorKind::InvalidValue {
                     value: format!("{route_key:?}"),
+                    hint: cfn_core::error::Hint::None,
                     reason: "a route key is `$default` or `METHOD /path` (`GET /items/{id}`)"
                         .into(),
                 },

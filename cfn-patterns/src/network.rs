@@ -113,6 +113,7 @@ fn invalid(field: &str, value: &str, reason: &str) -> Error {
         field,
         ErrorKind::InvalidValue {
             value: format!("{value:?}"),
+            hint: cfn_core::error::Hint::None,
             reason: reason.to_owned(),
         },
     )

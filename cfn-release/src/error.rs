@@ -63,7 +63,7 @@ pub enum Error {
         stack: String,
     },
     /// The stack does not exist (in this account and region).
-    #[error("stack `{stack}` is not deployed in {region}; deploy it first (`deploy --env {env}`), or check --region and --profile")]
+    #[error("stack `{stack}` is not deployed in {region}; deploy it first (environment `{env}`), or check the region and the profile")]
     StackNotDeployed {
         /// The stack.
         stack: String,
@@ -99,7 +99,7 @@ pub enum Error {
         deployment_id: String,
     },
     /// No region is configured.
-    #[error("no AWS region is configured; pass --region or set AWS_REGION")]
+    #[error("no AWS region is configured; give a region (such as us-east-1) or set AWS_REGION")]
     NoRegion,
     /// An AWS call failed.
     #[error("{service} {operation} failed: {message}; check the credentials, the region and the permissions for this call")]
@@ -132,6 +132,30 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A stable code for the error (its variant name, `StackNotDeployed`):
+    /// what tools and the CLI match on instead of the message text.
+    ///
+    /// ```
+    /// assert_eq!(cfn_release::Error::NoRegion.code(), "NoRegion");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidRevision { .. } => "InvalidRevision",
+            Error::UnknownTier { .. } => "UnknownTier",
+            Error::NoTiers { .. } => "NoTiers",
+            Error::StackNotDeployed { .. } => "StackNotDeployed",
+            Error::StackNotReady { .. } => "StackNotReady",
+            Error::MissingOutputs { .. } => "MissingOutputs",
+            Error::DeploymentInProgress { .. } => "DeploymentInProgress",
+            Error::NoRegion => "NoRegion",
+            Error::Aws { .. } => "Aws",
+            Error::Io { .. } => "Io",
+            Error::Zip { .. } => "Zip",
+        }
+    }
+}
+
 /// The message of an error with its causes, `a: b: c`.
 pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
@@ -145,4 +169,102 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The codes are a contract: a change here breaks whoever matches on
+    /// them.
+    #[test]
+    fn codes_are_pinned() {
+        let s = || String::from("x");
+        let cases: Vec<(Error, &str)> = vec![
+            (
+                Error::InvalidRevision { problems: vec![] },
+                "InvalidRevision",
+            ),
+            (
+                Error::UnknownTier {
+                    tier: s(),
+                    stack: s(),
+                    known: vec![],
+                },
+                "UnknownTier",
+            ),
+            (Error::NoTiers { stack: s() }, "NoTiers"),
+            (
+                Error::StackNotDeployed {
+                    stack: s(),
+                    env: s(),
+                    region: s(),
+                },
+                "StackNotDeployed",
+            ),
+            (
+                Error::StackNotReady {
+                    stack: s(),
+                    status: s(),
+                },
+                "StackNotReady",
+            ),
+            (
+                Error::MissingOutputs {
+                    stack: s(),
+                    missing: vec![],
+                },
+                "MissingOutputs",
+            ),
+            (
+                Error::DeploymentInProgress {
+                    tier: s(),
+                    group: s(),
+                    deployment_id: s(),
+                },
+                "DeploymentInProgress",
+            ),
+            (Error::NoRegion, "NoRegion"),
+            (
+                Error::Aws {
+                    service: "s3",
+                    operation: "PutObject",
+                    message: s(),
+                },
+                "Aws",
+            ),
+            (
+                Error::Io {
+                    path: s(),
+                    message: s(),
+                    source: std::io::Error::other("x"),
+                },
+                "Io",
+            ),
+            (
+                Error::Zip {
+                    tier: s(),
+                    message: s(),
+                },
+                "Zip",
+            ),
+        ];
+        for (e, code) in &cases {
+            assert_eq!(e.code(), *code, "{e:?}");
+            // library messages name no flag of cfnkit (an `aws` command
+            // line is another tool's); the CLI adds them
+            let text = e.to_string();
+            for flag in [
+                "--region",
+                "--profile",
+                "--env",
+                "--endpoint-url",
+                "--app",
+                "--tier",
+                "--wait",
+            ] {
+                assert!(!text.contains(flag), "{text}");
+            }
+        }
+    }
 }

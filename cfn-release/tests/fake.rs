@@ -425,7 +425,7 @@ fn the_stack_must_be_deployed_with_every_output() {
     let mut f = fake(success(), success());
     f.stack = None;
     let e = block_on(r.resolve(&f, "eu-west-1")).unwrap().unwrap_err();
-    assert_eq!(e.to_string(), "stack `raven-staging` is not deployed in eu-west-1; deploy it first (`deploy --env staging`), or check --region and --profile");
+    assert_eq!(e.to_string(), "stack `raven-staging` is not deployed in eu-west-1; deploy it first (environment `staging`), or check the region and the profile");
     let mut s = outputs();
     s.outputs.shift_remove("WebDeploymentGroupName");
     s.outputs.shift_remove("AlertsTopicArn");

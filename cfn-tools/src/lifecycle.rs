@@ -16,7 +16,8 @@
 //! assert!(d[0].to_string().contains("shut down on 2025-07-31"), "{}", d[0]);
 //! ```
 
-use cfn_core::{Diagnostic, Error, ErrorKind, Severity, Template};
+use cfn_core::{Diagnostic, Error, ErrorKind, Expr, Severity, Template};
+use cfn_resources::schema;
 
 /// Where a service is in its retirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +73,12 @@ pub fn is_shut_down(type_name: &str) -> bool {
     matches!(stage(type_name), Some(Stage::Shutdown(_)))
 }
 
-/// One diagnostic per resource of a retired or retiring service.
+/// One diagnostic per resource of a retired or retiring service, and per
+/// Lambda runtime Lambda no longer creates (an error) or has deprecated (a
+/// warning), read against the pinned schedule's date
+/// ([`cfn_resources::schema::RUNTIMES_AS_OF`]).
 pub fn check(t: &Template) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = runtimes(t);
     for (id, r) in &t.resources {
         let ty = r.type_name.as_str();
         let (severity, reason) = match stage(ty) {
@@ -98,7 +102,77 @@ pub fn check(t: &Template) -> Vec<Diagnostic> {
                 format!("Resources/{id}/Type"),
                 ErrorKind::InvalidValue {
                     value: format!("{ty:?}"),
+                    hint: cfn_core::error::Hint::None,
                     reason,
+                },
+            ),
+        });
+    }
+    out
+}
+
+/// `Runtime` of Lambda and SAM functions, and of SAM's `Globals.Function`.
+fn runtimes(t: &Template) -> Vec<Diagnostic> {
+    let mut found: Vec<(String, &str)> = Vec::new();
+    for (id, r) in &t.resources {
+        if matches!(
+            r.type_name.as_str(),
+            "AWS::Lambda::Function" | "AWS::Serverless::Function"
+        ) {
+            if let Some(v) = r.properties.as_ref().and_then(|p| p.get("Runtime")) {
+                if let Some(name) = v.as_str() {
+                    found.push((format!("Resources/{id}/Properties/Runtime"), name));
+                }
+            }
+        }
+    }
+    if let Some(Expr::Map(f)) = t.globals.get("Function") {
+        if let Some(name) = f.get("Runtime").and_then(Expr::as_str) {
+            found.push(("Globals/Function/Runtime".into(), name));
+        }
+    }
+    let as_of = schema::RUNTIMES_AS_OF;
+    let mut out = Vec::new();
+    for (path, name) in found {
+        let Some(rt) = schema::lambda_runtime(name) else {
+            continue;
+        };
+        let instead = rt
+            .successor
+            .map(|s| format!("use `{s}`"))
+            .unwrap_or_else(|| "move to a supported runtime".into());
+        let (severity, reason) = if rt.creation_blocked(as_of) {
+            (
+                Severity::Error,
+                format!(
+                    "Lambda has refused new functions with `{name}` since {} (deprecated {}); {instead}",
+                    rt.create_block.unwrap_or(""),
+                    rt.deprecated.unwrap_or("earlier")
+                ),
+            )
+        } else if rt.deprecated_by(as_of) {
+            let block = rt
+                .create_block
+                .map(|d| format!("; Lambda refuses new functions with it from {d}"))
+                .unwrap_or_default();
+            (
+                Severity::Warning,
+                format!(
+                    "`{name}` is deprecated since {}{block}; {instead}",
+                    rt.deprecated.unwrap_or("")
+                ),
+            )
+        } else {
+            continue;
+        };
+        out.push(Diagnostic {
+            severity,
+            error: Error::at(
+                path,
+                ErrorKind::InvalidValue {
+                    value: format!("{name:?}"),
+                    hint: cfn_core::error::Hint::None,
+                    reason: format!("{reason} (Lambda runtime schedule as of {as_of})"),
                 },
             ),
         });
@@ -119,5 +193,31 @@ mod tests {
         assert_eq!(stage("AWS::WAFv2::WebACL"), None);
         assert_eq!(stage("AWS::S3::Bucket"), None);
         assert_eq!(stage("AWS::SDB::Domain"), None); // legacy, still served
+    }
+
+    #[test]
+    fn dead_and_deprecated_lambda_runtimes() {
+        let t = Template::from_yaml(
+            "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.8\nResources:\n  Old:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: nodejs, Handler: i.h, Role: arn:aws:iam::123456789012:role/r, Code: {ZipFile: x}}\n  Current:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: python3.13, Handler: i.h, Role: arn:aws:iam::123456789012:role/r, Code: {ZipFile: x}}\n  Param:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: !Ref AWS::NoValue, Handler: i.h, Role: arn:aws:iam::123456789012:role/r, Code: {ZipFile: x}}\n",
+        )
+        .unwrap();
+        let d = check(&t);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].severity, Severity::Error);
+        let text = d[0].to_string();
+        assert!(text.contains("Resources/Old/Properties/Runtime"), "{text}");
+        assert!(text.contains("since 2016-09-30"), "{text}");
+        // python3.8: deprecated 2024-10-14, creation blocked only from 2027
+        assert!(
+            d[1].to_string().contains("Globals/Function/Runtime"),
+            "{}",
+            d[1]
+        );
+        assert!(
+            d[1].to_string().contains("deprecated since 2024-10-14"),
+            "{}",
+            d[1]
+        );
+        assert_eq!(d[1].severity, Severity::Warning, "{}", d[1]);
     }
 }

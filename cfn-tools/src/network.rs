@@ -64,6 +64,7 @@ fn sg_rule_cidrs(t: &Template, out: &mut Vec<Diagnostic>) {
                             format!("Resources/{id}/Properties/{at}"),
                             ErrorKind::InvalidValue {
                                 value: format!("{text:?}"),
+                                hint: cfn_core::error::Hint::None,
                                 reason: format!("{reason} (EC2 refuses the rule as malformed)"),
                             },
                         ),
@@ -92,6 +93,7 @@ pub fn check(t: &Template) -> Vec<Diagnostic> {
                 path,
                 ErrorKind::InvalidValue {
                     value: format!("{value:?}"),
+                    hint: cfn_core::error::Hint::None,
                     reason,
                 },
             ),

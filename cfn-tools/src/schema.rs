@@ -52,7 +52,9 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
     let sam = t.is_sam();
     for (id, r) in &t.resources {
         let ty = r.type_name.as_str();
-        if r.is_custom() {
+        // a custom resource's properties are its provider's; a module
+        // (`...::MODULE`) is registered in the account, its schema unknown here
+        if r.is_custom() || ty.ends_with("::MODULE") {
             continue;
         }
         if sam && schema::is_sam_type(ty) {
@@ -71,6 +73,7 @@ pub fn validate(t: &Template) -> Vec<Diagnostic> {
                 ErrorKind::SchemaViolation {
                     type_name: globals_name(&p),
                     message: sam_message(&p.kind),
+                    suggestion: p.kind.suggestion().map(str::to_owned),
                 },
             );
         }
@@ -105,12 +108,13 @@ fn sam_resource(t: &Template, id: &str, r: &cfn_core::Resource, out: &mut Vec<Di
                 ErrorKind::SchemaViolation {
                     type_name: ty.to_owned(),
                     message: sam_message(&p.kind),
+                    suggestion: p.kind.suggestion().map(str::to_owned),
                 },
             );
         }
     }
     if let Some(ig) = &r.ignore_globals {
-        for (path, message) in ignore_globals_problems(t, ty, ig) {
+        for (path, message, suggestion) in ignore_globals_problems(t, ty, ig) {
             push(
                 out,
                 Severity::Error,
@@ -121,6 +125,7 @@ fn sam_resource(t: &Template, id: &str, r: &cfn_core::Resource, out: &mut Vec<Di
                         "{message} (SAM, aws-sam-translator {})",
                         schema::sam_version()
                     ),
+                    suggestion,
                 },
             );
         }
@@ -155,19 +160,66 @@ fn registry_resource(id: &str, r: &cfn_core::Resource, out: &mut Vec<Diagnostic>
             let props = r.properties.as_ref().unwrap_or(&empty);
             for (prefix, branch) in property_branches(props) {
                 for p in schema::validate_properties(s, branch) {
+                    let (severity, message) = if is_package_path(ty, &p) {
+                        (
+                            Severity::Warning,
+                            format!(
+                                "{}: a local path or S3 URI for `aws cloudformation package`; \
+                                 package the template before deploying (CloudFormation itself \
+                                 refuses a string here)",
+                                p.kind
+                            ),
+                        )
+                    } else {
+                        (Severity::Error, p.kind.to_string())
+                    };
                     push(
                         out,
-                        Severity::Error,
+                        severity,
                         resource_path(id, &prefix, &p.path),
                         ErrorKind::SchemaViolation {
                             type_name: ty.to_owned(),
-                            message: p.kind.to_string(),
+                            message,
+                            suggestion: p.kind.suggestion().map(str::to_owned),
                         },
                     );
                 }
             }
         }
     }
+}
+
+/// Properties `aws cloudformation package` (and `sam package`) replace:
+/// written as a local path or an S3 URI string, uploaded and rewritten to
+/// the object CloudFormation takes (the AWS CLI's artifact exporter).
+const PACKAGED: &[(&str, &str)] = &[
+    ("AWS::Lambda::Function", "Code"),
+    ("AWS::Lambda::LayerVersion", "Content"),
+    ("AWS::ApiGateway::RestApi", "BodyS3Location"),
+    ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+    ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
+    ("AWS::AppSync::GraphQLSchema", "DefinitionS3Location"),
+    ("AWS::AppSync::Resolver", "RequestMappingTemplateS3Location"),
+    (
+        "AWS::AppSync::Resolver",
+        "ResponseMappingTemplateS3Location",
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        "RequestMappingTemplateS3Location",
+    ),
+    (
+        "AWS::AppSync::FunctionConfiguration",
+        "ResponseMappingTemplateS3Location",
+    ),
+    ("AWS::CodeCommit::Repository", "Code/S3"),
+];
+
+/// Whether `p` is a string where `aws cloudformation package` takes one.
+fn is_package_path(type_name: &str, p: &schema::Problem) -> bool {
+    let path = p.path.strip_prefix("Properties/").unwrap_or(&p.path);
+    matches!(&p.kind, schema::ProblemKind::WrongType { found, .. } if found == "a string")
+        && PACKAGED.iter().any(|(t, k)| *t == type_name && *k == path)
 }
 
 /// `Fn::GetAtt` and `${X.Attr}` names against the target's attributes.
@@ -257,8 +309,12 @@ fn globals_name(p: &schema::Problem) -> String {
 /// `IgnoreGlobals` as SAM's transform reads it: `"*"`, or a list of the
 /// properties the template's `Globals` section of the resource's type sets
 /// (anything else makes the transform fail). Returns (path below
-/// `IgnoreGlobals`, message).
-fn ignore_globals_problems(t: &Template, ty: &str, ig: &Expr) -> Vec<(String, String)> {
+/// `IgnoreGlobals`, message, the property probably meant).
+fn ignore_globals_problems(
+    t: &Template,
+    ty: &str,
+    ig: &Expr,
+) -> Vec<(String, String, Option<String>)> {
     let section = ty.trim_start_matches("AWS::Serverless::");
     let set: Vec<&str> = match t.globals.get(section) {
         Some(Expr::Map(m)) => m.keys().map(String::as_str).collect(),
@@ -281,7 +337,8 @@ fn ignore_globals_problems(t: &Template, ty: &str, ig: &Expr) -> Vec<(String, St
                 if set.contains(&name.as_str()) {
                     return None;
                 }
-                let hint = cfn_core::error::closest(name, set.iter().copied())
+                let suggestion = cfn_core::error::closest(name, set.iter().copied());
+                let hint = suggestion
                     .map(|h| format!("did you mean `{h}`?"))
                     .unwrap_or_else(|| "remove it".into());
                 Some((
@@ -290,6 +347,7 @@ fn ignore_globals_problems(t: &Template, ty: &str, ig: &Expr) -> Vec<(String, St
                         "`{name}` is not a property of `Globals.{section}` ({listed}); SAM's \
                          transform refuses it: {hint}"
                     ),
+                    suggestion.map(str::to_owned),
                 ))
             })
             .collect(),
@@ -299,6 +357,7 @@ fn ignore_globals_problems(t: &Template, ty: &str, ig: &Expr) -> Vec<(String, St
             "IgnoreGlobals must be `*` or a list of properties set in Globals; SAM's \
              transform refuses anything else"
                 .to_owned(),
+            None,
         )],
     }
 }
@@ -381,11 +440,29 @@ mod tests {
     }
 
     #[test]
-    fn unknown_types_suggest() {
-        let t = Template::from_yaml("Resources:\n  B:\n    Type: AWS::S3::Buckets\n  C:\n    Type: Custom::Thing\n  M:\n    Type: Org::Mod::Thing::MODULE\n").unwrap();
+    fn strings_for_cloudformation_package_are_warnings() {
+        let t = Template::from_yaml("Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ./src\n      Role: arn:aws:iam::123456789012:role/r\n  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: {ZipFile: x}\n      Role: arn:aws:iam::123456789012:role/r\n      Timeout: soon\n").unwrap();
         let d = validate(&t);
         assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].severity, Severity::Warning);
+        assert!(
+            d[0].to_string().contains("aws cloudformation package"),
+            "{}",
+            d[0]
+        );
+        // a string elsewhere stays an error
+        assert_eq!(d[1].severity, Severity::Error, "{}", d[1]);
+    }
+
+    #[test]
+    fn unknown_types_suggest() {
+        let t = Template::from_yaml("Resources:\n  B:\n    Type: AWS::S3::Buckets\n  C:\n    Type: Custom::Thing\n  M:\n    Type: Org::Mod::Thing::MODULE\n  A:\n    Type: AWS::S3::Bucket::MODULE\n  P:\n    Type: Org::Svc::Thing\n").unwrap();
+        let d = validate(&t);
+        // modules (`::MODULE`, AWS-named or not) and custom resources are
+        // not judged; a third-party type is a warning
+        assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].to_string().contains("did you mean `AWS::S3::Bucket`?"));
+        assert_eq!(d[0].error.kind().suggestion(), Some("AWS::S3::Bucket"));
         assert_eq!(d[1].severity, Severity::Warning);
     }
 
@@ -395,7 +472,14 @@ mod tests {
             "Transform: AWS::Serverless-2016-10-31\nConditions:\n  C: !Equals [a, b]\nGlobals:\n  Function:\n    Timout: 3\n  Tables: {}\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Fn::If:\n        - C\n        - {Runtime: python3.12, Handler: a.b, InlineCode: x, MemorySiz: 128}\n        - !Ref AWS::NoValue\n  L:\n    Type: AWS::Serverless::LayerVersion\n",
         )
         .unwrap();
-        let d: Vec<String> = validate(&t).iter().map(|d| d.error.to_string()).collect();
+        let diags = validate(&t);
+        let suggestions: Vec<Option<&str>> =
+            diags.iter().map(|d| d.error.kind().suggestion()).collect();
+        assert_eq!(
+            suggestions,
+            [Some("MemorySize"), None, Some("Timeout"), None]
+        );
+        let d: Vec<String> = diags.iter().map(|d| d.error.to_string()).collect();
         assert_eq!(d.len(), 4, "{d:#?}");
         assert!(d[0].starts_with("Resources/F/Properties/Fn::If/1/MemorySiz: AWS::Serverless::Function: unknown property `MemorySiz`; did you mean `MemorySize`?"), "{}", d[0]);
         assert!(d[1].starts_with("Resources/L: AWS::Serverless::LayerVersion: missing required property `Properties`"), "{}", d[1]);
@@ -421,7 +505,9 @@ mod tests {
             "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function: {Timeout: 3, Runtime: python3.12}\nResources:\n  A:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: [Timeot, Runtime]\n    Properties: {Handler: a.b, InlineCode: x, Runtime: python3.12}\n  B:\n    Type: AWS::Serverless::Function\n    IgnoreGlobals: '*'\n    Properties: {Handler: a.b, InlineCode: x, Runtime: python3.12}\n",
         )
         .unwrap();
-        let d: Vec<String> = validate(&t).iter().map(|d| d.error.to_string()).collect();
+        let diags = validate(&t);
+        assert_eq!(diags[0].error.kind().suggestion(), Some("Timeout"));
+        let d: Vec<String> = diags.iter().map(|d| d.error.to_string()).collect();
         assert_eq!(d.len(), 1, "{d:#?}");
         assert!(
             d[0].starts_with("Resources/A/IgnoreGlobals/0: AWS::Serverless::Function: `Timeot` is not a property of `Globals.Function` (which sets Timeout, Runtime); SAM's transform refuses it: did you mean `Timeout`?"),

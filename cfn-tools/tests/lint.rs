@@ -12,6 +12,24 @@ fn fixture(name: &str) -> Template {
     .unwrap()
 }
 
+/// Rule ids are the findings' stable codes (the `rule` of JSON output, the
+/// `ruleId` of SARIF, what suppressions name): renaming one breaks every
+/// suppression and every tool that matches on it, so they are pinned.
+#[test]
+fn rule_ids_are_pinned() {
+    let ids: Vec<&str> = RULES.iter().map(|r| r.info.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "EC2001", "EC2002", "EC2005", "EC2006", "EC2007", "ELB001", "ELB002", "ELB003",
+            "ELB004", "IAM001", "IAM002", "IAM003", "IAM004", "IAM005", "IAM006", "IAM007",
+            "IAM008", "KMS001", "KMS002", "S3001", "S3002", "S3003", "S3004", "S3005", "S3006",
+            "EC2004", "LOG001", "LOG002", "STATE001", "RDS001", "RDS002", "RDS003", "DDB001",
+            "SNS001", "SQS001", "SEC001", "EC2003", "ASG001", "LMB001", "LMB002",
+        ]
+    );
+}
+
 #[test]
 fn there_are_at_least_25_rules_with_unique_ids() {
     assert!(RULES.len() >= 25, "{}", RULES.len());
@@ -276,6 +294,31 @@ Resources:
             "Resources/P/Properties/PolicyDocument/Statement/4/Action/3: `s3:Zz*` matches no IAM action",
         ]
     );
+    // the suggestion is data too, and in the JSON of a finding
+    let suggestions: Vec<Option<&str>> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "IAM008")
+        .map(|f| f.suggestion.as_deref())
+        .collect();
+    assert_eq!(
+        suggestions,
+        [Some("s3:getobject"), Some("s3:getobject"), None, None]
+    );
+    let iam008: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "IAM008")
+        .collect();
+    let json = serde_json::to_value(iam008[0]).unwrap();
+    assert_eq!(json["suggestion"], "s3:getobject");
+    let json = serde_json::to_value(iam008[2]).unwrap();
+    assert!(json.get("suggestion").is_none(), "{json}");
+    assert!(report
+        .findings
+        .iter()
+        .filter(|f| f.rule != "IAM008")
+        .all(|f| f.suggestion.is_none()));
     assert!(RULES
         .iter()
         .any(|r| r.info.id == "IAM008" && r.info.severity == Severity::High));

@@ -214,7 +214,7 @@ fn every_stateful_resource_is_retained() {
                 ("UpdateReplacePolicy", &r.update_replace_policy),
             ] {
                 assert_eq!(
-                    p.as_ref().and_then(Expr::as_str),
+                    p.as_deref().and_then(Expr::as_str),
                     Some("Retain"),
                     "{env}: {id} ({}) {what}",
                     r.type_name

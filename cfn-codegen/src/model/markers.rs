@@ -75,6 +75,17 @@ impl Markers {
                 }
             }
         }
+        // Members of the reviewed unions are markers even where no schema
+        // names them (a DynamoDB stream ARN, an MSK cluster ARN).
+        for (_, _, members) in refs::UNIONS {
+            for k in *members {
+                if let Some((t, at, _)) = parse_id_format(k) {
+                    if types.contains_key(&t) {
+                        keys.insert((t, at));
+                    }
+                }
+            }
+        }
         let mut by_key = BTreeMap::new();
         let mut names: HashSet<(String, String)> = HashSet::new();
         for (t, attr) in keys {
@@ -100,12 +111,12 @@ impl Markers {
             by_key.insert(m.key(), m);
         }
         // Union markers whose members all exist.
-        for (name, members) in refs::UNIONS {
+        for (module, name, members) in refs::UNIONS {
             if !members.iter().all(|k| by_key.contains_key(*k)) {
                 continue;
             }
             let first = &by_key[members[0]];
-            let service = first.service.clone();
+            let service = (*module).to_owned();
             assert!(
                 names.insert((service.clone(), (*name).to_owned())),
                 "marker clash {service}::{name}"
@@ -137,6 +148,11 @@ impl Markers {
     pub fn of_node(&self, types: &BTreeMap<String, J>, node: &J) -> Option<(String, bool)> {
         let mut cands: Vec<(String, bool)> = Vec::new();
         fn push(cands: &mut Vec<(String, bool)>, f: &J) {
+            if let Some(f) = f.as_str().filter(|f| f.contains('|')) {
+                // a union the overlay names
+                cands.push((f.to_owned(), false));
+                return;
+            }
             if let Some(f) = f.as_str() {
                 if let Some((t, a, plural)) = parse_id_format(f) {
                     cands.push((format!("{t}.{a}"), plural));
@@ -166,13 +182,20 @@ impl Markers {
         // lengths: a field that accepts only a key ARN never takes a key id.
         // (`load` refuses registry markers without an example; fixture
         // markers have none and are taken as they are.)
-        cands.retain(|(k, _)| refs::example(k).is_none_or(|e| refs::fits(node, e)));
+        cands.retain(|(k, _)| {
+            if k.contains('|') {
+                return k
+                    .split('|')
+                    .all(|m| refs::example(m).is_none_or(|e| refs::fits(node, e)));
+            }
+            refs::example(k).is_none_or(|e| refs::fits(node, e))
+        });
         // Several forms fit: the union marker of exactly those, if reviewed.
         let mut fitting: Vec<&str> = cands.iter().map(|(k, _)| k.as_str()).collect();
         fitting.sort_unstable();
         fitting.dedup();
         if fitting.len() > 1 {
-            if let Some((_, members)) = refs::UNIONS.iter().find(|(_, ms)| {
+            if let Some((_, _, members)) = refs::UNIONS.iter().find(|(_, _, ms)| {
                 let mut ms: Vec<&str> = ms.to_vec();
                 ms.sort_unstable();
                 ms == fitting

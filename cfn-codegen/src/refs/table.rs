@@ -4,6 +4,10 @@
 
 /// `(marker key, what Ref / Fn::GetAtt of the target returns)`, sorted.
 pub const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "AWS::AmazonMQ::Broker.Arn",
+        "arn:aws:mq:us-east-1:123456789012:broker:my-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9",
+    ),
     ("AWS::ApiGateway::RestApi.RestApiId", "a1b2c3d4e5"),
     (
         "AWS::ApiGatewayV2::Api.ApiId",
@@ -34,6 +38,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "arn:aws:directconnect:us-east-1:123456789012:dxlag/dxlag-ffrz71kw",
     ),
     ("AWS::DirectConnect::Lag.LagId", "dxlag-ffrz71kw"),
+    (
+        "AWS::DynamoDB::Table.StreamArn",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/my-table/stream/2026-01-01T00:00:00.000",
+    ),
     ("AWS::EC2::EIP.AllocationId", "eipalloc-0123456789abcdef0"),
     ("AWS::EC2::EIP.PublicIp", "203.0.113.10"),
     ("AWS::EC2::Image.Id", "ami-0123456789abcdef0"),
@@ -113,6 +121,10 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ),
     ("AWS::Logs::LogGroup.Name", "/aws/lambda/my-function"),
     (
+        "AWS::MSK::Cluster.Arn",
+        "arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster/abcd1234-ab12-cd34-ef56-abcdef123456-1",
+    ),
+    (
         "AWS::OpenSearchService::Domain.Arn",
         "arn:aws:es:us-east-1:123456789012:domain/my-domain",
     ),
@@ -140,12 +152,14 @@ pub const EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// Union markers: a field whose pattern admits several forms of one
-/// resource's identifier takes each of them (`Value<KeyId>`, `Value<KeyArn>`
-/// and `Value<AliasName>` all convert into `Value<KeyIdArnOrAlias>`).
-/// `(name, member keys)`; a field takes a union only when exactly its
-/// members fit; other combinations fall back to one form.
-pub const UNIONS: &[(&str, &[&str])] = &[
+/// resource's identifier (or, for an event source, several resources' ARNs)
+/// takes each of them (`Value<KeyId>`, `Value<KeyArn>` and `Value<AliasName>`
+/// all convert into `Value<KeyIdArnOrAlias>`). `(ids module, name, member
+/// keys)`; a field takes a union when exactly its members fit, or when the
+/// overlay names the union.
+pub const UNIONS: &[(&str, &str, &[&str])] = &[
     (
+        "kms",
         "KeyIdArnOrAlias",
         &[
             "AWS::KMS::Key.Id",
@@ -153,18 +167,41 @@ pub const UNIONS: &[(&str, &[&str])] = &[
             "AWS::KMS::Alias.AliasName",
         ],
     ),
-    ("KeyIdOrArn", &["AWS::KMS::Key.Id", "AWS::KMS::Key.Arn"]),
     (
+        "kms",
+        "KeyIdOrArn",
+        &["AWS::KMS::Key.Id", "AWS::KMS::Key.Arn"],
+    ),
+    (
+        "kms",
         "KeyArnOrAlias",
         &["AWS::KMS::Key.Arn", "AWS::KMS::Alias.AliasName"],
     ),
     (
+        "kms",
         "KeyIdOrAlias",
         &["AWS::KMS::Key.Id", "AWS::KMS::Alias.AliasName"],
     ),
     (
+        "ec2",
         "SecurityGroupIdOrName",
         &["AWS::EC2::SecurityGroup.Id", "AWS::EC2::SecurityGroup.Name"],
+    ),
+    // "The Amazon Resource Name (ARN) of the event source": a queue, a
+    // Kinesis stream or consumer, a DynamoDB stream, an MSK cluster, an
+    // Amazon MQ broker (a DocumentDB change stream has no resource: pass it
+    // with `Value::existing`).
+    (
+        "lambda",
+        "EventSourceArn",
+        &[
+            "AWS::SQS::Queue.Arn",
+            "AWS::Kinesis::Stream.Arn",
+            "AWS::Kinesis::StreamConsumer.ConsumerARN",
+            "AWS::DynamoDB::Table.StreamArn",
+            "AWS::MSK::Cluster.Arn",
+            "AWS::AmazonMQ::Broker.Arn",
+        ],
     ),
 ];
 
@@ -282,6 +319,12 @@ pub const OVERLAY: &[OverlayEntry] = &[
         "/properties/FunctionName",
         "AWS::Lambda::Function.FunctionName",
         "The name or ARN of the Lambda function.",
+    ),
+    entry(
+        "AWS::Lambda::EventSourceMapping",
+        "/properties/EventSourceArn",
+        "AWS::SQS::Queue.Arn|AWS::Kinesis::Stream.Arn|AWS::Kinesis::StreamConsumer.ConsumerARN|AWS::DynamoDB::Table.StreamArn|AWS::MSK::Cluster.Arn|AWS::AmazonMQ::Broker.Arn",
+        "The Amazon Resource Name (ARN) of the event source.",
     ),
     entry(
         "AWS::Lambda::Function",

@@ -50,6 +50,7 @@ impl Ctx<'_> {
                 path,
                 ErrorKind::InvalidValue {
                     value: "Fn::ForEach".into(),
+                    hint: crate::error::Hint::None,
                     reason: "loops nested more than 64 deep; flatten them".into(),
                 },
             ));

@@ -17,8 +17,10 @@ pub(crate) struct Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct NodeMap {
     entries: Vec<(String, Node)>,
-    /// Hashes of the keys, kept only while a large map is being read.
-    seen: Option<std::collections::HashSet<u64>>,
+    /// Hashes of the keys, kept only while a large map is being read
+    /// (boxed: every node is as large as its largest kind).
+    #[allow(clippy::box_collection)] // the box is the point: a smaller node
+    seen: Option<Box<std::collections::HashSet<u64>>>,
 }
 
 impl NodeMap {
@@ -69,9 +71,9 @@ impl NodeMap {
         if self.entries.len() < LINEAR {
             return self.contains_key(k);
         }
-        let seen = self
-            .seen
-            .get_or_insert_with(|| self.entries.iter().map(|(key, _)| key_hash(key)).collect());
+        let seen = self.seen.get_or_insert_with(|| {
+            Box::new(self.entries.iter().map(|(key, _)| key_hash(key)).collect())
+        });
         seen.contains(&key_hash(k)) && self.entries.iter().any(|(key, _)| key == k)
     }
     /// Appends an entry whose key [`NodeMap::has`] said is new.

@@ -105,7 +105,9 @@ pub(super) fn entries<T>(
     let NodeKind::Map(m) = v.kind else {
         return Ok(()); // null: no entries
     };
-    // each entry's nodes are dropped as soon as it is converted
+    // exact capacity (no slack from doubling, no copy while growing); each
+    // entry's nodes are dropped as soon as it is converted
+    out.reserve(m.len());
     for (id, n) in m {
         match f(&n, &p.key(&id)) {
             Ok(x) => {
@@ -161,6 +163,7 @@ pub(super) fn section(
             if s != crate::template::FORMAT_VERSION {
                 return Err(err_at(v, p, ErrorKind::InvalidValue {
                     value: format!("{s:?}"),
+                    hint: crate::error::Hint::None,
                     reason: "the only template format version is \"2010-09-09\"; use it or remove the key".into(),
                 }));
             }
@@ -211,8 +214,11 @@ impl WithLocationOf for Error {
 }
 
 fn expr_map(node: &Node, path: &P<'_>) -> Result<ExprMap> {
-    let mut out = ExprMap::new();
-    for (k, v) in as_map(node, path, "a map")? {
+    let m = as_map(node, path, "a map")?;
+    // exact capacity: a map grown by doubling keeps up to half its slots
+    // empty, which for 100,000 resources' properties is tens of MiB
+    let mut out = ExprMap::with_capacity(m.len());
+    for (k, v) in m {
         out.insert(k.clone(), expr(v, &path.key(k))?);
     }
     Ok(out)
@@ -329,16 +335,16 @@ fn resource(node: &Node, path: &P<'_>) -> Result<Resource> {
                 })
             }
             "Condition" => r.condition = Some(as_str(v, &kp, "a condition name")?.to_owned()),
-            "DeletionPolicy" => r.deletion_policy = Some(expr(v, &kp)?),
-            "UpdateReplacePolicy" => r.update_replace_policy = Some(expr(v, &kp)?),
-            "UpdatePolicy" => r.update_policy = Some(expr(v, &kp)?),
-            "CreationPolicy" => r.creation_policy = Some(expr(v, &kp)?),
-            "Metadata" => r.metadata = Some(expr(v, &kp)?),
+            "DeletionPolicy" => r.deletion_policy = Some(Box::new(expr(v, &kp)?)),
+            "UpdateReplacePolicy" => r.update_replace_policy = Some(Box::new(expr(v, &kp)?)),
+            "UpdatePolicy" => r.update_policy = Some(Box::new(expr(v, &kp)?)),
+            "CreationPolicy" => r.creation_policy = Some(Box::new(expr(v, &kp)?)),
+            "Metadata" => r.metadata = Some(Box::new(expr(v, &kp)?)),
             // CloudFormation accepts `Version` on custom resources only
-            "Version" if r.is_custom() => r.version = Some(expr(v, &kp)?),
+            "Version" if r.is_custom() => r.version = Some(Box::new(expr(v, &kp)?)),
             // SAM's own resource attribute
             "IgnoreGlobals" if r.type_name.starts_with("AWS::Serverless::") => {
-                r.ignore_globals = Some(expr(v, &kp)?)
+                r.ignore_globals = Some(Box::new(expr(v, &kp)?))
             }
             other => {
                 // `Version` and `IgnoreGlobals` are named only where they apply

@@ -162,7 +162,8 @@ impl Ctx<'_> {
                     self.error(
                         &r.path,
                         ErrorKind::DanglingMapping {
-                            what: format!("mapping `{}`{hint}", r.target),
+                            what: format!("mapping `{}`", r.target),
+                            hint,
                         },
                     )
                 }
@@ -174,6 +175,7 @@ impl Ctx<'_> {
                                 &r.path,
                                 ErrorKind::DanglingMapping {
                                     what: format!("top-level key `{a}` of mapping `{}`", r.target),
+                                    hint: Hint::None,
                                 },
                             ),
                             Some(inner) if !inner.contains_key(b) => self.error(
@@ -183,6 +185,7 @@ impl Ctx<'_> {
                                         "key `{b}` under `{a}` of mapping `{}`",
                                         r.target
                                     ),
+                                    hint: Hint::None,
                                 },
                             ),
                             _ => {}

@@ -116,9 +116,9 @@ pub(super) fn check_dynamic_references(ctx: &mut Ctx<'_>) {
 /// The rendered size against the direct-upload and S3 body limits.
 pub(super) fn check_size(ctx: &mut Ctx<'_>) -> SizeReport {
     let t = ctx.t;
-    let compact_bytes = t.to_json_compact().len();
+    let compact_bytes = rendered_len(t, false);
     let size = SizeReport {
-        json_bytes: t.to_json_pretty().len(),
+        json_bytes: rendered_len(t, true),
         compact_bytes,
     };
     if compact_bytes > limits::S3_BODY_BYTES {
@@ -143,6 +143,31 @@ pub(super) fn check_size(ctx: &mut Ctx<'_>) -> SizeReport {
         );
     }
     size
+}
+
+/// The length of `to_json_pretty` (`pretty`) or `to_json_compact`, counted
+/// as the JSON is written instead of rendered into a string: for 100,000
+/// resources the pretty string alone grows to 32 MiB.
+fn rendered_len(t: &crate::template::Template, pretty: bool) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let ok = if pretty {
+        serde_json::to_writer_pretty(&mut c, t).is_ok()
+    } else {
+        serde_json::to_writer(&mut c, t).is_ok()
+    };
+    // as the renderers: an empty string on failure; pretty ends with a newline
+    let n = if ok { c.0 } else { 0 };
+    n + usize::from(pretty)
 }
 
 fn count_dynamic(e: &Expr) -> usize {

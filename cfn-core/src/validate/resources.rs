@@ -27,6 +27,7 @@ fn check_resource(ctx: &mut Ctx<'_>, id: &LogicalId, r: &Resource) {
     if !is_valid_type_name(&r.type_name) {
         ctx.error(format!("{base}/Type"), ErrorKind::InvalidValue {
             value: format!("{:?}", r.type_name),
+            hint: crate::error::Hint::None,
             reason: "not a resource type name; use `AWS::Service::Resource` (for example `AWS::S3::Bucket`) or `Custom::Name`".into(),
         });
     }
@@ -87,7 +88,7 @@ fn check_policies(ctx: &mut Ctx<'_>, base: &str, r: &Resource) {
             ctx.check_expr(e, &format!("{base}/{key}"), false);
         }
     }
-    if let Some(up) = &r.update_policy {
+    if let Some(up) = r.update_policy.as_deref() {
         check_keys(ctx, up, &format!("{base}/UpdatePolicy"), UPDATE_POLICY_KEYS);
         if let Expr::Map(m) = up {
             if let Some(ru) = m.get("AutoScalingRollingUpdate") {
@@ -111,12 +112,12 @@ fn check_policies(ctx: &mut Ctx<'_>, base: &str, r: &Resource) {
     for (key, e, allowed) in [
         (
             "DeletionPolicy",
-            &r.deletion_policy,
+            r.deletion_policy.as_deref(),
             &["Delete", "Retain", "RetainExceptOnCreate", "Snapshot"][..],
         ),
         (
             "UpdateReplacePolicy",
-            &r.update_replace_policy,
+            r.update_replace_policy.as_deref(),
             &["Delete", "Retain", "Snapshot"][..],
         ),
     ] {
@@ -125,11 +126,8 @@ fn check_policies(ctx: &mut Ctx<'_>, base: &str, r: &Resource) {
                 format!("{base}/{key}"),
                 ErrorKind::InvalidValue {
                     value: format!("{s:?}"),
-                    reason: format!(
-                        "`{key}` must be one of {}{}",
-                        allowed.join(", "),
-                        suggest(s, allowed.iter().copied())
-                    ),
+                    hint: suggest(s, allowed.iter().copied()),
+                    reason: format!("`{key}` must be one of {}", allowed.join(", ")),
                 },
             ),
             Some(other @ Expr::Fn(_)) => ctx.check_expr(other, &format!("{base}/{key}"), false),

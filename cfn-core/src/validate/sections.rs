@@ -26,7 +26,16 @@ pub(super) fn check_ids(ctx: &mut Ctx<'_>) {
     for (section, ids) in &sections {
         let namespace = crate::template::id_namespace(section);
         for id in ids {
-            if let Some(reason) = LogicalId::problem(id.as_str()) {
+            // Condition names are not held to the logical-id alphabet:
+            // CloudFormation deploys `NATGateway&3AZCondition` (AWS Quick
+            // Start VPC), and cfn-lint's template schema constrains the
+            // other sections' names only.
+            let problem = if *section == "Conditions" {
+                condition_name_problem(id.as_str())
+            } else {
+                LogicalId::problem(id.as_str())
+            };
+            if let Some(reason) = problem {
                 ctx.error(
                     format!("{section}/{id}"),
                     ErrorKind::InvalidLogicalId {
@@ -48,6 +57,20 @@ pub(super) fn check_ids(ctx: &mut Ctx<'_>) {
     }
 }
 
+/// Why a condition name is refused: empty or longer than a logical id.
+fn condition_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    (name.len() > LogicalId::MAX_LEN).then(|| {
+        format!(
+            "it is {} characters long; the limit is {}",
+            name.len(),
+            LogicalId::MAX_LEN
+        )
+    })
+}
+
 /// `Globals` only in SAM templates, and at least one resource.
 pub(super) fn check_required(ctx: &mut Ctx<'_>) {
     let t = ctx.t;
@@ -56,6 +79,7 @@ pub(super) fn check_required(ctx: &mut Ctx<'_>) {
             "Globals",
             ErrorKind::InvalidValue {
                 value: "Globals".into(),
+                hint: crate::error::Hint::None,
                 reason: format!(
                     "`Globals` is a section of SAM templates only; declare `Transform: {}` or remove it",
                     crate::template::SAM_TRANSFORM
@@ -199,6 +223,7 @@ fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
                 format!("{path}/AllowedPattern"),
                 ErrorKind::InvalidValue {
                     value: format!("{:?}", p.allowed_pattern.as_deref().unwrap_or_default()),
+                    hint: crate::error::Hint::None,
                     reason: format!(
                         "cannot be evaluated here ({e}), so values are not checked against it; \
                          check it is a valid Java regular expression"
@@ -220,6 +245,7 @@ fn check_parameter(ctx: &mut Ctx<'_>, id: &str, p: &Parameter) {
                     format!("{path}/{key}"),
                     ErrorKind::InvalidValue {
                         value: json(v),
+                        hint: crate::error::Hint::None,
                         reason: format!("`{key}` must be a number"),
                     },
                 );

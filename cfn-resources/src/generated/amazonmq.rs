@@ -90,7 +90,7 @@ resource! {
         /// `Fn::GetAtt` `Id`.
         id_attr("Id"): String,
         /// `Fn::GetAtt` `Arn`.
-        arn("Arn"): String,
+        arn("Arn"): ids::amazonmq::BrokerArn,
         /// The version in use. This may have more precision than the specified EngineVersion.
         ///
         /// `Fn::GetAtt` `EngineVersionCurrent`.

@@ -599,7 +599,7 @@ resource! {
         /// `Fn::GetAtt` `Arn`.
         arn("Arn"): String,
         /// `Fn::GetAtt` `StreamArn`.
-        stream_arn("StreamArn"): String,
+        stream_arn("StreamArn"): ids::dynamodb::TableStreamArn,
     }
 }
 

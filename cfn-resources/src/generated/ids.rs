@@ -5,6 +5,16 @@
 //! service can name a resource of another. A handle's `reference()` or an
 //! attribute getter yields these; outside a stack use `Value::existing("vpc-...")`.
 
+/// Identifiers of `AWS::AmazonMQ` resources.
+pub mod amazonmq {
+    ids! {
+        /// `AWS::AmazonMQ::Broker.Arn`: the `Arn` of a `AWS::AmazonMQ::Broker`.
+        ///
+        /// Produced by `Fn::GetAtt` `Arn` of `AWS::AmazonMQ::Broker`.
+        BrokerArn = "AWS::AmazonMQ::Broker.Arn";
+    }
+}
+
 /// Identifiers of `AWS::ApiGateway` resources.
 pub mod apigateway {
     ids! {
@@ -80,6 +90,16 @@ pub mod directconnect {
         ///
         /// Produced by `Fn::GetAtt` `LagId` of `AWS::DirectConnect::Lag`.
         LagId = "AWS::DirectConnect::Lag.LagId";
+    }
+}
+
+/// Identifiers of `AWS::DynamoDB` resources.
+pub mod dynamodb {
+    ids! {
+        /// `AWS::DynamoDB::Table.StreamArn`: the `StreamArn` of a `AWS::DynamoDB::Table`.
+        ///
+        /// Produced by `Fn::GetAtt` `StreamArn` of `AWS::DynamoDB::Table`.
+        TableStreamArn = "AWS::DynamoDB::Table.StreamArn";
     }
 }
 
@@ -265,6 +285,10 @@ pub mod lambda {
         /// Produced by `Ref` of `AWS::Lambda::Function`.
         FunctionName = "AWS::Lambda::Function.FunctionName";
     }
+    union_ids! {
+        /// Any of `AWS::SQS::Queue.Arn`, `AWS::Kinesis::Stream.Arn`, `AWS::Kinesis::StreamConsumer.ConsumerARN`, `AWS::DynamoDB::Table.StreamArn`, `AWS::MSK::Cluster.Arn`, `AWS::AmazonMQ::Broker.Arn`: for a field whose pattern admits each. `Value`s of those markers convert into it.
+        EventSourceArn = "AWS::SQS::Queue.Arn|AWS::Kinesis::Stream.Arn|AWS::Kinesis::StreamConsumer.ConsumerARN|AWS::DynamoDB::Table.StreamArn|AWS::MSK::Cluster.Arn|AWS::AmazonMQ::Broker.Arn" [super::sqs::QueueArn, super::kinesis::StreamArn, super::kinesis::StreamConsumerConsumerArn, super::dynamodb::TableStreamArn, super::msk::ClusterArn, super::amazonmq::BrokerArn];
+    }
 }
 
 /// Identifiers of `AWS::Logs` resources.
@@ -278,6 +302,16 @@ pub mod logs {
         ///
         /// Produced by `Fn::GetAtt` `LogGroupName` of `AWS::B2BI::Profile`, `Fn::GetAtt` `LoggingConfiguration.ImageLogGroupName` of `AWS::ImageBuilder::ImagePipeline`, `Fn::GetAtt` `LoggingConfiguration.PipelineLogGroupName` of `AWS::ImageBuilder::ImagePipeline`, `Ref` of `AWS::Logs::LogGroup`.
         LogGroupName = "AWS::Logs::LogGroup.Name";
+    }
+}
+
+/// Identifiers of `AWS::MSK` resources.
+pub mod msk {
+    ids! {
+        /// `AWS::MSK::Cluster.Arn`: the `Arn` of a `AWS::MSK::Cluster`.
+        ///
+        /// Produced by `Ref` of `AWS::MSK::Cluster`, `Fn::GetAtt` `Arn` of `AWS::MSK::Cluster`.
+        ClusterArn = "AWS::MSK::Cluster.Arn";
     }
 }
 

@@ -573,7 +573,7 @@ resource! {
     /// Resource Type definition for AWS::MSK::Cluster
     ///
     /// `AWS::MSK::Cluster`: [CloudFormation documentation](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-cluster.html). Nested property types are in [`cluster`].
-    pub struct Cluster("AWS::MSK::Cluster") -> ClusterAttributes, ref String;
+    pub struct Cluster("AWS::MSK::Cluster") -> ClusterAttributes, ref ids::msk::ClusterArn;
     new {
         /// Creates `AWS::MSK::Cluster` from its required properties:
         ///
@@ -618,7 +618,7 @@ resource! {
     }
     attributes {
         /// `Fn::GetAtt` `Arn`.
-        arn("Arn"): String,
+        arn("Arn"): ids::msk::ClusterArn,
         /// The current version of the MSK cluster
         ///
         /// `Fn::GetAtt` `CurrentVersion`.

@@ -27,10 +27,12 @@
 //! ```
 
 pub mod iam;
+mod runtimes;
 mod sam;
 mod stateful;
 mod validate;
 
+pub use runtimes::{lambda_runtime, LambdaRuntime, RUNTIMES_AS_OF};
 pub use sam::{
     is_sam_type, sam_globals_sections, sam_type_names, sam_version, validate_sam_globals,
     validate_sam_properties,

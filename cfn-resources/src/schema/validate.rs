@@ -136,6 +136,26 @@ pub enum ProblemKind {
     },
 }
 
+impl ProblemKind {
+    /// The name probably meant ("did you mean"), as data: the closest
+    /// known property, Globals section or policy template; the message
+    /// words it.
+    ///
+    /// ```
+    /// use cfn_resources::schema::ProblemKind;
+    /// let k = ProblemKind::UnknownProperty { name: "Tagz".into(), suggestion: Some("Tags".into()) };
+    /// assert_eq!(k.suggestion(), Some("Tags"));
+    /// ```
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            ProblemKind::UnknownProperty { suggestion, .. }
+            | ProblemKind::UnknownGlobalsSection { suggestion, .. }
+            | ProblemKind::UnknownPolicyTemplate { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
+        }
+    }
+}
+
 /// Checks `properties` (as rendered) against `schema`. Returns every problem.
 pub fn validate_properties(schema: &TypeSchema, properties: &ExprMap) -> Vec<Problem> {
     let mut v = Validator {

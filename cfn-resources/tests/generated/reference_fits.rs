@@ -1131,6 +1131,18 @@ pub const FIELDS: &[(&str, &str, &str, &str, &str)] = &[
     ("AWS::Lambda::CapacityProvider", "VpcConfig/SubnetIds/*", "AWS::EC2::Subnet.Id", "subnet-0123456789abcdef0", "schema"),
     // The name of the Lambda function.
     ("AWS::Lambda::EventInvokeConfig", "FunctionName", "AWS::Lambda::Function.FunctionName", "my-function", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::AmazonMQ::Broker.Arn", "arn:aws:mq:us-east-1:123456789012:broker:my-broker:b-1234a5b6-78cd-901e-2fgh-3i45j6k178l9", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::DynamoDB::Table.StreamArn", "arn:aws:dynamodb:us-east-1:123456789012:table/my-table/stream/2026-01-01T00:00:00.000", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::Kinesis::Stream.Arn", "arn:aws:kinesis:us-east-1:123456789012:stream/my-stream", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::Kinesis::StreamConsumer.ConsumerARN", "arn:aws:kinesis:us-east-1:123456789012:stream/my-stream/consumer/my-consumer:1614870000", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::MSK::Cluster.Arn", "arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster/abcd1234-ab12-cd34-ef56-abcdef123456-1", "overlay"),
+    // The Amazon Resource Name (ARN) of the event source.
+    ("AWS::Lambda::EventSourceMapping", "EventSourceArn", "AWS::SQS::Queue.Arn", "arn:aws:sqs:us-east-1:123456789012:my-queue", "overlay"),
     // The name or ARN of the Lambda function.
     ("AWS::Lambda::EventSourceMapping", "FunctionName", "AWS::Lambda::Function.FunctionName", "my-function", "overlay"),
     ("AWS::Lambda::EventSourceMapping", "KmsKeyArn", "AWS::KMS::Key.Arn", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", "schema"),
@@ -1847,4 +1859,4 @@ pub const FIELDS: &[(&str, &str, &str, &str, &str)] = &[
 ];
 
 /// Typed reference fields, and fields that name another resource.
-pub const COVERAGE: (usize, usize) = (1432, 5090);
+pub const COVERAGE: (usize, usize) = (1433, 5090);

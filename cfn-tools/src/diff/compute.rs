@@ -10,9 +10,9 @@ use cfn_core::{Expr, Resource, Template};
 use cfn_resources::schema::is_stateful;
 use indexmap::{IndexMap, IndexSet};
 
-pub(super) fn keeps(p: &Option<Expr>) -> bool {
+pub(super) fn keeps(p: &Option<Box<Expr>>) -> bool {
     matches!(
-        p.as_ref().and_then(Expr::as_str),
+        p.as_deref().and_then(Expr::as_str),
         Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")
     )
 }
@@ -66,25 +66,29 @@ fn resource_diff(
         ),
         (
             "DeletionPolicy",
-            old.deletion_policy.clone(),
-            new.deletion_policy.clone(),
+            old.deletion_policy.as_deref().cloned(),
+            new.deletion_policy.as_deref().cloned(),
         ),
         (
             "UpdateReplacePolicy",
-            old.update_replace_policy.clone(),
-            new.update_replace_policy.clone(),
+            old.update_replace_policy.as_deref().cloned(),
+            new.update_replace_policy.as_deref().cloned(),
         ),
         (
             "UpdatePolicy",
-            old.update_policy.clone(),
-            new.update_policy.clone(),
+            old.update_policy.as_deref().cloned(),
+            new.update_policy.as_deref().cloned(),
         ),
         (
             "CreationPolicy",
-            old.creation_policy.clone(),
-            new.creation_policy.clone(),
+            old.creation_policy.as_deref().cloned(),
+            new.creation_policy.as_deref().cloned(),
         ),
-        ("Metadata", old.metadata.clone(), new.metadata.clone()),
+        (
+            "Metadata",
+            old.metadata.as_deref().cloned(),
+            new.metadata.as_deref().cloned(),
+        ),
     ];
     for (name, o, n) in attrs {
         let mut found = Vec::new();

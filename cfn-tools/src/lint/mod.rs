@@ -120,8 +120,12 @@ pub struct Finding {
     pub resource: String,
     /// The template path (`Resources/WebSg/Properties/SecurityGroupIngress/0`).
     pub path: String,
-    /// What is wrong here, specifically.
+    /// What is wrong here, specifically (it words the suggestion too).
     pub message: String,
+    /// The name probably meant (IAM008: the closest action of the IAM
+    /// catalogue), as data; absent from JSON when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
     /// How to fix it.
     pub fix: &'static str,
 }
@@ -257,13 +261,14 @@ impl Linter {
             if !rule.info.severity.at_least(self.min_severity) {
                 continue;
             }
-            (rule.check)(t, &mut |resource: &str, path: String, message: String| {
+            rule.run(t, &mut |resource, path, message, suggestion| {
                 raw.push(Finding {
                     rule: rule.info.id,
                     severity: rule.info.severity,
                     resource: resource.to_owned(),
                     path,
                     message,
+                    suggestion,
                     fix: rule.info.fix,
                 })
             });
@@ -305,33 +310,38 @@ impl Linter {
             }
         }
         let metadata = metadata_suppressions(t, &known, &mut report.suppression_errors);
-        for f in raw {
+        // Suppressed findings are taken out in place: the unsuppressed ones
+        // stay in `raw`'s buffer (no second list of every finding).
+        let suppressed = &mut report.suppressed;
+        raw.retain(|f| {
             let code = self.suppressions.iter().find(|s| {
                 s.rule == f.rule
                     && !s.reason.trim().is_empty()
                     && s.resource.as_deref().is_none_or(|r| r == f.resource)
             });
             if let Some(s) = code {
-                report.suppressed.push(Suppressed {
-                    finding: f,
+                suppressed.push(Suppressed {
+                    finding: f.clone(),
                     reason: s.reason.clone(),
                     source: "code",
                 });
-                continue;
+                return false;
             }
             let meta = metadata
                 .iter()
                 .find(|(res, rule, _)| *res == f.resource && *rule == f.rule);
             if let Some((_, _, reason)) = meta {
-                report.suppressed.push(Suppressed {
-                    finding: f,
+                suppressed.push(Suppressed {
+                    finding: f.clone(),
                     reason: reason.clone(),
                     source: "Metadata",
                 });
-                continue;
+                return false;
             }
-            report.findings.push(f);
-        }
+            true
+        });
+        raw.shrink_to_fit();
+        report.findings = raw;
         report
     }
 }
@@ -346,7 +356,7 @@ fn metadata_suppressions(
 ) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     for (id, r) in &t.resources {
-        let Some(Expr::Map(meta)) = &r.metadata else {
+        let Some(Expr::Map(meta)) = r.metadata.as_deref() else {
             continue;
         };
         let Some(ours) = meta.get(METADATA_KEY) else {

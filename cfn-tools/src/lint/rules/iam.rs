@@ -5,6 +5,7 @@
 use super::helpers::*;
 use super::{Report, Rule};
 use crate::policy::{statements, PolicyKind};
+use cfn_core::error::Hint;
 use cfn_core::{Expr, ExprMap, Intrinsic, Resource, Template};
 use cfn_resources::schema::iam as iam_catalogue;
 
@@ -143,33 +144,33 @@ fn can_scope(a: &str) -> bool {
 /// What is wrong with the policy action `a`, if it names no action of the
 /// catalogue: unknown service, unknown action (with the closest known one),
 /// or a pattern matching nothing.
-fn unknown_action(a: &str) -> Option<String> {
+/// Returns the message and the closest action, as data.
+fn unknown_action(a: &str) -> Option<(String, Option<&'static str>)> {
     if a == "*" {
         return None;
     }
     let Some((service, _)) = a.split_once(':') else {
-        return Some(format!("`{a}` is not of the form service:Action"));
+        return Some((format!("`{a}` is not of the form service:Action"), None));
     };
     if a.contains(['*', '?']) {
         return iam_catalogue::matching(a)
             .is_empty()
-            .then(|| format!("`{a}` matches no IAM action"));
+            .then(|| (format!("`{a}` matches no IAM action"), None));
     }
     if iam_catalogue::action(a).is_some() {
         return None;
     }
-    let hint = match iam_catalogue::closest(a) {
-        Some(c) => format!(" (did you mean `{c}`?)"),
-        None => String::new(),
-    };
-    if iam_catalogue::has_service(service) {
-        Some(format!("unknown IAM action `{a}`{hint}"))
+    let closest = iam_catalogue::closest(a);
+    let hint = closest.map_or(Hint::None, Hint::did_you_mean);
+    let message = if iam_catalogue::has_service(service) {
+        format!("unknown IAM action `{a}`{hint}")
     } else {
-        Some(format!("unknown IAM service `{service}` in `{a}`{hint}"))
-    }
+        format!("unknown IAM service `{service}` in `{a}`{hint}")
+    };
+    Some((message, closest))
 }
 
-pub(super) const IAM008: Rule = rule!(
+pub(super) const IAM008: Rule = suggesting_rule!(
     "IAM008",
     High,
     "unknown IAM action",
@@ -184,13 +185,13 @@ pub(super) const IAM008: Rule = rule!(
                         let listed = matches!(e, Expr::List(_));
                         for (j, a) in items(e).into_iter().enumerate() {
                             let Some(a) = lit_str(a) else { continue };
-                            if let Some(why) = unknown_action(a) {
+                            if let Some((why, closest)) = unknown_action(a) {
                                 let at = if listed {
                                     format!("{path}/Statement/{i}/{key}/{j}")
                                 } else {
                                     format!("{path}/Statement/{i}/{key}")
                                 };
-                                report(id, at, why);
+                                report(id, at, why, closest.map(str::to_owned));
                             }
                         }
                     }

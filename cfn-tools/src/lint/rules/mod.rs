@@ -12,12 +12,24 @@ use cfn_core::Template;
 /// What a rule's check reports through: `(resource, template path, message)`.
 pub type Report<'a> = &'a mut dyn FnMut(&str, String, String);
 
+/// What a built-in rule with suggestions reports through: `(resource,
+/// template path, message, the name probably meant)`; the message words
+/// the suggestion, which the finding also keeps as data.
+pub(crate) type SuggestingReport<'a> = &'a mut dyn FnMut(&str, String, String, Option<String>);
+
+/// A rule's check: plain, or reporting a suggestion with each finding.
+#[derive(Clone, Copy)]
+pub(super) enum Check {
+    Plain(fn(&Template, Report<'_>)),
+    Suggesting(fn(&Template, SuggestingReport<'_>)),
+}
+
 /// A rule: its description and its check.
 #[derive(Clone, Copy)]
 pub struct Rule {
     /// Id, severity, rationale, fix.
     pub info: RuleInfo,
-    pub(super) check: fn(&Template, Report<'_>),
+    pub(super) check: Check,
 }
 
 impl Rule {
@@ -41,7 +53,32 @@ impl Rule {
     /// assert_eq!(report.findings[0].rule, "ORG001");
     /// ```
     pub const fn new(info: RuleInfo, check: fn(&Template, Report<'_>)) -> Self {
-        Rule { info, check }
+        Rule {
+            info,
+            check: Check::Plain(check),
+        }
+    }
+
+    /// A built-in rule whose findings may carry a suggestion.
+    pub(crate) const fn suggesting(
+        info: RuleInfo,
+        check: fn(&Template, SuggestingReport<'_>),
+    ) -> Self {
+        Rule {
+            info,
+            check: Check::Suggesting(check),
+        }
+    }
+
+    /// Runs the check: `(resource, path, message, suggestion)` for each
+    /// finding.
+    pub(super) fn run(&self, t: &Template, report: SuggestingReport<'_>) {
+        match self.check {
+            Check::Plain(check) => check(t, &mut |resource, path, message| {
+                report(resource, path, message, None)
+            }),
+            Check::Suggesting(check) => check(t, report),
+        }
     }
 }
 
@@ -54,6 +91,22 @@ impl std::fmt::Debug for Rule {
 macro_rules! rule {
     ($id:literal, $sev:ident, $title:literal, $why:literal, $fix:literal, $check:expr) => {
         $crate::lint::rules::Rule::new(
+            $crate::lint::RuleInfo {
+                id: $id,
+                severity: $crate::lint::Severity::$sev,
+                title: $title,
+                rationale: $why,
+                fix: $fix,
+            },
+            $check,
+        )
+    };
+}
+
+/// [`rule!`] for a check that reports a suggestion with each finding.
+macro_rules! suggesting_rule {
+    ($id:literal, $sev:ident, $title:literal, $why:literal, $fix:literal, $check:expr) => {
+        $crate::lint::rules::Rule::suggesting(
             $crate::lint::RuleInfo {
                 id: $id,
                 severity: $crate::lint::Severity::$sev,

@@ -217,7 +217,7 @@ pub(super) const STATE001: Rule = rule!("STATE001", Medium, "stateful resource n
             if r.type_name == "AWS::RDS::DBInstance" && prop(r, "DBClusterIdentifier").is_some() {
                 continue;
             }
-            let keeps = |e: &Option<Expr>| e.as_ref().is_some_and(|p| is_intrinsic(p) || matches!(lit_str(p), Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")));
+            let keeps = |e: &Option<Box<Expr>>| e.as_deref().is_some_and(|p| is_intrinsic(p) || matches!(lit_str(p), Some("Retain") | Some("Snapshot") | Some("RetainExceptOnCreate")));
             if !keeps(&r.deletion_policy) {
                 report(id.as_str(), format!("Resources/{id}/DeletionPolicy"), format!("{} without DeletionPolicy Retain", r.type_name));
             }
