@@ -244,6 +244,19 @@ pub(super) fn accepts(t: JsonType, e: &Expr) -> bool {
     }
 }
 
+/// An enum's values as the strings a message lists (strings as they are,
+/// other JSON as written).
+pub(super) fn enum_strings(values: &[serde_json::Value]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| v.to_string())
+        })
+        .collect()
+}
+
 pub(super) fn scalar_string(e: &Expr) -> Option<String> {
     match e {
         Expr::String(s) => Some(s.clone()),
@@ -291,15 +304,7 @@ impl Validator<'_> {
         }
         if !node.enum_values.is_empty() {
             if let Some(s) = scalar_string(value) {
-                let allowed: Vec<String> = node
-                    .enum_values
-                    .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string())
-                    })
-                    .collect();
+                let allowed = enum_strings(&node.enum_values);
                 if !allowed.contains(&s) {
                     self.push(path, ProblemKind::NotInEnum { value: s, allowed });
                 }

@@ -3,7 +3,7 @@
 //! `required`), pass-through properties against the registry schema, and
 //! `Policies` as SAM's transform reads them.
 
-use super::super::validate::{accepts, found, regex_matches, scalar_string, suggest};
+use super::super::validate::{accepts, enum_strings, found, regex_matches, scalar_string, suggest};
 use super::super::{lookup, validate_properties, JsonType, Problem, ProblemKind};
 use super::Sam;
 use cfn_core::{Expr, ExprMap};
@@ -157,14 +157,7 @@ impl Checker<'_> {
         }
         if let Some(e) = node.get("enum").and_then(J::as_array) {
             if let Some(s) = scalar_string(value) {
-                let allowed: Vec<String> = e
-                    .iter()
-                    .map(|v| {
-                        v.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| v.to_string())
-                    })
-                    .collect();
+                let allowed = enum_strings(e);
                 if !allowed.contains(&s) {
                     push(out, path, ProblemKind::NotInEnum { value: s, allowed });
                 }
