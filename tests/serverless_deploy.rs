@@ -206,10 +206,36 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         "{listed:#?}"
     );
 
-    // the table: its key schema and billing
     let table_name = physical("ItemsTable");
+    let table_arn = check_table(&endpoint, &table_name);
+    let function_name = physical("ItemsFunction");
+    let role_name = physical("ItemsFunctionRole");
+    check_function(&endpoint, dev, &function_name, &role_name, &table_name);
+    check_invoke_permissions(&endpoint, &function_name);
+    check_role(&endpoint, &role_name, &table_arn);
+    let key_id = physical("DataKey");
+    check_key(&endpoint, &key_id);
+    for (id, days) in [
+        ("ItemsFunctionLogGroup", dev.log_retention_days),
+        ("ApiAccessLogs", 90),
+    ] {
+        check_log_group(&endpoint, &physical(id), days, id);
+    }
+    check_topic(&endpoint, &physical("AlertsTopic"), &key_id);
+
+    block_on(async {
+        let d = Deployer::connect(&opts).await.unwrap();
+        d.delete_stack(&stack, &mut |_: Progress<'_>| {})
+            .await
+            .unwrap();
+    })
+    .unwrap();
+}
+
+/// The table: its key schema and billing; returns its ARN.
+fn check_table(endpoint: &str, table_name: &str) -> String {
     let table = json_call(
-        &endpoint,
+        endpoint,
         "dynamodb",
         "DynamoDB_20120810.DescribeTable",
         "1.0",
@@ -237,12 +263,19 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         table_arn,
         format!("arn:aws:dynamodb:us-east-1:123456789012:table/{table_name}")
     );
+    table_arn
+}
 
-    // the function: its code settings, role and environment
-    let function_name = physical("ItemsFunction");
-    let role_name = physical("ItemsFunctionRole");
+/// The function: its code settings, role and environment.
+fn check_function(
+    endpoint: &str,
+    dev: &serverless::Env,
+    function_name: &str,
+    role_name: &str,
+    table_name: &str,
+) {
     let (status, text) = call(
-        &endpoint,
+        endpoint,
         "lambda",
         "GET",
         &format!("/2015-03-31/functions/{function_name}"),
@@ -264,10 +297,12 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         c["Environment"]["Variables"],
         serde_json::json!({"TABLE_NAME": table_name})
     );
+}
 
-    // API Gateway may invoke it, for each route only
+/// API Gateway may invoke the function, for each route only.
+fn check_invoke_permissions(endpoint: &str, function_name: &str) {
     let (status, text) = call(
-        &endpoint,
+        endpoint,
         "lambda",
         "GET",
         &format!("/2015-03-31/functions/{function_name}/policy"),
@@ -299,16 +334,18 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         "{sources:?}"
     );
     assert!(sources[1].ends_with("/*/PUT/items/*"), "{sources:?}");
+}
 
-    // the role: trusted by Lambda only, its grant scoped to the table
+/// The role: trusted by Lambda only, its grant scoped to the table.
+fn check_role(endpoint: &str, role_name: &str, table_arn: &str) {
     let role = query_call(
-        &endpoint,
+        endpoint,
         "iam",
         &format!("Action=GetRole&Version=2010-05-08&RoleName={role_name}"),
     );
     assert!(role.contains("lambda.amazonaws.com"), "{role}");
     let policies = query_call(
-        &endpoint,
+        endpoint,
         "iam",
         &format!("Action=ListRolePolicies&Version=2010-05-08&RoleName={role_name}"),
     );
@@ -318,7 +355,7 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         "{policies}"
     );
     assert_eq!(policies.matches("<member>").count(), 2, "{policies}");
-    let grant = query_call(&endpoint, "iam", &format!("Action=GetRolePolicy&Version=2010-05-08&RoleName={role_name}&PolicyName=ItemsTable-read-write"));
+    let grant = query_call(endpoint, "iam", &format!("Action=GetRolePolicy&Version=2010-05-08&RoleName={role_name}&PolicyName=ItemsTable-read-write"));
     for needed in [
         "dynamodb:PutItem",
         "dynamodb:Query",
@@ -327,11 +364,12 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
     ] {
         assert!(grant.contains(needed), "{needed} not in {grant}");
     }
+}
 
-    // the key: rotation on, its alias
-    let key_id = physical("DataKey");
+/// The key: rotation on, its alias.
+fn check_key(endpoint: &str, key_id: &str) {
     let rotation = json_call(
-        &endpoint,
+        endpoint,
         "kms",
         "TrentService.GetKeyRotationStatus",
         "1.1",
@@ -339,7 +377,7 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
     );
     assert_eq!(rotation["KeyRotationEnabled"], true);
     let aliases = json_call(
-        &endpoint,
+        endpoint,
         "kms",
         "TrentService.ListAliases",
         "1.1",
@@ -350,34 +388,29 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
             .as_array()
             .unwrap()
             .iter()
-            .any(
-                |a| a["AliasName"] == "alias/items-dev-data" && a["TargetKeyId"] == key_id.as_str()
-            ),
+            .any(|a| a["AliasName"] == "alias/items-dev-data" && a["TargetKeyId"] == key_id),
         "{aliases}"
     );
+}
 
-    // the log groups and their retention
-    for (id, days) in [
-        ("ItemsFunctionLogGroup", dev.log_retention_days),
-        ("ApiAccessLogs", 90),
-    ] {
-        let name = physical(id);
-        let groups = json_call(
-            &endpoint,
-            "logs",
-            "Logs_20140328.DescribeLogGroups",
-            "1.1",
-            serde_json::json!({"logGroupNamePrefix": name}),
-        );
-        let group = &groups["logGroups"][0];
-        assert_eq!(group["logGroupName"], name.as_str(), "{groups}");
-        assert_eq!(group["retentionInDays"], days, "{id}");
-    }
+/// A log group and its retention.
+fn check_log_group(endpoint: &str, name: &str, days: impl Into<J>, id: &str) {
+    let groups = json_call(
+        endpoint,
+        "logs",
+        "Logs_20140328.DescribeLogGroups",
+        "1.1",
+        serde_json::json!({"logGroupNamePrefix": name}),
+    );
+    let group = &groups["logGroups"][0];
+    assert_eq!(group["logGroupName"], name, "{groups}");
+    assert_eq!(group["retentionInDays"], days.into(), "{id}");
+}
 
-    // the topic, encrypted with the key
-    let topic_arn = physical("AlertsTopic");
+/// The topic, encrypted with the key.
+fn check_topic(endpoint: &str, topic_arn: &str, key_id: &str) {
     let topic = query_call(
-        &endpoint,
+        endpoint,
         "sns",
         &format!("Action=GetTopicAttributes&TopicArn={topic_arn}"),
     );
@@ -385,12 +418,4 @@ fn the_dev_stack_deploys_to_moto_with_its_effects() {
         topic.contains(&format!("<key>KmsMasterKeyId</key><value>{key_id}</value>")),
         "{topic}"
     );
-
-    block_on(async {
-        let d = Deployer::connect(&opts).await.unwrap();
-        d.delete_stack(&stack, &mut |_: Progress<'_>| {})
-            .await
-            .unwrap();
-    })
-    .unwrap();
 }

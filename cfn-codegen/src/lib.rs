@@ -247,7 +247,7 @@ pub fn generate(input: &Input, test_services: &[&str]) -> Output {
         stateful::emit(&header, &input.stateful),
     );
     let typed = refs::typed_fields(&typing, &markers, &added);
-    let (covered, naming, _) = refs::coverage(&typing, &typed);
+    let (covered, naming) = refs::coverage(&typing, &typed);
     stats.reference_coverage = (covered, naming);
     files.insert(
         "tests/generated/reference_fits.rs".into(),

@@ -385,7 +385,7 @@ impl Walk<'_> {
 /// `<Type>Ids`, `<Type>Arn`, `<Type>Arns` or `<Type>ARN(s)` where `<Type>`
 /// ends with a registry resource type's name of four letters or more, other
 /// than the type's own identifier).
-pub fn coverage(types: &BTreeMap<String, J>, typed: &[TypedField]) -> (usize, usize, Vec<String>) {
+pub fn coverage(types: &BTreeMap<String, J>, typed: &[TypedField]) -> (usize, usize) {
     let names: BTreeSet<String> = types
         .keys()
         .filter_map(|t| t.rsplit("::").next())
@@ -432,11 +432,7 @@ pub fn coverage(types: &BTreeMap<String, J>, typed: &[TypedField]) -> (usize, us
             }
         }
     }
-    let untyped: Vec<String> = naming
-        .difference(&typed_set)
-        .map(|(t, p)| format!("{t} {p}"))
-        .collect();
-    (typed_set.len(), naming.len(), untyped)
+    (typed_set.len(), naming.len())
 }
 
 fn string_leaves(schema: &J, node: &J, path: &str, stack: &mut Vec<String>, out: &mut Vec<String>) {
